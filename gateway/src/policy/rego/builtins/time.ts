@@ -1,0 +1,128 @@
+import { isArray, normalizeNumber, type RegoValue } from '../value.js';
+import { fail, fns, num, str, typeError } from './args.js';
+
+const NS_PER_MS = 1_000_000n;
+
+/** RFC 3339 with nanoseconds, exact: returns nanoseconds since the epoch as bigint. */
+export function parseRfc3339Ns(name: string, s: string): bigint {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:\d{2})$/.exec(s);
+  if (m === null) return fail(name, `parsing time ${JSON.stringify(s)} as RFC 3339 failed`);
+  const [, y, mo, d, h, mi, se, frac = '', tz] = m;
+  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(se));
+  if (Number.isNaN(ms) || Number(mo) > 12 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59 || Number(se) > 60) {
+    return fail(name, `parsing time ${JSON.stringify(s)}: out of range`);
+  }
+  let offsetMin = 0;
+  if (tz !== 'Z' && tz !== 'z') {
+    const sign = tz!.startsWith('-') ? -1 : 1;
+    offsetMin = sign * (Number(tz!.slice(1, 3)) * 60 + Number(tz!.slice(4, 6)));
+  }
+  return BigInt(ms - offsetMin * 60_000) * NS_PER_MS + BigInt(frac.padEnd(9, '0') || '0');
+}
+
+const UNITS: Record<string, bigint> = { ns: 1n, us: 1000n, 'µs': 1000n, 'μs': 1000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n };
+
+/** Go's time.ParseDuration. */
+function parseDuration(s: string): bigint {
+  if (s === '0') return 0n;
+  const m = /^([+-])?((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(s);
+  if (m === null) fail('time.parse_duration_ns', `time: invalid duration ${JSON.stringify(s)}`);
+  let total = 0n;
+  for (const part of s.replace(/^[+-]/, '').matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
+    const [, value = '0', unit = 's'] = part;
+    const [int = '0', frac = ''] = value.split('.');
+    const u = UNITS[unit]!;
+    total += BigInt(int || '0') * u;
+    if (frac) total += (BigInt(frac) * u) / 10n ** BigInt(frac.length);
+  }
+  return s.startsWith('-') ? -total : total;
+}
+
+/** A time argument: ns, or [ns, tz]; only UTC and fixed offsets are supported here. */
+function timeArg(name: string, v: RegoValue): { ns: bigint; offsetMin: number } {
+  if (isArray(v)) {
+    const ns = nsOf(name, v[0] ?? null);
+    const tz = v[1];
+    if (tz === undefined || tz === '' || tz === 'UTC') return { ns, offsetMin: 0 };
+    if (typeof tz === 'string' && tz === 'Local') return { ns, offsetMin: 0 };
+    return fail(name, `time zone ${JSON.stringify(tz)} is not supported (named IANA time zones are not available)`);
+  }
+  return { ns: nsOf(name, v), offsetMin: 0 };
+}
+
+function nsOf(name: string, v: RegoValue): bigint {
+  const n = num(name, 1, v);
+  if (typeof n === 'bigint') return n;
+  if (!Number.isFinite(n)) fail(name, 'timestamp out of range');
+  return BigInt(Math.trunc(n));
+}
+
+function dateOf(ns: bigint, offsetMin: number): Date {
+  const ms = Number(ns / NS_PER_MS - (ns % NS_PER_MS < 0n ? 1n : 0n)) + offsetMin * 60_000;
+  return new Date(ms);
+}
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+export const TIME_BUILTINS = fns({
+  'time.now_ns': [0, (_, ctx) => normalizeNumber(ctx.nowNs)],
+  'time.parse_rfc3339_ns': [1, ([s]) => normalizeNumber(parseRfc3339Ns('time.parse_rfc3339_ns', str('time.parse_rfc3339_ns', 1, s!)))],
+  'time.parse_duration_ns': [1, ([s]) => normalizeNumber(parseDuration(str('time.parse_duration_ns', 1, s!)))],
+  'time.date': [1, ([v]) => {
+    const { ns, offsetMin } = timeArg('time.date', v!);
+    const d = dateOf(ns, offsetMin);
+    return Object.freeze([d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()]);
+  }],
+  'time.clock': [1, ([v]) => {
+    const { ns, offsetMin } = timeArg('time.clock', v!);
+    const d = dateOf(ns, offsetMin);
+    return Object.freeze([d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]);
+  }],
+  'time.weekday': [1, ([v]) => {
+    const { ns, offsetMin } = timeArg('time.weekday', v!);
+    return WEEKDAYS[dateOf(ns, offsetMin).getUTCDay()]!;
+  }],
+  'time.add_date': [4, ([t, y, m, d]) => {
+    const ns = nsOf('time.add_date', t!);
+    const rem = ((ns % NS_PER_MS) + NS_PER_MS) % NS_PER_MS;
+    const date = dateOf(ns, 0);
+    const out = Date.UTC(
+      date.getUTCFullYear() + Number(num('time.add_date', 2, y!)),
+      date.getUTCMonth() + Number(num('time.add_date', 3, m!)),
+      date.getUTCDate() + Number(num('time.add_date', 4, d!)),
+      date.getUTCHours(),
+      date.getUTCMinutes(),
+      date.getUTCSeconds(),
+      date.getUTCMilliseconds(),
+    );
+    return normalizeNumber(BigInt(out) * NS_PER_MS + rem);
+  }],
+  'time.format': [1, ([v]) => {
+    const { ns, offsetMin } = timeArg('time.format', v!);
+    const d = dateOf(ns, offsetMin);
+    const frac = (((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+    return d.toISOString().replace(/\.\d{3}Z$/, (frac ? '.' + frac : '') + 'Z');
+  }],
+  'time.diff': [2, ([a, b]) => {
+    const x = dateOf(timeArg('time.diff', a!).ns, 0);
+    const y = dateOf(timeArg('time.diff', b!).ns, 0);
+    const [lo, hi] = x <= y ? [x, y] : [y, x];
+    let years = hi.getUTCFullYear() - lo.getUTCFullYear();
+    let months = hi.getUTCMonth() - lo.getUTCMonth();
+    let days = hi.getUTCDate() - lo.getUTCDate();
+    let hours = hi.getUTCHours() - lo.getUTCHours();
+    let mins = hi.getUTCMinutes() - lo.getUTCMinutes();
+    let secs = hi.getUTCSeconds() - lo.getUTCSeconds();
+    if (secs < 0) (secs += 60), mins--;
+    if (mins < 0) (mins += 60), hours--;
+    if (hours < 0) (hours += 24), days--;
+    if (days < 0) {
+      days += new Date(Date.UTC(hi.getUTCFullYear(), hi.getUTCMonth(), 0)).getUTCDate();
+      months--;
+    }
+    if (months < 0) (months += 12), years--;
+    return Object.freeze([years, months, days, hours, mins, secs]);
+  }],
+});
+
+export { typeError };

@@ -1,0 +1,579 @@
+import type { Body, Expr, Module, Rule, Term } from './ast.js';
+import { BUILTINS } from './builtins/index.js';
+import { RegoCompileError } from './errors.js';
+import { ROOTS, termIO, termVars } from './vars.js';
+
+/** All rules at one path of the data tree. */
+export interface RuleSet {
+  readonly path: readonly string[];
+  readonly key: string;
+  readonly kind: Rule['kind'];
+  readonly rules: readonly Rule[];
+  readonly defaultRule: Rule | undefined;
+}
+
+export interface TreeNode {
+  readonly children: Map<string, TreeNode>;
+  ruleSet: RuleSet | undefined;
+}
+
+export interface CompiledModules {
+  readonly root: TreeNode;
+  readonly ruleSets: ReadonlyMap<string, RuleSet>;
+  readonly modules: readonly Module[];
+}
+
+/**
+ * Builds the rule tree and checks what can be checked before evaluation: conflicting rule
+ * kinds, unknown functions, unsafe variables (reordering bodies so that variables are bound
+ * before they are used, as OPA does), and recursion between rules.
+ */
+export function compileModules(modules: readonly Module[]): CompiledModules {
+  const ruleSets = new Map<string, RuleSet>();
+  const root: TreeNode = { children: new Map(), ruleSet: undefined };
+  const grouped = new Map<string, Rule[]>();
+  for (const m of modules) {
+    for (const r of m.rules) {
+      const key = r.path.join('\u0000');
+      const list = grouped.get(key);
+      if (list) list.push(r);
+      else grouped.set(key, [r]);
+    }
+  }
+  for (const [key, rules] of grouped) {
+    const kinds = new Set(rules.map((r) => r.kind));
+    const first = rules[0]!;
+    if (kinds.size > 1) {
+      throw new RegoCompileError('rego_type_error', `conflicting rules data.${first.path.join('.')} found (${[...kinds].join(', ')})`, first.loc);
+    }
+    const defaults = rules.filter((r) => r.isDefault);
+    if (defaults.length > 1) throw new RegoCompileError('rego_type_error', `multiple default rules data.${first.path.join('.')} found`, defaults[1]!.loc);
+    if (first.kind === 'function') {
+      const arities = new Set(rules.map((r) => r.args?.length));
+      if (arities.size > 1) throw new RegoCompileError('rego_type_error', `function data.${first.path.join('.')} has arity mismatch`, first.loc);
+    }
+    const rs: RuleSet = {
+      path: first.path,
+      key,
+      kind: first.kind,
+      rules: rules.filter((r) => !r.isDefault),
+      defaultRule: defaults[0],
+    };
+    ruleSets.set(key, rs);
+    let node = root;
+    for (const seg of first.path) {
+      let child = node.children.get(seg);
+      if (!child) {
+        child = { children: new Map(), ruleSet: undefined };
+        node.children.set(seg, child);
+      }
+      node = child;
+    }
+    node.ruleSet = rs;
+  }
+  // A rule whose path is a prefix of another rule's path is a conflict in OPA.
+  for (const rs of ruleSets.values()) {
+    let node = root;
+    for (const seg of rs.path) node = node.children.get(seg)!;
+    if (node.children.size > 0 && rs.kind !== 'partialobject') {
+      throw new RegoCompileError('rego_type_error', `rule data.${rs.path.join('.')} conflicts with rules under it`, rs.rules[0]?.loc ?? rs.defaultRule?.loc);
+    }
+  }
+  const compiled = { root, ruleSets, modules };
+  for (const m of modules) for (const r of m.rules) checkRule(r, compiled);
+  checkRecursion(compiled);
+  return compiled;
+}
+
+/** Resolves a call name as written in `module` to a rule set or a builtin. */
+export function resolveFunction(
+  name: string,
+  module: Module | undefined,
+  compiled: CompiledModules,
+): { kind: 'rule'; ruleSet: RuleSet } | { kind: 'builtin'; name: string } | undefined {
+  const parts = name.split('.');
+  const candidates: string[][] = [];
+  if (parts[0] === 'data') candidates.push(parts.slice(1));
+  else if (module) {
+    const imp = module.imports.find((i) => i.alias === parts[0]);
+    if (imp && imp.path[0] === 'data') candidates.push([...imp.path.slice(1), ...parts.slice(1)]);
+    candidates.push([...module.pkg, ...parts]);
+  }
+  for (const c of candidates) {
+    const rs = compiled.ruleSets.get(c.join('\u0000'));
+    if (rs) return { kind: 'rule', ruleSet: rs };
+  }
+  if (BUILTINS.has(name)) return { kind: 'builtin', name };
+  return undefined;
+}
+
+/** Whether `name` as written in `module` refers to something global (a rule, an import, a root). */
+export function isGlobalName(name: string, module: Module | undefined, compiled: CompiledModules): boolean {
+  if (ROOTS.has(name)) return true;
+  if (!module) return false;
+  if (module.imports.some((i) => i.alias === name)) return true;
+  let node: TreeNode | undefined = compiled.root;
+  for (const seg of module.pkg) node = node?.children.get(seg);
+  return node?.children.has(name) ?? false;
+}
+
+function checkRule(rule: Rule, compiled: CompiledModules): void {
+  const isGlobal = (n: string) => isGlobalName(n, rule.module, compiled);
+  const bound = new Set<string>();
+  for (const a of rule.args ?? []) for (const v of termVars(a)) if (!isGlobal(v)) bound.add(v);
+  const ordered = reorderBody(rule.body, bound, isGlobal, compiled, rule.module);
+  (rule as { body: Body }).body = ordered;
+  for (const t of [rule.key, rule.value]) {
+    if (!t) continue;
+    for (const v of termVarsShallow(t)) {
+      if (!isGlobal(v) && v !== '_' && !bound.has(v)) {
+        throw new RegoCompileError('rego_unsafe_var_error', `var ${v} is unsafe`, rule.loc);
+      }
+    }
+    checkNested({ kind: 'term', term: t, negated: false, withs: [], loc: rule.loc }, bound, isGlobal, compiled, rule.module);
+  }
+  if (rule.elseRule) checkRule(rule.elseRule, compiled);
+  checkCalls(rule, compiled);
+}
+
+/**
+ * Reorders a body so that every expression's inputs are bound by earlier ones (OPA's
+ * safety reordering), and reports variables that nothing binds. `bound` is updated with
+ * every variable the body binds.
+ */
+export function reorderBody(
+  body: Body,
+  bound: Set<string>,
+  isGlobal: (n: string) => boolean,
+  compiled: CompiledModules,
+  module: Module | undefined,
+): Body {
+  const pending = [...body];
+  const out: Expr[] = [];
+  const locals = new Set<string>();
+  for (const e of body) collectLocals(e, locals, isGlobal);
+  const isLocal = (n: string) => locals.has(n);
+  while (pending.length > 0) {
+    let picked = -1;
+    let io: { needs: Set<string>; binds: Set<string> } | undefined;
+    for (let i = 0; i < pending.length; i++) {
+      const candidate = exprIO(pending[i]!, isLocal, bound);
+      if ([...candidate.needs].every((v) => bound.has(v))) {
+        picked = i;
+        io = candidate;
+        break;
+      }
+    }
+    if (picked < 0) {
+      const e = pending[0]!;
+      const missing = [...exprIO(e, isLocal, bound).needs].filter((v) => !bound.has(v)).sort();
+      throw new RegoCompileError('rego_unsafe_var_error', `var ${missing[0] ?? '?'} is unsafe`, e.loc);
+    }
+    const e = pending.splice(picked, 1)[0]!;
+    checkNested(e, bound, isGlobal, compiled, module);
+    out.push(e);
+    for (const v of io!.binds) bound.add(v);
+  }
+  return out;
+}
+
+/** Variables bound inside a body: anything that is not global (wildcards included). */
+function collectLocals(e: Expr, out: Set<string>, isGlobal: (n: string) => boolean): void {
+  const add = (t: Term) => {
+    for (const v of termVarsShallow(t)) if (!isGlobal(v)) out.add(v);
+  };
+  switch (e.kind) {
+    case 'term':
+      add(e.term);
+      break;
+    case 'unify':
+    case 'assign':
+      add(e.left);
+      add(e.right);
+      break;
+    case 'some':
+      for (const v of e.vars) out.add(v);
+      break;
+    case 'somein':
+    case 'every':
+      if (e.key) add(e.key);
+      add(e.value);
+      add(e.domain);
+      break;
+  }
+  for (const w of e.withs) add(w.value);
+}
+
+/** Vars of a term outside comprehension bodies (those bind their own). */
+function termVarsShallow(t: Term, out: Set<string> = new Set()): Set<string> {
+  switch (t.type) {
+    case 'var':
+      out.add(t.name);
+      break;
+    case 'ref':
+      termVarsShallow(t.head, out);
+      for (const p of t.path) termVarsShallow(p, out);
+      break;
+    case 'array':
+    case 'set':
+      for (const i of t.items) termVarsShallow(i, out);
+      break;
+    case 'object':
+      for (const [k, v] of t.entries) {
+        termVarsShallow(k, out);
+        termVarsShallow(v, out);
+      }
+      break;
+    case 'call':
+      for (const a of t.args) termVarsShallow(a, out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+function exprIO(e: Expr, isLocal: (n: string) => boolean, bound: ReadonlySet<string>): { needs: Set<string>; binds: Set<string> } {
+  const needs = new Set<string>();
+  const binds = new Set<string>();
+  const local = (n: string) => isLocal(n) && n !== '_';
+  switch (e.kind) {
+    case 'term': {
+      const t = e.term;
+      if (t.type === 'call') {
+        const outArg = outputArgIndex(t);
+        t.args.forEach((a, i) => termIO(a, local, needs, binds, i !== outArg));
+      } else termIO(t, local, needs, binds, true);
+      break;
+    }
+    case 'unify': {
+      // One side is evaluated, the other matched against its value. A side can be evaluated
+      // when its inputs and its plain variables are bound (ref keys may still iterate).
+      const side = (t: Term) => {
+        const x = { needs: new Set<string>(), pattern: new Set<string>(), iter: new Set<string>() };
+        termIO(t, local, x.needs, x.pattern, false, x.iter);
+        return x;
+      };
+      const l = side(e.left);
+      const r = side(e.right);
+      const evaluable = (x: ReturnType<typeof side>) => [...x.needs, ...x.pattern].every((v) => bound.has(v));
+      if (!evaluable(l) && !evaluable(r)) {
+        const cheaper = [...l.needs, ...l.pattern].filter((v) => !bound.has(v)).length <= [...r.needs, ...r.pattern].filter((v) => !bound.has(v)).length ? l : r;
+        for (const v of [...cheaper.needs, ...cheaper.pattern]) needs.add(v);
+      } else {
+        for (const v of [...l.needs, ...r.needs]) if (bound.has(v)) needs.add(v);
+        if (!evaluable(l)) for (const v of l.needs) needs.add(v);
+        if (!evaluable(r)) for (const v of r.needs) needs.add(v);
+      }
+      for (const x of [l, r]) for (const v of [...x.pattern, ...x.iter]) binds.add(v);
+      break;
+    }
+    case 'assign':
+      termIO(e.right, local, needs, binds, false);
+      for (const v of binds) needs.add(v);
+      binds.clear();
+      termIO(e.left, local, needs, binds);
+      break;
+    case 'some':
+      break;
+    case 'somein':
+      termIO(e.domain, local, needs, binds, true);
+      for (const v of binds) needs.add(v);
+      binds.clear();
+      if (e.key) termIO(e.key, local, needs, binds);
+      termIO(e.value, local, needs, binds);
+      break;
+    case 'every': {
+      termIO(e.domain, local, needs, binds, true);
+      for (const v of binds) needs.add(v);
+      binds.clear();
+      const inner = new Set<string>();
+      if (e.key) for (const v of termVars(e.key)) inner.add(v);
+      for (const v of termVars(e.value)) inner.add(v);
+      break;
+    }
+  }
+  if (e.negated) {
+    // Nothing escapes a negation: it binds nothing outside.
+    binds.clear();
+  }
+  for (const w of e.withs) termIO(w.value, local, needs, binds, true);
+  return { needs, binds };
+}
+
+
+/** For a call written with one argument more than the function takes, the last is its output. */
+export function outputArgIndex(t: Extract<Term, { type: 'call' }>): number {
+  const b = BUILTINS.get(t.name);
+  if (b && t.args.length === b.arity + 1) return t.args.length - 1;
+  return -1;
+}
+
+/** Comprehension bodies and every/negation bodies are checked with the variables bound so far. */
+function checkNested(e: Expr, bound: Set<string>, isGlobal: (n: string) => boolean, compiled: CompiledModules, module: Module | undefined): void {
+  const visit = (t: Term, scope: Set<string>): void => {
+    switch (t.type) {
+      case 'arraycomp':
+      case 'setcomp':
+      case 'objectcomp': {
+        const inner = new Set(scope);
+        (t as { body: Body }).body = reorderBody(t.body, inner, isGlobal, compiled, module);
+        const heads = t.type === 'objectcomp' ? [t.key, t.value] : [t.term];
+        for (const h of heads) {
+          for (const v of termVars(h)) {
+            if (!isGlobal(v) && !inner.has(v)) throw new RegoCompileError('rego_unsafe_var_error', `var ${v} is unsafe`, t.loc);
+          }
+          visit(h, inner);
+        }
+        return;
+      }
+      case 'ref':
+        visit(t.head, scope);
+        for (const p of t.path) visit(p, scope);
+        return;
+      case 'array':
+      case 'set':
+        for (const i of t.items) visit(i, scope);
+        return;
+      case 'object':
+        for (const [k, v] of t.entries) {
+          visit(k, scope);
+          visit(v, scope);
+        }
+        return;
+      case 'call':
+        for (const a of t.args) visit(a, scope);
+        return;
+      default:
+        return;
+    }
+  };
+  switch (e.kind) {
+    case 'term':
+      visit(e.term, bound);
+      break;
+    case 'unify':
+    case 'assign':
+      visit(e.left, bound);
+      visit(e.right, bound);
+      break;
+    case 'somein':
+      visit(e.domain, bound);
+      break;
+    case 'every': {
+      visit(e.domain, bound);
+      const inner = new Set(bound);
+      if (e.key) for (const v of termVars(e.key)) inner.add(v);
+      for (const v of termVars(e.value)) inner.add(v);
+      (e as { body: Body }).body = reorderBody(e.body, inner, isGlobal, compiled, module);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+/** Every call must name a builtin or a function rule. */
+function checkCalls(rule: Rule, compiled: CompiledModules): void {
+  const visitTerm = (t: Term): void => {
+    switch (t.type) {
+      case 'call': {
+        if (!t.name.startsWith('internal.') && resolveFunction(t.name, rule.module, compiled) === undefined) {
+          throw new RegoCompileError('rego_type_error', `undefined function ${t.name}`, t.loc);
+        }
+        for (const a of t.args) visitTerm(a);
+        return;
+      }
+      case 'ref':
+        visitTerm(t.head);
+        for (const p of t.path) visitTerm(p);
+        return;
+      case 'array':
+      case 'set':
+        for (const i of t.items) visitTerm(i);
+        return;
+      case 'object':
+        for (const [k, v] of t.entries) {
+          visitTerm(k);
+          visitTerm(v);
+        }
+        return;
+      case 'arraycomp':
+      case 'setcomp':
+        visitTerm(t.term);
+        visitBody(t.body);
+        return;
+      case 'objectcomp':
+        visitTerm(t.key);
+        visitTerm(t.value);
+        visitBody(t.body);
+        return;
+      default:
+        return;
+    }
+  };
+  const visitBody = (b: Body): void => {
+    for (const e of b) {
+      switch (e.kind) {
+        case 'term':
+          visitTerm(e.term);
+          break;
+        case 'unify':
+        case 'assign':
+          visitTerm(e.left);
+          visitTerm(e.right);
+          break;
+        case 'somein':
+          visitTerm(e.domain);
+          break;
+        case 'every':
+          visitTerm(e.domain);
+          visitBody(e.body);
+          break;
+        default:
+          break;
+      }
+    }
+  };
+  visitBody(rule.body);
+  visitTerm(rule.value);
+  if (rule.key) visitTerm(rule.key);
+}
+
+/** Rules that depend on themselves through other rules are a compile error in Rego. */
+function checkRecursion(compiled: CompiledModules): void {
+  const deps = new Map<string, Set<string>>();
+  for (const rs of compiled.ruleSets.values()) {
+    const out = new Set<string>();
+    const all = [...rs.rules, ...(rs.defaultRule ? [rs.defaultRule] : [])];
+    for (const r of all) {
+      for (let x: Rule | undefined = r; x; x = x.elseRule) collectRuleRefs(x, compiled, out);
+    }
+    deps.set(rs.key, out);
+  }
+  const state = new Map<string, 1 | 2>();
+  const visit = (key: string, stack: string[]): void => {
+    const s = state.get(key);
+    if (s === 2) return;
+    if (s === 1) {
+      const cycle = stack.slice(stack.indexOf(key)).map((k) => 'data.' + k.split('\u0000').join('.'));
+      const rs = compiled.ruleSets.get(key)!;
+      throw new RegoCompileError('rego_recursion_error', `rule ${cycle[0]} is recursive: ${[...cycle, cycle[0]].join(' -> ')}`, rs.rules[0]?.loc);
+    }
+    state.set(key, 1);
+    stack.push(key);
+    for (const d of deps.get(key) ?? []) visit(d, stack);
+    stack.pop();
+    state.set(key, 2);
+  };
+  for (const key of deps.keys()) visit(key, []);
+}
+
+function collectRuleRefs(rule: Rule, compiled: CompiledModules, out: Set<string>): void {
+  const module = rule.module;
+  const addPath = (path: readonly string[]) => {
+    // Every rule set at or under this path, and the one the path ends in.
+    let node: TreeNode | undefined = compiled.root;
+    for (const seg of path) {
+      node = node?.children.get(seg);
+      if (!node) return;
+      if (node.ruleSet) {
+        out.add(node.ruleSet.key);
+        return;
+      }
+    }
+    const all = (n: TreeNode): void => {
+      if (n.ruleSet) out.add(n.ruleSet.key);
+      for (const c of n.children.values()) all(c);
+    };
+    if (node) all(node);
+  };
+  const groundPrefix = (t: Term): string[] | undefined => {
+    let head: string;
+    let path: readonly Term[] = [];
+    if (t.type === 'var') head = t.name;
+    else if (t.type === 'ref' && t.head.type === 'var') {
+      head = t.head.name;
+      path = t.path;
+    } else return undefined;
+    const segs: string[] = [];
+    for (const p of path) {
+      if (p.type === 'scalar' && typeof p.value === 'string') segs.push(p.value);
+      else break;
+    }
+    if (head === 'data') return segs;
+    const imp = module.imports.find((i) => i.alias === head);
+    if (imp) return imp.path[0] === 'data' ? [...imp.path.slice(1), ...segs] : undefined;
+    let node: TreeNode | undefined = compiled.root;
+    for (const seg of module.pkg) node = node?.children.get(seg);
+    if (node?.children.has(head)) return [...module.pkg, head, ...segs];
+    return undefined;
+  };
+  const visitTerm = (t: Term): void => {
+    const p = groundPrefix(t);
+    if (p) addPath(p);
+    switch (t.type) {
+      case 'call': {
+        const f = resolveFunction(t.name, module, compiled);
+        if (f?.kind === 'rule') out.add(f.ruleSet.key);
+        for (const a of t.args) visitTerm(a);
+        return;
+      }
+      case 'ref':
+        if (t.head.type !== 'var') visitTerm(t.head);
+        for (const x of t.path) visitTerm(x);
+        return;
+      case 'array':
+      case 'set':
+        for (const i of t.items) visitTerm(i);
+        return;
+      case 'object':
+        for (const [k, v] of t.entries) {
+          visitTerm(k);
+          visitTerm(v);
+        }
+        return;
+      case 'arraycomp':
+      case 'setcomp':
+        visitTerm(t.term);
+        visitBody(t.body);
+        return;
+      case 'objectcomp':
+        visitTerm(t.key);
+        visitTerm(t.value);
+        visitBody(t.body);
+        return;
+      default:
+        return;
+    }
+  };
+  const visitBody = (b: Body): void => {
+    for (const e of b) {
+      switch (e.kind) {
+        case 'term':
+          visitTerm(e.term);
+          break;
+        case 'unify':
+        case 'assign':
+          visitTerm(e.left);
+          visitTerm(e.right);
+          break;
+        case 'somein':
+          visitTerm(e.domain);
+          visitTerm(e.value);
+          if (e.key) visitTerm(e.key);
+          break;
+        case 'every':
+          visitTerm(e.domain);
+          visitBody(e.body);
+          break;
+        default:
+          break;
+      }
+      // `with` replaces what it targets: a rule mocked by `with` is not a dependency there.
+    }
+  };
+  visitBody(rule.body);
+  visitTerm(rule.value);
+  if (rule.key) visitTerm(rule.key);
+}

@@ -1,0 +1,129 @@
+import type { Body, Expr, Term } from './ast.js';
+
+/** Names that are never local variables: document roots and the wildcard's expansions. */
+export const ROOTS = new Set(['input', 'data']);
+
+/** Every variable name in a term, including those inside comprehension bodies. */
+export function termVars(t: Term, out: Set<string> = new Set()): Set<string> {
+  switch (t.type) {
+    case 'scalar':
+      return out;
+    case 'var':
+      out.add(t.name);
+      return out;
+    case 'ref':
+      termVars(t.head, out);
+      for (const p of t.path) termVars(p, out);
+      return out;
+    case 'array':
+    case 'set':
+      for (const i of t.items) termVars(i, out);
+      return out;
+    case 'object':
+      for (const [k, v] of t.entries) {
+        termVars(k, out);
+        termVars(v, out);
+      }
+      return out;
+    case 'arraycomp':
+    case 'setcomp':
+      termVars(t.term, out);
+      bodyVars(t.body, out);
+      return out;
+    case 'objectcomp':
+      termVars(t.key, out);
+      termVars(t.value, out);
+      bodyVars(t.body, out);
+      return out;
+    case 'call':
+      for (const a of t.args) termVars(a, out);
+      return out;
+  }
+}
+
+export function bodyVars(body: Body, out: Set<string> = new Set()): Set<string> {
+  for (const e of body) exprVars(e, out);
+  return out;
+}
+
+export function exprVars(e: Expr, out: Set<string> = new Set()): Set<string> {
+  switch (e.kind) {
+    case 'term':
+      termVars(e.term, out);
+      break;
+    case 'unify':
+    case 'assign':
+      termVars(e.left, out);
+      termVars(e.right, out);
+      break;
+    case 'some':
+      for (const v of e.vars) out.add(v);
+      break;
+    case 'somein':
+    case 'every':
+      if (e.key) termVars(e.key, out);
+      termVars(e.value, out);
+      termVars(e.domain, out);
+      if (e.kind === 'every') bodyVars(e.body, out);
+      break;
+  }
+  for (const w of e.withs) termVars(w.value, out);
+  return out;
+}
+
+/**
+ * Variables a term needs bound before it can be evaluated, and those its evaluation can bind
+ * (keys of refs, which iterate). Comprehension bodies bind their own variables; only their
+ * free variables that `isOuter` says come from outside are needs.
+ */
+export function termIO(
+  t: Term,
+  isLocal: (name: string) => boolean,
+  needs: Set<string>,
+  binds: Set<string>,
+  inCall = false,
+  iter: Set<string> = binds,
+): void {
+  switch (t.type) {
+    case 'scalar':
+      return;
+    case 'var':
+      if (!isLocal(t.name)) return;
+      if (inCall) needs.add(t.name);
+      else binds.add(t.name);
+      return;
+    case 'ref':
+      if (t.head.type === 'var') {
+        if (isLocal(t.head.name)) needs.add(t.head.name);
+      } else termIO(t.head, isLocal, needs, binds, true, iter);
+      for (const p of t.path) {
+        if (p.type === 'var') {
+          if (isLocal(p.name)) iter.add(p.name);
+        } else if (p.type === 'array' || p.type === 'object') {
+          termIO(p, isLocal, needs, iter, false, iter);
+        } else termIO(p, isLocal, needs, binds, true, iter);
+      }
+      return;
+    case 'array':
+      for (const i of t.items) termIO(i, isLocal, needs, binds, inCall, iter);
+      return;
+    case 'set':
+      for (const i of t.items) termIO(i, isLocal, needs, binds, true, iter);
+      return;
+    case 'object':
+      for (const [k, v] of t.entries) {
+        termIO(k, isLocal, needs, binds, true, iter);
+        termIO(v, isLocal, needs, binds, inCall, iter);
+      }
+      return;
+    case 'arraycomp':
+    case 'setcomp':
+    case 'objectcomp':
+      // Free variables of a comprehension are closures over the enclosing body: needs.
+      for (const v of termVars(t)) if (isLocal(v)) needs.add(v);
+      return;
+    case 'call':
+      for (const a of t.args) termIO(a, isLocal, needs, binds, true, iter);
+      return;
+  }
+}
