@@ -1,1 +1,2 @@
-export {};
+export { defineAgent } from './agent.js';
+export type { AgentContext, AgentDefinition, AgentLogger } from './agent.js';

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import type { AgentContext, AgentDefinition, AgentLogger } from '@entente/sdk';
+import { AgentError } from './errors.js';
+
+export interface CapabilityInfo {
+  readonly name: string;
+  readonly agent: string;
+  readonly description: string;
+  readonly inputSchema: unknown;
+  readonly outputSchema: unknown;
+}
+
+export interface RunRequest {
+  readonly taskId: string;
+  readonly requester: string;
+  readonly capability: string;
+  readonly purpose: string;
+  readonly input: unknown;
+  readonly deadline: number;
+  readonly signal?: AbortSignal;
+  readonly log: AgentLogger;
+}
+
+/** The in-process agents of one gateway, by the capabilities they serve. */
+export class AgentRegistry {
+  private readonly byCapability = new Map<string, AgentDefinition>();
+  private readonly names = new Set<string>();
+
+  constructor(agents: readonly AgentDefinition[] = []) {
+    for (const a of agents) this.register(a);
+  }
+
+  register(agent: AgentDefinition): void {
+    if (this.names.has(agent.name)) throw new TypeError(`agent ${agent.name} is registered twice`);
+    for (const c of agent.capabilities) {
+      const other = this.byCapability.get(c);
+      if (other !== undefined) {
+        throw new TypeError(`capability ${c} is served by both ${other.name} and ${agent.name}`);
+      }
+    }
+    this.names.add(agent.name);
+    for (const c of agent.capabilities) this.byCapability.set(c, agent);
+  }
+
+  has(capability: string): boolean {
+    return this.byCapability.has(capability);
+  }
+
+  capabilities(): CapabilityInfo[] {
+    return [...this.byCapability.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, a]) => ({
+        name,
+        agent: a.name,
+        description: a.description ?? '',
+        inputSchema: z.toJSONSchema(a.input, { unrepresentable: 'any' }),
+        outputSchema: z.toJSONSchema(a.output, { unrepresentable: 'any' }),
+      }));
+  }
+
+  /** Checks `input` against the agent's schema without running it. */
+  parseInput(capability: string, input: unknown): unknown {
+    const agent = this.agentFor(capability);
+    const parsed = agent.input.safeParse(input);
+    if (!parsed.success) {
+      throw new AgentError('INVALID_INPUT', `input does not match ${capability}: ${describeIssues(parsed.error)}`);
+    }
+    return parsed.data;
+  }
+
+  /**
+   * Runs the agent for `capability` on an input already checked by {@link parseInput}, and
+   * checks its output. Ends at the deadline or on abort, whichever comes first.
+   */
+  async run(req: RunRequest, parsedInput: unknown): Promise<unknown> {
+    const agent = this.agentFor(req.capability);
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(req.signal?.reason);
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    const remaining = Math.max(0, req.deadline - Date.now());
+    let timer: NodeJS.Timeout | undefined;
+    const ctx: AgentContext = {
+      taskId: req.taskId,
+      requester: req.requester,
+      capability: req.capability,
+      purpose: req.purpose,
+      signal: controller.signal,
+      deadline: req.deadline,
+      log: req.log,
+    };
+    try {
+      const stop = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          controller.abort(new AgentError('AGENT_TIMEOUT', `${req.capability} did not finish before the deadline`));
+        }, remaining);
+        controller.signal.addEventListener(
+          'abort',
+          () => {
+            const reason: unknown = controller.signal.reason;
+            reject(
+              reason instanceof AgentError
+                ? reason
+                : new AgentError('AGENT_CANCELLED', `${req.capability} was cancelled`),
+            );
+          },
+          { once: true },
+        );
+      });
+      if (req.signal?.aborted) onAbort();
+      let output: unknown;
+      try {
+        output = await Promise.race([Promise.resolve().then(() => agent.handler(parsedInput, ctx)), stop]);
+      } catch (err) {
+        if (err instanceof AgentError) throw err;
+        throw new AgentError('AGENT_FAILED', `${req.capability} failed`, { cause: err });
+      }
+      const checked = agent.output.safeParse(output);
+      if (!checked.success) {
+        throw new AgentError(
+          'INVALID_OUTPUT',
+          `${req.capability} produced output that does not match its schema`,
+          { cause: checked.error },
+        );
+      }
+      return checked.data;
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private agentFor(capability: string): AgentDefinition {
+    const agent = this.byCapability.get(capability);
+    if (agent === undefined) {
+      throw new AgentError('CAPABILITY_UNAVAILABLE', `capability ${capability} is not available here`);
+    }
+    return agent;
+  }
+}
+
+/** `count: expected number, received string; filters.age.min: …` — field paths first. */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length > 0 ? i.path.map(String).join('.') : '(input)'}: ${i.message}`)
+    .join('; ');
+}

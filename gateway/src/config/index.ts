@@ -1,0 +1,6 @@
+export { compileConfig, loadConfig } from './load.js';
+export type { GatewayConfig } from './load.js';
+export { importPartner, initConfig } from './edit.js';
+export { ConfigError } from './errors.js';
+export { configSchema } from './schema.js';
+export type { RawConfig } from './schema.js';

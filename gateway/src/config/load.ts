@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from './errors.js';
+import { configSchema, type ParsedConfig } from './schema.js';
+
+type Jwk = Record<string, unknown> & { kty: string; kid?: string };
+
+/** A gateway's configuration after compilation: paths resolved, files read, deep-frozen. */
+export interface GatewayConfig {
+  readonly org: string;
+  readonly listen: string;
+  readonly advertise: string;
+  readonly dataDir: string;
+  readonly tls: { readonly caPem: string; readonly certPem: string; readonly keyPem: string };
+  readonly receipts: { readonly signingJwk: Jwk & { kid: string }; readonly previousJwks: readonly Jwk[] };
+  readonly policies:
+    | { readonly engine: 'rego'; readonly dirs: readonly string[] }
+    | { readonly engine: 'opa-wasm'; readonly bundle: string };
+  readonly agents: readonly { readonly module: string; readonly options?: Readonly<Record<string, unknown>> }[];
+  readonly limits: { readonly maxPayloadBytes: number; readonly callTimeoutMs: number; readonly maxInFlightPerPartner: number };
+  readonly partners: readonly {
+    readonly org: string;
+    readonly address: string;
+    readonly caPem: string;
+    readonly receiptJwks: { readonly keys: readonly Jwk[] };
+    readonly revoked?: { readonly serials: readonly string[]; readonly fingerprints: readonly string[] };
+  }[];
+  readonly log: { readonly level: string };
+}
+
+/** Reads a YAML or JSON config file and compiles it; relative paths are from the file's directory. */
+export function loadConfig(path: string): GatewayConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(path, [`cannot read the config file: ${(err as Error).message}`]);
+  }
+  let raw: unknown;
+  try {
+    raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(path, [`not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`]);
+  }
+  return compileConfig(raw, dirname(resolve(path)), path);
+}
+
+/**
+ * Validates a config, fills defaults, resolves paths, reads the files it names (certificates,
+ * keys), and freezes the result. Collects every problem before failing.
+ */
+export function compileConfig(raw: unknown, baseDir: string, source = 'config'): GatewayConfig {
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      source,
+      parsed.error.issues.map((i) => `${formatPath(i.path) || '(root)'}: ${i.message}`),
+    );
+  }
+  const c: ParsedConfig = parsed.data;
+  const problems: string[] = [];
+  const path = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const readText = (where: string, value: string, kind: 'CERTIFICATE' | 'PRIVATE KEY'): string => {
+    const text = value.startsWith('-----BEGIN') ? value : readOrProblem(where, path(value));
+    if (text !== '' && !new RegExp(`-----BEGIN [A-Z ]*${kind}-----`).test(text)) {
+      problems.push(`${where}: expected a PEM ${kind.toLowerCase()}`);
+    }
+    return text;
+  };
+  const readOrProblem = (where: string, file: string): string => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      problems.push(`${where}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}: ${file}`);
+      return '';
+    }
+  };
+  const readJson = (where: string, value: string | Record<string, unknown>): unknown => {
+    if (typeof value !== 'string') return value;
+    const text = readOrProblem(where, path(value));
+    if (text === '') return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      problems.push(`${where}: not valid JSON: ${(err as Error).message}`);
+      return undefined;
+    }
+  };
+  const asJwk = (where: string, v: unknown, needPrivate: boolean): Jwk => {
+    const jwk = v as Jwk | undefined;
+    if (jwk === undefined) return { kty: '' };
+    if (typeof jwk !== 'object' || typeof jwk.kty !== 'string') problems.push(`${where}: expected a JWK object`);
+    else if (typeof jwk.kid !== 'string') problems.push(`${where}: the JWK needs a kid`);
+    else if (needPrivate && !('d' in jwk)) problems.push(`${where}: expected a private JWK (with d)`);
+    return jwk;
+  };
+  const asJwks = (where: string, v: unknown): { keys: Jwk[] } => {
+    const jwks = v as { keys?: unknown } | undefined;
+    if (jwks === undefined) return { keys: [] };
+    if (!Array.isArray(jwks.keys)) {
+      problems.push(`${where}: expected a JWKS ({"keys": [...]})`);
+      return { keys: [] };
+    }
+    return { keys: jwks.keys.map((k, i) => asJwk(`${where}.keys[${i}]`, k, false)) };
+  };
+
+  const seen = new Set<string>();
+  const partners = c.partners.map((p, i) => {
+    if (p.org === c.org) problems.push(`partners[${i}].org: ${p.org} is this gateway's own org, not a partner`);
+    if (seen.has(p.org)) problems.push(`partners[${i}].org: duplicate partner ${JSON.stringify(p.org)}`);
+    seen.add(p.org);
+    return {
+      org: p.org,
+      address: p.address,
+      caPem: readText(`partners[${i}].ca`, p.ca, 'CERTIFICATE'),
+      receiptJwks: asJwks(`partners[${i}].receiptKeys`, readJson(`partners[${i}].receiptKeys`, p.receiptKeys)),
+      ...(p.revoked !== undefined ? { revoked: p.revoked } : {}),
+    };
+  });
+  let policies: GatewayConfig['policies'];
+  if (c.policies.engine === 'opa-wasm') {
+    if (c.policies.bundle === undefined) problems.push('policies.bundle: required when policies.engine is opa-wasm (a bundle from opa build -t wasm)');
+    policies = { engine: 'opa-wasm', bundle: path(c.policies.bundle ?? '') };
+  } else {
+    if (c.policies.dir === undefined) problems.push('policies.dir: required: the directory (or list of directories) of the Rego policies');
+    const dirs = typeof c.policies.dir === 'string' ? [c.policies.dir] : (c.policies.dir ?? []);
+    policies = { engine: 'rego', dirs: dirs.map(path) };
+  }
+  const config: GatewayConfig = {
+    org: c.org,
+    listen: c.listen,
+    advertise: c.advertise ?? c.listen,
+    dataDir: path(c.dataDir),
+    tls: {
+      caPem: readText('tls.ca', c.tls.ca, 'CERTIFICATE'),
+      certPem: readText('tls.cert', c.tls.cert, 'CERTIFICATE'),
+      keyPem: readText('tls.key', c.tls.key, 'PRIVATE KEY'),
+    },
+    receipts: {
+      signingJwk: asJwk('receipts.signingKey', readJson('receipts.signingKey', c.receipts.signingKey), true) as Jwk & { kid: string },
+      previousJwks: c.receipts.previousKeys.map((k, i) => asJwk(`receipts.previousKeys[${i}]`, readJson(`receipts.previousKeys[${i}]`, k), false)),
+    },
+    policies,
+    agents: c.agents.map((a) => ({ module: path(a.module), ...(a.options !== undefined ? { options: a.options } : {}) })),
+    limits: {
+      maxPayloadBytes: c.limits.maxPayloadBytes,
+      callTimeoutMs: c.limits.callTimeout,
+      maxInFlightPerPartner: c.limits.maxInFlightPerPartner,
+    },
+    partners,
+    log: c.log,
+  };
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return deepFreeze(config);
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+const ORG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const org = z.string().regex(ORG, 'expected an org id: lowercase letters, digits and -');
+const address = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^\s:[\]]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7443');
+const duration = z
+  .union([z.number().int().positive(), z.string()])
+  .transform((v, ctx) => {
+    if (typeof v === 'number') return v;
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v.trim());
+    if (m === null) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration like "10s" or "250ms", got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+    return Math.round(Number(m[1]) * unit);
+  });
+/** A file path, or the PEM text itself (for configs built in code). */
+const pemOrPath = z.string().min(1);
+const jwkOrPath = z.union([z.string().min(1), z.looseObject({ kty: z.string() })]);
+
+export const configSchema = z.strictObject({
+  org,
+  listen: address,
+  advertise: address.optional(),
+  dataDir: z.string().min(1),
+  tls: z.strictObject({ ca: pemOrPath, cert: pemOrPath, key: pemOrPath }),
+  receipts: z.strictObject({
+    signingKey: jwkOrPath,
+    previousKeys: z.array(jwkOrPath).default([]),
+  }),
+  policies: z.strictObject({
+    engine: z.enum(['rego', 'opa-wasm']).default('rego'),
+    dir: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    bundle: z.string().min(1).optional(),
+  }),
+  agents: z
+    .array(z.strictObject({ module: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }))
+    .default([]),
+  limits: z
+    .strictObject({
+      maxPayloadBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+      callTimeout: duration.default(10_000),
+      maxInFlightPerPartner: z.number().int().min(1).max(10_000).default(64),
+    })
+    .default({ maxPayloadBytes: 1024 * 1024, callTimeout: 10_000, maxInFlightPerPartner: 64 }),
+  partners: z
+    .array(
+      z.strictObject({
+        org,
+        address,
+        ca: pemOrPath,
+        receiptKeys: jwkOrPath,
+        revoked: z
+          .strictObject({ serials: z.array(z.string()).default([]), fingerprints: z.array(z.string()).default([]) })
+          .optional(),
+      }),
+    )
+    .default([]),
+  log: z
+    .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+    .default({ level: 'info' }),
+});
+
+export type RawConfig = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;

@@ -1,0 +1,162 @@
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from '../observability/index.js';
+import type { TrustStore } from '../pki/index.js';
+import { TaskError, type PartnerTransport, type TaskView } from '../orchestrator/index.js';
+import type { FederationClient } from '../generated/entente/federation/v1/Federation.js';
+import type { Card__Output } from '../generated/entente/federation/v1/Card.js';
+import type { Task__Output } from '../generated/entente/federation/v1/Task.js';
+import { federationProto } from './proto.js';
+import { fromServiceError } from './status.js';
+
+export interface PartnerEndpoint {
+  readonly org: string;
+  readonly address: string;
+}
+
+export interface FederationClientsOptions {
+  readonly partners: readonly PartnerEndpoint[];
+  readonly certPem: string;
+  readonly keyPem: string;
+  readonly trust: () => TrustStore;
+  readonly maxPayloadBytes: number;
+  readonly maxInFlightPerPartner: number;
+  readonly log: Logger;
+}
+
+const MESSAGE_OVERHEAD = 64 * 1024;
+
+/**
+ * Long-lived mutual-TLS channels to partners, one per partner (a new TLS connection costs
+ * milliseconds; a call on an open one, microseconds). A partner's server certificate must
+ * identify that partner by the same rules as incoming peers, whatever the address says.
+ */
+export class FederationClients implements PartnerTransport {
+  private readonly clients = new Map<string, { client: FederationClient; slots: Semaphore }>();
+
+  constructor(private readonly opts: FederationClientsOptions) {
+    const Ctor = federationProto().entente.federation.v1.Federation;
+    for (const p of opts.partners) {
+      const trusted = opts.trust().caPemOf(p.org);
+      const creds = grpc.credentials.createSsl(Buffer.from(trusted), Buffer.from(opts.keyPem), Buffer.from(opts.certPem), {
+        checkServerIdentity: (host: string, cert: PeerCertificate) => {
+          const hostError = checkServerIdentity(host, cert);
+          if (hostError !== undefined) return hostError;
+          try {
+            opts.trust().expectServer(p.org, cert.raw);
+            return undefined;
+          } catch (err) {
+            return err as Error;
+          }
+        },
+      });
+      const client = new Ctor(p.address, creds, {
+        'grpc.max_receive_message_length': opts.maxPayloadBytes + MESSAGE_OVERHEAD,
+        'grpc.max_send_message_length': opts.maxPayloadBytes + MESSAGE_OVERHEAD,
+        'grpc.keepalive_time_ms': 30_000,
+        'grpc.keepalive_timeout_ms': 10_000,
+      });
+      this.clients.set(p.org, { client, slots: new Semaphore(opts.maxInFlightPerPartner) });
+    }
+  }
+
+  has(partner: string): boolean {
+    return this.clients.has(partner);
+  }
+
+  async submit(
+    partner: string,
+    req: { taskId: string; capability: string; purpose: string; inputBytes: Buffer; salt: string; requestStatement: string },
+    deadline: number,
+  ): Promise<TaskView> {
+    const task = await this.unary<Task__Output>(partner, deadline, (c, d, cb) =>
+      c.SubmitTask(
+        {
+          task_id: req.taskId,
+          capability: req.capability,
+          purpose: req.purpose,
+          input: req.inputBytes,
+          salt: req.salt,
+          request_statement: req.requestStatement,
+        },
+        { deadline: d },
+        cb,
+      ),
+    );
+    return fromTask(task);
+  }
+
+  async acknowledge(partner: string, taskId: string, ackStatement: string, deadline: number): Promise<void> {
+    await this.unary(partner, deadline, (c, d, cb) => c.Acknowledge({ task_id: taskId, ack_statement: ackStatement }, { deadline: d }, cb));
+  }
+
+  async getTask(partner: string, taskId: string, deadline: number): Promise<TaskView> {
+    return fromTask(await this.unary<Task__Output>(partner, deadline, (c, d, cb) => c.GetTask({ task_id: taskId }, { deadline: d }, cb)));
+  }
+
+  async getCard(partner: string, deadline: number): Promise<Card__Output> {
+    return this.unary<Card__Output>(partner, deadline, (c, d, cb) => c.GetCard({}, { deadline: d }, cb));
+  }
+
+  close(): void {
+    for (const { client } of this.clients.values()) client.close();
+  }
+
+  private async unary<T>(
+    partner: string,
+    deadline: number,
+    invoke: (client: FederationClient, deadline: Date, cb: (err: grpc.ServiceError | null, res?: T) => void) => void,
+  ): Promise<T> {
+    const entry = this.clients.get(partner);
+    if (entry === undefined) throw new TaskError('partner_unknown', `no partner named ${JSON.stringify(partner)}`);
+    await entry.slots.acquire();
+    try {
+      return await new Promise<T>((resolve, reject) => {
+        invoke(entry.client, new Date(deadline), (err, res) => {
+          if (err) reject(fromServiceError(err));
+          else resolve(res as T);
+        });
+      });
+    } finally {
+      entry.slots.release();
+    }
+  }
+}
+
+function fromTask(t: Task__Output): TaskView {
+  const status = t.status.replace('TASK_STATUS_', '').toLowerCase();
+  if (status !== 'running' && status !== 'completed' && status !== 'failed' && status !== 'denied' && status !== 'cancelled') {
+    throw new TaskError('internal', `the partner sent an unknown task status ${t.status}`);
+  }
+  return {
+    taskId: t.task_id,
+    status,
+    ...(status === 'completed' ? { resultBytes: t.result } : {}),
+    ...(t.reason !== '' ? { reason: t.reason } : {}),
+    ...(t.result_statement !== '' ? { resultStatement: t.result_statement } : {}),
+  };
+}
+
+/** Bounds the calls in flight to one partner, so one slow partner cannot take every socket. */
+class Semaphore {
+  private available: number;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.available = size;
+  }
+
+  acquire(): Promise<void> {
+    if (this.available > 0) {
+      this.available--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    if (next !== undefined) next();
+    else this.available++;
+  }
+}

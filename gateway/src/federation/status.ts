@@ -1,0 +1,74 @@
+import * as grpc from '@grpc/grpc-js';
+import { isReasonCode, REASONS, TaskError, type ReasonCode } from '../orchestrator/index.js';
+
+/** The one place where task outcomes become gRPC statuses and back. */
+const STATUS: Record<ReasonCode, grpc.status> = {
+  outbound_denied: grpc.status.PERMISSION_DENIED,
+  inbound_denied: grpc.status.PERMISSION_DENIED,
+  disclosure_denied: grpc.status.PERMISSION_DENIED,
+  invalid_input: grpc.status.INVALID_ARGUMENT,
+  payload_too_large: grpc.status.RESOURCE_EXHAUSTED,
+  capability_unavailable: grpc.status.NOT_FOUND,
+  agent_failed: grpc.status.INTERNAL,
+  agent_timeout: grpc.status.DEADLINE_EXCEEDED,
+  cancelled: grpc.status.CANCELLED,
+  task_conflict: grpc.status.ALREADY_EXISTS,
+  task_unknown: grpc.status.NOT_FOUND,
+  request_invalid: grpc.status.INVALID_ARGUMENT,
+  peer_unauthenticated: grpc.status.UNAUTHENTICATED,
+  receipt_invalid: grpc.status.INVALID_ARGUMENT,
+  policy_error: grpc.status.INTERNAL,
+  partner_unavailable: grpc.status.UNAVAILABLE,
+  partner_unknown: grpc.status.NOT_FOUND,
+  deadline_exceeded: grpc.status.DEADLINE_EXCEEDED,
+  internal: grpc.status.INTERNAL,
+};
+
+export const MD_REASON = 'entente-reason';
+export const MD_POLICY_REASONS = 'entente-policy-reasons';
+export const MD_RESULT_STATEMENT = 'entente-result-statement';
+
+const POLICY_REASON = /^[a-z][a-z0-9_]{0,63}$/;
+
+/**
+ * Turns anything thrown while serving a partner into a status carrying only a safe message
+ * and a reason code. A TaskError's message was written for the partner; anything else is our
+ * fault and is reported as `internal` (the cause goes to our log, never to the partner).
+ */
+export function toServiceError(err: unknown): Partial<grpc.StatusObject> {
+  const te = err instanceof TaskError ? err : new TaskError('internal');
+  const metadata = new grpc.Metadata();
+  metadata.set(MD_REASON, te.reason);
+  const policyReasons = (te.details.policyReasons ?? []).filter((r) => POLICY_REASON.test(r)).slice(0, 8);
+  if (policyReasons.length > 0) metadata.set(MD_POLICY_REASONS, policyReasons.join(','));
+  if (te.details.resultStatement !== undefined) metadata.set(MD_RESULT_STATEMENT, te.details.resultStatement);
+  return { code: STATUS[te.reason], details: `${te.reason}: ${te.message}`, metadata };
+}
+
+/** The requester's view of a failed call: the partner's reason code, or what the transport saw. */
+export function fromServiceError(err: grpc.ServiceError): TaskError {
+  const reason = err.metadata?.get(MD_REASON)[0];
+  const statement = err.metadata?.get(MD_RESULT_STATEMENT)[0];
+  const policyReasons = err.metadata?.get(MD_POLICY_REASONS)[0];
+  const details = {
+    ...(typeof statement === 'string' ? { resultStatement: statement } : {}),
+    ...(typeof policyReasons === 'string' ? { policyReasons: policyReasons.split(',').filter((r) => POLICY_REASON.test(r)) } : {}),
+  };
+  if (typeof reason === 'string' && isReasonCode(reason)) {
+    const prefix = `${reason}: `;
+    const message = err.details.startsWith(prefix) ? err.details.slice(prefix.length) : REASONS[reason];
+    return new TaskError(reason, message, details, { cause: err });
+  }
+  switch (err.code) {
+    case grpc.status.DEADLINE_EXCEEDED:
+      return new TaskError('deadline_exceeded', 'the partner did not answer before the deadline', details, { cause: err });
+    case grpc.status.UNAVAILABLE:
+      return new TaskError('partner_unavailable', `the partner could not be reached: ${err.details}`, details, { cause: err });
+    case grpc.status.UNAUTHENTICATED:
+      return new TaskError('peer_unauthenticated', `the partner refused our identity: ${err.details}`, details, { cause: err });
+    case grpc.status.RESOURCE_EXHAUSTED:
+      return new TaskError('payload_too_large', `the partner refused the message size: ${err.details}`, details, { cause: err });
+    default:
+      return new TaskError('internal', `the partner answered ${grpc.status[err.code]}: ${err.details}`, details, { cause: err });
+  }
+}

@@ -1,0 +1,22 @@
+// Original file: proto/entente/federation/v1/federation.proto
+
+
+export interface Capability {
+  'name'?: (string);
+  'description'?: (string);
+  /**
+   * JSON Schema documents, as UTF-8 JSON.
+   */
+  'input_schema'?: (Buffer | Uint8Array | string);
+  'output_schema'?: (Buffer | Uint8Array | string);
+}
+
+export interface Capability__Output {
+  'name': (string);
+  'description': (string);
+  /**
+   * JSON Schema documents, as UTF-8 JSON.
+   */
+  'input_schema': (Buffer);
+  'output_schema': (Buffer);
+}

@@ -1,0 +1,56 @@
+import { pino, type Logger, type DestinationStream } from 'pino';
+
+export type { Logger };
+
+export interface LoggerOptions {
+  readonly level?: string;
+  readonly org?: string;
+  /** Where lines go; stdout by default. Tests pass a stream to read what was logged. */
+  readonly destination?: DestinationStream;
+}
+
+/**
+ * The one root logger of a gateway. Errors are reduced to their name, code and message
+ * (an error's `cause` may hold a partner's data, so stacks and causes are not serialised
+ * beyond that), and any field named like a payload or a secret is censored, so a new
+ * field never leaks by default.
+ */
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  return pino(
+    {
+      level: opts.level ?? 'info',
+      base: opts.org === undefined ? null : { org: opts.org },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      serializers: { err: serializeError },
+      redact: {
+        paths: [
+          'input',
+          'result',
+          'payload',
+          'salt',
+          'key',
+          'privateKey',
+          'jws',
+          '*.input',
+          '*.result',
+          '*.payload',
+          '*.salt',
+          '*.key',
+          '*.privateKey',
+          '*.jws',
+        ],
+        censor: '[redacted]',
+      },
+    },
+    opts.destination,
+  );
+}
+
+function serializeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { message: String(err) };
+  const out: Record<string, unknown> = { type: err.name, message: err.message };
+  const code = (err as { code?: unknown }).code;
+  if (code !== undefined) out['code'] = code;
+  if (err.cause instanceof Error) out['cause'] = { type: err.cause.name, message: err.cause.message };
+  return out;
+}

@@ -1,0 +1,381 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../observability/index.js';
+import { decide, PolicyError, type Decision, type PolicyEngine } from '../policy/index.js';
+import {
+  canonicalize,
+  newSalt,
+  saltedDigest,
+  sha256Digest,
+  type KeyRing,
+  type SigningKey,
+} from '../crypto/index.js';
+import { signAck, signRequest, signResult, verifyStatement, type ResultStatus } from '../audit/index.js';
+import type { StatementRecord, Store, TaskRecord } from '../store/index.js';
+import { isReasonCode, REASONS, TaskError, type ReasonCode } from './errors.js';
+import { NAME, TASK_ID, type TaskView } from './task.js';
+import { parseJsonPayload, recordStatement } from './shared.js';
+
+/** How requests reach partners; the federation transport implements it over mutual-TLS gRPC. */
+export interface PartnerTransport {
+  has(partner: string): boolean;
+  submit(
+    partner: string,
+    req: {
+      taskId: string;
+      capability: string;
+      purpose: string;
+      inputBytes: Buffer;
+      salt: string;
+      requestStatement: string;
+    },
+    deadline: number,
+  ): Promise<TaskView>;
+  acknowledge(partner: string, taskId: string, ackStatement: string, deadline: number): Promise<void>;
+}
+
+export interface RequesterDeps {
+  readonly org: string;
+  readonly store: Store;
+  readonly policy: () => PolicyEngine;
+  readonly signer: SigningKey;
+  readonly partnerKeys: () => KeyRing;
+  readonly transport: PartnerTransport;
+  readonly maxPayloadBytes: number;
+  readonly callTimeoutMs: number;
+  readonly log: Logger;
+}
+
+export interface CallOptions {
+  readonly partner: string;
+  readonly capability: string;
+  readonly purpose: string;
+  readonly input: unknown;
+  /** Reuse to retry a call idempotently; a new UUID by default. */
+  readonly taskId?: string;
+  /** Milliseconds for the whole call; the gateway's limits.callTimeout by default. */
+  readonly timeoutMs?: number;
+}
+
+export interface CallResult {
+  readonly taskId: string;
+  readonly partner: string;
+  readonly capability: string;
+  readonly status: 'completed' | 'denied' | 'failed' | 'cancelled';
+  /** The minimised result the partner's disclosure policy let leave (completed only). */
+  readonly result?: unknown;
+  readonly reason?: ReasonCode;
+  /** Human-readable explanation of `reason`; names what to do where possible. */
+  readonly message?: string;
+  /** Reason codes the partner's policy chose to give. */
+  readonly policyReasons?: readonly string[];
+  readonly receipts: { readonly request?: string; readonly result?: string; readonly ack?: string };
+}
+
+/**
+ * The requesting side of a task: outbound policy, request statement, durable record, the
+ * call, verification of the partner's result statement, our ack. A partner's denial or
+ * failure is a result (with receipts), not an exception; exceptions are for calls that could
+ * not be made at all (unknown partner, bad arguments).
+ */
+export class Requester {
+  constructor(private readonly deps: RequesterDeps) {}
+
+  async call(opts: CallOptions): Promise<CallResult> {
+    const started = Date.now();
+    const { partner, capability, purpose } = opts;
+    if (!this.deps.transport.has(partner)) {
+      throw new TaskError('partner_unknown', `no partner named ${JSON.stringify(partner)} in this gateway's configuration`);
+    }
+    if (!NAME.test(capability)) throw new TaskError('request_invalid', 'capability must match [a-z0-9][a-z0-9._-]*');
+    if (!NAME.test(purpose)) throw new TaskError('request_invalid', 'purpose must match [a-z0-9][a-z0-9._-]*');
+    const taskId = opts.taskId ?? randomUUID();
+    if (!TASK_ID.test(taskId)) throw new TaskError('request_invalid', 'taskId must be 1-128 characters of A-Z a-z 0-9 . _ : -');
+    const deadline = started + (opts.timeoutMs ?? this.deps.callTimeoutMs);
+    const contentDigest = sha256Digest(canonicalize({ partner, capability, purpose, input: opts.input }));
+
+    const existing = this.deps.store.getTask('requester', partner, taskId);
+    let outcome: CallResult;
+    if (existing !== undefined) {
+      if (existing.contentDigest !== contentDigest) {
+        throw new TaskError('task_conflict', 'this taskId was already used with different content; choose a new taskId');
+      }
+      if (existing.status === 'running' || existing.reason === 'partner_unavailable') {
+        // A retry: the partner answers an already-claimed task id from its own record, so the
+        // input that left the first time is sent again with the stored request statement.
+        const { inputBytes } = this.outbound(opts, taskId);
+        const request = this.statement(existing, 'request')?.jws;
+        if (request === undefined) throw new Error(`task ${taskId} has no stored request statement`);
+        outcome = await this.send(existing, deadline, { inputBytes, request });
+      } else {
+        outcome = this.stored(existing);
+      }
+    } else {
+      outcome = await this.start({ ...opts, taskId }, contentDigest, deadline);
+    }
+    this.deps.log.info(
+      {
+        task_id: taskId,
+        role: 'requester',
+        partner,
+        capability,
+        purpose,
+        decision: outcome.status,
+        ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
+        duration_ms: Date.now() - started,
+      },
+      'task',
+    );
+    return outcome;
+  }
+
+  private async start(opts: CallOptions & { taskId: string }, contentDigest: string, deadline: number): Promise<CallResult> {
+    const { org, signer } = this.deps;
+    const salt = newSalt();
+    const now = Date.now();
+    const task: TaskRecord = {
+      taskId: opts.taskId,
+      role: 'requester',
+      peerOrg: opts.partner,
+      capability: opts.capability,
+      purpose: opts.purpose,
+      contentDigest,
+      salt,
+      status: 'running',
+      createdAt: now,
+      updatedAt: now,
+    };
+    const { decision: outbound, leaving, inputBytes } = this.outbound(opts, opts.taskId);
+    const iat = Math.floor(now / 1000);
+    const request = signRequest(signer, {
+      task_id: opts.taskId,
+      from: org,
+      to: opts.partner,
+      capability: opts.capability,
+      purpose: opts.purpose,
+      input_digest: saltedDigest(salt, leaving),
+      iat,
+      exp: Math.ceil(deadline / 1000) + 60,
+      outbound: { decision_id: outbound.id, policy_revision: outbound.revision },
+    }).jws;
+    const requestRecord = recordStatement(opts.taskId, 'request', org, opts.partner, request);
+
+    if (!outbound.allow) {
+      // Nothing leaves. The refusal is receipted locally: our request statement and our own
+      // result statement saying that our policy denied it.
+      const result = signResult(signer, {
+        task_id: opts.taskId,
+        from: org,
+        to: opts.partner,
+        request_digest: requestRecord.digest,
+        status: 'denied',
+        reason: 'outbound_denied',
+        inbound: null,
+        disclosure: null,
+      }).jws;
+      await this.deps.store.write({
+        tasks: [{ ...task, status: 'denied', reason: 'outbound_denied' }],
+        statements: [requestRecord, recordStatement(opts.taskId, 'result', org, opts.partner, result)],
+      });
+      return {
+        taskId: opts.taskId,
+        partner: opts.partner,
+        capability: opts.capability,
+        status: 'denied',
+        reason: 'outbound_denied',
+        message: REASONS.outbound_denied,
+        policyReasons: outbound.reasons,
+        receipts: { request, result },
+      };
+    }
+    // Durable before anything leaves: if we crash after sending, the record shows it.
+    await this.deps.store.write({ tasks: [task], statements: [requestRecord] });
+    return this.send(task, deadline, { inputBytes, request });
+  }
+
+  /** Sends (or resends, idempotently) a recorded task and settles its receipts. */
+  private async send(
+    task: TaskRecord,
+    deadline: number,
+    prepared: { inputBytes: Buffer; request: string },
+  ): Promise<CallResult> {
+    const { request, inputBytes } = prepared;
+    let view: TaskView;
+    let remote: TaskError | undefined;
+    try {
+      view = await this.deps.transport.submit(
+        task.peerOrg,
+        { taskId: task.taskId, capability: task.capability, purpose: task.purpose, inputBytes, salt: task.salt, requestStatement: request },
+        deadline,
+      );
+    } catch (err) {
+      if (!(err instanceof TaskError)) throw err;
+      remote = err;
+      view = { taskId: task.taskId, status: 'failed', reason: err.reason };
+    }
+    const resultStatement = remote?.details.resultStatement ?? view.resultStatement;
+    if (resultStatement === undefined) {
+      const reason = remote?.reason ?? 'internal';
+      await this.deps.store.write({ tasks: [{ ...task, status: 'failed', reason, updatedAt: Date.now() }] });
+      return this.outcome(task, 'failed', reason, remote?.message, { request });
+    }
+    return this.settle(task, request, resultStatement, view, remote, deadline);
+  }
+
+  /** Verifies the partner's result statement against what we sent and got, then acknowledges it. */
+  private async settle(
+    task: TaskRecord,
+    request: string,
+    resultStatement: string,
+    view: TaskView,
+    remote: TaskError | undefined,
+    deadline: number,
+  ): Promise<CallResult> {
+    const { org, signer } = this.deps;
+    let result: unknown;
+    let status: ResultStatus;
+    try {
+      const payload = verifyStatement(resultStatement, this.deps.partnerKeys(), {
+        kind: 'result',
+        signerOrg: task.peerOrg,
+        taskId: task.taskId,
+      }).payload;
+      if (payload.to !== org || payload.from !== task.peerOrg) throw new Error('from/to do not match this task');
+      if (payload.request_digest !== sha256Digest(request)) throw new Error('it answers another request statement');
+      status = payload.status;
+      if (status === 'completed') {
+        if (view.resultBytes === undefined) throw new Error('a completed task arrived without a result');
+        result = parseJsonPayload(view.resultBytes, this.deps.maxPayloadBytes, 'result');
+        if (payload.result_digest !== saltedDigest(task.salt, result)) throw new Error('result_digest does not match the result');
+      }
+    } catch (err) {
+      this.deps.log.warn({ task_id: task.taskId, partner: task.peerOrg, err }, 'result statement rejected');
+      await this.deps.store.write({ tasks: [{ ...task, status: 'failed', reason: 'receipt_invalid', updatedAt: Date.now() }] });
+      return this.outcome(task, 'failed', 'receipt_invalid', `the partner's result statement did not verify: ${(err as Error).message}`, {
+        request,
+      });
+    }
+    const resultRecord = recordStatement(task.taskId, 'result', task.peerOrg, task.peerOrg, resultStatement);
+    const ack = signAck(signer, {
+      task_id: task.taskId,
+      from: org,
+      to: task.peerOrg,
+      result_statement_digest: resultRecord.digest,
+    }).jws;
+    const reason = status === 'completed' ? undefined : remote?.reason ?? 'internal';
+    await this.deps.store.write({
+      tasks: [
+        {
+          ...task,
+          status,
+          ...(reason !== undefined ? { reason } : {}),
+          ...(status === 'completed' ? { resultJson: JSON.stringify(result) } : {}),
+          updatedAt: Date.now(),
+        },
+      ],
+      statements: [resultRecord, recordStatement(task.taskId, 'ack', org, task.peerOrg, ack)],
+    });
+    await this.deliverAck(task, ack, deadline);
+    const receipts = { request, result: resultStatement, ack };
+    if (status === 'completed') {
+      return { taskId: task.taskId, partner: task.peerOrg, capability: task.capability, status, result, receipts };
+    }
+    return this.outcome(task, status, reason ?? 'internal', remote?.message, receipts, remote?.details.policyReasons);
+  }
+
+  /**
+   * The ack is already durable here; delivering it is retried a few times within the
+   * deadline. An undelivered ack stays visible in our log (the partner's triple lacks it).
+   */
+  private async deliverAck(task: TaskRecord, ack: string, deadline: number): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.deps.transport.acknowledge(task.peerOrg, task.taskId, ack, Math.max(deadline, Date.now() + 2000));
+        return;
+      } catch (err) {
+        if (attempt >= 2 || Date.now() > deadline) {
+          this.deps.log.warn({ task_id: task.taskId, partner: task.peerOrg, err }, 'ack not delivered');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
+  }
+
+  /**
+   * Asks the outbound policy what may leave. The input itself is never stored (receipts hold
+   * digests only), so a retry with the same taskId re-derives it from the caller's input.
+   */
+  private outbound(opts: CallOptions, taskId: string): { decision: Decision; leaving: unknown; inputBytes: Buffer } {
+    let decision: Decision;
+    try {
+      decision = decide(this.deps.policy(), 'outbound', {
+        task_id: taskId,
+        partner: opts.partner,
+        capability: opts.capability,
+        purpose: opts.purpose,
+        input: opts.input,
+      });
+    } catch (err) {
+      if (err instanceof PolicyError) {
+        this.deps.log.error({ task_id: taskId, err }, 'outbound policy failed; failing closed');
+        throw new TaskError('policy_error', REASONS.policy_error, {}, { cause: err });
+      }
+      throw err;
+    }
+    const leaving = decision.allow ? decision.payload : opts.input;
+    const inputBytes = Buffer.from(JSON.stringify(leaving) ?? 'null', 'utf8');
+    if (decision.allow && inputBytes.length > this.deps.maxPayloadBytes) {
+      throw new TaskError(
+        'payload_too_large',
+        `the input is ${inputBytes.length} bytes; the limit is ${this.deps.maxPayloadBytes} bytes (limits.maxPayloadBytes)`,
+      );
+    }
+    return { decision, leaving, inputBytes };
+  }
+
+  private stored(task: TaskRecord): CallResult {
+    const receipts = {
+      request: this.statement(task, 'request')?.jws,
+      result: this.statement(task, 'result')?.jws,
+      ack: this.statement(task, 'ack')?.jws,
+    };
+    const clean = Object.fromEntries(Object.entries(receipts).filter(([, v]) => v !== undefined)) as CallResult['receipts'];
+    if (task.status === 'completed') {
+      return {
+        taskId: task.taskId,
+        partner: task.peerOrg,
+        capability: task.capability,
+        status: 'completed',
+        result: task.resultJson === undefined ? undefined : (JSON.parse(task.resultJson) as unknown),
+        receipts: clean,
+      };
+    }
+    const status = task.status === 'denied' || task.status === 'cancelled' ? task.status : 'failed';
+    const reason = task.reason !== undefined && isReasonCode(task.reason) ? task.reason : 'internal';
+    return this.outcome(task, status, reason, undefined, clean);
+  }
+
+  private outcome(
+    task: TaskRecord,
+    status: 'denied' | 'failed' | 'cancelled',
+    reason: ReasonCode,
+    message: string | undefined,
+    receipts: CallResult['receipts'],
+    policyReasons?: readonly string[],
+  ): CallResult {
+    return {
+      taskId: task.taskId,
+      partner: task.peerOrg,
+      capability: task.capability,
+      status: reason === 'inbound_denied' || reason === 'disclosure_denied' || reason === 'outbound_denied' ? 'denied' : status,
+      reason,
+      message: message ?? REASONS[reason],
+      ...(policyReasons !== undefined && policyReasons.length > 0 ? { policyReasons } : {}),
+      receipts,
+    };
+  }
+
+  private statement(task: TaskRecord, kind: StatementRecord['kind']): StatementRecord | undefined {
+    return this.deps.store.listStatements({ taskId: task.taskId, peerOrg: task.peerOrg, kind })[0];
+  }
+}

@@ -1,0 +1,92 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { createOrgCa, issueGatewayCert } from './certs.js';
+import { PkiError } from './errors.js';
+import { generateReceiptKey } from './receipt-key.js';
+
+/** The files `certsInit` writes under `<certsDir>/<org>/`. */
+export const PKI_FILES = {
+  ca: 'ca.pem',
+  caKey: 'ca.key.pem',
+  cert: 'gateway.pem',
+  key: 'gateway.key.pem',
+  signingKey: 'receipt-signing.jwk.json',
+  jwks: 'receipt-jwks.json',
+} as const;
+
+const ORG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/**
+ * Development PKI for one organization: an org CA, the gateway certificate it issues, and a
+ * receipt signing key. Private keys are written 0600. Existing material is never overwritten
+ * unless `force` is set.
+ */
+export function certsInit(opts: { org: string; certsDir: string; force?: boolean; hosts?: readonly string[] }): void {
+  if (!ORG.test(opts.org)) throw new PkiError('PKI_MISSING', `org ${JSON.stringify(opts.org)} must match ${ORG}`);
+  const dir = join(opts.certsDir, opts.org);
+  if (!opts.force) {
+    for (const f of Object.values(PKI_FILES)) {
+      if (existsSync(join(dir, f))) {
+        throw new PkiError('PKI_EXISTS', `${join(dir, f)} already exists; pass --force to replace ${opts.org}'s PKI`);
+      }
+    }
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const ca = createOrgCa(opts.org);
+  const gateway = issueGatewayCert(ca, opts.org, opts.hosts ? { hosts: opts.hosts } : {});
+  const receipt = generateReceiptKey('ES256');
+  const secret = { mode: 0o600 } as const;
+  writeFileSync(join(dir, PKI_FILES.ca), ca.certPem);
+  writeFileSync(join(dir, PKI_FILES.caKey), ca.keyPem, secret);
+  writeFileSync(join(dir, PKI_FILES.cert), gateway.certPem);
+  writeFileSync(join(dir, PKI_FILES.key), gateway.keyPem, secret);
+  writeFileSync(join(dir, PKI_FILES.signingKey), JSON.stringify(receipt.privateJwk, null, 2) + '\n', secret);
+  writeFileSync(join(dir, PKI_FILES.jwks), JSON.stringify({ keys: [receipt.publicJwk] }, null, 2) + '\n');
+}
+
+const jwk = z.looseObject({ kty: z.string(), kid: z.string().min(1) }).refine((k) => !('d' in k), {
+  message: 'a bundle must not contain private key material (d)',
+});
+
+export const bundleSchema = z.strictObject({
+  format: z.literal('entente.federation-bundle/v1'),
+  org: z.string().regex(ORG),
+  address: z.string().regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'expected host:port'),
+  ca: z.string().startsWith('-----BEGIN CERTIFICATE-----'),
+  receipt_jwks: z.strictObject({ keys: z.array(jwk).min(1) }),
+});
+
+/** What a partner needs to trust this organization: its CA and its receipt keys. Nothing private. */
+export type FederationBundle = z.infer<typeof bundleSchema>;
+
+export function exportBundle(opts: { org: string; address: string; certsDir: string }): FederationBundle {
+  const dir = join(opts.certsDir, opts.org);
+  const read = (f: string) => {
+    try {
+      return readFileSync(join(dir, f), 'utf8');
+    } catch {
+      throw new PkiError('PKI_MISSING', `${join(dir, f)} not found; run entente certs init --org ${opts.org} first`);
+    }
+  };
+  return parseBundle({
+    format: 'entente.federation-bundle/v1',
+    org: opts.org,
+    address: opts.address,
+    ca: read(PKI_FILES.ca),
+    receipt_jwks: JSON.parse(read(PKI_FILES.jwks)) as unknown,
+  });
+}
+
+export function parseBundle(value: unknown): FederationBundle {
+  const parsed = bundleSchema.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(bundle)'}: ${i.message}`);
+    throw new PkiError('BUNDLE_INVALID', `not a valid federation bundle: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export function writeBundle(path: string, bundle: FederationBundle): void {
+  writeFileSync(path, JSON.stringify(parseBundle(bundle), null, 2) + '\n');
+}

@@ -1,0 +1,10 @@
+export { createOrgCa, issueGatewayCert, normalizeFingerprint, normalizeSerial, ORG_URI_PREFIX } from './certs.js';
+export type { IssuedCert, PemPair } from './certs.js';
+export { generateReceiptKey, jwkThumbprint } from './receipt-key.js';
+export type { ReceiptJwk, ReceiptKey } from './receipt-key.js';
+export { bundleSchema, certsInit, exportBundle, parseBundle, PKI_FILES, writeBundle } from './files.js';
+export type { FederationBundle } from './files.js';
+export { TrustStore } from './trust.js';
+export type { PeerIdentity, TrustEntry } from './trust.js';
+export { PeerIdentityError, PkiError } from './errors.js';
+export type { PeerIdentityCode, PkiErrorCode } from './errors.js';

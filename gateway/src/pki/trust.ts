@@ -1,0 +1,97 @@
+import { X509Certificate } from 'node:crypto';
+import { ORG_URI_PREFIX, normalizeFingerprint, normalizeSerial } from './certs.js';
+import { PeerIdentityError } from './errors.js';
+
+export interface TrustEntry {
+  readonly org: string;
+  readonly caPem: string;
+  readonly revoked?: { readonly serials?: readonly string[]; readonly fingerprints?: readonly string[] };
+}
+
+export interface PeerIdentity {
+  readonly org: string;
+  readonly serial: string;
+  readonly fingerprint256: string;
+  readonly notAfter: Date;
+}
+
+interface Pinned {
+  readonly ca: X509Certificate;
+  readonly caPem: string;
+  readonly serials: ReadonlySet<string>;
+  readonly fingerprints: ReadonlySet<string>;
+}
+
+/**
+ * Which organization a certificate proves, if any. TLS has already checked the chain against
+ * the union of partner CAs; this decides the org: the certificate must carry exactly one
+ * `urn:entente:org:<id>` SAN, `<id>` must be a partner, and the certificate must be issued by
+ * THAT partner's pinned CA, so one partner's CA can never vouch for another partner.
+ */
+export class TrustStore {
+  private pinned = new Map<string, Pinned>();
+
+  constructor(entries: readonly TrustEntry[]) {
+    this.update(entries);
+  }
+
+  /** Replaces the partners and their revocation lists (reload without restart). */
+  update(entries: readonly TrustEntry[]): void {
+    const next = new Map<string, Pinned>();
+    for (const e of entries) {
+      next.set(e.org, {
+        ca: new X509Certificate(e.caPem),
+        caPem: e.caPem,
+        serials: new Set((e.revoked?.serials ?? []).map(normalizeSerial)),
+        fingerprints: new Set((e.revoked?.fingerprints ?? []).map(normalizeFingerprint)),
+      });
+    }
+    this.pinned = next;
+  }
+
+  /** The partner CAs, concatenated, for the TLS server's client-certificate roots. */
+  rootCaPems(): string {
+    return [...this.pinned.values()].map((p) => p.caPem.trim()).join('\n') + '\n';
+  }
+
+  caPemOf(org: string): string {
+    const p = this.pinned.get(org);
+    if (p === undefined) throw new PeerIdentityError('PEER_UNKNOWN_ORG', `${org} is not a configured partner`);
+    return p.caPem;
+  }
+
+  identifyPeer(der: Buffer | undefined, now: Date = new Date()): PeerIdentity {
+    if (der === undefined || der.length === 0) throw new PeerIdentityError('PEER_NO_CERTIFICATE', 'no client certificate was presented');
+    const cert = new X509Certificate(der);
+    const orgs = (cert.subjectAltName ?? '')
+      .split(/,\s*/)
+      .filter((s) => s.startsWith('URI:' + ORG_URI_PREFIX))
+      .map((s) => s.slice(('URI:' + ORG_URI_PREFIX).length));
+    if (orgs.length !== 1) {
+      throw new PeerIdentityError('PEER_NO_ORG_SAN', `the certificate must carry exactly one ${ORG_URI_PREFIX}<org> URI SAN`);
+    }
+    const org = orgs[0]!;
+    const pinned = this.pinned.get(org);
+    if (pinned === undefined) throw new PeerIdentityError('PEER_UNKNOWN_ORG', `${org} is not a partner of this gateway`);
+    if (!cert.checkIssued(pinned.ca) || !cert.verify(pinned.ca.publicKey)) {
+      throw new PeerIdentityError('PEER_WRONG_ISSUER', `the certificate claims ${org} but is not issued by ${org}'s pinned CA`);
+    }
+    const notBefore = new Date(cert.validFrom);
+    const notAfter = new Date(cert.validTo);
+    if (now < notBefore) throw new PeerIdentityError('PEER_NOT_YET_VALID', `the certificate is not valid before ${notBefore.toISOString()}`);
+    if (now > notAfter) throw new PeerIdentityError('PEER_EXPIRED', `the certificate expired at ${notAfter.toISOString()}`);
+    const serial = normalizeSerial(cert.serialNumber);
+    const fingerprint256 = normalizeFingerprint(cert.fingerprint256);
+    if (pinned.serials.has(serial) || pinned.fingerprints.has(fingerprint256)) {
+      throw new PeerIdentityError('PEER_REVOKED', `the certificate with serial ${serial} has been revoked by this gateway`);
+    }
+    return { org, serial, fingerprint256, notAfter };
+  }
+
+  /** Client side: the server we dialed for `org` must prove to be `org`. */
+  expectServer(org: string, der: Buffer | undefined): PeerIdentity {
+    const id = this.identifyPeer(der);
+    if (id.org !== org) throw new PeerIdentityError('PEER_UNKNOWN_ORG', `dialed ${org} but the server is ${id.org}`);
+    return id;
+  }
+}

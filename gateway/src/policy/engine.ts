@@ -1,0 +1,16 @@
+/** The three decision points of DESIGN.md, each a Rego package whose `decision` is queried. */
+export const DECISION_POINTS = {
+  outbound: 'data.entente.outbound.decision',
+  inbound: 'data.entente.inbound.decision',
+  disclosure: 'data.entente.disclosure.decision',
+} as const;
+
+export type DecisionPoint = keyof typeof DECISION_POINTS;
+
+/** A policy engine: Entente's own Rego evaluator, or OPA-compiled Wasm bundles. */
+export interface PolicyEngine {
+  /** `sha256:` digest of the policy source and data: receipts cite it. */
+  readonly revision: string;
+  /** Evaluates a rule by its `data.` path; `undefined` when the rule is undefined. */
+  evaluate(path: string, input: unknown): unknown;
+}

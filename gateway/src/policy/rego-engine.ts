@@ -1,0 +1,26 @@
+import { compile, toJS, type CompiledPolicy } from './rego/index.js';
+import type { PolicyEngine } from './engine.js';
+import { PolicyError } from './errors.js';
+import type { PolicySource } from './source.js';
+
+/** The default engine: Entente's own Rego evaluator over policy source. */
+export class RegoEngine implements PolicyEngine {
+  readonly revision: string;
+  private readonly policy: CompiledPolicy;
+
+  constructor(source: PolicySource) {
+    this.revision = source.revision;
+    try {
+      this.policy = compile({ modules: source.modules, data: source.data });
+    } catch (err) {
+      throw new PolicyError('POLICY_LOAD_FAILED', `policies in ${source.dirs.join(', ')} do not compile: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+
+  evaluate(path: string, input: unknown): unknown {
+    const { value } = this.policy.evaluate(path, { input, strictBuiltinErrors: true });
+    return value === undefined ? undefined : toJS(value);
+  }
+}

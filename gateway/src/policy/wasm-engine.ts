@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
+
+// A CommonJS package whose named exports Node's ESM loader cannot see: load it as CommonJS.
+const { loadPolicySync } = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as typeof import('@open-policy-agent/opa-wasm');
+import { readBundleArchive } from './bundle.js';
+import type { PolicyEngine } from './engine.js';
+import { PolicyError } from './errors.js';
+
+/**
+ * The engine for sites that compile with OPA's toolchain: a bundle from
+ * `opa build -t wasm -e entente/outbound/decision -e entente/inbound/decision
+ * -e entente/disclosure/decision -e entente/inbound/card`, evaluated by OPA's Wasm runtime.
+ */
+export class WasmEngine implements PolicyEngine {
+  readonly revision: string;
+  private readonly policy: LoadedPolicy;
+
+  constructor(bundlePath: string) {
+    let archive: Buffer;
+    try {
+      archive = readFileSync(bundlePath);
+    } catch (err) {
+      throw new PolicyError('POLICY_LOAD_FAILED', `cannot read policy bundle ${bundlePath}: ${(err as Error).message}`, { cause: err });
+    }
+    const files = readBundleArchive(archive, bundlePath);
+    const wasm = files.get('policy.wasm');
+    if (wasm === undefined) {
+      throw new PolicyError('POLICY_LOAD_FAILED', `${bundlePath} has no policy.wasm: build it with opa build -t wasm`);
+    }
+    this.revision = 'sha256:' + createHash('sha256').update(archive).digest('base64url');
+    try {
+      this.policy = loadPolicySync(wasm);
+      const data = files.get('data.json');
+      this.policy.setData(data === undefined ? {} : (JSON.parse(data.toString('utf8')) as object));
+    } catch (err) {
+      throw new PolicyError('POLICY_LOAD_FAILED', `${bundlePath}: the Wasm policy did not load: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  evaluate(path: string, input: unknown): unknown {
+    const entrypoint = path.replace(/^data\./, '').split('.').join('/');
+    if (!(entrypoint in (this.policy.entrypoints as Record<string, number>))) {
+      throw new PolicyError('POLICY_EVAL_FAILED', `the Wasm bundle has no entrypoint ${entrypoint}; add -e ${entrypoint} to opa build`);
+    }
+    const results = this.policy.evaluate(input, entrypoint) as { result?: unknown }[];
+    return results[0]?.result;
+  }
+}

@@ -1,0 +1,66 @@
+import { verifyStatement, verifyTriple } from './audit/index.js';
+import type { KeyRing } from './crypto/index.js';
+import type { StatementRecord, TaskRecord } from './store/index.js';
+
+export type ReceiptState =
+  /** request, result and ack, all verified and chained. */
+  | 'verified'
+  /** our outbound policy denied the task: our request and our own denial, verified. */
+  | 'verified_local_denial'
+  /** what is there verifies, but the ack (or result) has not arrived yet. */
+  | 'incomplete'
+  /** a statement fails verification or the chain is broken. */
+  | 'invalid';
+
+export interface ReceiptVerification {
+  readonly state: ReceiptState;
+  readonly problems: readonly string[];
+}
+
+/**
+ * Verifies the statements one gateway holds for one task against the signers' keys: the
+ * full triple when it is there, each statement on its own when it is not.
+ */
+export function verifyTaskReceipts(
+  self: string,
+  task: TaskRecord,
+  statements: readonly StatementRecord[],
+  ring: KeyRing,
+): ReceiptVerification {
+  const requester = task.role === 'requester' ? self : task.peerOrg;
+  const responder = task.role === 'requester' ? task.peerOrg : self;
+  const byKind = (k: StatementRecord['kind']) => statements.find((s) => s.kind === k);
+  const request = byKind('request');
+  const result = byKind('result');
+  const ack = byKind('ack');
+  const problems: string[] = [];
+
+  if (request !== undefined && result !== undefined && ack !== undefined) {
+    try {
+      verifyTriple({ request: request.jws, result: result.jws, ack: ack.jws }, ring, { requester, responder });
+      return { state: 'verified', problems };
+    } catch (err) {
+      return { state: 'invalid', problems: [(err as Error).message] };
+    }
+  }
+  const check = (s: StatementRecord | undefined, kind: StatementRecord['kind'], signer: string): void => {
+    if (s === undefined) return;
+    try {
+      verifyStatement(s.jws, ring, { kind, signerOrg: signer, taskId: task.taskId });
+    } catch (err) {
+      problems.push(`${kind}: ${(err as Error).message}`);
+    }
+  };
+  check(request, 'request', requester);
+  const localDenial = task.role === 'requester' && task.reason === 'outbound_denied';
+  check(result, 'result', localDenial ? self : responder);
+  check(ack, 'ack', requester);
+  if (problems.length > 0) return { state: 'invalid', problems };
+  if (localDenial && request !== undefined && result !== undefined) {
+    return { state: 'verified_local_denial', problems };
+  }
+  if (request === undefined) problems.push('request statement missing');
+  if (result === undefined) problems.push('result statement missing');
+  if (ack === undefined) problems.push('ack statement missing');
+  return { state: 'incomplete', problems };
+}

@@ -1,0 +1,55 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { REPO } from '../support/paths.js';
+
+const run = promisify(execFile);
+const entente = (...args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', join(REPO, 'gateway/src/cli/main.ts'), ...args], { cwd: REPO, timeout: 60_000 });
+
+describe('the entente CLI', () => {
+  it('lists its commands in --help', async () => {
+    const { stdout } = await entente('--help');
+    for (const cmd of ['init', 'certs', 'serve', 'call', 'receipts', 'policy', 'demo']) {
+      expect(stdout).toMatch(new RegExp(`^  ${cmd}\\s+\\S`, 'm'));
+    }
+  });
+
+  it('runs the shipped policies\' tests like opa test -v', async () => {
+    const { stdout } = await entente('policy', 'test', '-v', 'policies/default');
+    expect(stdout).toMatch(/test_suppresses_small_cells: PASS/);
+    expect(stdout).toMatch(/^PASS: (\d+)\/\1$/m);
+  });
+
+  it('exits non-zero and names the failing test when a policy test fails', async () => {
+    const err = await entente('policy', 'test', join(REPO, 'test/fixtures/failing-policy')).catch((e: { code: number; stdout: string }) => e);
+    expect(err).toMatchObject({ code: 1 });
+    expect((err as { stdout: string }).stdout).toMatch(/test_always_wrong: FAIL/);
+  });
+
+  it('evaluates a decision with policy eval', async () => {
+    const { stdout } = await entente(
+      'policy', 'eval', '-d', 'policies/default', '-d', 'policies/hospital-b',
+      '-i', join(REPO, 'test/fixtures/inbound-input.json'), 'data.entente.inbound.decision',
+    );
+    expect(JSON.parse(stdout)).toEqual({ result: { allow: true, reasons: [], require_approval: false } });
+  });
+
+  it('refuses an unknown command with usage and exit code 2', async () => {
+    const err = await entente('frobnicate').catch((e: { code: number; stderr: string }) => e);
+    expect(err).toMatchObject({ code: 2 });
+    expect((err as { stderr: string }).stderr).toContain('unknown command "frobnicate"');
+  });
+});
+
+describe('entente demo', () => {
+  it('runs a three-hospital federation end to end and exits 0', async () => {
+    const { stdout } = await entente('demo');
+    expect(stdout).toMatch(/hospital-b: completed, result that left: \{"count":\d+\}/);
+    expect(stdout).toMatch(/hospital-c: completed, result that left: \{"count":"<5"\}/);
+    expect(stdout).toMatch(/hospital-b: denied \(outbound_denied/);
+    expect(stdout.match(/: verified \[request by hospital-a, result by hospital-[bc], ack by hospital-a\]/g)).toHaveLength(4);
+    expect(stdout).toContain('every receipt verified');
+  }, 90_000);
+});

@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { compactVerify, importJWK } from 'jose';
+import { defineAgent } from '@entente/sdk';
+import { countAgreements, startFederation, type TestFederation } from '../support/federation.js';
+
+const A = 'hospital-a';
+const B = 'hospital-b';
+const C = 'hospital-c';
+
+/** Counts how often the agent really ran, so tests can say "never ran" / "ran once". */
+function counterAgent(counts: number[]) {
+  const runs = { n: 0 };
+  const agent = defineAgent({
+    name: 'cohort-counter',
+    capabilities: ['patients.count'],
+    input: z.strictObject({ condition: z.string(), min_age: z.number().int().optional(), max_age: z.number().int().optional() }),
+    output: z.strictObject({ count: z.number().int() }),
+    handler: ({ condition }) => {
+      runs.n++;
+      return { count: condition === 'rare' ? counts[1]! : counts[0]! };
+    },
+  });
+  return { agent, runs };
+}
+
+describe('a federation of real gateways over mutual TLS', () => {
+  let fed: TestFederation;
+  const bAgent = counterAgent([12, 3]);
+
+  beforeAll(async () => {
+    fed = await startFederation({
+      [A]: { agreements: countAgreements(A, [B, C]) },
+      [B]: {
+        agents: [bAgent.agent],
+        // B has agreed nothing with C: C's requests are denied by B's inbound policy.
+        agreements: countAgreements(B, [A]),
+        limits: { maxPayloadBytes: 4096 },
+      },
+      [C]: { agreements: countAgreements(C, [A, B]) },
+    });
+  });
+  afterAll(async () => {
+    await fed?.stop();
+  });
+
+  describe('the happy path', () => {
+    it('returns only what B\'s disclosure policy lets leave, and both sides hold the same verified triple', async () => {
+      const before = bAgent.runs.n;
+      const r = await fed.gateways[A]!.call({
+        partner: B,
+        capability: 'patients.count',
+        purpose: 'research',
+        input: { condition: 'diabetes', min_age: 40, secret_note: 'must not leave A' },
+      });
+      expect(r.status).toBe('completed');
+      expect(r.result).toEqual({ count: 12 });
+      expect(bAgent.runs.n).toBe(before + 1);
+
+      const atA = fed.gateways[A]!.receipts(r.taskId, B);
+      const atB = fed.gateways[B]!.receipts(r.taskId, A);
+      expect(atA).toHaveLength(1);
+      expect(atB).toHaveLength(1);
+      expect(atA[0]!.verification).toEqual({ state: 'verified', problems: [] });
+      expect(atB[0]!.verification).toEqual({ state: 'verified', problems: [] });
+      const jws = (side: typeof atA) => Object.fromEntries(side[0]!.statements.map((s) => [s.kind, s.jws]));
+      expect(jws(atA)).toEqual(jws(atB));
+      expect(Object.keys(jws(atA)).sort()).toEqual(['ack', 'request', 'result']);
+    });
+
+    it('suppresses small cells: a count under 5 leaves as "<5"', async () => {
+      const r = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'rare' } });
+      expect(r.result).toEqual({ count: '<5' });
+    });
+
+    it('signs standard JWS that jose verifies with the partner\'s published key', async () => {
+      const r = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'x' } });
+      const bKeys = fed.config(A).partners.find((p) => p.org === B)!.receiptJwks.keys;
+      const header = JSON.parse(Buffer.from(r.receipts.result!.split('.')[0]!, 'base64url').toString()) as { kid: string };
+      const jwk = bKeys.find((k: { kid?: string }) => k.kid === header.kid)!;
+      const { payload } = await compactVerify(r.receipts.result!, await importJWK(jwk, 'ES256'));
+      const statement = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+      expect(statement).toMatchObject({ kind: 'result', task_id: r.taskId, from: B, to: A, status: 'completed' });
+      expect(JSON.stringify(statement)).not.toContain('12');
+    });
+
+    it('logs one line per task with id, partner, capability, decision and duration, never the payload', async () => {
+      const r = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'lupus-secret' } });
+      const line = fed.logs[B]!.find((l) => l['task_id'] === r.taskId && l['msg'] === 'task');
+      expect(line).toMatchObject({ partner: A, capability: 'patients.count', decision: 'completed' });
+      expect(typeof line!['duration_ms']).toBe('number');
+      const everything = JSON.stringify([...fed.logs[A]!, ...fed.logs[B]!]);
+      expect(everything).not.toContain('lupus-secret');
+      expect(everything).not.toContain('"d":'); // no private JWK member
+    });
+  });
+
+  describe('policy denials', () => {
+    it('denies at A\'s outbound policy without sending anything to B, with local receipts', async () => {
+      const before = bAgent.runs.n;
+      const r = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'marketing', input: { condition: 'x' } });
+      expect(r).toMatchObject({ status: 'denied', reason: 'outbound_denied', policyReasons: ['purpose_not_agreed'] });
+      expect(bAgent.runs.n).toBe(before);
+      expect(fed.gateways[B]!.receipts(r.taskId, A)).toHaveLength(0);
+      const [atA] = fed.gateways[A]!.receipts(r.taskId, B);
+      expect(atA!.verification.state).toBe('verified_local_denial');
+      expect(atA!.statements.map((s) => s.kind).sort()).toEqual(['request', 'result']);
+    });
+
+    it('denies at B\'s inbound policy (agent never runs) with PERMISSION_DENIED and a receipt triple on both sides', async () => {
+      const before = bAgent.runs.n;
+      const r = await fed.gateways[C]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'x' } });
+      expect(r).toMatchObject({ status: 'denied', reason: 'inbound_denied', policyReasons: ['no_agreement'] });
+      expect(bAgent.runs.n).toBe(before);
+      const atB = fed.gateways[B]!.receipts(r.taskId, C);
+      const atC = fed.gateways[C]!.receipts(r.taskId, B);
+      expect(atB[0]!.verification.state).toBe('verified');
+      expect(atC[0]!.verification.state).toBe('verified');
+      expect(atB[0]!.task.status).toBe('denied');
+    });
+  });
+
+  describe('idempotency on task_id', () => {
+    it('returns the existing task for the same content; the agent runs once', async () => {
+      const before = bAgent.runs.n;
+      const args = { partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma' }, taskId: 'idem-1' };
+      const first = await fed.gateways[A]!.call(args);
+      const second = await fed.gateways[A]!.call(args);
+      expect(second).toEqual(first);
+      expect(bAgent.runs.n).toBe(before + 1);
+    });
+
+    it('refuses the same task_id with different content', async () => {
+      const args = { partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma' }, taskId: 'idem-2' };
+      await fed.gateways[A]!.call(args);
+      await expect(fed.gateways[A]!.call({ ...args, input: { condition: 'copd' } })).rejects.toMatchObject({ reason: 'task_conflict' });
+    });
+  });
+
+  describe('bad input', () => {
+    it('refuses input that violates the agent schema with INVALID_ARGUMENT naming the field', async () => {
+      const before = bAgent.runs.n;
+      const r = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'x', min_age: 'forty' } });
+      expect(r).toMatchObject({ status: 'failed', reason: 'invalid_input' });
+      expect(r.message).toContain('min_age');
+      expect(bAgent.runs.n).toBe(before);
+      expect(fed.gateways[B]!.receipts(r.taskId, A)[0]!.verification.state).toBe('verified');
+    });
+
+    it('refuses an oversized payload before it leaves, naming the limit', async () => {
+      // A's limit is the default 1 MiB; this input passes outbound minimisation intact.
+      const big = { condition: 'x'.repeat(1024 * 1024 + 10) };
+      await expect(fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: big })).rejects.toMatchObject({
+        reason: 'payload_too_large',
+      });
+    });
+
+    it('has the partner refuse a payload above its own limit with a clear reason', async () => {
+      // B accepts 4 KiB; A (1 MiB) lets 8 KiB leave.
+      const r = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'y'.repeat(8192) } });
+      expect(r).toMatchObject({ status: 'failed', reason: 'payload_too_large' });
+      expect(r.message).toMatch(/limit/);
+    });
+  });
+});

@@ -1,0 +1,122 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { AgentDefinition } from '@entente/sdk';
+import { importPartner, loadConfig, type GatewayConfig } from '../../gateway/src/config/index.js';
+import { Gateway } from '../../gateway/src/gateway.js';
+import { createLogger } from '../../gateway/src/observability/index.js';
+import { certsInit, exportBundle } from '../../gateway/src/pki/index.js';
+import { freePorts } from '../../gateway/src/cli/ports.js';
+
+export { REPO } from './paths.js';
+import { REPO } from './paths.js';
+
+export interface OrgSetup {
+  readonly agents?: readonly AgentDefinition[];
+  /** Agreements mounted at data.agreements (written as the org's data.json). */
+  readonly agreements: unknown;
+  readonly limits?: { maxPayloadBytes?: number; callTimeout?: string };
+}
+
+export interface TestFederation {
+  readonly dir: string;
+  readonly certsDir: string;
+  readonly gateways: Record<string, Gateway>;
+  readonly configPaths: Record<string, string>;
+  readonly ports: Record<string, number>;
+  /** Everything each gateway logged, one parsed JSON object per line. */
+  readonly logs: Record<string, Record<string, unknown>[]>;
+  config(org: string): GatewayConfig;
+  stop(): Promise<void>;
+}
+
+/**
+ * Real gateways on loopback ports, in this process but each with its own certificates,
+ * config file, SQLite file, policies and gRPC server: nothing of ours is mocked.
+ */
+export async function startFederation(orgs: Record<string, OrgSetup>): Promise<TestFederation> {
+  const dir = mkdtempSync(join(tmpdir(), 'entente-test-'));
+  const certsDir = join(dir, 'certs');
+  const names = Object.keys(orgs);
+  const portList = await freePorts(names.length);
+  const ports: Record<string, number> = {};
+  const configPaths: Record<string, string> = {};
+  names.forEach((org, i) => {
+    ports[org] = portList[i]!;
+    certsInit({ org, certsDir });
+    const policyData = join(dir, 'policies', org);
+    writeJson(join(policyData, 'data.json'), { agreements: orgs[org]!.agreements });
+    const limits = orgs[org]!.limits ?? {};
+    const configPath = join(dir, `${org}.yaml`);
+    writeFileSync(
+      configPath,
+      [
+        `org: ${org}`,
+        `listen: 127.0.0.1:${ports[org]}`,
+        `dataDir: data/${org}`,
+        `tls: { ca: certs/${org}/ca.pem, cert: certs/${org}/gateway.pem, key: certs/${org}/gateway.key.pem }`,
+        `receipts: { signingKey: certs/${org}/receipt-signing.jwk.json }`,
+        `policies: { dir: [${JSON.stringify(join(REPO, 'policies/default'))}, ${JSON.stringify(policyData)}] }`,
+        `limits: { maxPayloadBytes: ${limits.maxPayloadBytes ?? 1048576}, callTimeout: ${limits.callTimeout ?? '5s'} }`,
+        'partners: []',
+        '',
+      ].join('\n'),
+    );
+    configPaths[org] = configPath;
+  });
+  for (const org of names) {
+    const bundle = exportBundle({ org, address: `127.0.0.1:${ports[org]}`, certsDir });
+    for (const other of names) if (other !== org) importPartner(configPaths[other]!, bundle);
+  }
+  const gateways: Record<string, Gateway> = {};
+  const logs: Record<string, Record<string, unknown>[]> = {};
+  for (const org of names) {
+    logs[org] = [];
+    const sink = logs[org];
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        for (const line of chunk.toString('utf8').split('\n')) if (line !== '') sink.push(JSON.parse(line) as Record<string, unknown>);
+        cb();
+      },
+    });
+    gateways[org] = Gateway.create({
+      config: loadConfig(configPaths[org]!),
+      agents: orgs[org]!.agents ?? [],
+      logger: createLogger({ org, level: 'info', destination }),
+    });
+    await gateways[org].start();
+  }
+  return {
+    dir,
+    certsDir,
+    gateways,
+    configPaths,
+    ports,
+    logs,
+    config: (org) => loadConfig(configPaths[org]!),
+    async stop() {
+      await Promise.all(Object.values(gateways).map((g) => g.stop(1000)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function writeJson(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(value, null, 2));
+}
+
+/** Standard agreements between every pair of the given orgs for patients.count. */
+export function countAgreements(self: string, others: readonly string[], extra: { purposes?: string[] } = {}) {
+  const until = '2999-01-01T00:00:00Z';
+  const purposes = extra.purposes ?? ['research'];
+  return {
+    outbound: Object.fromEntries(
+      others.map((o) => [o, { 'patients.count': { purposes, until, fields: ['condition', 'min_age', 'max_age'] } }]),
+    ),
+    inbound: Object.fromEntries(
+      others.map((o) => [o, { 'patients.count': { purposes, until, disclose: ['count'], suppress_below: { count: 5 } } }]),
+    ),
+  };
+}
