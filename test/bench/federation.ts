@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     echoClient.close();
 
     // Federated: gateway A's library API here, gateway B as `entente serve` in another process.
-    const serveB = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'gateway/src/cli/main.ts'), 'serve', '--config', configs['bench-b']!], {
+    const serveB = spawn(process.execPath, [...(process.env['BENCH_B_NODE_ARGS']?.split(' ') ?? []), '--import', 'tsx', join(REPO, 'gateway/src/cli/main.ts'), 'serve', '--config', configs['bench-b']!], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(serveB);

@@ -30,6 +30,11 @@ interface Pinned {
  */
 export class TrustStore {
   private pinned = new Map<string, Pinned>();
+  /**
+   * Certificates already parsed and chained to their org's CA, by DER. Parsing X.509 costs
+   * far more than the rest of a call; validity and revocation are still checked every time.
+   */
+  private verified = new Map<string, { org: string; serial: string; fingerprint256: string; notBefore: Date; notAfter: Date }>();
 
   constructor(entries: readonly TrustEntry[]) {
     this.update(entries);
@@ -47,6 +52,7 @@ export class TrustStore {
       });
     }
     this.pinned = next;
+    this.verified = new Map();
   }
 
   /** The partner CAs, concatenated, for the TLS server's client-certificate roots. */
@@ -62,7 +68,24 @@ export class TrustStore {
 
   identifyPeer(der: Buffer | undefined, now: Date = new Date()): PeerIdentity {
     if (der === undefined || der.length === 0) throw new PeerIdentityError('PEER_NO_CERTIFICATE', 'no client certificate was presented');
-    const cert = new X509Certificate(der);
+    const key = der.toString('base64');
+    let cert = this.verified.get(key);
+    if (cert === undefined) {
+      cert = this.chain(new X509Certificate(der));
+      if (this.verified.size > 10_000) this.verified.clear();
+      this.verified.set(key, cert);
+    }
+    const pinned = this.pinned.get(cert.org)!;
+    if (now < cert.notBefore) throw new PeerIdentityError('PEER_NOT_YET_VALID', `the certificate is not valid before ${cert.notBefore.toISOString()}`);
+    if (now > cert.notAfter) throw new PeerIdentityError('PEER_EXPIRED', `the certificate expired at ${cert.notAfter.toISOString()}`);
+    if (pinned.serials.has(cert.serial) || pinned.fingerprints.has(cert.fingerprint256)) {
+      throw new PeerIdentityError('PEER_REVOKED', `the certificate with serial ${cert.serial} has been revoked by this gateway`);
+    }
+    return { org: cert.org, serial: cert.serial, fingerprint256: cert.fingerprint256, notAfter: cert.notAfter };
+  }
+
+  /** Which partner the certificate names, checked against that partner's pinned CA. */
+  private chain(cert: X509Certificate) {
     const orgs = (cert.subjectAltName ?? '')
       .split(/,\s*/)
       .filter((s) => s.startsWith('URI:' + ORG_URI_PREFIX))
@@ -76,16 +99,13 @@ export class TrustStore {
     if (!cert.checkIssued(pinned.ca) || !cert.verify(pinned.ca.publicKey)) {
       throw new PeerIdentityError('PEER_WRONG_ISSUER', `the certificate claims ${org} but is not issued by ${org}'s pinned CA`);
     }
-    const notBefore = new Date(cert.validFrom);
-    const notAfter = new Date(cert.validTo);
-    if (now < notBefore) throw new PeerIdentityError('PEER_NOT_YET_VALID', `the certificate is not valid before ${notBefore.toISOString()}`);
-    if (now > notAfter) throw new PeerIdentityError('PEER_EXPIRED', `the certificate expired at ${notAfter.toISOString()}`);
-    const serial = normalizeSerial(cert.serialNumber);
-    const fingerprint256 = normalizeFingerprint(cert.fingerprint256);
-    if (pinned.serials.has(serial) || pinned.fingerprints.has(fingerprint256)) {
-      throw new PeerIdentityError('PEER_REVOKED', `the certificate with serial ${serial} has been revoked by this gateway`);
-    }
-    return { org, serial, fingerprint256, notAfter };
+    return {
+      org,
+      serial: normalizeSerial(cert.serialNumber),
+      fingerprint256: normalizeFingerprint(cert.fingerprint256),
+      notBefore: new Date(cert.validFrom),
+      notAfter: new Date(cert.validTo),
+    };
   }
 
   /** Client side: the server we dialed for `org` must prove to be `org`. */

@@ -91,7 +91,7 @@ export class SqliteStore implements Store {
     if (filter.peerOrg !== undefined) where.push('peer_org = ?'), args.push(filter.peerOrg);
     if (filter.role !== undefined) where.push('role = ?'), args.push(filter.role);
     const sql = `SELECT * FROM tasks ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, task_id LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, filter.limit ?? 1000) as TaskRow[]).map(toTask);
+    return (this.prepared(sql).all(...args, filter.limit ?? 1000) as TaskRow[]).map(toTask);
   }
 
   listStatements(filter: StatementFilter = {}): StatementRecord[] {
@@ -102,7 +102,7 @@ export class SqliteStore implements Store {
     if (filter.kind !== undefined) where.push('kind = ?'), args.push(filter.kind);
     if (filter.afterSeq !== undefined) where.push('seq > ?'), args.push(filter.afterSeq);
     const sql = `SELECT * FROM statements ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, filter.limit ?? 10_000) as StatementRow[]).map(toStatement);
+    return (this.prepared(sql).all(...args, filter.limit ?? 10_000) as StatementRow[]).map(toStatement);
   }
 
   write(batch: { tasks?: readonly TaskRecord[]; statements?: readonly StatementRecord[] }): Promise<void> {
@@ -127,6 +127,17 @@ export class SqliteStore implements Store {
       for (const s of statements) this.stmts.appendStatement.run(s);
     });
     return existing === undefined ? { created: true } : { created: false, existing };
+  }
+
+  /** Statements by SQL text: filters combine into a handful of shapes, each prepared once. */
+  private readonly cache = new Map<string, Database.Statement>();
+  private prepared(sql: string): Database.Statement {
+    let stmt = this.cache.get(sql);
+    if (stmt === undefined) {
+      stmt = this.db.prepare(sql);
+      this.cache.set(sql, stmt);
+    }
+    return stmt;
   }
 
   checkpoint(): void {
