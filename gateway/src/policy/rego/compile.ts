@@ -148,7 +148,7 @@ export function reorderBody(
   compiled: CompiledModules,
   module: Module | undefined,
 ): Body {
-  const pending = [...body];
+  const pending = body.flatMap(splitUnify);
   const out: Expr[] = [];
   const locals = new Set<string>();
   for (const e of body) collectLocals(e, locals, isGlobal);
@@ -157,7 +157,7 @@ export function reorderBody(
     let picked = -1;
     let io: { needs: Set<string>; binds: Set<string> } | undefined;
     for (let i = 0; i < pending.length; i++) {
-      const candidate = exprIO(pending[i]!, isLocal, bound);
+      const candidate = exprIO(pending[i]!, isLocal, bound, compiled, module);
       if ([...candidate.needs].every((v) => bound.has(v))) {
         picked = i;
         io = candidate;
@@ -166,7 +166,7 @@ export function reorderBody(
     }
     if (picked < 0) {
       const e = pending[0]!;
-      const missing = [...exprIO(e, isLocal, bound).needs].filter((v) => !bound.has(v)).sort();
+      const missing = [...exprIO(e, isLocal, bound, compiled, module).needs].filter((v) => !bound.has(v)).sort();
       throw new RegoCompileError('rego_unsafe_var_error', `var ${missing[0] ?? '?'} is unsafe`, e.loc);
     }
     const e = pending.splice(picked, 1)[0]!;
@@ -233,7 +233,13 @@ function termVarsShallow(t: Term, out: Set<string> = new Set()): Set<string> {
   return out;
 }
 
-function exprIO(e: Expr, isLocal: (n: string) => boolean, bound: ReadonlySet<string>): { needs: Set<string>; binds: Set<string> } {
+function exprIO(
+  e: Expr,
+  isLocal: (n: string) => boolean,
+  bound: ReadonlySet<string>,
+  compiled: CompiledModules,
+  module: Module | undefined,
+): { needs: Set<string>; binds: Set<string> } {
   const needs = new Set<string>();
   const binds = new Set<string>();
   const local = (n: string) => isLocal(n) && n !== '_';
@@ -241,7 +247,7 @@ function exprIO(e: Expr, isLocal: (n: string) => boolean, bound: ReadonlySet<str
     case 'term': {
       const t = e.term;
       if (t.type === 'call') {
-        const outArg = outputArgIndex(t);
+        const outArg = outputArgIndex(t, compiled, module);
         t.args.forEach((a, i) => termIO(a, local, needs, binds, i !== outArg));
       } else termIO(t, local, needs, binds, true);
       break;
@@ -303,11 +309,18 @@ function exprIO(e: Expr, isLocal: (n: string) => boolean, bound: ReadonlySet<str
 
 
 /** For a call written with one argument more than the function takes, the last is its output. */
-export function outputArgIndex(t: Extract<Term, { type: 'call' }>): number {
-  const b = BUILTINS.get(t.name);
-  if (b && t.args.length === b.arity + 1) return t.args.length - 1;
-  return -1;
+export function outputArgIndex(t: Extract<Term, { type: 'call' }>, compiled?: CompiledModules, module?: Module): number {
+  const cached = outputCache.get(t);
+  if (cached !== undefined) return cached;
+  let arity: number | undefined;
+  const f = compiled ? resolveFunction(t.name, module, compiled) : undefined;
+  if (f?.kind === 'rule') arity = (f.ruleSet.rules[0] ?? f.ruleSet.defaultRule)?.args?.length;
+  else arity = BUILTINS.get(t.name)?.arity;
+  const index = arity !== undefined && t.args.length === arity + 1 ? t.args.length - 1 : -1;
+  if (compiled) outputCache.set(t, index);
+  return index;
 }
+const outputCache = new WeakMap<Term, number>();
 
 /** Comprehension bodies and every/negation bodies are checked with the variables bound so far. */
 function checkNested(e: Expr, bound: Set<string>, isGlobal: (n: string) => boolean, compiled: CompiledModules, module: Module | undefined): void {
@@ -576,4 +589,20 @@ function collectRuleRefs(rule: Rule, compiled: CompiledModules, out: Set<string>
   visitBody(rule.body);
   visitTerm(rule.value);
   if (rule.key) visitTerm(rule.key);
+}
+
+/**
+ * `[a, b] = [c, d]` is `a = c` and `b = d`: splitting composite unifications lets each part
+ * be ordered on its own (a variable bound by one element can be checked by another).
+ */
+function splitUnify(e: Expr): Expr[] {
+  if (e.kind !== 'unify' || e.negated || e.withs.length > 0) return [e];
+  const { left, right } = e;
+  if (left.type === 'array' && right.type === 'array' && left.items.length === right.items.length) {
+    return left.items.flatMap((l, i) => splitUnify({ ...e, left: l, right: right.items[i]! }));
+  }
+  if (left.type === 'array' && right.type === 'array') {
+    return [{ ...e, left: { type: 'scalar', value: 0, loc: e.loc }, right: { type: 'scalar', value: 1, loc: e.loc } }];
+  }
+  return [e];
 }

@@ -675,7 +675,7 @@ export class Evaluation {
 
   private evalCall(t: Extract<Term, { type: 'call' }>, scope: Scope, k: KV): boolean {
     if (t.name === 'internal.member_2' || t.name === 'internal.member_3') return this.evalMember(t, scope, k);
-    const outIdx = outputArgIndex(t);
+    const outIdx = outputArgIndex(t, this.compiled, scope.module);
     const inputs = outIdx >= 0 ? t.args.slice(0, outIdx) : t.args;
     return this.evalSeq(inputs, scope, (vals) => {
       const finish = (v: RegoValue) => (outIdx >= 0 ? this.unify(t.args[outIdx]!, v, scope, () => k(true)) : k(v));

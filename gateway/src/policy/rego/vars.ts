@@ -119,11 +119,37 @@ export function termIO(
     case 'arraycomp':
     case 'setcomp':
     case 'objectcomp':
-      // Free variables of a comprehension are closures over the enclosing body: needs.
-      for (const v of termVars(t)) if (isLocal(v)) needs.add(v);
+      // A comprehension binds its own variables; those it cannot bind itself but shares with
+      // the enclosing body are closures over it: needs.
+      {
+        const inner = new Set<string>();
+        for (const e of t.body) {
+          const n = new Set<string>();
+          for (const x of exprTerms(e)) termIO(x, () => true, n, inner, false);
+          if (e.kind === 'some') for (const v of e.vars) inner.add(v);
+        }
+        for (const v of termVars(t)) if (isLocal(v) && !inner.has(v)) needs.add(v);
+      }
       return;
     case 'call':
       for (const a of t.args) termIO(a, isLocal, needs, binds, true, iter);
       return;
+  }
+}
+
+/** The terms an expression evaluates or matches (not nested bodies). */
+export function exprTerms(e: Expr): Term[] {
+  switch (e.kind) {
+    case 'term':
+      return [e.term];
+    case 'unify':
+    case 'assign':
+      return [e.left, e.right];
+    case 'somein':
+      return e.key ? [e.key, e.value, e.domain] : [e.value, e.domain];
+    case 'every':
+      return [e.domain];
+    default:
+      return [];
   }
 }

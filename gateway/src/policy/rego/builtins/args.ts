@@ -31,7 +31,7 @@ export function int(name: string, pos: number, v: RegoValue): number {
     }
     return Number(n);
   }
-  if (!Number.isInteger(n)) throw new BuiltinError('eval_builtin_error', `${name}: operand ${pos} must be an integer`);
+  if (!Number.isInteger(n)) throw new BuiltinError('eval_type_error', `${name}: operand ${pos} must be integer number but got floating-point number`);
   return n;
 }
 

@@ -1,5 +1,6 @@
 import { formatNumber, formatValue, isArray, isSet, toJSONText, typeName, type RegoNumber, type RegoValue } from '../value.js';
 import { arr, check, fail, fns, int, num, str, typeError } from './args.js';
+import { BuiltinError } from './types.js';
 
 /** Go's fmt verbs as OPA's sprintf uses them. */
 export function sprintf(format: string, args: readonly RegoValue[]): string {
@@ -176,6 +177,12 @@ export const STRING_BUILTINS = fns({
     for (let i = x.indexOf(y); i >= 0; i = x.indexOf(y, i + 1)) out.push(cps(x.slice(0, i)).length);
     return Object.freeze(out);
   }],
+  'strings.split_n': [3, ([a, b, n]) => {
+    const parts = splitGo(str('strings.split_n', 1, a!), str('strings.split_n', 2, b!));
+    const count = int('strings.split_n', 3, n!);
+    // The first n parts when n >= 0, the last -n parts when negative.
+    return Object.freeze(count >= 0 ? parts.slice(0, count) : parts.slice(Math.max(parts.length + count, 0)));
+  }],
   'strings.reverse': [1, ([s]) => cps(str('strings.reverse', 1, s!)).reverse().join('')],
   'strings.count': [2, ([s, sub]) => {
     const x = str('strings.count', 1, s!);
@@ -198,7 +205,7 @@ export const STRING_BUILTINS = fns({
   format_int: [2, ([n, b]) => {
     const x = num('format_int', 1, n!);
     const base = int('format_int', 2, b!);
-    if (![2, 8, 10, 16].includes(base)) fail('format_int', 'base must be one of 2, 8, 10, 16');
+    if (![2, 8, 10, 16].includes(base)) throw new BuiltinError('eval_type_error', 'format_int: operand 2 must be one of {2, 8, 10, 16}');
     const i = typeof x === 'bigint' ? x : BigInt(Math.trunc(x));
     return i.toString(base);
   }],
