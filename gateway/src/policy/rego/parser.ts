@@ -54,6 +54,15 @@ class Parser {
     const t = this.peek(offset);
     return t.type === 'ident' && t.text === text;
   }
+  /** A keyword in keyword position: `every.x` or `if.y` are refs that merely start with one. */
+  private isKeyword(text: string): boolean {
+    return this.isIdent(text) && !this.followedByDot();
+  }
+  private followedByDot(offset = 0): boolean {
+    const t = this.peek(offset);
+    const n = this.peek(offset + 1);
+    return n.type === 'punct' && (n.text === '.' || n.text === '[' || n.text === '(') && n.line === t.line && n.col === t.col + t.text.length;
+  }
   private expectPunct(text: string): Token {
     if (!this.isPunct(text)) this.fail(`expected ${text} but found ${describe(this.peek())}`);
     return this.next();
@@ -81,7 +90,7 @@ class Parser {
     this.module = { file: this.file, pkg: pkgRef, imports: [], rules: [] };
     if (pkgRef.length === 0) this.fail('package name missing', pkgTok);
     const imports: Import[] = [];
-    while (this.isIdent('import')) {
+    while (this.isKeyword('import')) {
       const t = this.next();
       const path = this.parseRefPath();
       let alias = path[path.length - 1]!;
@@ -126,13 +135,15 @@ class Parser {
   private parseRule(): void {
     const start = this.peek();
     let isDefault = false;
-    if (this.isIdent('default')) {
+    if (this.isKeyword('default')) {
       this.next();
       isDefault = true;
     }
     // Head reference: name(.name | [term])*
     const nameTok = this.peek();
-    if (nameTok.type !== 'ident' || KEYWORDS.has(nameTok.text)) this.fail(`expected a rule but found ${describe(nameTok)}`);
+    if (nameTok.type !== 'ident' || (KEYWORDS.has(nameTok.text) && !this.followedByDot())) {
+      this.fail(`expected a rule but found ${describe(nameTok)}`);
+    }
     this.next();
     const refPath: Term[] = [{ type: 'scalar', value: nameTok.text, loc: this.loc(nameTok) }];
     while (!this.peek().nl && (this.isPunct('.') || this.isPunct('['))) {
@@ -222,7 +233,7 @@ class Parser {
   }
 
   private parseElse(kind: RuleKind, path: readonly string[], key: Term | undefined, args: Term[] | undefined, prevValue: Term): Rule | undefined {
-    if (!this.isIdent('else')) return undefined;
+    if (!this.isKeyword('else')) return undefined;
     const t = this.next();
     if (kind !== 'complete' && kind !== 'function') this.fail('else is allowed only on complete rules and functions', t);
     let value: Term = { type: 'scalar', value: true, loc: this.loc(t) };
@@ -294,11 +305,11 @@ class Parser {
       const start = this.peek();
       const loc = this.loc(start);
       let expr: Expr;
-      if (this.isIdent('some')) {
+      if (this.isKeyword('some')) {
         expr = this.parseSome(loc);
-      } else if (this.isIdent('every')) {
+      } else if (this.isKeyword('every')) {
         expr = this.parseEvery(loc, false);
-      } else if (this.isIdent('not')) {
+      } else if (this.isKeyword('not')) {
         this.next();
         const inner = this.parseExpr();
         if (inner.negated) this.fail('not not is not allowed', start);
@@ -469,11 +480,11 @@ class Parser {
         this.next();
         return { type: 'scalar', value: t.text, loc };
       case 'ident': {
-        if (t.text === 'true' || t.text === 'false') {
+        if ((t.text === 'true' || t.text === 'false') && !this.followedByDot()) {
           this.next();
           return { type: 'scalar', value: t.text === 'true', loc };
         }
-        if (t.text === 'null') {
+        if (t.text === 'null' && !this.followedByDot()) {
           this.next();
           return { type: 'scalar', value: null, loc };
         }
@@ -483,7 +494,7 @@ class Parser {
           this.next();
           return { type: 'set', items: [], loc };
         }
-        if (KEYWORDS.has(t.text) && t.text !== 'contains' && t.text !== 'if') this.fail(`unexpected keyword ${t.text}`);
+        if (KEYWORDS.has(t.text) && !this.followedByDot()) this.fail(`unexpected keyword ${t.text}`);
         this.next();
         return { type: 'var', name: t.text, loc };
       }
