@@ -109,7 +109,7 @@ export function resolveFunction(
 
 /** Whether `name` as written in `module` refers to something global (a rule, an import, a root). */
 export function isGlobalName(name: string, module: Module | undefined, compiled: CompiledModules): boolean {
-  if (ROOTS.has(name)) return true;
+  if (ROOTS.has(name) || BUILTINS.has(name)) return true;
   if (!module) return false;
   if (module.imports.some((i) => i.alias === name)) return true;
   let node: TreeNode | undefined = compiled.root;
@@ -274,12 +274,15 @@ function exprIO(
       for (const x of [l, r]) for (const v of [...x.pattern, ...x.iter]) binds.add(v);
       break;
     }
-    case 'assign':
-      termIO(e.right, local, needs, binds, false);
-      for (const v of binds) needs.add(v);
-      binds.clear();
+    case 'assign': {
+      // The right side is evaluated: its plain variables must be bound, but variables used
+      // as ref keys (xs[i]) are bound by iterating.
+      const plain = new Set<string>();
+      termIO(e.right, local, needs, plain, false, binds);
+      for (const v of plain) needs.add(v);
       termIO(e.left, local, needs, binds);
       break;
+    }
     case 'some':
       break;
     case 'somein':
@@ -603,6 +606,14 @@ function splitUnify(e: Expr): Expr[] {
   }
   if (left.type === 'array' && right.type === 'array') {
     return [{ ...e, left: { type: 'scalar', value: 0, loc: e.loc }, right: { type: 'scalar', value: 1, loc: e.loc } }];
+  }
+  if (left.type === 'object' && right.type === 'object') {
+    const key = (t: Term) => (t.type === 'scalar' ? JSON.stringify(t.value) : undefined);
+    const lk = left.entries.map(([k]) => key(k));
+    const rk = new Map(right.entries.map(([k, v]) => [key(k), v] as const));
+    if (lk.every((k) => k !== undefined && rk.has(k)) && rk.size === lk.length && !rk.has(undefined)) {
+      return left.entries.flatMap(([k, v]) => splitUnify({ ...e, left: v, right: rk.get(key(k))! }));
+    }
   }
   return [e];
 }

@@ -179,6 +179,8 @@ export class Evaluation {
       }
       case 'every':
         return this.evalTerm(e.domain, scope, (coll) => {
+          // Only collections can be quantified over; anything else makes `every` undefined.
+          if (!isArray(coll) && !isObject(coll) && !isSet(coll)) return false;
           let all = true;
           this.iterate(coll, (key, value) => {
             const inner = new Scope(scope, scope.module);

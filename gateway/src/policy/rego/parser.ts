@@ -403,7 +403,8 @@ class Parser {
       if (!this.isIdent('in')) this.fail('expected in after k, v');
       this.next();
       const domain = this.parseTermLevel(0);
-      const term: Term = { type: 'call', name: 'internal.member_3', fn: builtinRef('internal.member_3', loc), args: [left, value, domain], loc };
+      let term: Term = { type: 'call', name: 'internal.member_3', fn: builtinRef('internal.member_3', loc), args: [left, value, domain], loc };
+      term = this.moreMembership(term);
       return { kind: 'term', term, negated: false, withs: [], loc };
     }
     return { kind: 'term', term: left, negated: false, withs: [], loc };
@@ -411,7 +412,11 @@ class Parser {
 
   /** `x in xs` binds looser than the relations. */
   private parseMembership(): Term {
-    let left = this.parseTermLevel(0);
+    return this.moreMembership(this.parseTermLevel(0));
+  }
+
+  private moreMembership(start: Term): Term {
+    let left = start;
     while (this.isIdent('in') && !this.atBreak()) {
       const t = this.next();
       const right = this.parseTermLevel(0);
@@ -504,7 +509,16 @@ class Parser {
           this.nest++;
           const savedPipe = this.noPipe;
           this.noPipe = false;
-          const inner = this.parseTermExpr();
+          let inner = this.parseTermExpr();
+          if (this.isPunct(',')) {
+            // (k, v in xs): membership of a key-value pair.
+            this.next();
+            const value = this.parseTermLevel(0);
+            if (!this.isIdent('in')) this.fail('expected in after (k, v');
+            const t2 = this.next();
+            const domain = this.parseTermLevel(0);
+            inner = this.moreMembership({ type: 'call', name: 'internal.member_3', fn: builtinRef('internal.member_3', this.loc(t2)), args: [inner, value, domain], loc: inner.loc });
+          }
           this.noPipe = savedPipe;
           this.nest--;
           this.expectPunct(')');
