@@ -299,7 +299,6 @@ export const COLLECTION_BUILTINS: Builtin[] = fns({
   is_object: [1, ([v]) => isObject(v)],
   is_null: [1, ([v]) => v === null],
   type_name: [1, ([v]) => typeName(v!)],
-  'json.marshal': [1, ([v]) => toJSONText(v!)],
   'json.unmarshal': [1, ([s]) => {
     const text = s!;
     if (typeof text !== 'string') return typeError('json.unmarshal', 1, text, ['string']);

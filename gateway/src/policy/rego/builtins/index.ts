@@ -8,10 +8,12 @@ import { GRAPH_BUILTINS } from './walk.js';
 import { UNIT_BUILTINS } from './units.js';
 import { NET_BUILTINS } from './net.js';
 import { GLOB_BUILTINS } from './glob.js';
+import { JSON_BUILTINS } from './json.js';
+import { SEMVER_BUILTINS } from './semver.js';
 
 /** Every builtin the evaluator knows, by its full Rego name. */
 export const BUILTINS: ReadonlyMap<string, Builtin> = new Map(
-  [...NUMBER_BUILTINS, ...STRING_BUILTINS, ...COLLECTION_BUILTINS, ...TEXT_BUILTINS, ...TIME_BUILTINS, ...GRAPH_BUILTINS, ...UNIT_BUILTINS, ...NET_BUILTINS, ...GLOB_BUILTINS].map((b) => [b.name, b]),
+  [...NUMBER_BUILTINS, ...STRING_BUILTINS, ...COLLECTION_BUILTINS, ...TEXT_BUILTINS, ...TIME_BUILTINS, ...GRAPH_BUILTINS, ...UNIT_BUILTINS, ...NET_BUILTINS, ...GLOB_BUILTINS, ...JSON_BUILTINS, ...SEMVER_BUILTINS].map((b) => [b.name, b]),
 );
 
 export { BuiltinError } from './types.js';
