@@ -81,5 +81,5 @@ export interface Module {
   readonly file: string;
   readonly pkg: readonly string[];
   imports: readonly Import[];
-  readonly rules: Rule[];
+  rules: Rule[];
 }

@@ -32,6 +32,17 @@ export function compileModules(modules: readonly Module[]): CompiledModules {
   const ruleSets = new Map<string, RuleSet>();
   const root: TreeNode = { children: new Map(), ruleSet: undefined };
   const grouped = new Map<string, Rule[]>();
+  // `p.q.r := 1` beside `p.q[s] := 2` contributes the key "r" to the partial object p.q.
+  const partialObjects = new Set<string>();
+  for (const m of modules) for (const r of m.rules) if (r.kind === 'partialobject') partialObjects.add(r.path.join('\u0000'));
+  for (const m of modules) {
+    m.rules = m.rules.map((r) => {
+      if (r.kind !== 'complete' || r.isDefault || r.path.length < 2) return r;
+      const parent = r.path.slice(0, -1);
+      if (!partialObjects.has(parent.join('\u0000'))) return r;
+      return { ...r, kind: 'partialobject', path: parent, key: { type: 'scalar', value: r.path[r.path.length - 1]!, loc: r.loc } };
+    });
+  }
   for (const m of modules) {
     for (const r of m.rules) {
       const key = r.path.join('\u0000');
@@ -107,9 +118,12 @@ export function resolveFunction(
   return undefined;
 }
 
+/** First segments of dotted builtin names (`object` of object.get), which are never variables. */
+const BUILTIN_NAMESPACES = new Set([...BUILTINS.keys()].filter((n) => n.includes('.')).map((n) => n.split('.')[0]!));
+
 /** Whether `name` as written in `module` refers to something global (a rule, an import, a root). */
 export function isGlobalName(name: string, module: Module | undefined, compiled: CompiledModules): boolean {
-  if (ROOTS.has(name) || BUILTINS.has(name)) return true;
+  if (ROOTS.has(name) || BUILTINS.has(name) || BUILTIN_NAMESPACES.has(name)) return true;
   if (!module) return false;
   if (module.imports.some((i) => i.alias === name)) return true;
   let node: TreeNode | undefined = compiled.root;

@@ -437,7 +437,7 @@ export class Evaluation {
       return this.walk(value, rest, 0, scope, k);
     }
     if (i === segs.length) {
-      const v = this.materialize(node, base);
+      const v = this.withOverridesBelow(this.materialize(node, base), segs, i);
       return v === undefined ? false : k(v);
     }
     const seg = segs[i]!;
@@ -446,7 +446,10 @@ export class Evaluation {
       const b = base === undefined ? undefined : index(base, seg);
       const overridden = this.overrideBelow(segs, i + 1);
       if (child === undefined && b === undefined && !overridden) return false;
-      if (child === undefined && !overridden) return this.walk(b!, segs.slice(i + 1).map(toTerm), 0, scope, k);
+      if (child === undefined && !overridden) {
+        const doc = this.withOverridesBelow(b, segs, i + 1);
+        return doc === undefined ? false : this.walk(doc, segs.slice(i + 1).map(toTerm), 0, scope, k);
+      }
       return this.evalDataSegs(segs, i + 1, child, b, scope, k);
     }
     // A non-string key at this level.
@@ -494,6 +497,15 @@ export class Evaluation {
       }
     }
     return undefined;
+  }
+
+  /** `doc` (at the first n segments) with every deeper `with data…` override applied, in order. */
+  private withOverridesBelow(doc: RegoValue | undefined, segs: readonly (string | Term)[], n: number): RegoValue | undefined {
+    let out = doc;
+    for (const o of this.frame.dataOverrides) {
+      if (o.path.length > n && segs.slice(0, n).every((s, j) => s === o.path[j])) out = upsert(out, o.path.slice(n), o.value);
+    }
+    return out;
   }
 
   /** Whether a `with data…` override lies at or below the first `n` segments. */
@@ -686,7 +698,23 @@ export class Evaluation {
         if (mock.kind === 'value') return finish(mock.value);
         const target = mock.target;
         const name = target.type === 'var' ? target.name : refDotted(target);
-        return this.invoke(name ?? t.name, vals, mock.module, t, finish);
+        // Inside the replacement, the mocked name means the original again.
+        const outer = this.frame;
+        const functions = new Map(outer.functions);
+        for (const [key, m] of outer.functions) if (m === mock) functions.delete(key);
+        this.frame = { ...outer, functions, cache: new Map() };
+        try {
+          return this.invoke(name ?? t.name, vals, mock.module, t, (v) => {
+            this.frame = outer;
+            try {
+              return finish(v);
+            } finally {
+              this.frame = { ...outer, functions, cache: this.frame.cache };
+            }
+          });
+        } finally {
+          this.frame = outer;
+        }
       }
       return this.invoke(t.name, vals, scope.module, t, finish);
     });

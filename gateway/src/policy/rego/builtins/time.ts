@@ -2,6 +2,14 @@ import { isArray, normalizeNumber, type RegoValue } from '../value.js';
 import { fail, fns, num, str, typeError } from './args.js';
 
 const NS_PER_MS = 1_000_000n;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Times are int64 nanoseconds in OPA; anything outside is an error, not a wrapped value. */
+function int64(name: string, ns: bigint): bigint {
+  if (ns < INT64_MIN || ns > INT64_MAX) fail(name, 'time outside of valid range');
+  return ns;
+}
 
 /** RFC 3339 with nanoseconds, exact: returns nanoseconds since the epoch as bigint. */
 export function parseRfc3339Ns(name: string, s: string): bigint {
@@ -52,9 +60,9 @@ function timeArg(name: string, v: RegoValue): { ns: bigint; offsetMin: number } 
 
 function nsOf(name: string, v: RegoValue): bigint {
   const n = num(name, 1, v);
-  if (typeof n === 'bigint') return n;
+  if (typeof n === 'bigint') return int64(name, n);
   if (!Number.isFinite(n)) fail(name, 'timestamp out of range');
-  return BigInt(Math.trunc(n));
+  return int64(name, BigInt(Math.trunc(n)));
 }
 
 function dateOf(ns: bigint, offsetMin: number): Date {
@@ -66,7 +74,7 @@ const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frida
 
 export const TIME_BUILTINS = fns({
   'time.now_ns': [0, (_, ctx) => normalizeNumber(ctx.nowNs)],
-  'time.parse_rfc3339_ns': [1, ([s]) => normalizeNumber(parseRfc3339Ns('time.parse_rfc3339_ns', str('time.parse_rfc3339_ns', 1, s!)))],
+  'time.parse_rfc3339_ns': [1, ([s]) => normalizeNumber(int64('time.parse_rfc3339_ns', parseRfc3339Ns('time.parse_rfc3339_ns', str('time.parse_rfc3339_ns', 1, s!))))],
   'time.parse_duration_ns': [1, ([s]) => normalizeNumber(parseDuration(str('time.parse_duration_ns', 1, s!)))],
   'time.date': [1, ([v]) => {
     const { ns, offsetMin } = timeArg('time.date', v!);
@@ -95,7 +103,8 @@ export const TIME_BUILTINS = fns({
       date.getUTCSeconds(),
       date.getUTCMilliseconds(),
     );
-    return normalizeNumber(BigInt(out) * NS_PER_MS + rem);
+    if (!Number.isFinite(out)) fail('time.add_date', 'time outside of valid range');
+    return normalizeNumber(int64('time.add_date', BigInt(out) * NS_PER_MS + rem));
   }],
   'time.format': [1, ([v]) => {
     const { ns, offsetMin } = timeArg('time.format', v!);
