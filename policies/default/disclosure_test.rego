@@ -4,7 +4,7 @@ import data.entente.disclosure
 
 agreements := {"inbound": {"hospital-a": {"patients.count": {
 	"purposes": ["research"],
-	"until": "2999-01-01T00:00:00Z",
+	"until": "2099-01-01T00:00:00Z",
 	"disclose": ["count"],
 	"suppress_below": {"count": 5},
 }}}}

@@ -3,8 +3,8 @@ package entente.inbound_test
 import data.entente.inbound
 
 agreements := {"inbound": {"hospital-a": {
-	"patients.count": {"purposes": ["research"], "until": "2999-01-01T00:00:00Z"},
-	"patients.list": {"purposes": ["care"], "until": "2999-01-01T00:00:00Z", "require_approval": true},
+	"patients.count": {"purposes": ["research"], "until": "2099-01-01T00:00:00Z"},
+	"patients.list": {"purposes": ["care"], "until": "2099-01-01T00:00:00Z", "require_approval": true},
 }}}
 
 request := {

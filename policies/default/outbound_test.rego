@@ -4,7 +4,7 @@ import data.entente.outbound
 
 agreements := {"outbound": {"hospital-b": {"patients.count": {
 	"purposes": ["research"],
-	"until": "2999-01-01T00:00:00Z",
+	"until": "2099-01-01T00:00:00Z",
 	"fields": ["condition", "min_age"],
 }}}}
 

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     const data = join(dir, 'policies', org);
     mkdirSync(data, { recursive: true });
     const other = org === 'bench-a' ? 'bench-b' : 'bench-a';
-    const until = '2999-01-01T00:00:00Z';
+    const until = '2099-01-01T00:00:00Z';
     writeFileSync(
       join(data, 'data.json'),
       JSON.stringify({

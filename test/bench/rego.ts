@@ -94,7 +94,7 @@ function agreementsFor(n: number) {
   const inbound: Record<string, unknown> = {};
   for (let i = 0; i < n; i++) {
     inbound[`partner-${i}`] = Object.fromEntries(
-      ['patients.count', 'claims.total', 'beds.free'].map((cap) => [cap, { purposes: ['research'], until: '2999-01-01T00:00:00Z', disclose: ['count'] }]),
+      ['patients.count', 'claims.total', 'beds.free'].map((cap) => [cap, { purposes: ['research'], until: '2099-01-01T00:00:00Z', disclose: ['count'] }]),
     );
   }
   return { agreements: { inbound, outbound: {} } };

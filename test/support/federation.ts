@@ -109,7 +109,7 @@ export function writeJson(path: string, value: unknown): void {
 
 /** Standard agreements between every pair of the given orgs for patients.count. */
 export function countAgreements(self: string, others: readonly string[], extra: { purposes?: string[] } = {}) {
-  const until = '2999-01-01T00:00:00Z';
+  const until = '2099-01-01T00:00:00Z';
   const purposes = extra.purposes ?? ['research'];
   return {
     outbound: Object.fromEntries(
