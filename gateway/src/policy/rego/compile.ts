@@ -299,13 +299,15 @@ function exprIO(
     }
     case 'some':
       break;
-    case 'somein':
-      termIO(e.domain, local, needs, binds, true);
-      for (const v of binds) needs.add(v);
-      binds.clear();
+    case 'somein': {
+      // The domain is evaluated: plain variables in it must be bound, ref keys iterate.
+      const plain = new Set<string>();
+      termIO(e.domain, local, needs, plain, false, binds);
+      for (const v of plain) needs.add(v);
       if (e.key) termIO(e.key, local, needs, binds);
       termIO(e.value, local, needs, binds);
       break;
+    }
     case 'every': {
       termIO(e.domain, local, needs, binds, true);
       for (const v of binds) needs.add(v);

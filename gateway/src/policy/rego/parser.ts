@@ -207,10 +207,10 @@ class Parser {
     const loc = this.loc(start);
     const trueTerm: Term = { type: 'scalar', value: true, loc };
     let body: Body = [];
-    const hasBody = this.isIdent('if') || (this.isPunct('{') && !isDefault);
+    const hasBody = this.isKeyword('if') || (this.isPunct('{') && !isDefault);
     if (isDefault) {
       if (value === undefined) this.fail('a default rule needs a value: default name := value', start);
-      if (this.isIdent('if')) this.fail('default rules cannot have a body', start);
+      if (this.isKeyword('if')) this.fail('default rules cannot have a body', start);
     } else if (hasBody) {
       body = this.parseRuleBody();
     } else if (value === undefined && kind !== 'partialset' && kind !== 'partialobject' && kind !== 'function' && refPath.length === 1) {
@@ -261,7 +261,7 @@ class Parser {
 
   /** `if { … }`, `if expr`, or `{ … }`. */
   private parseRuleBody(): Body {
-    if (this.isIdent('if')) {
+    if (this.isKeyword('if')) {
       this.next();
       if (this.isPunct('{')) return this.parseBraceBody();
       const saved = this.nest;
@@ -309,6 +309,15 @@ class Parser {
         expr = this.parseSome(loc);
       } else if (this.isKeyword('every')) {
         expr = this.parseEvery(loc, false);
+      } else if (this.isKeyword('not') && this.isPunct('{', 1)) {
+        // `not { body }`: true when the body has no solution. Desugared to an emptiness
+        // check over a comprehension, which sees the enclosing variables as closures.
+        this.next();
+        const body = this.parseBraceBody();
+        const comp: Term = { type: 'arraycomp', term: { type: 'scalar', value: true, loc }, body, loc };
+        const count: Term = { type: 'call', name: 'count', fn: builtinRef('count', loc), args: [comp], loc };
+        const zero: Term = { type: 'scalar', value: 0, loc };
+        expr = { kind: 'term', term: { type: 'call', name: 'equal', fn: builtinRef('equal', loc), args: [count, zero], loc }, negated: false, withs: [], loc };
       } else if (this.isKeyword('not')) {
         this.next();
         const inner = this.parseExpr();
@@ -327,7 +336,7 @@ class Parser {
 
   private parseWiths(): WithModifier[] {
     const withs: WithModifier[] = [];
-    while (this.isIdent('with')) {
+    while (this.isKeyword('with')) {
       const t = this.next();
       const saved = this.nest;
       this.nest = 1; // `with x as y` may not be split, but the target is a plain ref

@@ -324,11 +324,9 @@ function subset(sup: RegoValue, sub: RegoValue): boolean {
     for (const [k, v] of sub.unorderedEntries()) {
       const s = sup.get(k);
       if (s === undefined) return false;
-      if (isObject(s) && isObject(v)) {
-        if (!subset(s, v)) return false;
-      } else if (isSet(s) && isSet(v)) {
-        if (!subset(s, v)) return false;
-      } else if (!equals(s, v)) return false;
+      // Nested values are compared by the same relation when their kinds allow it.
+      const nested = (isObject(s) && isObject(v)) || (isSet(s) && isSet(v)) || (isArray(s) && (isArray(v) || isSet(v)));
+      if (nested ? !subset(s, v) : !equals(s, v)) return false;
     }
     return true;
   }
