@@ -546,16 +546,26 @@ export class Evaluation {
 
   /** Calls `f(key, value)` for each member of a collection in Rego's order; stops when it returns true. */
   private iterate(coll: RegoValue, f: (key: RegoValue, value: RegoValue) => boolean): boolean {
+    // Every member visited is a step: iteration is where runaway policies spend their time.
     if (isArray(coll)) {
-      for (let i = 0; i < coll.length; i++) if (f(i, coll[i]!)) return true;
+      for (let i = 0; i < coll.length; i++) {
+        this.tick();
+        if (f(i, coll[i]!)) return true;
+      }
       return false;
     }
     if (isObject(coll)) {
-      for (const [kk, v] of coll.sortedEntries()) if (f(kk, v)) return true;
+      for (const [kk, v] of coll.sortedEntries()) {
+        this.tick();
+        if (f(kk, v)) return true;
+      }
       return false;
     }
     if (isSet(coll)) {
-      for (const v of coll.sortedValues()) if (f(v, v)) return true;
+      for (const v of coll.sortedValues()) {
+        this.tick();
+        if (f(v, v)) return true;
+      }
       return false;
     }
     return false;
