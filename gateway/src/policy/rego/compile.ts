@@ -1,7 +1,7 @@
 import type { Body, Expr, Module, Rule, Term } from './ast.js';
 import { BUILTINS } from './builtins/index.js';
 import { RegoCompileError } from './errors.js';
-import { ROOTS, termIO, termVars } from './vars.js';
+import { forEachTerm, ROOTS, termIO, termVars } from './vars.js';
 
 /** All rules at one path of the data tree. */
 export interface RuleSet {
@@ -139,7 +139,7 @@ function checkRule(rule: Rule, compiled: CompiledModules): void {
   (rule as { body: Body }).body = ordered;
   for (const t of [rule.key, rule.value]) {
     if (!t) continue;
-    for (const v of termVarsShallow(t)) {
+    for (const v of termVars(t, new Set(), false)) {
       if (!isGlobal(v) && v !== '_' && !bound.has(v)) {
         throw new RegoCompileError('rego_unsafe_var_error', `var ${v} is unsafe`, rule.loc);
       }
@@ -194,7 +194,7 @@ export function reorderBody(
 /** Variables bound inside a body: anything that is not global (wildcards included). */
 function collectLocals(e: Expr, out: Set<string>, isGlobal: (n: string) => boolean): void {
   const add = (t: Term) => {
-    for (const v of termVarsShallow(t)) if (!isGlobal(v)) out.add(v);
+    for (const v of termVars(t, new Set(), false)) if (!isGlobal(v)) out.add(v);
   };
   switch (e.kind) {
     case 'term':
@@ -216,35 +216,6 @@ function collectLocals(e: Expr, out: Set<string>, isGlobal: (n: string) => boole
       break;
   }
   for (const w of e.withs) add(w.value);
-}
-
-/** Vars of a term outside comprehension bodies (those bind their own). */
-function termVarsShallow(t: Term, out: Set<string> = new Set()): Set<string> {
-  switch (t.type) {
-    case 'var':
-      out.add(t.name);
-      break;
-    case 'ref':
-      termVarsShallow(t.head, out);
-      for (const p of t.path) termVarsShallow(p, out);
-      break;
-    case 'array':
-    case 'set':
-      for (const i of t.items) termVarsShallow(i, out);
-      break;
-    case 'object':
-      for (const [k, v] of t.entries) {
-        termVarsShallow(k, out);
-        termVarsShallow(v, out);
-      }
-      break;
-    case 'call':
-      for (const a of t.args) termVarsShallow(a, out);
-      break;
-    default:
-      break;
-  }
-  return out;
 }
 
 function exprIO(
@@ -407,69 +378,12 @@ function checkNested(e: Expr, bound: Set<string>, isGlobal: (n: string) => boole
 
 /** Every call must name a builtin or a function rule. */
 function checkCalls(rule: Rule, compiled: CompiledModules): void {
-  const visitTerm = (t: Term): void => {
-    switch (t.type) {
-      case 'call': {
-        if (!t.name.startsWith('internal.') && resolveFunction(t.name, rule.module, compiled) === undefined) {
-          throw new RegoCompileError('rego_type_error', `undefined function ${t.name}`, t.loc);
-        }
-        for (const a of t.args) visitTerm(a);
-        return;
-      }
-      case 'ref':
-        visitTerm(t.head);
-        for (const p of t.path) visitTerm(p);
-        return;
-      case 'array':
-      case 'set':
-        for (const i of t.items) visitTerm(i);
-        return;
-      case 'object':
-        for (const [k, v] of t.entries) {
-          visitTerm(k);
-          visitTerm(v);
-        }
-        return;
-      case 'arraycomp':
-      case 'setcomp':
-        visitTerm(t.term);
-        visitBody(t.body);
-        return;
-      case 'objectcomp':
-        visitTerm(t.key);
-        visitTerm(t.value);
-        visitBody(t.body);
-        return;
-      default:
-        return;
+  const check = (t: Term): void => {
+    if (t.type === 'call' && !t.name.startsWith('internal.') && resolveFunction(t.name, rule.module, compiled) === undefined) {
+      throw new RegoCompileError('rego_type_error', `undefined function ${t.name}`, t.loc);
     }
   };
-  const visitBody = (b: Body): void => {
-    for (const e of b) {
-      switch (e.kind) {
-        case 'term':
-          visitTerm(e.term);
-          break;
-        case 'unify':
-        case 'assign':
-          visitTerm(e.left);
-          visitTerm(e.right);
-          break;
-        case 'somein':
-          visitTerm(e.domain);
-          break;
-        case 'every':
-          visitTerm(e.domain);
-          visitBody(e.body);
-          break;
-        default:
-          break;
-      }
-    }
-  };
-  visitBody(rule.body);
-  visitTerm(rule.value);
-  if (rule.key) visitTerm(rule.key);
+  for (const root of [rule.body, rule.value, ...(rule.key ? [rule.key] : [])]) forEachTerm(root, check);
 }
 
 /** Rules that depend on themselves through other rules are a compile error in Rego. */
@@ -541,73 +455,16 @@ function collectRuleRefs(rule: Rule, compiled: CompiledModules, out: Set<string>
     if (node?.children.has(head)) return [...module.pkg, head, ...segs];
     return undefined;
   };
-  const visitTerm = (t: Term): void => {
+  // `with` replaces what it targets: a rule mocked by `with` is not a dependency there.
+  const visit = (t: Term): void => {
     const p = groundPrefix(t);
     if (p) addPath(p);
-    switch (t.type) {
-      case 'call': {
-        const f = resolveFunction(t.name, module, compiled);
-        if (f?.kind === 'rule') out.add(f.ruleSet.key);
-        for (const a of t.args) visitTerm(a);
-        return;
-      }
-      case 'ref':
-        if (t.head.type !== 'var') visitTerm(t.head);
-        for (const x of t.path) visitTerm(x);
-        return;
-      case 'array':
-      case 'set':
-        for (const i of t.items) visitTerm(i);
-        return;
-      case 'object':
-        for (const [k, v] of t.entries) {
-          visitTerm(k);
-          visitTerm(v);
-        }
-        return;
-      case 'arraycomp':
-      case 'setcomp':
-        visitTerm(t.term);
-        visitBody(t.body);
-        return;
-      case 'objectcomp':
-        visitTerm(t.key);
-        visitTerm(t.value);
-        visitBody(t.body);
-        return;
-      default:
-        return;
+    if (t.type === 'call') {
+      const f = resolveFunction(t.name, module, compiled);
+      if (f?.kind === 'rule') out.add(f.ruleSet.key);
     }
   };
-  const visitBody = (b: Body): void => {
-    for (const e of b) {
-      switch (e.kind) {
-        case 'term':
-          visitTerm(e.term);
-          break;
-        case 'unify':
-        case 'assign':
-          visitTerm(e.left);
-          visitTerm(e.right);
-          break;
-        case 'somein':
-          visitTerm(e.domain);
-          visitTerm(e.value);
-          if (e.key) visitTerm(e.key);
-          break;
-        case 'every':
-          visitTerm(e.domain);
-          visitBody(e.body);
-          break;
-        default:
-          break;
-      }
-      // `with` replaces what it targets: a rule mocked by `with` is not a dependency there.
-    }
-  };
-  visitBody(rule.body);
-  visitTerm(rule.value);
-  if (rule.key) visitTerm(rule.key);
+  for (const root of [rule.body, rule.value, ...(rule.key ? [rule.key] : [])]) forEachTerm(root, visit);
 }
 
 /**

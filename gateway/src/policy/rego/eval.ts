@@ -3,6 +3,7 @@ import { BUILTINS } from './builtins/index.js';
 import { BuiltinError, type Builtin, type BuiltinContext } from './builtins/types.js';
 import { outputArgIndex, resolveFunction, type CompiledModules, type RuleSet, type TreeNode } from './compile.js';
 import { RegoEvalError } from './errors.js';
+import { dottedName } from './vars.js';
 import { equals, isArray, isObject, isSet, keyOf, RegoObject, RegoSet, typeName, formatValue, type RegoValue } from './value.js';
 
 /** Continuations return true to stop the search (an answer was enough). */
@@ -707,7 +708,7 @@ export class Evaluation {
       if (mock) {
         if (mock.kind === 'value') return finish(mock.value);
         const target = mock.target;
-        const name = target.type === 'var' ? target.name : refDotted(target);
+        const name = target.type === 'var' ? target.name : dottedName(target);
         // Inside the replacement, the mocked name means the original again.
         const outer = this.frame;
         const functions = new Map(outer.functions);
@@ -803,12 +804,12 @@ export class Evaluation {
       if (path.some((p) => p === undefined)) throw new RegoEvalError('rego_type_error', 'with targets must be ground refs', w.loc);
       const segs = path as RegoValue[];
       // A function or builtin mock?
-      const dotted = target.type === 'var' ? target.name : refDotted(target);
+      const dotted = target.type === 'var' ? target.name : dottedName(target);
       const asFn = dotted !== undefined && rootName !== 'input' ? resolveFunction(dotted, scope.module, this.compiled) : undefined;
       if (asFn && (asFn.kind === 'builtin' || asFn.ruleSet.kind === 'function')) {
         const key = asFn.kind === 'builtin' ? asFn.name : 'data.' + asFn.ruleSet.path.join('.');
         const vt = w.value;
-        const vName = vt.type === 'var' ? vt.name : refDotted(vt);
+        const vName = vt.type === 'var' ? vt.name : dottedName(vt);
         const fnTarget = vName !== undefined ? resolveFunction(vName, scope.module, this.compiled) : undefined;
         if (fnTarget && (fnTarget.kind === 'builtin' || fnTarget.ruleSet.kind === 'function')) {
           functions.set(key, { kind: 'fn', target: vt, module: scope.module });
@@ -850,17 +851,6 @@ const LOC = { file: '', line: 0, col: 0 };
 
 function toTerm(s: string | Term): Term {
   return typeof s === 'string' ? { type: 'scalar', value: s, loc: LOC } : s;
-}
-
-function refDotted(t: Term): string | undefined {
-  if (t.type === 'var') return t.name;
-  if (t.type !== 'ref' || t.head.type !== 'var') return undefined;
-  const parts = [t.head.name];
-  for (const p of t.path) {
-    if (p.type !== 'scalar' || typeof p.value !== 'string') return undefined;
-    parts.push(p.value);
-  }
-  return parts.join('.');
 }
 
 /** `coll[key]` with Rego semantics (arrays by integer index), or undefined. */

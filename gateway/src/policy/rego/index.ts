@@ -135,21 +135,7 @@ function queryVars(body: Body): Set<string> {
 }
 
 function shallow(t: Term): Set<string> {
-  if (t.type === 'arraycomp' || t.type === 'setcomp' || t.type === 'objectcomp') return new Set();
-  const out = new Set<string>();
-  const visit = (x: Term): void => {
-    if (x.type === 'arraycomp' || x.type === 'setcomp' || x.type === 'objectcomp') return;
-    if (x.type === 'var') out.add(x.name);
-    else if (x.type === 'ref') {
-      visit(x.head);
-      x.path.forEach(visit);
-    } else if (x.type === 'array' || x.type === 'set') x.items.forEach(visit);
-    else if (x.type === 'object') x.entries.forEach(([a, b]) => (visit(a), visit(b)));
-    else if (x.type === 'call') x.args.forEach(visit);
-  };
-  visit(t);
-  void termVars;
-  return out;
+  return termVars(t, new Set(), false);
 }
 
 function parseDataRef(ref: string): readonly string[] {

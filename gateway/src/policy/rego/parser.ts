@@ -2,6 +2,7 @@ import type { Body, Expr, Import, Location, Module, Rule, RuleKind, Term, WithMo
 import { RegoCompileError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
 import { parseNumberText, type RegoValue } from './value.js';
+import { dottedName } from './vars.js';
 
 const MAX_DEPTH = 200;
 
@@ -568,7 +569,7 @@ class Parser {
         this.expectPunct(']');
       } else if (this.isPunct('(') && !t.nl && (term.type === 'var' || term.type === 'ref' || path.length > 0)) {
         flush();
-        const name = refName(term);
+        const name = dottedName(term);
         if (name === undefined) this.fail('only names can be called');
         this.next();
         this.nest++;
@@ -696,18 +697,6 @@ class Parser {
 
 function builtinRef(name: string, loc: Location): Term {
   return { type: 'var', name, loc };
-}
-
-/** `a.b.c` as a dotted name, if the ref is one. */
-function refName(t: Term): string | undefined {
-  if (t.type === 'var') return t.name;
-  if (t.type !== 'ref' || t.head.type !== 'var') return undefined;
-  const parts = [t.head.name];
-  for (const p of t.path) {
-    if (p.type !== 'scalar' || typeof p.value !== 'string') return undefined;
-    parts.push(p.value);
-  }
-  return parts.join('.');
 }
 
 function describe(t: Token): string {

@@ -3,8 +3,11 @@ import type { Body, Expr, Term } from './ast.js';
 /** Names that are never local variables: document roots and the wildcard's expansions. */
 export const ROOTS = new Set(['input', 'data']);
 
-/** Every variable name in a term, including those inside comprehension bodies. */
-export function termVars(t: Term, out: Set<string> = new Set()): Set<string> {
+/**
+ * Every variable name in a term. `deep` includes comprehensions (which otherwise bind their
+ * own variables and are skipped).
+ */
+export function termVars(t: Term, out: Set<string> = new Set(), deep = true): Set<string> {
   switch (t.type) {
     case 'scalar':
       return out;
@@ -12,33 +15,97 @@ export function termVars(t: Term, out: Set<string> = new Set()): Set<string> {
       out.add(t.name);
       return out;
     case 'ref':
-      termVars(t.head, out);
-      for (const p of t.path) termVars(p, out);
+      termVars(t.head, out, deep);
+      for (const p of t.path) termVars(p, out, deep);
       return out;
     case 'array':
     case 'set':
-      for (const i of t.items) termVars(i, out);
+      for (const i of t.items) termVars(i, out, deep);
       return out;
     case 'object':
       for (const [k, v] of t.entries) {
-        termVars(k, out);
-        termVars(v, out);
+        termVars(k, out, deep);
+        termVars(v, out, deep);
       }
       return out;
     case 'arraycomp':
     case 'setcomp':
+      if (!deep) return out;
       termVars(t.term, out);
       bodyVars(t.body, out);
       return out;
     case 'objectcomp':
+      if (!deep) return out;
       termVars(t.key, out);
       termVars(t.value, out);
       bodyVars(t.body, out);
       return out;
     case 'call':
-      for (const a of t.args) termVars(a, out);
+      for (const a of t.args) termVars(a, out, deep);
       return out;
   }
+}
+
+/**
+ * Visits every term of a body or term, outermost first, including comprehension and
+ * `every` bodies (not `with` values). A ref's variable head is part of the ref, not visited
+ * on its own.
+ */
+export function forEachTerm(root: Term | Body, visit: (t: Term) => void): void {
+  const term = (t: Term): void => {
+    visit(t);
+    switch (t.type) {
+      case 'ref':
+        if (t.head.type !== 'var') term(t.head);
+        t.path.forEach(term);
+        return;
+      case 'array':
+      case 'set':
+        t.items.forEach(term);
+        return;
+      case 'object':
+        for (const [k, v] of t.entries) {
+          term(k);
+          term(v);
+        }
+        return;
+      case 'arraycomp':
+      case 'setcomp':
+        term(t.term);
+        body(t.body);
+        return;
+      case 'objectcomp':
+        term(t.key);
+        term(t.value);
+        body(t.body);
+        return;
+      case 'call':
+        t.args.forEach(term);
+        return;
+      default:
+        return;
+    }
+  };
+  const body = (b: Body): void => {
+    for (const e of b) {
+      exprTerms(e).forEach(term);
+      if (e.kind === 'every') body(e.body);
+    }
+  };
+  if (Array.isArray(root)) body(root as Body);
+  else term(root as Term);
+}
+
+/** `a.b.c` as a dotted name, if the term is a var or a ref of plain names. */
+export function dottedName(t: Term): string | undefined {
+  if (t.type === 'var') return t.name;
+  if (t.type !== 'ref' || t.head.type !== 'var') return undefined;
+  const parts = [t.head.name];
+  for (const p of t.path) {
+    if (p.type !== 'scalar' || typeof p.value !== 'string') return undefined;
+    parts.push(p.value);
+  }
+  return parts.join('.');
 }
 
 export function bodyVars(body: Body, out: Set<string> = new Set()): Set<string> {
