@@ -18,7 +18,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 // Run from TypeScript sources (tests, tsx) or from the build: start `serve` the same way.
 const RUNNING_TS = import.meta.url.endsWith('.ts');
 const SERVE_ARGS = RUNNING_TS
-  ? ['--import', 'tsx', fileURLToPath(new URL('./main.ts', import.meta.url))]
+  ? ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./main.ts', import.meta.url))]
   : [fileURLToPath(new URL('./main.js', import.meta.url))];
 const ORGS = ['hospital-a', 'hospital-b', 'hospital-c'] as const;
 

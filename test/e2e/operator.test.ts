@@ -1,0 +1,82 @@
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO } from '../support/paths.js';
+import { freePorts } from '../../gateway/src/cli/ports.js';
+
+const run = promisify(execFile);
+const MAIN = join(REPO, 'gateway/src/cli/main.ts');
+// Resolved here: the commands run in other directories, where 'tsx' would not resolve.
+const TSX = import.meta.resolve('tsx');
+const entente = (cwd: string, ...args: string[]) => run(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, timeout: 60_000 });
+const failing = (cwd: string, ...args: string[]) =>
+  entente(cwd, ...args).then(
+    () => {
+      throw new Error(`entente ${args.join(' ')} should have failed`);
+    },
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+
+describe('an operator setting up two gateways with the CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entente-operator-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('initialises, exchanges bundles, serves, calls, and audits the receipts', async () => {
+    const [portA, portB] = await freePorts(2);
+    const a = join(dir, 'bank-a');
+    const b = join(dir, 'bank-b');
+    await entente(dir, 'init', '--org', 'bank-a', '--dir', a, '--listen', `127.0.0.1:${portA}`);
+    await entente(dir, 'init', '--org', 'bank-b', '--dir', b, '--listen', `127.0.0.1:${portB}`);
+    expect(readFileSync(join(a, 'entente.yaml'), 'utf8')).toContain('org: bank-a');
+
+    // The shipped policy tests pass in a fresh gateway directory.
+    const tests = await entente(a, 'policy', 'test', 'policies');
+    expect(tests.stdout).toMatch(/^PASS: \d+\/\d+$/m);
+
+    await entente(dir, 'certs', 'export', '--org', 'bank-a', '--address', `127.0.0.1:${portA}`, '--certs-dir', join(a, 'certs'), '--out', join(dir, 'a.bundle.json'));
+    await entente(dir, 'certs', 'export', '--org', 'bank-b', '--address', `127.0.0.1:${portB}`, '--certs-dir', join(b, 'certs'), '--out', join(dir, 'b.bundle.json'));
+    expect(readFileSync(join(dir, 'a.bundle.json'), 'utf8')).not.toMatch(/PRIVATE KEY|"d":/);
+    await entente(dir, 'certs', 'import', '--config', join(a, 'entente.yaml'), join(dir, 'b.bundle.json'));
+    await entente(dir, 'certs', 'import', '--config', join(b, 'entente.yaml'), join(dir, 'a.bundle.json'));
+
+    // A partner's bundle with a private key inside is refused, naming the problem.
+    const bundle = JSON.parse(readFileSync(join(dir, 'b.bundle.json'), 'utf8')) as { receipt_jwks: { keys: Record<string, unknown>[] } };
+    bundle.receipt_jwks.keys[0]!['d'] = 'secret';
+    writeFileSync(join(dir, 'bad.bundle.json'), JSON.stringify(bundle));
+    const refused = await failing(dir, 'certs', 'import', '--config', join(a, 'entente.yaml'), join(dir, 'bad.bundle.json'));
+    expect(refused.stderr).toMatch(/private key material/);
+
+    const serveB = spawn(process.execPath, ['--import', TSX, MAIN, 'serve', '--config', join(b, 'entente.yaml')], { cwd: b, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const lines = createInterface({ input: serveB.stdout! });
+      for await (const line of lines) if (line.includes('"gateway serving"')) break;
+
+      // Default deny: no agreements yet, so bank-a's own outbound policy refuses, receipted.
+      const denied = await failing(a, 'call', '--config', 'entente.yaml', '--partner', 'bank-b', '--capability', 'accounts.count', '--purpose', 'audit', '--input', '{"x":1}');
+      expect(denied.code).toBe(1);
+      const outcome = JSON.parse(denied.stdout) as { taskId: string; status: string; reason: string };
+      expect(outcome).toMatchObject({ status: 'denied', reason: 'outbound_denied' });
+
+      const list = await entente(a, 'receipts', 'list', '--config', 'entente.yaml');
+      expect(list.stdout).toMatch(new RegExp(`${outcome.taskId}\\s+requester\\s+bank-b\\s+accounts\\.count\\s+audit\\s+denied \\(outbound_denied\\)\\s+verified_local_denial`));
+      const show = await entente(a, 'receipts', 'show', '--config', 'entente.yaml', outcome.taskId, '--json');
+      const shown = JSON.parse(show.stdout) as { verification: { state: string }; statements: { kind: string; signer: string }[] }[];
+      expect(shown[0]!.verification.state).toBe('verified_local_denial');
+      expect(shown[0]!.statements.map((s) => `${s.kind}:${s.signer}`)).toEqual(['request:bank-a', 'result:bank-a']);
+
+      // A misconfiguration names the path and the fix.
+      writeFileSync(join(a, 'broken.yaml'), readFileSync(join(a, 'entente.yaml'), 'utf8').replace(/callTimeout: 10s/, 'callTimeout: soon'));
+      const broken = await failing(a, 'receipts', 'list', '--config', 'broken.yaml');
+      expect(broken.stderr).toContain('limits.callTimeout: expected a duration like "10s" or "250ms", got "soon"');
+    } finally {
+      serveB.kill('SIGTERM');
+      const [code] = (await once(serveB, 'exit')) as [number | null];
+      expect(code).toBe(0);
+    }
+  }, 120_000);
+});
