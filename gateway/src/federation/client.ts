@@ -94,6 +94,27 @@ export class FederationClients implements PartnerTransport {
     return fromTask(await this.unary<Task__Output>(partner, deadline, (c, d, cb) => c.GetTask({ task_id: taskId }, { deadline: d }, cb)));
   }
 
+  async cancelTask(partner: string, taskId: string, deadline: number): Promise<TaskView> {
+    return fromTask(await this.unary<Task__Output>(partner, deadline, (c, d, cb) => c.CancelTask({ task_id: taskId }, { deadline: d }, cb)));
+  }
+
+  /** Every state the partner reports for the task until it is final (or the deadline). */
+  async watchTask(partner: string, taskId: string, deadline: number, onUpdate?: (view: TaskView) => void): Promise<TaskView[]> {
+    const entry = this.clients.get(partner);
+    if (entry === undefined) throw new TaskError('partner_unknown', `no partner named ${JSON.stringify(partner)}`);
+    const stream = entry.client.WatchTask({ task_id: taskId }, { deadline: new Date(deadline) });
+    const views: TaskView[] = [];
+    return new Promise((resolve, reject) => {
+      stream.on('data', (t: Task__Output) => {
+        const view = fromTask(t);
+        views.push(view);
+        onUpdate?.(view);
+      });
+      stream.on('error', (err: grpc.ServiceError) => reject(fromServiceError(err)));
+      stream.on('end', () => resolve(views));
+    });
+  }
+
   async getCard(partner: string, deadline: number): Promise<Card__Output> {
     return this.unary<Card__Output>(partner, deadline, (c, d, cb) => c.GetCard({}, { deadline: d }, cb));
   }
