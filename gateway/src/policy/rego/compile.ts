@@ -300,6 +300,7 @@ function exprIO(
 
 /** For a call written with one argument more than the function takes, the last is its output. */
 export function outputArgIndex(t: Extract<Term, { type: 'call' }>, compiled?: CompiledModules, module?: Module): number {
+  if (t.name === 'print') return -1; // variadic, no output
   const cached = outputCache.get(t);
   if (cached !== undefined) return cached;
   let arity: number | undefined;

@@ -700,6 +700,7 @@ export class Evaluation {
 
   private evalCall(t: Extract<Term, { type: 'call' }>, scope: Scope, k: KV): boolean {
     if (t.name === 'internal.member_2' || t.name === 'internal.member_3') return this.evalMember(t, scope, k);
+    if (t.name === 'print' && !this.frame.functions.has('print')) return this.evalPrint(t, scope, k);
     const outIdx = outputArgIndex(t, this.compiled, scope.module);
     const inputs = outIdx >= 0 ? t.args.slice(0, outIdx) : t.args;
     return this.evalSeq(inputs, scope, (vals) => {
@@ -765,6 +766,27 @@ export class Evaluation {
       }
       throw err;
     }
+  }
+
+  /**
+   * `print(a, b, …)`: variadic, never undefined, never fails: each argument prints as its
+   * first value (strings bare), or `<undefined>`.
+   */
+  private evalPrint(t: Extract<Term, { type: 'call' }>, scope: Scope, k: KV): boolean {
+    const parts = t.args.map((a) => {
+      let text = '<undefined>';
+      try {
+        this.evalTerm(a, scope, (v) => {
+          text = typeof v === 'string' ? v : formatValue(v);
+          return true;
+        });
+      } catch (err) {
+        if (!(err instanceof RegoEvalError)) throw err;
+      }
+      return text;
+    });
+    this.ctx.print?.(parts.join(' '));
+    return k(true);
   }
 
   private evalMember(t: Extract<Term, { type: 'call' }>, scope: Scope, k: KV): boolean {

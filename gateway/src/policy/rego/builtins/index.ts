@@ -11,9 +11,12 @@ import { GLOB_BUILTINS } from './glob.js';
 import { JSON_BUILTINS } from './json.js';
 import { SEMVER_BUILTINS } from './semver.js';
 
+/** `print` is evaluated by the evaluator itself (variadic, prints undefined arguments too); listed so it resolves. */
+const PRINT: Builtin = { kind: 'function', name: 'print', arity: 1, impl: () => true };
+
 /** Every builtin the evaluator knows, by its full Rego name. */
 export const BUILTINS: ReadonlyMap<string, Builtin> = new Map(
-  [...NUMBER_BUILTINS, ...STRING_BUILTINS, ...COLLECTION_BUILTINS, ...TEXT_BUILTINS, ...TIME_BUILTINS, ...GRAPH_BUILTINS, ...UNIT_BUILTINS, ...NET_BUILTINS, ...GLOB_BUILTINS, ...JSON_BUILTINS, ...SEMVER_BUILTINS].map((b) => [b.name, b]),
+  [PRINT, ...NUMBER_BUILTINS, ...STRING_BUILTINS, ...COLLECTION_BUILTINS, ...TEXT_BUILTINS, ...TIME_BUILTINS, ...GRAPH_BUILTINS, ...UNIT_BUILTINS, ...NET_BUILTINS, ...GLOB_BUILTINS, ...JSON_BUILTINS, ...SEMVER_BUILTINS].map((b) => [b.name, b]),
 );
 
 export { BuiltinError } from './types.js';

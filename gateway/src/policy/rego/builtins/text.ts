@@ -177,16 +177,7 @@ export const TEXT_BUILTINS = fns({
   }],
   trace: [1, () => true],
   'opa.runtime': [0, () => new RegoObject()],
-  print: [1, ([v], ctx) => {
-    ctx.print?.(printable(v!));
-    return true;
-  }],
 });
-
-function printable(v: RegoValue): string {
-  if (isArray(v)) return v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ');
-  return String(v);
-}
 
 /** `$1`, `${1}` and `${name}` in replacements, as Go's Regexp.Expand. */
 function expandTemplate(rep: string, groups: readonly (string | null)[]): string {

@@ -1,5 +1,6 @@
 import { isArray, normalizeNumber, type RegoValue } from '../value.js';
 import { fail, fns, num, str, typeError } from './args.js';
+import { formatLayout, NAMED_LAYOUTS, parseLayout, tokenizeLayout, type Parts } from './layout.js';
 
 const NS_PER_MS = 1_000_000n;
 const INT64_MIN = -(2n ** 63n);
@@ -70,6 +71,25 @@ function dateOf(ns: bigint, offsetMin: number): Date {
   return new Date(ms);
 }
 
+/** Calendar fields of an instant at a fixed offset (minutes east of UTC). */
+function partsOf(name: string, ns: bigint, offsetMin: number): Parts {
+  const d = dateOf(ns, offsetMin);
+  if (Number.isNaN(d.getTime())) fail(name, 'time outside of valid range');
+  const start = Date.UTC(d.getUTCFullYear(), 0, 1);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    nanos: Number(((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n),
+    offsetSeconds: offsetMin * 60,
+    weekday: d.getUTCDay(),
+    yday: Math.floor((d.getTime() - start) / 86_400_000) + 1,
+  };
+}
+
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 export const TIME_BUILTINS = fns({
@@ -107,10 +127,24 @@ export const TIME_BUILTINS = fns({
     return normalizeNumber(int64('time.add_date', BigInt(out) * NS_PER_MS + rem));
   }],
   'time.format': [1, ([v]) => {
-    const { ns, offsetMin } = timeArg('time.format', v!);
-    const d = dateOf(ns, offsetMin);
-    const frac = (((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
-    return d.toISOString().replace(/\.\d{3}Z$/, (frac ? '.' + frac : '') + 'Z');
+    const x = v!;
+    const { ns, offsetMin } = timeArg('time.format', x);
+    const layout = isArray(x) && typeof x[2] === 'string' ? (NAMED_LAYOUTS[x[2]] ?? x[2]) : NAMED_LAYOUTS['RFC3339Nano']!;
+    return formatLayout(tokenizeLayout(layout), partsOf('time.format', ns, offsetMin));
+  }],
+  'time.parse_ns': [2, ([l, v]) => {
+    const layoutName = str('time.parse_ns', 1, l!);
+    const layout = NAMED_LAYOUTS[layoutName] ?? layoutName;
+    let p: Parts;
+    try {
+      p = parseLayout(tokenizeLayout(layout), str('time.parse_ns', 2, v!));
+    } catch (err) {
+      return fail('time.parse_ns', `parsing time ${JSON.stringify(v)} as ${JSON.stringify(layoutName)}: ${(err as Error).message}`);
+    }
+    const d = new Date(0);
+    d.setUTCFullYear(p.year, p.month - 1, p.day);
+    d.setUTCHours(p.hour, p.minute, p.second, 0);
+    return normalizeNumber(int64('time.parse_ns', BigInt(d.getTime() - p.offsetSeconds * 1000) * NS_PER_MS + BigInt(p.nanos)));
   }],
   'time.diff': [2, ([a, b]) => {
     const x = dateOf(timeArg('time.diff', a!).ns, 0);

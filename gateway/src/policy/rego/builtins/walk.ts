@@ -64,3 +64,4 @@ export const GRAPH_BUILTINS: Builtin[] = [
     },
   },
 ];
+
