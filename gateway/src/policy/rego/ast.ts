@@ -60,6 +60,11 @@ export interface Rule {
   readonly path: readonly string[];
   /** For partial object rules: the key term; for partial set rules: the member term. */
   readonly key: Term | undefined;
+  /**
+   * Rule heads with several variable segments (`p[x][y] := v`, `p[x] contains y`): the terms
+   * after the ground prefix, the path inside the rule's document to the value or set.
+   */
+  readonly keyPath?: readonly Term[];
   /** The value term (complete, partial object, function); `true` when omitted. */
   readonly value: Term;
   readonly args: readonly Term[] | undefined;

@@ -137,7 +137,7 @@ function checkRule(rule: Rule, compiled: CompiledModules): void {
   for (const a of rule.args ?? []) for (const v of termVars(a)) if (!isGlobal(v)) bound.add(v);
   const ordered = reorderBody(rule.body, bound, isGlobal, compiled, rule.module);
   (rule as { body: Body }).body = ordered;
-  for (const t of [rule.key, rule.value]) {
+  for (const t of [rule.key, rule.value, ...(rule.keyPath ?? [])]) {
     if (!t) continue;
     for (const v of termVars(t, new Set(), false)) {
       if (!isGlobal(v) && v !== '_' && !bound.has(v)) {
@@ -384,7 +384,7 @@ function checkCalls(rule: Rule, compiled: CompiledModules): void {
       throw new RegoCompileError('rego_type_error', `undefined function ${t.name}`, t.loc);
     }
   };
-  for (const root of [rule.body, rule.value, ...(rule.key ? [rule.key] : [])]) forEachTerm(root, check);
+  for (const root of [rule.body, rule.value, ...(rule.key ? [rule.key] : []), ...(rule.keyPath ?? [])]) forEachTerm(root, check);
 }
 
 /** Rules that depend on themselves through other rules are a compile error in Rego. */

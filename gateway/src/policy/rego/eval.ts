@@ -612,6 +612,7 @@ export class Evaluation {
         return value;
       }
       case 'partialset': {
+        if (rs.rules.some((r) => r.keyPath)) return this.computeNested(rs);
         const out = new RegoSet();
         for (const rule of rs.rules) {
           const scope = new Scope(undefined, rule.module);
@@ -620,6 +621,7 @@ export class Evaluation {
         return out;
       }
       case 'partialobject': {
+        if (rs.rules.some((r) => r.keyPath)) return this.computeNested(rs);
         const out = new RegoObject();
         for (const rule of rs.rules) {
           const scope = new Scope(undefined, rule.module);
@@ -641,6 +643,48 @@ export class Evaluation {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * Rules whose heads have several variable segments build a nested document: each solution
+   * puts its value (or set member) at the path its head names. Two different values at the
+   * same path conflict.
+   */
+  private computeNested(rs: RuleSet): RegoValue {
+    const root = new RegoObject();
+    for (const rule of rs.rules) {
+      const conflict = (): never => {
+        throw new RegoEvalError('eval_conflict_error', 'object keys must be unique', rule.loc);
+      };
+      const path = rule.keyPath ?? (rule.key ? [rule.key] : []);
+      const leaf = rs.kind === 'partialset' ? rule.key! : rule.value;
+      const scope = new Scope(undefined, rule.module);
+      this.evalBody(rule.body, 0, scope, () =>
+        this.evalSeq(path, scope, (keys) =>
+          this.evalTerm(leaf, scope, (value) => {
+            let node = root;
+            for (const key of keys.slice(0, -1)) {
+              const next = node.get(key) ?? node.set(key, new RegoObject()).get(key)!;
+              if (!isObject(next)) conflict();
+              node = next as RegoObject;
+            }
+            const last = keys[keys.length - 1]!;
+            const prev = node.get(last);
+            if (rs.kind === 'partialset') {
+              // The set lives in the object at the parent path, under the last key.
+              if (prev === undefined) node.set(last, RegoSet.from([value]));
+              else if (isSet(prev)) prev.add(value);
+              else conflict();
+            } else {
+              if (prev !== undefined && !equals(prev, value)) conflict();
+              node.set(last, value);
+            }
+            return false;
+          }),
+        ),
+      );
+    }
+    return root;
   }
 
   /** One complete rule (or function definition) with its else chain; args for functions. */

@@ -196,13 +196,15 @@ class Parser {
       if (t.type === 'scalar' && typeof t.value === 'string') ground.push(t.value);
       else break;
     }
+    let keyPath: Term[] | undefined;
     if (i < refPath.length) {
-      if (kind === 'partialset' || args) this.fail('rule head refs with variables are supported only as the last element', start);
-      if (i !== refPath.length - 1) this.fail('rule head refs may have a variable only in the last element', start);
-      kind = 'partialobject';
-      key = refPath[i]!;
-    } else if (kind === 'complete' && refPath.length > 1 && value === undefined && !isDefault) {
-      // `a.b.c if …` is a complete rule at a.b.c with value true.
+      if (args) this.fail('function heads cannot have variables in their ref', start);
+      keyPath = refPath.slice(i);
+      if (kind !== 'partialset') {
+        kind = 'partialobject';
+        key = refPath[i]!;
+        if (keyPath.length === 1) keyPath = undefined;
+      }
     }
     if (isDefault && (kind !== 'complete' && kind !== 'function')) this.fail('default rules must be complete rules or functions', start);
     const loc = this.loc(start);
@@ -229,6 +231,7 @@ class Parser {
       elseRule: this.parseElse(kind, fullPath, key, args, value ?? trueTerm),
       loc,
       module: this.module,
+      ...(keyPath ? { keyPath } : {}),
     };
     this.module.rules.push(rule);
   }
