@@ -1,1 +1,24 @@
-export {};
+/**
+ * @entente/gateway: the gateway as a library. The `entente` CLI is built on these.
+ *
+ * @example
+ * const gateway = Gateway.create({ config: loadConfig('entente.yaml'), agents: [counter] });
+ * await gateway.start();
+ * const outcome = await gateway.call({ partner: 'hospital-b', capability: 'patients.count', purpose: 'research', input });
+ */
+export { Gateway } from './gateway.js';
+export type { GatewayOptions, TaskReceipts } from './gateway.js';
+export { verifyTaskReceipts } from './receipts.js';
+export type { ReceiptState, ReceiptVerification } from './receipts.js';
+export { compileConfig, ConfigError, importPartner, initConfig, loadConfig } from './config/index.js';
+export type { GatewayConfig } from './config/index.js';
+export { REASONS, TaskError } from './orchestrator/index.js';
+export type { CallOptions, CallResult, ReasonCode } from './orchestrator/index.js';
+export { certsInit, exportBundle, parseBundle, PeerIdentityError, TrustStore } from './pki/index.js';
+export type { FederationBundle } from './pki/index.js';
+export { ReceiptError, verifyStatement, verifyTriple } from './audit/index.js';
+export { PolicyError, RegoEngine, WasmEngine, readPolicyDirs } from './policy/index.js';
+export type { PolicyEngine } from './policy/index.js';
+export { createLogger } from './observability/index.js';
+export { defineAgent } from '@entente/sdk';
+export type { AgentContext, AgentDefinition } from '@entente/sdk';
