@@ -57,6 +57,8 @@ export function verifyTaskReceipts(
   check(ack, 'ack', requester);
   if (problems.length > 0) return { state: 'invalid', problems };
   if (localDenial && request !== undefined && result !== undefined) {
+    const cites = (JSON.parse(Buffer.from(result.jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as { request_digest?: string }).request_digest;
+    if (cites !== request.digest) return { state: 'invalid', problems: ['the denial does not cite this request statement'] };
     return { state: 'verified_local_denial', problems };
   }
   if (request === undefined) problems.push('request statement missing');

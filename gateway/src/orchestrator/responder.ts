@@ -199,7 +199,9 @@ export class Responder {
     let inbound: Decision | undefined;
     let disclosure: Decision | undefined;
     const end = (status: 'failed' | 'denied' | 'cancelled', reason: ReasonCode, message?: string, cause?: unknown) =>
-      this.finishWithout(peer, task, { status, reason, inbound, disclosure, message, cause });
+      this.finishWithout(peer, task, { status, reason, inbound, disclosure, message, cause, policyReasons: undefined });
+    const deny = (reason: ReasonCode, decision: Decision) =>
+      this.finishWithout(peer, task, { status: 'denied', reason, inbound, disclosure, message: undefined, cause: undefined, policyReasons: decision.reasons });
     try {
       inbound = decide(policy, 'inbound', {
         task_id: task.taskId,
@@ -208,7 +210,7 @@ export class Responder {
         purpose: task.purpose,
         input,
       });
-      if (!inbound.allow) return await end('denied', 'inbound_denied', undefined, inbound.reasons);
+      if (!inbound.allow) return await deny('inbound_denied', inbound);
       if (inbound.requireApproval) {
         return await end('denied', 'inbound_denied', 'this request needs a human approval, which this gateway does not support yet');
       }
@@ -234,7 +236,7 @@ export class Responder {
         purpose: task.purpose,
         result: output,
       });
-      if (!disclosure.allow) return await end('denied', 'disclosure_denied', undefined, disclosure.reasons);
+      if (!disclosure.allow) return await deny('disclosure_denied', disclosure);
       const resultJson = JSON.stringify(disclosure.payload);
       const resultBytes = Buffer.from(resultJson, 'utf8');
       if (resultBytes.length > this.deps.maxPayloadBytes) {
@@ -283,6 +285,8 @@ export class Responder {
       disclosure: Decision | undefined;
       message: string | undefined;
       cause: unknown;
+      /** Reason codes the policy chose to give the requester. */
+      policyReasons: readonly string[] | undefined;
     },
   ): Promise<never> {
     const statement = this.signResult(task, outcome.status, outcome.reason, outcome.inbound, outcome.disclosure);
@@ -290,12 +294,12 @@ export class Responder {
       tasks: [{ ...task, status: outcome.status, reason: outcome.reason, updatedAt: Date.now() }],
       statements: [recordStatement(task.taskId, 'result', this.deps.org, peer.org, statement)],
     });
-    const policyReasons = Array.isArray(outcome.cause) ? (outcome.cause as string[]) : undefined;
+    const { policyReasons } = outcome;
     throw new TaskError(
       outcome.reason,
       outcome.message,
       { resultStatement: statement, ...(policyReasons ? { policyReasons } : {}) },
-      policyReasons ? undefined : { cause: outcome.cause },
+      { cause: outcome.cause },
     );
   }
 
