@@ -97,7 +97,7 @@ export class CompiledPolicy {
 }
 
 function evalOptions(opts: EvaluateOptions): EvalOptions {
-  const input = opts.input === undefined ? undefined : fromJS(opts.input);
+  const input = opts.input === undefined ? undefined : inputValue(opts.input);
   return {
     input,
     ...(opts.strictBuiltinErrors !== undefined ? { strictBuiltinErrors: opts.strictBuiltinErrors } : {}),
@@ -105,6 +105,16 @@ function evalOptions(opts: EvaluateOptions): EvalOptions {
     ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
   };
+}
+
+/** Input as a Rego value; nesting too deep for the stack is a typed error, not a crash. */
+function inputValue(input: unknown): ReturnType<typeof fromJS> {
+  try {
+    return fromJS(input);
+  } catch (err) {
+    if (err instanceof RangeError) throw new RegoEvalError('eval_limit_error', 'input is nested too deeply', undefined, { cause: err });
+    throw err;
+  }
 }
 
 function queryVars(body: Body): Set<string> {

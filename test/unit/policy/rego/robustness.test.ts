@@ -18,6 +18,13 @@ describe('the evaluator on hostile policies and inputs', () => {
     expect(() => compile({ modules: { 'deep.rego': src } })).toThrow(expect.objectContaining({ code: 'rego_parse_error' }));
   });
 
+  it('refuses an input nested too deeply for the stack with a typed error', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    const p = compile({ modules: { 'i.rego': 'package x\n\np := count(input)\n' } });
+    expect(() => p.evaluate('data.x.p', { input: deep })).toThrow(expect.objectContaining({ code: 'eval_limit_error' }));
+  });
+
   it('evaluates over a huge input within its limits', () => {
     const items = Array.from({ length: 200_000 }, (_, i) => ({ id: i, ok: i % 2 === 0 }));
     const p = compile({ modules: { 'h.rego': 'package x\n\nn := count([i | some i in input.items; i.ok])\n' } });
