@@ -65,13 +65,12 @@ export class Responder {
       createdAt: now,
       updatedAt: now,
     };
-    const claim = await this.deps.store.claimTask(record, [
-      recordStatement(req.taskId, 'request', peer.org, peer.org, req.requestStatement),
-    ]);
+    const request = recordStatement(req.taskId, 'request', peer.org, peer.org, req.requestStatement);
+    const claim = await this.deps.store.claimTask(record, [request]);
     if (!claim.created) return this.replay(peer, claim.existing, contentDigest);
 
     const abort = new AbortController();
-    const done = this.execute(peer, req, record, input, abort.signal).finally(() => {
+    const done = this.execute(peer, req, record, request.digest, input, abort.signal).finally(() => {
       this.running.delete(key(peer.org, req.taskId));
     });
     this.running.set(key(peer.org, req.taskId), { done, abort });
@@ -190,6 +189,7 @@ export class Responder {
     peer: Peer,
     req: SubmitRequest,
     task: TaskRecord,
+    requestDigest: string,
     input: unknown,
     signal: AbortSignal,
   ): Promise<TaskView> {
@@ -199,9 +199,9 @@ export class Responder {
     let inbound: Decision | undefined;
     let disclosure: Decision | undefined;
     const end = (status: 'failed' | 'denied' | 'cancelled', reason: ReasonCode, message?: string, cause?: unknown) =>
-      this.finishWithout(peer, task, { status, reason, inbound, disclosure, message, cause, policyReasons: undefined });
+      this.finishWithout(peer, task, requestDigest, { status, reason, inbound, disclosure, message, cause, policyReasons: undefined });
     const deny = (reason: ReasonCode, decision: Decision) =>
-      this.finishWithout(peer, task, { status: 'denied', reason, inbound, disclosure, message: undefined, cause: undefined, policyReasons: decision.reasons });
+      this.finishWithout(peer, task, requestDigest, { status: 'denied', reason, inbound, disclosure, message: undefined, cause: undefined, policyReasons: decision.reasons });
     try {
       inbound = decide(policy, 'inbound', {
         task_id: task.taskId,
@@ -246,7 +246,7 @@ export class Responder {
           `the result is ${resultBytes.length} bytes; this gateway's limit is ${this.deps.maxPayloadBytes} (limits.maxPayloadBytes)`,
         );
       }
-      const statement = this.signResult(task, 'completed', undefined, inbound, disclosure, disclosure.payload);
+      const statement = this.signResult(task, requestDigest, 'completed', undefined, inbound, disclosure, disclosure.payload);
       const finished: TaskRecord = { ...task, status: 'completed', resultJson, updatedAt: Date.now() };
       await this.deps.store.write({
         tasks: [finished],
@@ -278,6 +278,7 @@ export class Responder {
   private async finishWithout(
     peer: Peer,
     task: TaskRecord,
+    requestDigest: string,
     outcome: {
       status: 'failed' | 'denied' | 'cancelled';
       reason: ReasonCode;
@@ -289,7 +290,7 @@ export class Responder {
       policyReasons: readonly string[] | undefined;
     },
   ): Promise<never> {
-    const statement = this.signResult(task, outcome.status, outcome.reason, outcome.inbound, outcome.disclosure);
+    const statement = this.signResult(task, requestDigest, outcome.status, outcome.reason, outcome.inbound, outcome.disclosure);
     await this.deps.store.write({
       tasks: [{ ...task, status: outcome.status, reason: outcome.reason, updatedAt: Date.now() }],
       statements: [recordStatement(task.taskId, 'result', this.deps.org, peer.org, statement)],
@@ -305,19 +306,18 @@ export class Responder {
 
   private signResult(
     task: TaskRecord,
+    requestDigest: string,
     status: ResultStatus,
     reason: ReasonCode | undefined,
     inbound: Decision | undefined,
     disclosure: Decision | undefined,
     result?: unknown,
   ): string {
-    const request = this.deps.store.listStatements({ taskId: task.taskId, peerOrg: task.peerOrg, kind: 'request' })[0];
-    if (request === undefined) throw new Error(`request statement of task ${task.taskId} is missing from the store`);
     return signResult(this.deps.signer, {
       task_id: task.taskId,
       from: this.deps.org,
       to: task.peerOrg,
-      request_digest: request.digest,
+      request_digest: requestDigest,
       status,
       ...(status === 'completed' ? { result_digest: saltedDigest(task.salt, result) } : {}),
       ...(reason !== undefined ? { reason } : {}),
