@@ -15,6 +15,8 @@ export interface RuleSet {
 export interface TreeNode {
   readonly children: Map<string, TreeNode>;
   ruleSet: RuleSet | undefined;
+  /** A package is a document even without rules: `data.<pkg>` is at least `{}`. */
+  isPackage?: boolean;
 }
 
 export interface CompiledModules {
@@ -81,6 +83,18 @@ export function compileModules(modules: readonly Module[]): CompiledModules {
       node = child;
     }
     node.ruleSet = rs;
+  }
+  for (const m of modules) {
+    let node = root;
+    for (const seg of m.pkg) {
+      let child = node.children.get(seg);
+      if (!child) {
+        child = { children: new Map(), ruleSet: undefined };
+        node.children.set(seg, child);
+      }
+      node = child;
+    }
+    node.isPackage = true;
   }
   // A rule whose path is a prefix of another rule's path is a conflict in OPA.
   for (const rs of ruleSets.values()) {
@@ -446,6 +460,7 @@ function collectRuleRefs(rule: Rule, compiled: CompiledModules, out: Set<string>
     const segs: string[] = [];
     for (const p of path) {
       if (p.type === 'scalar' && typeof p.value === 'string') segs.push(p.value);
+      else if (p.type === 'scalar') return undefined; // rules are named by strings: no rule here
       else break;
     }
     if (head === 'data') return segs;

@@ -461,7 +461,8 @@ export class Evaluation {
           next[i] = key;
           return this.evalDataSegs(next, i, node, base, scope, k);
         }
-        const b = base === undefined ? undefined : index(base, key);
+        // The base document comes from JSON, whose keys are strings: data[2] finds "2".
+        const b = base === undefined ? undefined : (index(base, key) ?? (typeof key === 'number' ? index(base, String(key)) : undefined));
         return b === undefined ? false : this.walk(b, segs.slice(i + 1).map(toTerm), 0, scope, k);
       });
     }
@@ -475,7 +476,7 @@ export class Evaluation {
   private materialize(node: TreeNode | undefined, base: RegoValue | undefined): RegoValue | undefined {
     if (node === undefined) return base;
     if (node.ruleSet) return node.ruleSet.kind === 'function' ? undefined : this.ruleValue(node.ruleSet);
-    if (node.children.size === 0) return base;
+    if (node.children.size === 0) return base ?? (node.isPackage ? new RegoObject() : undefined);
     const out = new RegoObject();
     if (isObject(base)) for (const [kk, v] of base.unorderedEntries()) out.set(kk, v);
     for (const [name, child] of node.children) {

@@ -142,11 +142,11 @@ function applyPatch(doc: RegoValue, ops: readonly RegoValue[]): RegoValue | unde
         break;
       case 'replace':
         if (value === undefined) return undefined;
-        if (getPath(cur, path) === undefined) return undefined;
+        if (pointerGet(cur, path) === undefined) return undefined;
         cur = setAt(cur, path, value, 'replace');
         break;
       case 'remove':
-        if (getPath(cur, path) === undefined) return undefined;
+        if (pointerGet(cur, path) === undefined) return undefined;
         cur = removeAt(cur, path);
         break;
       case 'copy':
@@ -154,14 +154,14 @@ function applyPatch(doc: RegoValue, ops: readonly RegoValue[]): RegoValue | unde
         const from = op.get('from');
         if (from === undefined) return undefined;
         const fp = pointer(from);
-        const v = getPath(cur, fp);
+        const v = pointerGet(cur, fp);
         if (v === undefined) return undefined;
         if (kind === 'move') cur = removeAt(cur, fp);
         cur = setAt(cur, path, v, 'add');
         break;
       }
       case 'test': {
-        const v = getPath(cur, path);
+        const v = pointerGet(cur, path);
         if (v === undefined || value === undefined || !equals(v, value)) return undefined;
         break;
       }
@@ -169,6 +169,16 @@ function applyPatch(doc: RegoValue, ops: readonly RegoValue[]): RegoValue | unde
         return undefined;
     }
     if (cur === undefined) return undefined;
+  }
+  return cur;
+}
+
+/** A JSON Pointer lookup: array indices may be written as decimal strings. */
+function pointerGet(v: RegoValue, path: readonly RegoValue[]): RegoValue | undefined {
+  let cur: RegoValue | undefined = v;
+  for (const seg of path) {
+    if (cur !== undefined && isArray(cur) && typeof seg === 'string' && /^(0|[1-9]\d*)$/.test(seg)) cur = cur[Number(seg)];
+    else cur = cur === undefined ? undefined : getPath(cur, [seg]);
   }
   return cur;
 }
