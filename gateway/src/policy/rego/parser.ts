@@ -603,22 +603,8 @@ class Parser {
       return { type: 'array', items: [], loc };
     }
     const first = this.parseCompHead();
-    if (this.isPunct('|')) {
-      this.next();
-      const body = this.parseCompBody(']');
-      this.nest--;
-      this.expectPunct(']');
-      return { type: 'arraycomp', term: first, body, loc };
-    }
-    const items = [first];
-    while (this.isPunct(',')) {
-      this.next();
-      if (this.isPunct(']')) break;
-      items.push(this.parseTermExpr());
-    }
-    this.nest--;
-    this.expectPunct(']');
-    return { type: 'array', items, loc };
+    if (this.isPunct('|')) return { type: 'arraycomp', term: first, body: this.parseCompTail(']'), loc };
+    return { type: 'array', items: this.parseListRest(first, ']', () => this.parseTermExpr()), loc };
   }
 
   private parseBrace(): Term {
@@ -634,41 +620,38 @@ class Parser {
     if (this.isPunct(':')) {
       this.next();
       const value = this.parseCompHead();
-      if (this.isPunct('|')) {
-        this.next();
-        const body = this.parseCompBody('}');
-        this.nest--;
-        this.expectPunct('}');
-        return { type: 'objectcomp', key: first, value, body, loc };
-      }
-      const entries: [Term, Term][] = [[first, value]];
-      while (this.isPunct(',')) {
-        this.next();
-        if (this.isPunct('}')) break;
+      if (this.isPunct('|')) return { type: 'objectcomp', key: first, value, body: this.parseCompTail('}'), loc };
+      const entries = this.parseListRest<readonly [Term, Term]>([first, value], '}', () => {
         const k = this.parseTermExpr();
         this.expectPunct(':');
-        entries.push([k, this.parseTermExpr()]);
-      }
-      this.nest--;
-      this.expectPunct('}');
+        return [k, this.parseTermExpr()];
+      });
       return { type: 'object', entries, loc };
     }
-    if (this.isPunct('|')) {
-      this.next();
-      const body = this.parseCompBody('}');
-      this.nest--;
-      this.expectPunct('}');
-      return { type: 'setcomp', term: first, body, loc };
-    }
+    if (this.isPunct('|')) return { type: 'setcomp', term: first, body: this.parseCompTail('}'), loc };
+    return { type: 'set', items: this.parseListRest(first, '}', () => this.parseTermExpr()), loc };
+  }
+
+  /** The items after `first` (commas, a trailing one allowed), then the closing bracket. */
+  private parseListRest<T>(first: T, close: string, item: () => T): T[] {
     const items = [first];
     while (this.isPunct(',')) {
       this.next();
-      if (this.isPunct('}')) break;
-      items.push(this.parseTermExpr());
+      if (this.isPunct(close)) break;
+      items.push(item());
     }
     this.nest--;
-    this.expectPunct('}');
-    return { type: 'set', items, loc };
+    this.expectPunct(close);
+    return items;
+  }
+
+  /** `| body` and the closing bracket of a comprehension. */
+  private parseCompTail(close: string): Body {
+    this.next();
+    const body = this.parseCompBody(close);
+    this.nest--;
+    this.expectPunct(close);
+    return body;
   }
 
   private parseCompHead(): Term {
