@@ -85,23 +85,23 @@ export class SqliteStore implements Store {
   }
 
   listTasks(filter: TaskFilter = {}): TaskRecord[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (filter.taskId !== undefined) where.push('task_id = ?'), args.push(filter.taskId);
-    if (filter.peerOrg !== undefined) where.push('peer_org = ?'), args.push(filter.peerOrg);
-    if (filter.role !== undefined) where.push('role = ?'), args.push(filter.role);
-    const sql = `SELECT * FROM tasks ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, task_id LIMIT ?`;
+    const { where, args } = conditions([
+      ['task_id = ?', filter.taskId],
+      ['peer_org = ?', filter.peerOrg],
+      ['role = ?', filter.role],
+    ]);
+    const sql = `SELECT * FROM tasks ${where} ORDER BY created_at DESC, task_id LIMIT ?`;
     return (this.prepared(sql).all(...args, filter.limit ?? 1000) as TaskRow[]).map(toTask);
   }
 
   listStatements(filter: StatementFilter = {}): StatementRecord[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (filter.taskId !== undefined) where.push('task_id = ?'), args.push(filter.taskId);
-    if (filter.peerOrg !== undefined) where.push('peer_org = ?'), args.push(filter.peerOrg);
-    if (filter.kind !== undefined) where.push('kind = ?'), args.push(filter.kind);
-    if (filter.afterSeq !== undefined) where.push('seq > ?'), args.push(filter.afterSeq);
-    const sql = `SELECT * FROM statements ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq LIMIT ?`;
+    const { where, args } = conditions([
+      ['task_id = ?', filter.taskId],
+      ['peer_org = ?', filter.peerOrg],
+      ['kind = ?', filter.kind],
+      ['seq > ?', filter.afterSeq],
+    ]);
+    const sql = `SELECT * FROM statements ${where} ORDER BY seq LIMIT ?`;
     return (this.prepared(sql).all(...args, filter.limit ?? 10_000) as StatementRow[]).map(toStatement);
   }
 
@@ -238,6 +238,12 @@ interface StatementRow {
   jws: string;
   digest: string;
   stored_at: number;
+}
+
+/** A WHERE clause from the filter fields that are set; unset ones do not constrain. */
+function conditions(fields: readonly (readonly [string, string | number | undefined])[]): { where: string; args: unknown[] } {
+  const set = fields.filter(([, v]) => v !== undefined);
+  return { where: set.length ? 'WHERE ' + set.map(([c]) => c).join(' AND ') : '', args: set.map(([, v]) => v) };
 }
 
 function taskParams(t: TaskRecord) {
