@@ -1,19 +1,131 @@
-export type ReceiptErrorCode =
-  | 'RECEIPT_BAD_SIGNATURE'
-  | 'RECEIPT_WRONG_SIGNER'
-  | 'RECEIPT_MALFORMED'
-  | 'RECEIPT_WRONG_KIND'
-  | 'RECEIPT_TASK_MISMATCH'
-  | 'RECEIPT_CHAIN_BROKEN';
+/**
+ * Every way a receipt or a log proof can fail verification. The keys are the closed set of
+ * `code`s; a test checks each has a subclass and a text. A verification failure is never a
+ * policy decision: "the partner's policy said no" is a valid, signed `denied` result.
+ */
+export const AUDIT_ERROR_CODES = {
+  RECEIPT_MALFORMED: 'the statement is not a compact JWS with a canonical payload of the expected shape, or cannot be signed as given',
+  RECEIPT_UNKNOWN_KEY: "the statement's kid is not a receipt key of any known organization; import the signer's current JWKS",
+  RECEIPT_BAD_SIGNATURE: 'the signature (or its algorithm) does not verify with the named key',
+  RECEIPT_WRONG_SIGNER: 'the statement is signed by, or claims to be from, another organization than expected',
+  RECEIPT_WRONG_RECIPIENT: 'the statement is addressed to another organization than expected',
+  RECEIPT_WRONG_KIND: 'a request, result or ack statement came where another kind was expected',
+  RECEIPT_TASK_MISMATCH: 'the statement is about another task',
+  RECEIPT_CHAIN_BROKEN: 'a result does not cite this request, or an ack does not cite this result',
+  RECEIPT_DIGEST_MISMATCH: 'a disclosed salt and value do not produce the digest in the statement',
+  LOG_RANGE: 'a log index or size is not an integer within the tree',
+  LOG_PROOF_INVALID: 'an inclusion or consistency proof does not lead to the expected root',
+} as const;
 
-/** A receipt statement failed verification (distinct from a policy saying no). */
-export class ReceiptError extends Error {
+export type AuditErrorCode = keyof typeof AUDIT_ERROR_CODES;
+export type ReceiptErrorCode = Extract<AuditErrorCode, `RECEIPT_${string}`>;
+export type LogErrorCode = Extract<AuditErrorCode, `LOG_${string}`>;
+
+type Options = { cause?: unknown };
+
+/** Something in the audit trail failed verification; `code` says which check. */
+export class AuditError extends Error {
   constructor(
-    readonly code: ReceiptErrorCode,
+    readonly code: AuditErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: Options,
   ) {
     super(message, options);
+    this.name = 'AuditError';
+  }
+}
+
+/** A receipt statement (or a triple of them) failed verification. */
+export class ReceiptError extends AuditError {
+  declare readonly code: ReceiptErrorCode;
+  constructor(code: ReceiptErrorCode, message: string, options?: Options) {
+    super(code, message, options);
     this.name = 'ReceiptError';
+  }
+}
+
+export class ReceiptMalformedError extends ReceiptError {
+  constructor(message: string, options?: Options) {
+    super('RECEIPT_MALFORMED', message, options);
+    this.name = 'ReceiptMalformedError';
+  }
+}
+
+export class ReceiptUnknownKeyError extends ReceiptError {
+  constructor(message: string, options?: Options) {
+    super('RECEIPT_UNKNOWN_KEY', message, options);
+    this.name = 'ReceiptUnknownKeyError';
+  }
+}
+
+export class ReceiptBadSignatureError extends ReceiptError {
+  constructor(message: string, options?: Options) {
+    super('RECEIPT_BAD_SIGNATURE', message, options);
+    this.name = 'ReceiptBadSignatureError';
+  }
+}
+
+export class ReceiptWrongSignerError extends ReceiptError {
+  constructor(message: string, options?: Options) {
+    super('RECEIPT_WRONG_SIGNER', message, options);
+    this.name = 'ReceiptWrongSignerError';
+  }
+}
+
+export class ReceiptWrongRecipientError extends ReceiptError {
+  constructor(message: string, options?: Options) {
+    super('RECEIPT_WRONG_RECIPIENT', message, options);
+    this.name = 'ReceiptWrongRecipientError';
+  }
+}
+
+export class ReceiptWrongKindError extends ReceiptError {
+  constructor(message: string, options?: Options) {
+    super('RECEIPT_WRONG_KIND', message, options);
+    this.name = 'ReceiptWrongKindError';
+  }
+}
+
+export class ReceiptTaskMismatchError extends ReceiptError {
+  constructor(message: string, options?: Options) {
+    super('RECEIPT_TASK_MISMATCH', message, options);
+    this.name = 'ReceiptTaskMismatchError';
+  }
+}
+
+export class ReceiptChainBrokenError extends ReceiptError {
+  constructor(message: string, options?: Options) {
+    super('RECEIPT_CHAIN_BROKEN', message, options);
+    this.name = 'ReceiptChainBrokenError';
+  }
+}
+
+export class ReceiptDigestMismatchError extends ReceiptError {
+  constructor(message: string, options?: Options) {
+    super('RECEIPT_DIGEST_MISMATCH', message, options);
+    this.name = 'ReceiptDigestMismatchError';
+  }
+}
+
+/** A Merkle log argument or proof failed. */
+export class LogError extends AuditError {
+  declare readonly code: LogErrorCode;
+  constructor(code: LogErrorCode, message: string, options?: Options) {
+    super(code, message, options);
+    this.name = 'LogError';
+  }
+}
+
+export class LogRangeError extends LogError {
+  constructor(message: string, options?: Options) {
+    super('LOG_RANGE', message, options);
+    this.name = 'LogRangeError';
+  }
+}
+
+export class LogProofInvalidError extends LogError {
+  constructor(message: string, options?: Options) {
+    super('LOG_PROOF_INVALID', message, options);
+    this.name = 'LogProofInvalidError';
   }
 }

@@ -1,6 +1,28 @@
-export { signAck, signRequest, signResult, verifyStatement, verifyTriple } from './receipt.js';
-export type { SignedStatement } from './receipt.js';
-export { RESULT_STATUSES } from './statements.js';
+export { signAck, signRequest, signResult } from './sign.js';
+export type { SignedStatement, StatementFields } from './sign.js';
+export { verifyStatement } from './verify-statement.js';
+export type { StatementExpectation } from './verify-statement.js';
+export { verifyTriple } from './verify-triple.js';
+export type { ReceiptTriple, VerifiedTriple } from './verify-triple.js';
+export { checkInputDigest, checkResultDigest } from './disclosure.js';
+export { RESULT_STATUSES, STATEMENT_TYP } from './statements.js';
 export type { AckStatement, RequestStatement, ResultStatement, ResultStatus, StatementKind } from './statements.js';
-export { ReceiptError } from './errors.js';
-export type { ReceiptErrorCode } from './errors.js';
+export { EMPTY_ROOT, MerkleTree, leafHash, nodeHash, verifyConsistency, verifyInclusion } from './merkle.js';
+export {
+  AUDIT_ERROR_CODES,
+  AuditError,
+  LogError,
+  LogProofInvalidError,
+  LogRangeError,
+  ReceiptBadSignatureError,
+  ReceiptChainBrokenError,
+  ReceiptDigestMismatchError,
+  ReceiptError,
+  ReceiptMalformedError,
+  ReceiptTaskMismatchError,
+  ReceiptUnknownKeyError,
+  ReceiptWrongKindError,
+  ReceiptWrongRecipientError,
+  ReceiptWrongSignerError,
+} from './errors.js';
+export type { AuditErrorCode, LogErrorCode, ReceiptErrorCode } from './errors.js';

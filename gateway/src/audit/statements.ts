@@ -1,46 +1,69 @@
 import { z } from 'zod';
 
-const org = z.string().min(1).max(64);
-const digest = z.string().regex(/^sha256:[A-Za-z0-9_-]{43}$/);
-const seconds = z.number().int().nonnegative();
-const decisionRef = z.strictObject({ decision_id: z.string().min(1), policy_revision: z.string().min(1) });
+/** Same rule as the gateway config's org ids. */
+const org = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected an org id: lowercase letters, digits and -');
+/** Same rule as the federation protocol's task ids. */
+const taskId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'expected 1-128 characters of A-Z a-z 0-9 . _ : -');
+const digest = z.string().regex(/^sha256:[A-Za-z0-9_-]{43}$/, 'expected sha256: and 43 base64url characters');
+const name = z.string().min(1).max(128);
+/** Integer seconds since the epoch. */
+const seconds = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const decisionRef = z.strictObject({ decision_id: z.string().min(1).max(256), policy_revision: z.string().min(1).max(256) });
 
-export const requestStatement = z.strictObject({
-  v: z.literal(1),
-  kind: z.literal('request'),
-  task_id: z.string().min(1).max(128),
-  from: org,
-  to: org,
-  capability: z.string().min(1),
-  purpose: z.string().min(1),
-  input_digest: digest,
-  iat: seconds,
-  exp: seconds,
-  outbound: decisionRef,
-});
+export const requestStatement = z
+  .strictObject({
+    v: z.literal(1),
+    kind: z.literal('request'),
+    task_id: taskId,
+    from: org,
+    to: org,
+    capability: name,
+    purpose: name,
+    input_digest: digest,
+    iat: seconds,
+    exp: seconds,
+    outbound: decisionRef,
+  })
+  .check((ctx) => {
+    if (ctx.value.exp < ctx.value.iat) ctx.issues.push({ code: 'custom', path: ['exp'], message: 'exp is before iat', input: ctx.value.exp });
+  });
 
 export const RESULT_STATUSES = ['completed', 'failed', 'denied', 'cancelled'] as const;
 export type ResultStatus = (typeof RESULT_STATUSES)[number];
 
-export const resultStatement = z.strictObject({
-  v: z.literal(1),
-  kind: z.literal('result'),
-  task_id: z.string().min(1).max(128),
-  from: org,
-  to: org,
-  request_digest: digest,
-  status: z.enum(RESULT_STATUSES),
-  result_digest: digest.optional(),
-  reason: z.string().regex(/^[a-z_]{1,64}$/).optional(),
-  inbound: decisionRef.nullable(),
-  disclosure: decisionRef.nullable(),
-  iat: seconds,
-});
+export const resultStatement = z
+  .strictObject({
+    v: z.literal(1),
+    kind: z.literal('result'),
+    task_id: taskId,
+    from: org,
+    to: org,
+    request_digest: digest,
+    status: z.enum(RESULT_STATUSES),
+    result_digest: digest.optional(),
+    /** A reason code (e.g. inbound_denied), never policy internals. */
+    reason: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'expected a reason code (lowercase letters, digits and _)').optional(),
+    inbound: decisionRef.nullable(),
+    disclosure: decisionRef.nullable(),
+    iat: seconds,
+  })
+  .check((ctx) => {
+    // Only a completed task sent a result, so only it may carry a digest of one.
+    const completed = ctx.value.status === 'completed';
+    if (completed !== (ctx.value.result_digest !== undefined)) {
+      ctx.issues.push({
+        code: 'custom',
+        path: ['result_digest'],
+        message: completed ? 'a completed result needs result_digest' : `a ${ctx.value.status} result must not carry result_digest`,
+        input: ctx.value.result_digest,
+      });
+    }
+  });
 
 export const ackStatement = z.strictObject({
   v: z.literal(1),
   kind: z.literal('ack'),
-  task_id: z.string().min(1).max(128),
+  task_id: taskId,
   from: org,
   to: org,
   result_statement_digest: digest,
@@ -60,8 +83,15 @@ export interface StatementOf {
 }
 
 /** The JWS `typ` of each statement kind. */
-export const TYP: Record<StatementKind, string> = {
+export const STATEMENT_TYP: Readonly<Record<StatementKind, string>> = {
   request: 'entente-request+jws',
   result: 'entente-result+jws',
   ack: 'entente-ack+jws',
 };
+
+/** First problem of a failed parse, as `path: message`. */
+export function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return 'invalid';
+  return `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`;
+}

@@ -1,5 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { SaltInvalidError } from './errors.js';
 import { canonicalize } from './jcs.js';
+
+/** At least 96 bits (16 base64url characters), at most 128 characters. */
+const SALT = /^[A-Za-z0-9_-]{16,128}$/;
 
 /** 16 random bytes, base64url: the per-task salt of the digests in receipts. */
 export function newSalt(): string {
@@ -7,14 +11,22 @@ export function newSalt(): string {
 }
 
 /**
- * `sha256:` + base64url(SHA-256(salt ‖ JCS(value))). Without the salt, a digest of a small
- * value ("count": 3) could be found by trying every candidate; with it, it reveals nothing.
+ * `sha256:` + base64url(SHA-256(saltBytes ‖ UTF-8(JCS(value)))). Without the salt, a digest
+ * of a small value (`{"count":3}`) could be found by hashing every candidate; with it, the
+ * digest reveals nothing until someone discloses the salt and the value.
  */
 export function saltedDigest(salt: string, value: unknown): string {
-  return 'sha256:' + createHash('sha256').update(Buffer.from(salt, 'base64url')).update(canonicalize(value), 'utf8').digest('base64url');
+  // The same rule the responder applies to a salt it receives, so the two never disagree.
+  if (!SALT.test(salt)) {
+    throw new SaltInvalidError('the salt must be 16-128 base64url characters (newSalt() makes one)');
+  }
+  return (
+    'sha256:' +
+    createHash('sha256').update(Buffer.from(salt, 'base64url')).update(canonicalize(value), 'utf8').digest('base64url')
+  );
 }
 
-/** `sha256:` + base64url(SHA-256(bytes)); strings are hashed as UTF-8. */
+/** `sha256:` + base64url(SHA-256(bytes)), without salt; a string is hashed as its UTF-8 bytes. */
 export function sha256Digest(bytes: string | Uint8Array): string {
   return 'sha256:' + createHash('sha256').update(bytes).digest('base64url');
 }

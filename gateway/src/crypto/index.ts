@@ -1,6 +1,23 @@
 export { canonicalize } from './jcs.js';
 export { newSalt, saltedDigest, sha256Digest } from './digest.js';
-export { KeyRing, SigningKey, verifyCompactJws } from './jws.js';
-export type { JwsAlg, PublicJwk, VerifiedJws } from './jws.js';
-export { CryptoError } from './errors.js';
+export type { JwsAlg } from './algorithms.js';
+export type { PublicJwk } from './jwk.js';
+export { SigningKey } from './signing-key.js';
+export { KeyRing } from './key-ring.js';
+export type { RingKey } from './key-ring.js';
+export { verifyCompactJws } from './verify.js';
+export type { JwsHeader, VerifiedJws } from './verify.js';
+export {
+  CRYPTO_ERROR_CODES,
+  CryptoError,
+  JcsUnsupportedError,
+  JwsAlgMismatchError,
+  JwsAlgNotAllowedError,
+  JwsBadSignatureError,
+  JwsMalformedError,
+  JwsNotCanonicalError,
+  JwsUnknownKeyError,
+  KeyInvalidError,
+  SaltInvalidError,
+} from './errors.js';
 export type { CryptoErrorCode } from './errors.js';

@@ -1,29 +1,101 @@
-import { CryptoError } from './errors.js';
+import { JcsUnsupportedError } from './errors.js';
+
+/**
+ * Deeper nesting is refused: recursion would otherwise overflow the stack on hostile input
+ * (JSON.parse itself accepts far deeper documents), and a cycle ends here too.
+ */
+const MAX_DEPTH = 1000;
+
+/** A lone (unpaired) surrogate: with the u flag, paired surrogates read as one astral code point. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * RFC 8785 JSON Canonicalization Scheme: object members sorted by UTF-16 code units, no
- * whitespace, numbers in ECMAScript's shortest form (which JSON.stringify already uses),
- * strings escaped as JSON.stringify does. Values JSON cannot carry are refused rather
- * than silently dropped, because a digest over a silently altered value proves nothing.
+ * whitespace, numbers in ECMAScript's shortest round-trip form, strings escaped as
+ * ECMAScript's JSON.stringify does. Values JSON cannot carry (non-finite numbers, undefined,
+ * functions, bigint, symbols, lone surrogates, Dates, Maps, class instances) are refused
+ * with a JcsUnsupportedError naming where they are, rather than silently dropped or
+ * converted: a digest over a silently altered value proves nothing.
+ *
+ * @example canonicalize({ b: 1, a: [true, null] }) === '{"a":[true,null],"b":1}'
  */
 export function canonicalize(value: unknown): string {
+  try {
+    return encode(value, 0);
+  } catch (err) {
+    if (!(err instanceof Unsupported)) throw err;
+    const at = err.path.length === 0 ? 'the value' : 'value' + err.path.reverse().join('');
+    throw new JcsUnsupportedError(`${at}: ${err.reason}`);
+  }
+}
+
+/**
+ * Thrown inside the walk; each container adds its step while unwinding, so the hot path
+ * never builds path strings.
+ */
+class Unsupported {
+  readonly path: string[] = [];
+  constructor(readonly reason: string) {}
+}
+
+function encode(value: unknown, depth: number): string {
   switch (typeof value) {
     case 'string':
+      return encodeString(value);
     case 'boolean':
-      return JSON.stringify(value);
+      return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw new CryptoError('JCS_UNSUPPORTED', `JCS cannot encode ${value}`);
+      if (!Number.isFinite(value)) throw new Unsupported(`JSON has no ${value}; send a finite number or a string`);
+      // ECMAScript Number::toString is exactly RFC 8785's number form (and turns -0 into 0).
       return JSON.stringify(value);
-    case 'object': {
+    case 'object':
       if (value === null) return 'null';
-      if (Array.isArray(value)) return '[' + value.map(canonicalize).join(',') + ']';
-      const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj)
-        .filter((k) => obj[k] !== undefined)
-        .sort();
-      return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalize(obj[k])).join(',') + '}';
-    }
+      if (depth >= MAX_DEPTH) throw new Unsupported(`nested deeper than ${MAX_DEPTH} levels (or contains a cycle); flatten the value`);
+      return Array.isArray(value) ? encodeArray(value, depth + 1) : encodeObject(value, depth + 1);
+    case 'undefined':
+      throw new Unsupported('undefined is not JSON; omit the member instead');
     default:
-      throw new CryptoError('JCS_UNSUPPORTED', `JCS cannot encode a ${typeof value}`);
+      throw new Unsupported(`JSON cannot carry a ${typeof value}; convert it to a JSON value first`);
   }
+}
+
+function encodeString(s: string): string {
+  if (LONE_SURROGATE.test(s)) throw new Unsupported('the string contains a lone UTF-16 surrogate, which is not valid Unicode');
+  return JSON.stringify(s);
+}
+
+function encodeArray(items: readonly unknown[], depth: number): string {
+  let out = '[';
+  let i = 0;
+  try {
+    // A hole in a sparse array reads as undefined and is refused like any undefined.
+    for (; i < items.length; i++) out += (i === 0 ? '' : ',') + encode(items[i], depth);
+  } catch (err) {
+    if (err instanceof Unsupported) err.path.push(`[${i}]`);
+    throw err;
+  }
+  return out + ']';
+}
+
+function encodeObject(value: object, depth: number): string {
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    throw new Unsupported(`a ${typeof name === 'string' && name !== '' ? name : 'non-plain object'} is not JSON data; convert it to a plain object, array or string first`);
+  }
+  const obj = value as Record<string, unknown>;
+  // Array.prototype.sort without a comparator orders strings by UTF-16 code units, as JCS asks.
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  let key = '';
+  try {
+    for (let i = 0; i < keys.length; i++) {
+      key = keys[i]!;
+      out += (i === 0 ? '' : ',') + encodeString(key) + ':' + encode(obj[key], depth);
+    }
+  } catch (err) {
+    if (err instanceof Unsupported) err.path.push(`.${key}`);
+    throw err;
+  }
+  return out + '}';
 }

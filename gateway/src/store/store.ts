@@ -1,7 +1,9 @@
 /** What a gateway keeps: its tasks (state, for idempotency) and every receipt statement. */
 
-export type TaskRole = 'requester' | 'responder';
-export type StoredTaskStatus = 'received' | 'running' | 'completed' | 'failed' | 'denied' | 'cancelled';
+export const TASK_ROLES = ['requester', 'responder'] as const;
+export type TaskRole = (typeof TASK_ROLES)[number];
+export const STORED_TASK_STATUSES = ['received', 'running', 'completed', 'failed', 'denied', 'cancelled'] as const;
+export type StoredTaskStatus = (typeof STORED_TASK_STATUSES)[number];
 
 export interface TaskRecord {
   readonly taskId: string;
@@ -21,7 +23,8 @@ export interface TaskRecord {
   readonly updatedAt: number;
 }
 
-export type StatementKind = 'request' | 'result' | 'ack';
+export const STATEMENT_KINDS = ['request', 'result', 'ack'] as const;
+export type StatementKind = (typeof STATEMENT_KINDS)[number];
 
 export interface StatementRecord {
   readonly taskId: string;
@@ -40,14 +43,27 @@ export interface StatementFilter {
   readonly taskId?: string;
   readonly peerOrg?: string;
   readonly kind?: StatementKind;
+  /** Only statements appended after this log position (for paging and tailing). */
   readonly afterSeq?: number;
+  /** In log order; default 10000. */
   readonly limit?: number;
 }
+
+/** One group-committed write: tasks are upserted, statements appended. */
+export interface WriteBatch {
+  readonly tasks?: readonly TaskRecord[];
+  /** Idempotent on (taskId, kind, signerOrg, digest): the same statement twice is stored once. */
+  readonly statements?: readonly StatementRecord[];
+}
+
+export type ClaimResult = { readonly created: true } | { readonly created: false; readonly existing: TaskRecord };
 
 export interface TaskFilter {
   readonly taskId?: string;
   readonly peerOrg?: string;
   readonly role?: TaskRole;
+  readonly status?: StoredTaskStatus;
+  /** Newest first (by createdAt); default 1000. */
   readonly limit?: number;
 }
 
@@ -55,15 +71,20 @@ export interface Store {
   getTask(role: TaskRole, peerOrg: string, taskId: string): TaskRecord | undefined;
   listTasks(filter?: TaskFilter): TaskRecord[];
   listStatements(filter?: StatementFilter): StatementRecord[];
-  /** Upserts tasks and appends statements; resolves once they are durable (group commit). */
-  write(batch: { tasks?: readonly TaskRecord[]; statements?: readonly StatementRecord[] }): Promise<void>;
+  /**
+   * Upserts tasks (a task's identity, salt and content digest never change; status, reason,
+   * result and updatedAt do) and appends statements. Resolves once durable: writes of the
+   * same moment share one transaction (group commit). Rejects if this write, or the commit,
+   * failed; then none of this write is stored.
+   */
+  write(batch: WriteBatch): Promise<void>;
   /**
    * Inserts a task unless (role, peer, id) exists, with its first statements, atomically and
    * durably; otherwise returns the existing task and writes nothing.
    */
-  claimTask(
-    task: TaskRecord,
-    statements?: readonly StatementRecord[],
-  ): Promise<{ created: true } | { created: false; existing: TaskRecord }>;
+  claimTask(task: TaskRecord, statements?: readonly StatementRecord[]): Promise<ClaimResult>;
+  /** Copies the write-ahead log into the database file now, without blocking writers. */
+  checkpoint(): void;
+  /** Commits what is queued, checkpoints, and closes; later writes reject with STORE_CLOSED. */
   close(): Promise<void>;
 }

@@ -1,0 +1,111 @@
+import { CryptoError, JwsUnknownKeyError, sha256Digest, verifyCompactJws, type KeyRing, type VerifiedJws } from '../crypto/index.js';
+import {
+  ReceiptBadSignatureError,
+  ReceiptMalformedError,
+  ReceiptTaskMismatchError,
+  ReceiptUnknownKeyError,
+  ReceiptWrongKindError,
+  ReceiptWrongRecipientError,
+  ReceiptWrongSignerError,
+  type ReceiptError,
+} from './errors.js';
+import type { SignedStatement } from './sign.js';
+import { SCHEMAS, STATEMENT_TYP, firstIssue, type StatementKind, type StatementOf } from './statements.js';
+
+export interface StatementExpectation<K extends StatementKind> {
+  readonly kind: K;
+  /** The organization whose key must have signed it, and who must be its `from`. */
+  readonly signerOrg: string;
+  /** If given, the statement's `to`. */
+  readonly recipientOrg?: string;
+  /** If given, the statement's `task_id`. */
+  readonly taskId?: string;
+}
+
+const KIND_OF_TYP: ReadonlyMap<string, StatementKind> = new Map(
+  Object.entries(STATEMENT_TYP).map(([kind, typ]) => [typ, kind as StatementKind]),
+);
+
+/**
+ * Verifies one statement as a fixed sequence of checks, each throwing its own ReceiptError:
+ * signature by one of `signerOrg`'s keys → typ and kind → shape → `from` is the signer →
+ * `to` (if expected) → task id (if expected).
+ *
+ * @example verifyStatement(jws, ring, { kind: 'request', signerOrg: peer.org, taskId })
+ */
+export function verifyStatement<K extends StatementKind>(
+  jws: string,
+  ring: KeyRing,
+  expect: StatementExpectation<K>,
+): SignedStatement<K> {
+  const verified = checkSignature(jws, ring, expect);
+  checkKind(verified, expect.kind);
+  const statement = checkShape(verified.payload, expect.kind);
+  checkParties(statement, expect);
+  checkTask(statement, expect);
+  return { jws, digest: sha256Digest(jws), payload: statement, kid: verified.header.kid };
+}
+
+function checkSignature(jws: string, ring: KeyRing, expect: StatementExpectation<StatementKind>): VerifiedJws {
+  try {
+    return verifyCompactJws(jws, ring, expect.signerOrg);
+  } catch (err) {
+    throw err instanceof CryptoError ? receiptErrorOf(err, ring, expect) : err;
+  }
+}
+
+function receiptErrorOf(err: CryptoError, ring: KeyRing, expect: StatementExpectation<StatementKind>): ReceiptError | CryptoError {
+  const what = `${expect.kind} statement`;
+  switch (err.code) {
+    case 'JWS_MALFORMED':
+    case 'JWS_NOT_CANONICAL':
+      return new ReceiptMalformedError(`${what}: ${err.message}`, { cause: err });
+    case 'JWS_UNKNOWN_KEY': {
+      const kid = err instanceof JwsUnknownKeyError ? err.kid : '';
+      const owners = ring.orgsWithKid(kid);
+      return owners.length > 0
+        ? new ReceiptWrongSignerError(`${what}: signed with ${owners.join(', ')}'s key ${kid}, expected ${expect.signerOrg}'s`, { cause: err })
+        : new ReceiptUnknownKeyError(`${what}: ${err.message}`, { cause: err });
+    }
+    case 'JWS_ALG_NOT_ALLOWED':
+    case 'JWS_ALG_MISMATCH':
+    case 'JWS_BAD_SIGNATURE':
+      return new ReceiptBadSignatureError(`${what}: ${err.message}`, { cause: err });
+    default:
+      // KEY_INVALID and the like are not verdicts on the statement: let them surface as they are.
+      return err;
+  }
+}
+
+function checkKind(verified: VerifiedJws, kind: StatementKind): void {
+  const typ = verified.header.typ;
+  const typKind = typ === undefined ? undefined : KIND_OF_TYP.get(typ);
+  if (typKind === undefined) {
+    throw new ReceiptMalformedError(`${kind} statement: typ ${JSON.stringify(typ) ?? 'undefined'} is not a receipt typ (expected ${STATEMENT_TYP[kind]})`);
+  }
+  const payloadKind = verified.payload['kind'];
+  if (typKind !== kind || payloadKind !== kind) {
+    throw new ReceiptWrongKindError(`expected a ${kind} statement, got typ ${typ} and kind ${JSON.stringify(payloadKind) ?? 'undefined'}`);
+  }
+}
+
+function checkShape<K extends StatementKind>(payload: Record<string, unknown>, kind: K): StatementOf[K] {
+  const parsed = SCHEMAS[kind].safeParse(payload);
+  if (!parsed.success) throw new ReceiptMalformedError(`${kind} statement: ${firstIssue(parsed.error)}`);
+  return parsed.data as StatementOf[K];
+}
+
+function checkParties(statement: StatementOf[StatementKind], expect: StatementExpectation<StatementKind>): void {
+  if (statement.from !== expect.signerOrg) {
+    throw new ReceiptWrongSignerError(`${expect.kind} statement says it is from ${statement.from} but is signed by ${expect.signerOrg}`);
+  }
+  if (expect.recipientOrg !== undefined && statement.to !== expect.recipientOrg) {
+    throw new ReceiptWrongRecipientError(`${expect.kind} statement is addressed to ${statement.to}, not ${expect.recipientOrg}`);
+  }
+}
+
+function checkTask(statement: StatementOf[StatementKind], expect: StatementExpectation<StatementKind>): void {
+  if (expect.taskId !== undefined && statement.task_id !== expect.taskId) {
+    throw new ReceiptTaskMismatchError(`${expect.kind} statement is for task ${statement.task_id}, not ${expect.taskId}`);
+  }
+}

@@ -1,0 +1,131 @@
+import { ALLOWED_ALGS, SIGNATURE_BYTES, verifyWith, type JwsAlg } from './algorithms.js';
+import { decodeCanonicalBase64url } from './base64url.js';
+import {
+  JcsUnsupportedError,
+  JwsAlgMismatchError,
+  JwsAlgNotAllowedError,
+  JwsBadSignatureError,
+  JwsMalformedError,
+  JwsNotCanonicalError,
+  JwsUnknownKeyError,
+} from './errors.js';
+import { canonicalize } from './jcs.js';
+import type { KeyRing, RingKey } from './key-ring.js';
+
+export interface JwsHeader {
+  readonly alg: JwsAlg;
+  readonly kid: string;
+  readonly typ?: string;
+}
+
+export interface VerifiedJws {
+  readonly header: JwsHeader;
+  /** The payload as parsed JSON: always a plain object. */
+  readonly payload: Record<string, unknown>;
+  /** The exact signed payload bytes (its canonical UTF-8 JSON). */
+  readonly payloadBytes: Buffer;
+}
+
+interface Parts {
+  readonly header: string;
+  readonly payload: string;
+  readonly signature: string;
+}
+
+/**
+ * Verifies a compact JWS as signed by one of `expectedOrg`'s keys, as a fixed sequence of
+ * small checks, each throwing its own CryptoError: shape → header → key of that org →
+ * algorithm of that key → signature → canonical JSON object payload. Nothing in the JWS
+ * chooses the key's organization or its algorithm, and the payload is parsed only once
+ * the signature holds.
+ */
+export function verifyCompactJws(jws: string, ring: KeyRing, expectedOrg: string): VerifiedJws {
+  const parts = checkShape(jws);
+  const header = checkHeader(parts.header);
+  const entry = checkKey(ring, expectedOrg, header.kid);
+  checkAlg(entry, header);
+  checkSignature(parts, entry, expectedOrg, header.kid);
+  const { payload, payloadBytes } = checkPayload(parts.payload);
+  return { header: { alg: entry.alg, kid: header.kid, ...(header.typ !== undefined ? { typ: header.typ } : {}) }, payload, payloadBytes };
+}
+
+function checkShape(jws: string): Parts {
+  const parts = jws.split('.');
+  if (parts.length !== 3) throw new JwsMalformedError(`not a compact JWS: expected 3 dot-separated parts, got ${parts.length}`);
+  const [header, payload, signature] = parts as [string, string, string];
+  return { header, payload, signature };
+}
+
+function checkHeader(encoded: string): { alg: string; kid: string; typ?: string } {
+  const bytes = decodeCanonicalBase64url(encoded);
+  if (bytes === undefined || bytes.length === 0) throw new JwsMalformedError('the protected header is not canonical unpadded base64url');
+  let header: unknown;
+  try {
+    header = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new JwsMalformedError('the protected header is not JSON', { cause: err });
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new JwsMalformedError('the protected header is not a JSON object');
+  }
+  const { alg, kid, typ, crit } = header as Record<string, unknown>;
+  if (typeof alg !== 'string' || !ALLOWED_ALGS.has(alg)) {
+    throw new JwsAlgNotAllowedError(`alg ${JSON.stringify(alg) ?? 'undefined'} is not allowed; receipts use ES256 or EdDSA`);
+  }
+  // A crit parameter we do not understand must fail verification (RFC 7515 §4.1.11); we understand none.
+  if (crit !== undefined) throw new JwsMalformedError('the protected header has crit parameters; receipts use none');
+  if (typeof kid !== 'string' || kid === '') throw new JwsMalformedError('the protected header has no kid');
+  if (typ !== undefined && typeof typ !== 'string') throw new JwsMalformedError('the protected header typ is not a string');
+  return typ === undefined ? { alg, kid } : { alg, kid, typ };
+}
+
+function checkKey(ring: KeyRing, org: string, kid: string): RingKey {
+  const entry = ring.lookup(org, kid);
+  if (entry === undefined) {
+    throw new JwsUnknownKeyError(kid, `kid ${kid} is not one of ${org}'s receipt keys; import ${org}'s current JWKS if it rotated keys`);
+  }
+  return entry;
+}
+
+function checkAlg(entry: RingKey, header: { alg: string; kid: string }): void {
+  if (entry.alg !== header.alg) {
+    throw new JwsAlgMismatchError(`kid ${header.kid} is an ${entry.alg} key, but the header says ${header.alg}`);
+  }
+}
+
+function checkSignature(parts: Parts, entry: RingKey, org: string, kid: string): void {
+  const signature = decodeCanonicalBase64url(parts.signature);
+  if (signature === undefined || signature.length !== SIGNATURE_BYTES) {
+    throw new JwsBadSignatureError(`the signature is not ${SIGNATURE_BYTES} bytes of canonical base64url`);
+  }
+  const input = Buffer.from(`${parts.header}.${parts.payload}`, 'ascii');
+  if (!verifyWith(entry.alg, entry.key, input, signature)) {
+    throw new JwsBadSignatureError(`the signature does not verify with ${org}'s key ${kid}`);
+  }
+}
+
+function checkPayload(encoded: string): { payload: Record<string, unknown>; payloadBytes: Buffer } {
+  const payloadBytes = decodeCanonicalBase64url(encoded);
+  if (payloadBytes === undefined) throw new JwsMalformedError('the payload is not canonical unpadded base64url');
+  let payload: unknown;
+  try {
+    payload = JSON.parse(payloadBytes.toString('utf8'));
+  } catch (err) {
+    throw new JwsNotCanonicalError('the payload is not JSON', { cause: err });
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new JwsNotCanonicalError('the payload is not a JSON object');
+  }
+  let canonical: string;
+  try {
+    canonical = canonicalize(payload);
+  } catch (err) {
+    if (!(err instanceof JcsUnsupportedError)) throw err;
+    throw new JwsNotCanonicalError(`the payload has no canonical form: ${(err as Error).message}`, { cause: err });
+  }
+  // Compare bytes, not decoded text: invalid UTF-8 decodes to U+FFFD and would compare equal.
+  if (!payloadBytes.equals(Buffer.from(canonical, 'utf8'))) {
+    throw new JwsNotCanonicalError('the payload is not in RFC 8785 canonical form (member order, spacing, number or string escapes)');
+  }
+  return { payload: payload as Record<string, unknown>, payloadBytes };
+}

@@ -1,0 +1,62 @@
+/**
+ * Every way the store can refuse or fail, with what an operator should do. The keys are the
+ * closed set of `code`s; a test checks each has a subclass and a text.
+ */
+export const STORE_ERROR_CODES = {
+  STORE_OPEN_FAILED: 'the database file cannot be opened or set up; check the data directory exists and is writable',
+  STORE_SCHEMA_TOO_NEW: 'the database was written by a newer Entente; upgrade this gateway or point it at another data directory',
+  STORE_INVALID_RECORD: 'a task or statement record is missing a field or has a value outside its set (a bug in the caller)',
+  STORE_WRITE_FAILED: 'SQLite refused the write or the transaction failed to commit; nothing of it was stored',
+  STORE_CLOSED: 'the store was closed; the gateway is shutting down',
+} as const;
+
+export type StoreErrorCode = keyof typeof STORE_ERROR_CODES;
+
+type Options = { cause?: unknown };
+
+/** A store operation failed; `code` says why. */
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: Options,
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
+
+export class StoreOpenFailedError extends StoreError {
+  constructor(message: string, options?: Options) {
+    super('STORE_OPEN_FAILED', message, options);
+    this.name = 'StoreOpenFailedError';
+  }
+}
+
+export class StoreSchemaTooNewError extends StoreError {
+  constructor(message: string, options?: Options) {
+    super('STORE_SCHEMA_TOO_NEW', message, options);
+    this.name = 'StoreSchemaTooNewError';
+  }
+}
+
+export class StoreInvalidRecordError extends StoreError {
+  constructor(message: string, options?: Options) {
+    super('STORE_INVALID_RECORD', message, options);
+    this.name = 'StoreInvalidRecordError';
+  }
+}
+
+export class StoreWriteFailedError extends StoreError {
+  constructor(message: string, options?: Options) {
+    super('STORE_WRITE_FAILED', message, options);
+    this.name = 'StoreWriteFailedError';
+  }
+}
+
+export class StoreClosedError extends StoreError {
+  constructor(message: string, options?: Options) {
+    super('STORE_CLOSED', message, options);
+    this.name = 'StoreClosedError';
+  }
+}

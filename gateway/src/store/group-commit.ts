@@ -1,0 +1,129 @@
+import type Database from 'better-sqlite3';
+import { StoreWriteFailedError } from './errors.js';
+
+interface Job {
+  readonly run: () => void;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+export interface GroupCommitOptions {
+  /** How long the first queued write waits for company; 0 = until the current event-loop turn ends. */
+  readonly windowMs?: number;
+  /** A batch this large commits at the next turn without waiting out the window. */
+  readonly maxBatch?: number;
+}
+
+/**
+ * Group commit: writes queued together run in ONE transaction (one fsync), each inside its
+ * own savepoint, and every promise is settled only after the COMMIT. A write that throws is
+ * rolled back to its savepoint and rejected alone; if the transaction itself fails (COMMIT,
+ * I/O, a full disk), every write in it is rejected and nothing of the batch is stored.
+ */
+export class GroupCommit {
+  private queue: Job[] = [];
+  private timer: { readonly cancel: () => void } | undefined;
+  private readonly windowMs: number;
+  private readonly maxBatch: number;
+  private readonly sql;
+  /** Transactions committed. */
+  commits = 0;
+  /** Writes committed (a batch of n counts n). */
+  writes = 0;
+
+  constructor(
+    private readonly db: Database.Database,
+    opts: GroupCommitOptions = {},
+  ) {
+    this.windowMs = opts.windowMs ?? 0;
+    this.maxBatch = opts.maxBatch ?? 2000;
+    this.sql = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
+      savepoint: db.prepare('SAVEPOINT write'),
+      release: db.prepare('RELEASE write'),
+      rollbackTo: db.prepare('ROLLBACK TO write'),
+    };
+  }
+
+  /** Queues `run` (synchronous SQL) for the next group commit; resolves after that COMMIT. */
+  submit(run: () => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ run, resolve, reject });
+      if (this.queue.length === this.maxBatch) this.schedule(0);
+      else if (this.timer === undefined) this.schedule(this.windowMs);
+    });
+  }
+
+  /** Commits everything queued, now (used on close). */
+  flush(): void {
+    this.cancel();
+    while (this.queue.length > 0) this.commit();
+  }
+
+  private schedule(ms: number): void {
+    this.cancel();
+    if (ms > 0) {
+      const t = setTimeout(() => this.run(), ms);
+      this.timer = { cancel: () => clearTimeout(t) };
+    } else {
+      const i = setImmediate(() => this.run());
+      this.timer = { cancel: () => clearImmediate(i) };
+    }
+  }
+
+  private cancel(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+  }
+
+  private run(): void {
+    this.timer = undefined;
+    this.commit();
+    // What is left over has already waited its window.
+    if (this.queue.length > 0) this.schedule(0);
+  }
+
+  private commit(): void {
+    const batch = this.queue.splice(0, this.maxBatch);
+    if (batch.length === 0) return;
+    const failed = new Map<Job, unknown>();
+    try {
+      this.sql.begin.run();
+      for (const job of batch) {
+        this.sql.savepoint.run();
+        try {
+          job.run();
+          this.sql.release.run();
+        } catch (err) {
+          // Some errors (I/O, full disk) end the whole transaction; then the batch is lost.
+          if (!this.db.inTransaction) throw err;
+          this.sql.rollbackTo.run();
+          this.sql.release.run();
+          failed.set(job, err);
+        }
+      }
+      this.sql.commit.run();
+    } catch (err) {
+      try {
+        if (this.db.inTransaction) this.sql.rollback.run();
+      } catch {
+        // The connection is beyond repair; the next BEGIN fails and rejects its writes, visibly.
+      }
+      const failure = new StoreWriteFailedError(`the store could not commit ${batch.length} write(s): ${(err as Error).message}`, { cause: err });
+      for (const job of batch) job.reject(failure);
+      return;
+    }
+    this.commits++;
+    this.writes += batch.length - failed.size;
+    for (const job of batch) {
+      if (!failed.has(job)) {
+        job.resolve();
+        continue;
+      }
+      const err = failed.get(job);
+      job.reject(new StoreWriteFailedError(`the store refused a write: ${(err as Error | undefined)?.message ?? String(err)}`, { cause: err }));
+    }
+  }
+}

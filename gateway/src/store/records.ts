@@ -1,0 +1,166 @@
+import { StoreInvalidRecordError } from './errors.js';
+import {
+  STATEMENT_KINDS,
+  STORED_TASK_STATUSES,
+  TASK_ROLES,
+  type StatementRecord,
+  type TaskRecord,
+} from './store.js';
+
+/**
+ * Records are checked before they join a group commit, so a caller's bad record is refused
+ * on its own and never fails the neighbours that share its transaction.
+ */
+
+function text(value: unknown, where: string, allowEmpty = false): void {
+  if (typeof value !== 'string' || (!allowEmpty && value === '')) {
+    throw new StoreInvalidRecordError(`${where} must be a ${allowEmpty ? '' : 'non-empty '}string`);
+  }
+}
+
+function optionalText(value: unknown, where: string): void {
+  if (value !== undefined) text(value, where, true);
+}
+
+function millis(value: unknown, where: string): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new StoreInvalidRecordError(`${where} must be a non-negative integer (epoch milliseconds)`);
+  }
+}
+
+function oneOf(value: unknown, allowed: readonly string[], where: string): void {
+  if (typeof value !== 'string' || !allowed.includes(value)) {
+    throw new StoreInvalidRecordError(`${where} is ${JSON.stringify(value) ?? 'undefined'}; expected one of ${allowed.join(', ')}`);
+  }
+}
+
+export function checkTask(t: TaskRecord, where: string): void {
+  text(t.taskId, `${where}.taskId`);
+  oneOf(t.role, TASK_ROLES, `${where}.role`);
+  text(t.peerOrg, `${where}.peerOrg`);
+  text(t.capability, `${where}.capability`);
+  text(t.purpose, `${where}.purpose`);
+  text(t.contentDigest, `${where}.contentDigest`);
+  text(t.salt, `${where}.salt`);
+  oneOf(t.status, STORED_TASK_STATUSES, `${where}.status`);
+  optionalText(t.reason, `${where}.reason`);
+  optionalText(t.resultJson, `${where}.resultJson`);
+  millis(t.createdAt, `${where}.createdAt`);
+  millis(t.updatedAt, `${where}.updatedAt`);
+}
+
+export function checkStatement(s: StatementRecord, where: string): void {
+  text(s.taskId, `${where}.taskId`);
+  oneOf(s.kind, STATEMENT_KINDS, `${where}.kind`);
+  text(s.signerOrg, `${where}.signerOrg`);
+  text(s.peerOrg, `${where}.peerOrg`);
+  text(s.kid, `${where}.kid`, true);
+  text(s.jws, `${where}.jws`);
+  text(s.digest, `${where}.digest`);
+  millis(s.storedAt, `${where}.storedAt`);
+}
+
+/** A task as its SQL parameters (named after the record's fields). */
+export interface TaskParams {
+  readonly taskId: string;
+  readonly role: string;
+  readonly peerOrg: string;
+  readonly capability: string;
+  readonly purpose: string;
+  readonly contentDigest: string;
+  readonly salt: string;
+  readonly status: string;
+  readonly reason: string | null;
+  readonly resultJson: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export function taskParams(t: TaskRecord): TaskParams {
+  return {
+    taskId: t.taskId,
+    role: t.role,
+    peerOrg: t.peerOrg,
+    capability: t.capability,
+    purpose: t.purpose,
+    contentDigest: t.contentDigest,
+    salt: t.salt,
+    status: t.status,
+    reason: t.reason ?? null,
+    resultJson: t.resultJson ?? null,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+  };
+}
+
+/** A statement as its SQL parameters; seq is the log's to assign, never the caller's. */
+export function statementParams(s: StatementRecord): Omit<StatementRecord, 'seq'> {
+  return {
+    taskId: s.taskId,
+    kind: s.kind,
+    signerOrg: s.signerOrg,
+    peerOrg: s.peerOrg,
+    kid: s.kid,
+    jws: s.jws,
+    digest: s.digest,
+    storedAt: s.storedAt,
+  };
+}
+
+export interface TaskRow {
+  role: TaskRecord['role'];
+  peer_org: string;
+  task_id: string;
+  capability: string;
+  purpose: string;
+  content_digest: string;
+  salt: string;
+  status: TaskRecord['status'];
+  reason: string | null;
+  result_json: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface StatementRow {
+  seq: number;
+  task_id: string;
+  kind: StatementRecord['kind'];
+  signer_org: string;
+  peer_org: string;
+  kid: string;
+  jws: string;
+  digest: string;
+  stored_at: number;
+}
+
+export function toTask(r: TaskRow): TaskRecord {
+  return {
+    taskId: r.task_id,
+    role: r.role,
+    peerOrg: r.peer_org,
+    capability: r.capability,
+    purpose: r.purpose,
+    contentDigest: r.content_digest,
+    salt: r.salt,
+    status: r.status,
+    ...(r.reason !== null ? { reason: r.reason } : {}),
+    ...(r.result_json !== null ? { resultJson: r.result_json } : {}),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export function toStatement(r: StatementRow): StatementRecord {
+  return {
+    seq: r.seq,
+    taskId: r.task_id,
+    kind: r.kind,
+    signerOrg: r.signer_org,
+    peerOrg: r.peer_org,
+    kid: r.kid,
+    jws: r.jws,
+    digest: r.digest,
+    storedAt: r.stored_at,
+  };
+}

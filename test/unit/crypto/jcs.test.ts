@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalize } from '../../../gateway/src/crypto/index.js';
+
+describe('canonicalize (RFC 8785 JCS)', () => {
+  it('reproduces the RFC 8785 §3.2.2 example exactly', () => {
+    const input = String.raw`{
+      "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
+      "string": "\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/",
+      "literals": [null, true, false]
+    }`;
+    expect(canonicalize(JSON.parse(input))).toBe(
+      String.raw`{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\u000f\nA'B\"\\\\\"/"}`,
+    );
+  });
+
+  it('sorts members by UTF-16 code units, not code points (RFC 8785 §3.2.3)', () => {
+    const value = {
+      '\u20ac': 'Euro Sign',
+      '\r': 'Carriage Return',
+      '\ufb33': 'Hebrew Letter Dalet With Dagesh',
+      '1': 'One',
+      '\ud83d\ude00': 'Emoji: Grinning Face',
+      '\u0080': 'Control',
+      '\u00f6': 'Latin Small Letter O With Diaeresis',
+    };
+    // The emoji (U+1F600, high surrogate 0xD83D) sorts before U+FB33 by code unit, after it by code point.
+    expect(canonicalize(value)).toBe(
+      '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis",' +
+        '"\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
+    );
+  });
+
+  it('writes numbers in ECMAScript shortest form (RFC 8785 appendix B samples)', () => {
+    const cases: [number, string][] = [
+      [0, '0'],
+      [-0, '0'],
+      [1, '1'],
+      [-1.5, '-1.5'],
+      [1e21, '1e+21'],
+      [1e20, '100000000000000000000'],
+      [1e-7, '1e-7'],
+      [0.000001, '0.000001'],
+      [9007199254740992, '9007199254740992'],
+      [5e-324, '5e-324'],
+      [1.7976931348623157e308, '1.7976931348623157e+308'],
+      [295147905179352830000, '295147905179352830000'],
+    ];
+    for (const [n, text] of cases) expect(canonicalize(n), String(n)).toBe(text);
+  });
+
+  it('has no whitespace and keeps array order', () => {
+    expect(canonicalize({ b: [3, 1, 2], a: { d: null, c: 'x' } })).toBe('{"a":{"c":"x","d":null},"b":[3,1,2]}');
+  });
+
+  it('accepts objects without a prototype (JSON.parse reviver output, Object.create(null))', () => {
+    const o = Object.create(null) as Record<string, unknown>;
+    o['k'] = 1;
+    expect(canonicalize(o)).toBe('{"k":1}');
+  });
+
+  describe('when the value is not JSON data', () => {
+    const refused: [string, unknown, RegExp][] = [
+      ['NaN', { a: NaN }, /value\.a: JSON has no NaN/],
+      ['Infinity', [1, Infinity], /value\[1\]: JSON has no Infinity/],
+      ['an undefined member', { a: { b: undefined } }, /value\.a\.b: undefined is not JSON/],
+      ['undefined itself', undefined, /the value: undefined/],
+      ['a hole in an array', [1, , 3], /value\[1\]: undefined/],
+      ['a function', { f: () => 1 }, /value\.f: JSON cannot carry a function/],
+      ['a bigint', { n: 10n }, /value\.n: JSON cannot carry a bigint/],
+      ['a symbol', [Symbol('s')], /JSON cannot carry a symbol/],
+      ['a lone surrogate in a string', { s: 'a\ud800b' }, /value\.s: .*lone UTF-16 surrogate/],
+      ['a lone surrogate in a key', { ['\udc00']: 1 }, /lone UTF-16 surrogate/],
+      ['a Date', { when: new Date(0) }, /value\.when: a Date is not JSON data/],
+      ['a Map', new Map([[1, 2]]), /a Map is not JSON data/],
+      ['a Buffer', { b: Buffer.from('x') }, /a Buffer is not JSON data/],
+    ];
+    for (const [what, value, message] of refused) {
+      it(`refuses ${what} with JCS_UNSUPPORTED`, () => {
+        expect(() => canonicalize(value)).toThrow(expect.objectContaining({ code: 'JCS_UNSUPPORTED', name: 'JcsUnsupportedError' }));
+        expect(() => canonicalize(value)).toThrow(message);
+      });
+    }
+
+    it('refuses a cycle instead of overflowing the stack', () => {
+      const a: Record<string, unknown> = {};
+      a['self'] = a;
+      expect(() => canonicalize(a)).toThrow(/nested deeper than 1000 levels \(or contains a cycle\)/);
+    });
+
+    it('refuses nesting deeper than 1000 levels, but takes 1000', () => {
+      const nest = (n: number): unknown => {
+        let v: unknown = 0;
+        for (let i = 0; i < n; i++) v = [v];
+        return v;
+      };
+      expect(canonicalize(nest(1000))).toHaveLength(2001);
+      expect(() => canonicalize(nest(1001))).toThrow(expect.objectContaining({ code: 'JCS_UNSUPPORTED' }));
+      expect(() => canonicalize(nest(100_000))).toThrow(expect.objectContaining({ code: 'JCS_UNSUPPORTED' }));
+    });
+  });
+
+  it('keeps a paired surrogate (astral character) as the character itself', () => {
+    expect(canonicalize('😀')).toBe('"😀"');
+  });
+});
