@@ -6,7 +6,7 @@ import type { GatewayConfig } from './config/index.js';
 import { KeyRing, SigningKey } from './crypto/index.js';
 import { FederationClients, FederationServer } from './federation/index.js';
 import { createLogger, type Logger } from './observability/index.js';
-import { Requester, Responder, type CallOptions, type CallResult, type Peer } from './orchestrator/index.js';
+import { Requester, Responder, type CallOptions, type CallResult, type Peer } from './tasks/index.js';
 import { readPolicyDirs, RegoEngine, WasmEngine, type PolicyEngine } from './policy/index.js';
 import { TrustStore } from './pki/index.js';
 import { openSqliteStore, type StatementRecord, type Store, type TaskRecord } from './store/index.js';

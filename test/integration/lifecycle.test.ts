@@ -6,7 +6,7 @@ import { defineAgent } from '@entente/sdk';
 import { FederationClients } from '../../gateway/src/federation/index.js';
 import { createLogger } from '../../gateway/src/observability/index.js';
 import { TrustStore } from '../../gateway/src/pki/index.js';
-import type { TaskView } from '../../gateway/src/orchestrator/index.js';
+import type { TaskView } from '../../gateway/src/tasks/index.js';
 import { countAgreements, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'hospital-a';

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { importPartner, loadConfig } from '../config/index.js';
 import { Gateway } from '../gateway.js';
 import { certsInit, exportBundle } from '../pki/index.js';
-import type { CallResult } from '../orchestrator/index.js';
+import type { CallResult } from '../tasks/index.js';
 import { parse } from './args.js';
 import { freePorts } from './ports.js';
 import { stderrLogger } from './output.js';

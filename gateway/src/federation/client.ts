@@ -2,7 +2,7 @@ import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../observability/index.js';
 import type { TrustStore } from '../pki/index.js';
-import { TaskError, type PartnerTransport, type TaskView } from '../orchestrator/index.js';
+import { TaskError, type PartnerTransport, type TaskView } from '../tasks/index.js';
 import type { FederationClient } from '../generated/entente/federation/v1/Federation.js';
 import type { Card__Output } from '../generated/entente/federation/v1/Card.js';
 import type { Task__Output } from '../generated/entente/federation/v1/Task.js';

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../observability/index.js';
 import type { TrustStore } from '../pki/index.js';
-import { TaskError, type Peer, type Responder, type TaskView } from '../orchestrator/index.js';
+import { TaskError, type Peer, type Responder, type TaskView } from '../tasks/index.js';
 import type { Card } from '../generated/entente/federation/v1/Card.js';
 import type { FederationHandlers } from '../generated/entente/federation/v1/Federation.js';
 import type { Task } from '../generated/entente/federation/v1/Task.js';

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { isReasonCode, REASONS, TaskError, type ReasonCode } from '../orchestrator/index.js';
+import { isReasonCode, REASONS, TaskError, type ReasonCode } from '../tasks/index.js';
 
 /** The one place where task outcomes become gRPC statuses and back. */
 const STATUS: Record<ReasonCode, grpc.status> = {
