@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentDefinition } from '@entente/sdk';
@@ -8,9 +9,10 @@ import { FederationClients, FederationServer } from './federation/index.js';
 import { createLogger, type Logger } from './observability/index.js';
 import { Requester, Responder, type CallOptions, type CallResult, type Peer } from './tasks/index.js';
 import { readPolicyDirs, RegoEngine, WasmEngine, type PolicyEngine } from './policy/index.js';
-import { TrustStore } from './pki/index.js';
-import { openSqliteStore, type StatementRecord, type Store, type TaskRecord } from './store/index.js';
-import { verifyTaskReceipts, type ReceiptVerification } from './receipts.js';
+import { ClientTrust, TrustStore } from './pki/index.js';
+import { openSqliteStore, type Store, type TaskFilter, type TaskRecord } from './store/index.js';
+import { verifyTaskReceipts } from './receipts.js';
+import { ControlServer, type ControlBackend, type GatewayStatus, type TaskReceipts } from './control/index.js';
 import type { Card } from './generated/entente/federation/v1/Card.js';
 
 export interface GatewayOptions {
@@ -19,17 +21,14 @@ export interface GatewayOptions {
   readonly logger?: Logger;
 }
 
-export interface TaskReceipts {
-  readonly task: TaskRecord;
-  readonly statements: readonly StatementRecord[];
-  readonly verification: ReceiptVerification;
-}
+/** The version this gateway reports in its status. */
+export const VERSION = '0.1.0';
 
 /**
  * One organization's gateway, built from its configuration: the composition root. It owns
  * the store, the policy engine, the trust store, the partner channels and the server.
  */
-export class Gateway {
+export class Gateway implements ControlBackend {
   readonly org: string;
   readonly log: Logger;
   private readonly store: Store;
@@ -41,11 +40,14 @@ export class Gateway {
   private readonly clients: FederationClients;
   private readonly server: FederationServer;
   private readonly requester: Requester;
+  private readonly control: ControlServer;
+  private clientTrust: ClientTrust;
+  private readonly startedAt = new Date();
 
   private constructor(private readonly config: GatewayConfig, opts: GatewayOptions) {
     this.org = config.org;
     this.log = opts.logger ?? createLogger({ level: config.log.level, org: config.org });
-    mkdirSync(config.dataDir, { recursive: true });
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     this.store = openSqliteStore(join(config.dataDir, 'entente.db'));
     this.agents = new AgentRegistry(opts.agents ?? []);
     this.policyEngine = loadPolicy(config);
@@ -94,6 +96,14 @@ export class Gateway {
       callTimeoutMs: limits.callTimeoutMs,
       log: this.log,
     });
+    this.clientTrust = new ClientTrust(config.org, config.tls.caPem);
+    this.control = new ControlServer({
+      backend: this,
+      socket: config.control.socket,
+      ...(config.control.listen !== undefined ? { listen: config.control.listen } : {}),
+      tls: { caPem: config.tls.caPem, certPem: config.tls.certPem, keyPem: config.tls.keyPem, clients: () => this.clientTrust },
+      log: this.log,
+    });
   }
 
   /** Builds a gateway (opens its store, compiles its policies) without serving yet. */
@@ -101,11 +111,30 @@ export class Gateway {
     return new Gateway(opts.config, opts);
   }
 
-  /** Starts serving partners; resolves with the bound port. */
+  /** Starts serving partners and the control API; resolves with the bound federation port. */
   async start(): Promise<number> {
     const port = await this.server.start();
-    this.log.info({ listen: this.config.listen, port, partners: this.config.partners.map((p) => p.org) }, 'gateway serving');
+    try {
+      await this.control.start();
+    } catch (err) {
+      await this.server.stop(0);
+      throw err;
+    }
+    this.log.info(
+      {
+        listen: this.config.listen,
+        port,
+        control: { socket: this.config.control.socket, ...(this.control.port !== undefined ? { port: this.control.port } : {}) },
+        partners: this.config.partners.map((p) => p.org),
+      },
+      'gateway serving',
+    );
     return port;
+  }
+
+  /** The control API's TCP port, when control.listen is set. */
+  get controlPort(): number | undefined {
+    return this.control.port;
   }
 
   /** Asks `partner` for one capability, through both sides' policies, with receipts. */
@@ -118,6 +147,7 @@ export class Gateway {
     this.policyEngine = loadPolicy(config);
     this.trust.update(config.partners.map(trustEntry));
     this.keys = keyRingOf(config, this.signer);
+    this.clientTrust = new ClientTrust(config.org, config.tls.caPem);
     this.log.info({ policy_revision: this.policyEngine.revision }, 'reloaded policies and revocations');
   }
 
@@ -125,12 +155,14 @@ export class Gateway {
     return this.policyEngine.revision;
   }
 
-  listTasks(filter: { peerOrg?: string; limit?: number } = {}): TaskRecord[] {
-    return this.store.listTasks(filter);
+  /** Tasks held here, newest first; `offset` skips that many. */
+  async listTasks(filter: TaskFilter & { readonly offset?: number } = {}): Promise<TaskRecord[]> {
+    const { offset = 0, limit = 1000, ...rest } = filter;
+    return this.store.listTasks({ ...rest, limit: offset + limit }).slice(offset);
   }
 
   /** A task's statements as stored here, each verified against its signer's keys. */
-  receipts(taskId: string, peerOrg?: string): TaskReceipts[] {
+  async receipts(taskId: string, peerOrg?: string): Promise<TaskReceipts[]> {
     return this.store
       .listTasks({ taskId, ...(peerOrg !== undefined ? { peerOrg } : {}) })
       .map((task) => {
@@ -139,9 +171,28 @@ export class Gateway {
       });
   }
 
+  /** Who this gateway is and how its partners have answered lately. */
+  status(): GatewayStatus {
+    return {
+      org: this.org,
+      version: VERSION,
+      policyRevision: this.policyEngine.revision,
+      federationAddress: this.config.advertise,
+      capabilities: this.agents.capabilities().map((c) => ({ name: c.name, description: c.description, agent: c.agent })),
+      partners: this.config.partners.map((p) => ({
+        org: p.org,
+        address: p.address,
+        caExpiresAt: new Date(new X509Certificate(p.caPem).validTo),
+        ...this.clients.reachability(p.org),
+      })),
+      certificateExpiresAt: new Date(new X509Certificate(this.config.tls.certPem).validTo),
+      startedAt: this.startedAt,
+    };
+  }
+
   /** Graceful: stop taking calls, let in-flight tasks finish, flush and close the store. */
   async stop(graceMs = 5000): Promise<void> {
-    await this.server.stop(graceMs);
+    await Promise.all([this.control.stop(graceMs), this.server.stop(graceMs)]);
     this.clients.close();
     await this.store.close();
     this.log.info('gateway stopped');

@@ -7,7 +7,8 @@
  * const outcome = await gateway.call({ partner: 'hospital-b', capability: 'patients.count', purpose: 'research', input });
  */
 export { Gateway } from './gateway.js';
-export type { GatewayOptions, TaskReceipts } from './gateway.js';
+export type { GatewayOptions } from './gateway.js';
+export type { TaskReceipts } from './control/index.js';
 export { verifyTaskReceipts } from './receipts.js';
 export type { ReceiptState, ReceiptVerification } from './receipts.js';
 export { compileConfig, ConfigError, importPartner, initConfig, loadConfig } from './config/index.js';

@@ -1,2 +1,14 @@
 export { defineAgent } from './agent.js';
 export type { AgentContext, AgentDefinition, AgentLogger } from './agent.js';
+export { ControlCallError, EntenteClient } from './client.js';
+export type {
+  CallOptions as ControlCallOptions,
+  CallOutcome,
+  CallRequest,
+  ControlTarget,
+  GatewayStatus,
+  TaskFilter,
+  TaskReceipts,
+  TaskStatus,
+  TaskSummary,
+} from './client.js';

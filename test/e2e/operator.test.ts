@@ -22,6 +22,30 @@ const failing = (cwd: string, ...args: string[]) =>
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
 
+/** `entente serve` in a child process, its JSON log lines collected. */
+function serve(cwd: string) {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'serve', '--config', 'entente.yaml'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log: Record<string, unknown>[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const ready = new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      log.push(JSON.parse(line) as Record<string, unknown>);
+      if (line.includes('"gateway serving"')) resolve();
+    });
+    child.once('exit', () => reject(new Error(`entente serve in ${cwd} exited before serving: ${stderr}`)));
+  });
+  return {
+    ready,
+    log,
+    async stop(): Promise<number | null> {
+      child.kill('SIGTERM');
+      const [code] = (await once(child, 'exit')) as [number | null];
+      return code;
+    },
+  };
+}
+
 describe('an operator setting up two gateways with the CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'entente-operator-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,16 +75,22 @@ describe('an operator setting up two gateways with the CLI', () => {
     const refused = await failing(dir, 'certs', 'import', '--config', join(a, 'entente.yaml'), join(dir, 'bad.bundle.json'));
     expect(refused.stderr).toMatch(/private key material/);
 
-    const serveB = spawn(process.execPath, ['--import', TSX, MAIN, 'serve', '--config', join(b, 'entente.yaml')], { cwd: b, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Before bank-a serves, the CLI says how to fix it instead of reaching into its files.
+    const notRunning = await failing(a, 'status', '--config', 'entente.yaml');
+    expect(notRunning.stderr).toMatch(/is the gateway running\? start it with entente serve/);
+
+    const servers = [serve(a), serve(b)];
     try {
-      const lines = createInterface({ input: serveB.stdout! });
-      for await (const line of lines) if (line.includes('"gateway serving"')) break;
+      await Promise.all(servers.map((s) => s.ready));
 
       // Default deny: no agreements yet, so bank-a's own outbound policy refuses, receipted.
       const denied = await failing(a, 'call', '--config', 'entente.yaml', '--partner', 'bank-b', '--capability', 'accounts.count', '--purpose', 'audit', '--input', '{"x":1}');
       expect(denied.code).toBe(1);
       const outcome = JSON.parse(denied.stdout) as { taskId: string; status: string; reason: string };
       expect(outcome).toMatchObject({ status: 'denied', reason: 'outbound_denied' });
+      // The serving gateway made the call, and its log says so; the CLI holds no store of its own.
+      await expect.poll(() => servers[0]!.log.some((l) => l['msg'] === 'task' && l['task_id'] === outcome.taskId && l['decision'] === 'denied')).toBe(true);
+      expect(servers[0]!.log.some((l) => l['msg'] === 'control call' && l['method'] === 'Call' && l['via'] === 'socket')).toBe(true);
 
       const list = await entente(a, 'receipts', 'list', '--config', 'entente.yaml');
       expect(list.stdout).toMatch(new RegExp(`${outcome.taskId}\\s+requester\\s+bank-b\\s+accounts\\.count\\s+audit\\s+denied \\(outbound_denied\\)\\s+verified_local_denial`));
@@ -68,15 +98,28 @@ describe('an operator setting up two gateways with the CLI', () => {
       const shown = JSON.parse(show.stdout) as { verification: { state: string }; statements: { kind: string; signer: string }[] }[];
       expect(shown[0]!.verification.state).toBe('verified_local_denial');
       expect(shown[0]!.statements.map((s) => `${s.kind}:${s.signer}`)).toEqual(['request:bank-a', 'result:bank-a']);
+      const unknownTask = await failing(a, 'receipts', 'show', '--config', 'entente.yaml', 'no-such-task');
+      expect(unknownTask.stderr).toMatch(/holds no task "no-such-task"/);
+
+      const status = JSON.parse((await entente(a, 'status', '--config', 'entente.yaml', '--json')).stdout) as {
+        org: string;
+        policyRevision: string;
+        partners: { org: string; reachability: string; caExpiresAt: string }[];
+      };
+      expect(status.org).toBe('bank-a');
+      expect(status.policyRevision).toMatch(/^sha256:/);
+      // bank-a has not called bank-b yet (the denial never left), so its reachability is unknown.
+      expect(status.partners).toEqual([expect.objectContaining({ org: 'bank-b', reachability: 'unknown' })]);
+      expect(Date.parse(status.partners[0]!.caExpiresAt)).toBeGreaterThan(Date.now());
+      expect((await entente(a, 'status', '--config', 'entente.yaml')).stdout).toMatch(/^PARTNER\s+ADDRESS\s+REACHABILITY/m);
 
       // A misconfiguration names the path and the fix.
       writeFileSync(join(a, 'broken.yaml'), readFileSync(join(a, 'entente.yaml'), 'utf8').replace(/callTimeout: 10s/, 'callTimeout: soon'));
       const broken = await failing(a, 'receipts', 'list', '--config', 'broken.yaml');
       expect(broken.stderr).toContain('limits.callTimeout: expected a duration like "10s" or "250ms", got "soon"');
     } finally {
-      serveB.kill('SIGTERM');
-      const [code] = (await once(serveB, 'exit')) as [number | null];
-      expect(code).toBe(0);
+      const codes = await Promise.all(servers.map((s) => s.stop()));
+      expect(codes).toEqual([0, 0]);
     }
   }, 120_000);
 });

@@ -57,8 +57,8 @@ describe('a federation of real gateways over mutual TLS', () => {
       expect(r.result).toEqual({ count: 12 });
       expect(bAgent.runs.n).toBe(before + 1);
 
-      const atA = fed.gateways[A]!.receipts(r.taskId, B);
-      const atB = fed.gateways[B]!.receipts(r.taskId, A);
+      const atA = await fed.gateways[A]!.receipts(r.taskId, B);
+      const atB = await fed.gateways[B]!.receipts(r.taskId, A);
       expect(atA).toHaveLength(1);
       expect(atB).toHaveLength(1);
       expect(atA[0]!.verification).toEqual({ state: 'verified', problems: [] });
@@ -105,8 +105,8 @@ describe('a federation of real gateways over mutual TLS', () => {
       const r = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'marketing', input: { condition: 'x' } });
       expect(r).toMatchObject({ status: 'denied', reason: 'outbound_denied', policyReasons: ['purpose_not_agreed'] });
       expect(bAgent.runs.n).toBe(before);
-      expect(fed.gateways[B]!.receipts(r.taskId, A)).toHaveLength(0);
-      const [atA] = fed.gateways[A]!.receipts(r.taskId, B);
+      expect(await fed.gateways[B]!.receipts(r.taskId, A)).toHaveLength(0);
+      const [atA] = await fed.gateways[A]!.receipts(r.taskId, B);
       expect(atA!.verification.state).toBe('verified_local_denial');
       expect(atA!.statements.map((s) => s.kind).sort()).toEqual(['request', 'result']);
     });
@@ -116,8 +116,8 @@ describe('a federation of real gateways over mutual TLS', () => {
       const r = await fed.gateways[C]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'x' } });
       expect(r).toMatchObject({ status: 'denied', reason: 'inbound_denied', policyReasons: ['no_agreement'] });
       expect(bAgent.runs.n).toBe(before);
-      const atB = fed.gateways[B]!.receipts(r.taskId, C);
-      const atC = fed.gateways[C]!.receipts(r.taskId, B);
+      const atB = await fed.gateways[B]!.receipts(r.taskId, C);
+      const atC = await fed.gateways[C]!.receipts(r.taskId, B);
       expect(atB[0]!.verification.state).toBe('verified');
       expect(atC[0]!.verification.state).toBe('verified');
       expect(atB[0]!.task.status).toBe('denied');
@@ -148,7 +148,7 @@ describe('a federation of real gateways over mutual TLS', () => {
       expect(r).toMatchObject({ status: 'failed', reason: 'invalid_input' });
       expect(r.message).toContain('min_age');
       expect(bAgent.runs.n).toBe(before);
-      expect(fed.gateways[B]!.receipts(r.taskId, A)[0]!.verification.state).toBe('verified');
+      expect((await fed.gateways[B]!.receipts(r.taskId, A))[0]!.verification.state).toBe('verified');
     });
 
     it('refuses an oversized payload before it leaves, naming the limit', async () => {

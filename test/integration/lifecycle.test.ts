@@ -91,8 +91,8 @@ describe('following and cancelling a long task at a partner', () => {
       expect(cancelled.status).toBe('cancelled');
       const outcome = await call;
       expect(outcome).toMatchObject({ status: 'cancelled', reason: 'cancelled' });
-      expect(fed.gateways[A]!.receipts('long-2', B)[0]!.verification.state).toBe('verified');
-      expect(fed.gateways[B]!.receipts('long-2', A)[0]!.verification.state).toBe('verified');
+      expect((await fed.gateways[A]!.receipts('long-2', B))[0]!.verification.state).toBe('verified');
+      expect((await fed.gateways[B]!.receipts('long-2', A))[0]!.verification.state).toBe('verified');
     } finally {
       a.close();
     }

@@ -1,18 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { loadConfig } from '../config/index.js';
-import { Gateway } from '../gateway.js';
-import { stderrLogger } from './output.js';
 import { parse, required, UsageError } from './args.js';
+import { CONNECT_OPTIONS, CONNECT_USAGE, connectControl } from './connect.js';
 
 const USAGE =
-  "entente call --config <gateway.yaml> --partner <org> --capability <name> --purpose <purpose> --input '<json>'|@file.json [--task-id <id>] [--timeout-ms <ms>]";
+  `entente call ${CONNECT_USAGE} --partner <org> --capability <name> --purpose <purpose> --input '<json>'|@file.json [--task-id <id>] [--timeout-ms <ms>]`;
 
-/** Makes one call with this gateway's identity, policies and store; prints the outcome as JSON. */
+/** Asks the running gateway to call one capability at a partner; prints the outcome as JSON. */
 export async function call(argv: string[]): Promise<number> {
   const { values } = parse(
     argv,
     {
-      config: { type: 'string', short: 'c' },
+      ...CONNECT_OPTIONS,
       partner: { type: 'string' },
       capability: { type: 'string' },
       purpose: { type: 'string' },
@@ -27,7 +25,6 @@ export async function call(argv: string[]): Promise<number> {
     process.stdout.write(`usage: ${USAGE}\n`);
     return 0;
   }
-  const config = loadConfig(required(values.config, '--config', USAGE));
   const inputText = required(values.input, '--input', USAGE);
   let input: unknown;
   try {
@@ -36,21 +33,21 @@ export async function call(argv: string[]): Promise<number> {
     throw new UsageError(`--input is not valid JSON: ${(err as Error).message}`);
   }
   const timeout = values['timeout-ms'] === undefined ? undefined : Number(values['timeout-ms']);
-  if (timeout !== undefined && !(timeout > 0)) throw new UsageError('--timeout-ms must be a positive number of milliseconds');
-  const gateway = Gateway.create({ config, logger: stderrLogger(config.org) });
+  if (timeout !== undefined && !(Number.isSafeInteger(timeout) && timeout > 0)) throw new UsageError('--timeout-ms must be a positive whole number of milliseconds');
+  const request = {
+    partner: required(values.partner, '--partner', USAGE),
+    capability: required(values.capability, '--capability', USAGE),
+    purpose: required(values.purpose, '--purpose', USAGE),
+    input,
+    ...(values['task-id'] !== undefined ? { taskId: values['task-id'] } : {}),
+    ...(timeout !== undefined ? { timeoutMs: timeout } : {}),
+  };
+  const client = connectControl(values);
   try {
-    const outcome = await gateway.call({
-      partner: required(values.partner, '--partner', USAGE),
-      capability: required(values.capability, '--capability', USAGE),
-      purpose: required(values.purpose, '--purpose', USAGE),
-      input,
-      ...(values['task-id'] !== undefined ? { taskId: values['task-id'] } : {}),
-      ...(timeout !== undefined ? { timeoutMs: timeout } : {}),
-    });
-    const { receipts: _receipts, ...shown } = outcome;
+    const { receipts: _receipts, ...shown } = await client.call(request);
     process.stdout.write(JSON.stringify(shown, null, 2) + '\n');
-    return outcome.status === 'completed' ? 0 : 1;
+    return shown.status === 'completed' ? 0 : 1;
   } finally {
-    await gateway.stop(0);
+    client.close();
   }
 }

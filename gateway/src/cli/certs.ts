@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { importPartner } from '../config/index.js';
-import { certsInit, exportBundle, parseBundle, writeBundle } from '../pki/index.js';
+import { ROLES, isRole } from '../control/index.js';
+import { certsInit, exportBundle, issueClientFiles, parseBundle, writeBundle } from '../pki/index.js';
 import { parse, required, UsageError } from './args.js';
 
 const USAGE = [
   'entente certs init --org <id> [--certs-dir certs] [--force]',
   '       entente certs export --org <id> --address <host:port> [--certs-dir certs] [--out <bundle.json>]',
   '       entente certs import --config <gateway.yaml> <bundle.json>',
+  '       entente certs issue-client --org <id> --role <operator|app|auditor|approver>[,<role>...] --name <client> [--certs-dir certs] [--days 365] [--force]',
 ].join('\n');
 
 /** Development PKI: an org CA, the gateway's TLS certificate, the receipt signing key; bundles for partners. */
@@ -21,6 +23,9 @@ export async function certs(argv: string[]): Promise<number> {
       out: { type: 'string', short: 'o' },
       config: { type: 'string', short: 'c' },
       force: { type: 'boolean' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      days: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     USAGE,
@@ -63,7 +68,29 @@ export async function certs(argv: string[]): Promise<number> {
       process.stdout.write(`partner ${bundle.org} at ${bundle.address} added to ${configPath}; restart or SIGHUP the gateway to use it\n`);
       return 0;
     }
+    case 'issue-client': {
+      const org = required(values.org, '--org', USAGE);
+      const roles = required(values.role, '--role', USAGE).split(',').map((r) => r.trim());
+      const unknown = roles.filter((r) => !isRole(r));
+      if (unknown.length > 0) throw new UsageError(`unknown role ${unknown.join(', ')}: expected ${ROLES.join(', ')}`);
+      const days = values.days === undefined ? undefined : Number(values.days);
+      if (days !== undefined && !(Number.isSafeInteger(days) && days > 0)) throw new UsageError('--days must be a positive whole number');
+      const issued = issueClientFiles({
+        org,
+        certsDir,
+        name: required(values.name, '--name', USAGE),
+        roles,
+        force: values.force ?? false,
+        ...(days !== undefined ? { validityDays: days } : {}),
+      });
+      process.stdout.write(
+        `wrote ${issued.cert} and ${issued.key} (0600): roles ${roles.join(', ')}, serial ${issued.serial}, valid until ${issued.notAfter.toISOString()}\n` +
+          `use it against a gateway whose config sets control.listen:\n` +
+          `  entente status --address <host:port> --ca ${certsDir}/${org}/ca.pem --cert ${issued.cert} --key ${issued.key}\n`,
+      );
+      return 0;
+    }
     default:
-      throw new UsageError(`expected init, export or import\nusage: ${USAGE}`);
+      throw new UsageError(`expected init, export, import or issue-client\nusage: ${USAGE}`);
   }
 }

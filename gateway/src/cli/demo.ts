@@ -6,12 +6,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { importPartner, loadConfig } from '../config/index.js';
-import { Gateway } from '../gateway.js';
+import { EntenteClient, type CallOutcome } from '@entente/sdk';
 import { certsInit, exportBundle } from '../pki/index.js';
-import type { CallResult } from '../tasks/index.js';
 import { parse } from './args.js';
 import { freePorts } from './ports.js';
-import { stderrLogger } from './output.js';
 
 const USAGE = 'entente demo [--dir <work dir>] [--keep]';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -45,40 +43,45 @@ export async function demo(argv: string[]): Promise<number> {
 
   const children = await Promise.all(ORGS.map((org) => startGateway(org, configs[org], join(dir, 'logs'))));
   let ok = false;
+  let results: CallOutcome[] = [];
+  let denied: CallOutcome | undefined;
+  let allVerified = true;
   try {
     say(`  gateways serving as separate processes: ${ORGS.map((o, i) => `${o} on 127.0.0.1:${ports[i]} (pid ${children[i]?.pid})`).join(', ')}`);
     say('');
-    const a = Gateway.create({ config: loadConfig(configs['hospital-a']), logger: stderrLogger('hospital-a') });
-    const cohort = { condition: 'diabetes', min_age: 40, max_age: 65, requested_by: 'Dr. Example (not allowed to leave)' };
-    say(`hospital-a asks hospital-b and hospital-c: how many patients with diabetes, aged 40-65? (purpose: research)`);
-    const results = await Promise.all(
-      (['hospital-b', 'hospital-c'] as const).map((partner) =>
-        a.call({ partner, capability: 'patients.count', purpose: 'research', input: cohort }),
-      ),
-    );
-    say(`hospital-a asks hospital-b the same for marketing (no agreement covers that purpose)`);
-    const denied = await a.call({ partner: 'hospital-b', capability: 'patients.count', purpose: 'marketing', input: cohort });
-    await a.stop(0);
-    say('');
-    for (const r of [...results, denied]) say(`  ${r.partner}: ${describe(r)}`);
-    say('');
-    say('receipts (request, result, ack), verified against the signers\' pinned keys on both sides:');
-    let allVerified = true;
-    for (const r of [...results, denied]) {
-      const sides = r === denied ? (['hospital-a'] as const) : (['hospital-a', r.partner] as const);
-      for (const org of sides) {
-        const view = Gateway.create({ config: loadConfig(configs[org as (typeof ORGS)[number]]), logger: stderrLogger(org) });
-        try {
-          const [receipt] = view.receipts(r.taskId, org === 'hospital-a' ? r.partner : 'hospital-a');
+    // Everything below goes through each gateway's control API, as an operator's tools would.
+    const clients = Object.fromEntries(ORGS.map((org) => [org, EntenteClient.connect({ socket: loadConfig(configs[org]).control.socket })])) as Record<
+      (typeof ORGS)[number],
+      EntenteClient
+    >;
+    try {
+      const a = clients['hospital-a'];
+      const cohort = { condition: 'diabetes', min_age: 40, max_age: 65, requested_by: 'Dr. Example (not allowed to leave)' };
+      say(`hospital-a asks hospital-b and hospital-c: how many patients with diabetes, aged 40-65? (purpose: research)`);
+      results = await Promise.all(
+        (['hospital-b', 'hospital-c'] as const).map((partner) =>
+          a.call({ partner, capability: 'patients.count', purpose: 'research', input: cohort }),
+        ),
+      );
+      say(`hospital-a asks hospital-b the same for marketing (no agreement covers that purpose)`);
+      denied = await a.call({ partner: 'hospital-b', capability: 'patients.count', purpose: 'marketing', input: cohort });
+      say('');
+      for (const r of [...results, denied]) say(`  ${r.partner}: ${describe(r)}`);
+      say('');
+      say('receipts (request, result, ack), verified against the signers\' pinned keys on both sides:');
+      for (const r of [...results, denied]) {
+        const sides = r === denied ? (['hospital-a'] as const) : (['hospital-a', r.partner as (typeof ORGS)[number]] as const);
+        for (const org of sides) {
+          const [receipt] = await clients[org].receipts(r.taskId, org === 'hospital-a' ? r.partner : 'hospital-a');
           const state = receipt?.verification.state ?? 'missing';
           const kinds = receipt?.statements.map((s) => `${s.kind} by ${s.signerOrg}`).join(', ') ?? '';
           say(`  task ${r.taskId} at ${org.padEnd(10)}: ${state} [${kinds}]`);
           const expected = r === denied ? 'verified_local_denial' : 'verified';
           if (state !== expected) allVerified = false;
-        } finally {
-          await view.stop(0);
         }
       }
+    } finally {
+      for (const client of Object.values(clients)) client.close();
     }
     const [b, c] = results;
     ok =
@@ -86,7 +89,7 @@ export async function demo(argv: string[]): Promise<number> {
       b?.status === 'completed' &&
       c?.status === 'completed' &&
       typeof (c.result as { count?: unknown }).count === 'string' &&
-      denied.status === 'denied' &&
+      denied?.status === 'denied' &&
       denied.reason === 'outbound_denied';
     say('');
     say(ok ? 'demo: all tasks behaved as expected and every receipt verified' : 'demo: FAILED: see the lines above');
@@ -98,7 +101,7 @@ export async function demo(argv: string[]): Promise<number> {
   return ok ? 0 : 1;
 }
 
-function describe(r: CallResult): string {
+function describe(r: CallOutcome): string {
   if (r.status === 'completed') return `completed, result that left: ${JSON.stringify(r.result)}`;
   return `${r.status} (${r.reason}${r.policyReasons?.length ? `: ${r.policyReasons.join(', ')}` : ''}): ${r.message}`;
 }

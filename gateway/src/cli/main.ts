@@ -8,10 +8,11 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   init: { summary: 'set up a gateway: certificates, a config file and starter policies', run: async (a) => (await import('./init.js')).init(a) },
-  certs: { summary: 'certs init|export|import: development PKI and federation bundles', run: async (a) => (await import('./certs.js')).certs(a) },
+  certs: { summary: 'certs init|export|import|issue-client: development PKI, federation bundles, control-API client certificates', run: async (a) => (await import('./certs.js')).certs(a) },
   serve: { summary: 'run a gateway from its config file', run: async (a) => (await import('./serve.js')).serve(a) },
-  call: { summary: "call one capability at a partner, through this gateway's policies", run: async (a) => (await import('./call.js')).call(a) },
-  receipts: { summary: 'receipts list|show: the signed receipts this gateway holds, verified', run: async (a) => (await import('./receipts.js')).receipts(a) },
+  call: { summary: "ask the running gateway to call one capability at a partner, through its policies", run: async (a) => (await import('./call.js')).call(a) },
+  receipts: { summary: 'receipts list|show: the signed receipts the running gateway holds, verified', run: async (a) => (await import('./receipts.js')).receipts(a) },
+  status: { summary: "the running gateway's org, policy revision, capabilities, partners' reachability and certificate expiry", run: async (a) => (await import('./status.js')).status(a) },
   policy: { summary: 'policy eval|test: evaluate Rego policies, run their *_test.rego tests', run: async (a) => (await import('./policy.js')).policy(a) },
   demo: { summary: 'start a three-hospital federation on loopback and run a federated count', run: async (a) => (await import('./demo.js')).demo(a) },
 };
@@ -25,6 +26,10 @@ function help(): string {
     '',
     'commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'call, receipts and status talk to a running gateway through its control API: the Unix socket',
+    'in its data directory (--config finds it, or --socket), or control.listen over mutual TLS with a',
+    'client certificate from `entente certs issue-client` (--address, --ca, --cert, --key).',
     '',
   ].join('\n');
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './errors.js';
 import { configSchema, type ParsedConfig } from './schema.js';
@@ -26,6 +26,8 @@ export interface GatewayConfig {
     readonly receiptJwks: { readonly keys: readonly Jwk[] };
     readonly revoked?: { readonly serials: readonly string[]; readonly fingerprints: readonly string[] };
   }[];
+  /** The control API: always on a Unix socket (mode 0600); optionally on TCP with mutual TLS. */
+  readonly control: { readonly socket: string; readonly listen?: string };
   readonly log: { readonly level: string };
 }
 
@@ -127,6 +129,11 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
     const dirs = typeof c.policies.dir === 'string' ? [c.policies.dir] : (c.policies.dir ?? []);
     policies = { engine: 'rego', dirs: dirs.map(path) };
   }
+  const socket = path(c.control.socket ?? join(c.dataDir, 'control.sock'));
+  // sun_path holds 108 bytes with its NUL; a longer path fails only at bind, obscurely.
+  if (Buffer.byteLength(socket) > 107) {
+    problems.push(`control.socket: ${socket} is ${Buffer.byteLength(socket)} bytes; a Unix socket path may have at most 107: set control.socket to a shorter path`);
+  }
   const config: GatewayConfig = {
     org: c.org,
     listen: c.listen,
@@ -149,6 +156,10 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
       maxInFlightPerPartner: c.limits.maxInFlightPerPartner,
     },
     partners,
+    control: {
+      socket,
+      ...(c.control.listen !== undefined ? { listen: c.control.listen } : {}),
+    },
     log: c.log,
   };
   if (problems.length > 0) throw new ConfigError(source, problems);

@@ -57,6 +57,14 @@ export const configSchema = z.strictObject({
       }),
     )
     .default([]),
+  control: z
+    .strictObject({
+      /** The control API's Unix socket; `<dataDir>/control.sock` by default. */
+      socket: z.string().min(1).optional(),
+      /** Optional TCP address for the control API, mutual TLS with role certificates from the org CA. */
+      listen: address.optional(),
+    })
+    .default({}),
   log: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .default({ level: 'info' }),

@@ -6,8 +6,8 @@ import { TaskError, type PartnerTransport, type TaskView } from '../tasks/index.
 import type { FederationClient } from '../generated/entente/federation/v1/Federation.js';
 import type { Card__Output } from '../generated/entente/federation/v1/Card.js';
 import type { Task__Output } from '../generated/entente/federation/v1/Task.js';
-import { federationProto } from './proto.js';
-import { fromServiceError } from './status.js';
+import { federationProto } from '../lib/index.js';
+import { fromServiceError, MD_REASON } from './status.js';
 
 export interface PartnerEndpoint {
   readonly org: string;
@@ -33,6 +33,8 @@ const MESSAGE_OVERHEAD = 64 * 1024;
  */
 export class FederationClients implements PartnerTransport {
   private readonly clients = new Map<string, { client: FederationClient; slots: Semaphore }>();
+  /** What each partner's last answer (or silence) says about reaching it, for the gateway's status. */
+  private readonly seen = new Map<string, { lastSeenAt?: Date; lastError?: string; certificateExpiresAt?: Date }>();
 
   constructor(private readonly opts: FederationClientsOptions) {
     const Ctor = federationProto().entente.federation.v1.Federation;
@@ -43,7 +45,8 @@ export class FederationClients implements PartnerTransport {
           const hostError = checkServerIdentity(host, cert);
           if (hostError !== undefined) return hostError;
           try {
-            opts.trust().expectServer(p.org, cert.raw);
+            const id = opts.trust().expectServer(p.org, cert.raw);
+            this.note(p.org, { certificateExpiresAt: id.notAfter });
             return undefined;
           } catch (err) {
             return err as Error;
@@ -119,6 +122,32 @@ export class FederationClients implements PartnerTransport {
     return this.unary<Card__Output>(partner, deadline, (c, d, cb) => c.GetCard({}, { deadline: d }, cb));
   }
 
+  /**
+   * Whether `partner` answered lately: any answer from its gateway, a refusal included, means
+   * it is reachable; a transport failure without an answer means it is not.
+   */
+  reachability(partner: string): {
+    reachability: 'reachable' | 'unreachable' | 'unknown';
+    lastSeenAt?: Date;
+    lastError?: string;
+    certificateExpiresAt?: Date;
+  } {
+    const s = this.seen.get(partner);
+    const reachability = s?.lastError !== undefined ? 'unreachable' : s?.lastSeenAt !== undefined ? 'reachable' : 'unknown';
+    return { reachability, ...s };
+  }
+
+  private note(partner: string, update: { lastSeenAt?: Date; lastError?: string; certificateExpiresAt?: Date }): void {
+    const { lastError: _previousError, ...kept } = this.seen.get(partner) ?? {};
+    this.seen.set(partner, { ...kept, ...update });
+  }
+
+  /** Records what a call's outcome says about reaching the partner, and passes the error on. */
+  private observe(partner: string, err: grpc.ServiceError | null): void {
+    if (err === null || err.metadata?.get(MD_REASON).length) this.note(partner, { lastSeenAt: new Date() });
+    else this.note(partner, { lastError: `${grpc.status[err.code]}: ${err.details}`.slice(0, 300) });
+  }
+
   close(): void {
     for (const { client } of this.clients.values()) client.close();
   }
@@ -134,6 +163,7 @@ export class FederationClients implements PartnerTransport {
     try {
       return await new Promise<T>((resolve, reject) => {
         invoke(entry.client, new Date(deadline), (err, res) => {
+          this.observe(partner, err);
           if (err) reject(fromServiceError(err));
           else resolve(res as T);
         });

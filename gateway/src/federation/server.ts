@@ -5,7 +5,8 @@ import { TaskError, type Peer, type Responder, type TaskView } from '../tasks/in
 import type { Card } from '../generated/entente/federation/v1/Card.js';
 import type { FederationHandlers } from '../generated/entente/federation/v1/Federation.js';
 import type { Task } from '../generated/entente/federation/v1/Task.js';
-import { federationProto } from './proto.js';
+import { HealthImplementation } from 'grpc-health-check';
+import { bindServer, federationProto, shutdownServer } from '../lib/index.js';
 import { toServiceError } from './status.js';
 
 export interface FederationServerOptions {
@@ -24,6 +25,7 @@ export interface FederationServerOptions {
 
 /** Headroom above the payload limit for the request statement, salt and protobuf framing. */
 const MESSAGE_OVERHEAD = 64 * 1024;
+const SERVICE = 'entente.federation.v1.Federation';
 
 /**
  * The federation service over mutual TLS. Thin: it establishes who the peer is from its
@@ -31,6 +33,8 @@ const MESSAGE_OVERHEAD = 64 * 1024;
  */
 export class FederationServer {
   private readonly server: grpc.Server;
+  /** The gRPC health service, for a partner's (or a load balancer's) stock client: NOT_SERVING until bound. */
+  private readonly health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE]: 'NOT_SERVING' });
   private boundPort: number | undefined;
 
   constructor(private readonly opts: FederationServerOptions) {
@@ -40,6 +44,7 @@ export class FederationServer {
       'grpc.keepalive_permit_without_calls': 1,
     });
     this.server.addService(federationProto().entente.federation.v1.Federation.service, this.handlers());
+    this.health.addToServer(this.server);
   }
 
   /** Binds and starts serving; resolves with the bound port (useful with port 0). */
@@ -49,9 +54,9 @@ export class FederationServer {
       [{ private_key: Buffer.from(this.opts.keyPem), cert_chain: Buffer.from(this.opts.certPem) }],
       true,
     );
-    this.boundPort = await new Promise<number>((resolve, reject) => {
-      this.server.bindAsync(this.opts.listen, creds, (err, port) => (err ? reject(err) : resolve(port)));
-    });
+    this.boundPort = await bindServer(this.server, this.opts.listen, creds);
+    this.health.setStatus('', 'SERVING');
+    this.health.setStatus(SERVICE, 'SERVING');
     return this.boundPort;
   }
 
@@ -61,16 +66,9 @@ export class FederationServer {
 
   /** Stops accepting calls, lets in-flight ones finish for `graceMs`, then cuts the rest. */
   async stop(graceMs = 5000): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.server.forceShutdown();
-        resolve();
-      }, graceMs);
-      this.server.tryShutdown(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    this.health.setStatus('', 'NOT_SERVING');
+    this.health.setStatus(SERVICE, 'NOT_SERVING');
+    await shutdownServer(this.server, graceMs);
   }
 
   private handlers(): FederationHandlers {

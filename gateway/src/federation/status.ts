@@ -24,6 +24,11 @@ const STATUS: Record<ReasonCode, grpc.status> = {
   internal: grpc.status.INTERNAL,
 };
 
+/** The gRPC status a reason code travels with. */
+export function grpcStatusOfReason(reason: ReasonCode): grpc.status {
+  return STATUS[reason];
+}
+
 export const MD_REASON = 'entente-reason';
 export const MD_POLICY_REASONS = 'entente-policy-reasons';
 export const MD_RESULT_STATEMENT = 'entente-result-statement';

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import forge from 'node-forge';
 
 export const ORG_URI_PREFIX = 'urn:entente:org:';
+export const ROLE_URI_PREFIX = 'urn:entente:role:';
 
 export interface PemPair {
   readonly certPem: string;
@@ -69,32 +70,71 @@ export function issueGatewayCert(
   orgId: string,
   opts: { hosts?: readonly string[]; notBefore?: Date; notAfter?: Date; serial?: string; validityDays?: number } = {},
 ): IssuedCert {
+  const hosts = opts.hosts ?? ['localhost', '127.0.0.1', '::1'];
+  return issueLeaf(ca, {
+    ...opts,
+    commonName: `${orgId} gateway`,
+    orgId,
+    extKeyUsage: { serverAuth: true, clientAuth: true },
+    altNames: [
+      { type: 6, value: ORG_URI_PREFIX + orgId },
+      ...hosts.map((h) => (isIP(h) ? { type: 7, ip: h } : { type: 2, value: h })),
+    ],
+  });
+}
+
+/**
+ * A control-API client certificate: issued by the org's CA, for client authentication only,
+ * carrying the org (`urn:entente:org:<orgId>`) and each role (`urn:entente:role:<role>`).
+ */
+export function issueClientCert(
+  ca: PemPair,
+  orgId: string,
+  name: string,
+  roles: readonly string[],
+  opts: { notBefore?: Date; notAfter?: Date; validityDays?: number } = {},
+): IssuedCert {
+  return issueLeaf(ca, {
+    validityDays: 365,
+    ...opts,
+    commonName: name,
+    orgId,
+    extKeyUsage: { clientAuth: true },
+    altNames: [{ type: 6, value: ORG_URI_PREFIX + orgId }, ...roles.map((r) => ({ type: 6, value: ROLE_URI_PREFIX + r }))],
+  });
+}
+
+interface LeafSpec {
+  readonly commonName: string;
+  readonly orgId: string;
+  readonly extKeyUsage: { serverAuth?: boolean; clientAuth?: boolean };
+  readonly altNames: readonly Record<string, unknown>[];
+  readonly notBefore?: Date;
+  readonly notAfter?: Date;
+  readonly serial?: string;
+  readonly validityDays?: number;
+}
+
+function issueLeaf(ca: PemPair, spec: LeafSpec): IssuedCert {
   const caCert = forge.pki.certificateFromPem(ca.certPem);
   const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
   const { publicKey, keyPem } = newRsaKey();
   const cert = forge.pki.createCertificate();
   const now = Date.now();
   cert.publicKey = publicKey;
-  cert.serialNumber = opts.serial ?? newSerial();
-  cert.validity.notBefore = opts.notBefore ?? new Date(now - 60_000);
-  cert.validity.notAfter = opts.notAfter ?? new Date(now + (opts.validityDays ?? 825) * DAY);
+  cert.serialNumber = spec.serial ?? newSerial();
+  cert.validity.notBefore = spec.notBefore ?? new Date(now - 60_000);
+  cert.validity.notAfter = spec.notAfter ?? new Date(now + (spec.validityDays ?? 825) * DAY);
   cert.setSubject([
-    { name: 'commonName', value: `${orgId} gateway` },
-    { name: 'organizationName', value: orgId },
+    { name: 'commonName', value: spec.commonName },
+    { name: 'organizationName', value: spec.orgId },
   ]);
   cert.setIssuer(caCert.subject.attributes);
-  const hosts = opts.hosts ?? ['localhost', '127.0.0.1', '::1'];
   cert.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
-    {
-      name: 'subjectAltName',
-      altNames: [
-        { type: 6, value: ORG_URI_PREFIX + orgId },
-        ...hosts.map((h) => (isIP(h) ? { type: 7, ip: h } : { type: 2, value: h })),
-      ],
-    },
+    { name: 'extKeyUsage', ...spec.extKeyUsage },
+    { name: 'subjectAltName', altNames: spec.altNames },
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
@@ -102,6 +142,14 @@ export function issueGatewayCert(
   const certPem = forge.pki.certificateToPem(cert);
   const x509 = new X509Certificate(certPem);
   return { certPem, keyPem, serial: normalizeSerial(x509.serialNumber), fingerprint256: normalizeFingerprint(x509.fingerprint256) };
+}
+
+/** The values of a certificate's URI SANs that start with `prefix`, without it. */
+export function uriSans(cert: X509Certificate, prefix: string): string[] {
+  return (cert.subjectAltName ?? '')
+    .split(/,\s*/)
+    .filter((s) => s.startsWith('URI:' + prefix))
+    .map((s) => s.slice(('URI:' + prefix).length));
 }
 
 /** Serials compare as lowercase hex without leading zeros or separators. */

@@ -21,7 +21,7 @@ export class PeerIdentityError extends Error {
   }
 }
 
-export type PkiErrorCode = 'PKI_EXISTS' | 'PKI_MISSING' | 'BUNDLE_INVALID';
+export type PkiErrorCode = 'PKI_EXISTS' | 'PKI_MISSING' | 'PKI_INVALID_ARGUMENT' | 'BUNDLE_INVALID';
 
 export class PkiError extends Error {
   constructor(

@@ -1,7 +1,8 @@
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { createOrgCa, issueGatewayCert } from './certs.js';
+import { createOrgCa, issueClientCert, issueGatewayCert } from './certs.js';
 import { PkiError } from './errors.js';
 import { generateReceiptKey } from './receipt-key.js';
 
@@ -60,15 +61,18 @@ export const bundleSchema = z.strictObject({
 /** What a partner needs to trust this organization: its CA and its receipt keys. Nothing private. */
 export type FederationBundle = z.infer<typeof bundleSchema>;
 
+/** One of `org`'s PKI files, or an error that says how to create it. */
+function readPki(certsDir: string, org: string, file: string): string {
+  const path = join(certsDir, org, file);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new PkiError('PKI_MISSING', `${path} not found; run entente certs init --org ${org} first`);
+  }
+}
+
 export function exportBundle(opts: { org: string; address: string; certsDir: string }): FederationBundle {
-  const dir = join(opts.certsDir, opts.org);
-  const read = (f: string) => {
-    try {
-      return readFileSync(join(dir, f), 'utf8');
-    } catch {
-      throw new PkiError('PKI_MISSING', `${join(dir, f)} not found; run entente certs init --org ${opts.org} first`);
-    }
-  };
+  const read = (f: string) => readPki(opts.certsDir, opts.org, f);
   return parseBundle({
     format: 'entente.federation-bundle/v1',
     org: opts.org,
@@ -89,4 +93,39 @@ export function parseBundle(value: unknown): FederationBundle {
 
 export function writeBundle(path: string, bundle: FederationBundle): void {
   writeFileSync(path, JSON.stringify(parseBundle(bundle), null, 2) + '\n');
+}
+
+/** Where `issueClientFiles` writes a control-API client's certificate and key. */
+export function clientCertPaths(certsDir: string, org: string, name: string): { cert: string; key: string } {
+  const dir = join(certsDir, org, 'clients');
+  return { cert: join(dir, `${name}.pem`), key: join(dir, `${name}.key.pem`) };
+}
+
+const CLIENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * Issues a control-API client certificate from the org CA under `<certsDir>/<org>/clients/`
+ * (key 0600). Refuses to overwrite unless `force`.
+ */
+export function issueClientFiles(opts: {
+  org: string;
+  certsDir: string;
+  name: string;
+  roles: readonly string[];
+  validityDays?: number;
+  force?: boolean;
+}): { cert: string; key: string; serial: string; notAfter: Date } {
+  if (!CLIENT_NAME.test(opts.name)) {
+    throw new PkiError('PKI_INVALID_ARGUMENT', `client name ${JSON.stringify(opts.name)} must match ${CLIENT_NAME} (it becomes a file name)`);
+  }
+  const ca = { certPem: readPki(opts.certsDir, opts.org, PKI_FILES.ca), keyPem: readPki(opts.certsDir, opts.org, PKI_FILES.caKey) };
+  const paths = clientCertPaths(opts.certsDir, opts.org, opts.name);
+  if (!opts.force && (existsSync(paths.cert) || existsSync(paths.key))) {
+    throw new PkiError('PKI_EXISTS', `${paths.cert} already exists; pass --force to replace it, or choose another --name`);
+  }
+  const issued = issueClientCert(ca, opts.org, opts.name, opts.roles, opts.validityDays !== undefined ? { validityDays: opts.validityDays } : {});
+  mkdirSync(join(opts.certsDir, opts.org, 'clients'), { recursive: true, mode: 0o700 });
+  writeFileSync(paths.cert, issued.certPem);
+  writeFileSync(paths.key, issued.keyPem, { mode: 0o600 });
+  return { ...paths, serial: issued.serial, notAfter: new Date(new X509Certificate(issued.certPem).validTo) };
 }

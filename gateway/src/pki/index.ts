@@ -1,8 +1,10 @@
-export { createOrgCa, issueGatewayCert, normalizeFingerprint, normalizeSerial, ORG_URI_PREFIX } from './certs.js';
+export { createOrgCa, issueClientCert, issueGatewayCert, normalizeFingerprint, normalizeSerial, ORG_URI_PREFIX, ROLE_URI_PREFIX } from './certs.js';
 export type { IssuedCert, PemPair } from './certs.js';
 export { generateReceiptKey, jwkThumbprint } from './receipt-key.js';
 export type { ReceiptJwk, ReceiptKey } from './receipt-key.js';
-export { bundleSchema, certsInit, exportBundle, parseBundle, PKI_FILES, writeBundle } from './files.js';
+export { bundleSchema, certsInit, clientCertPaths, exportBundle, issueClientFiles, parseBundle, PKI_FILES, writeBundle } from './files.js';
+export { ClientTrust } from './client-identity.js';
+export type { ClientIdentity } from './client-identity.js';
 export type { FederationBundle } from './files.js';
 export { TrustStore } from './trust.js';
 export type { PeerIdentity, TrustEntry } from './trust.js';

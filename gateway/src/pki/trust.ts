@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { ORG_URI_PREFIX, normalizeFingerprint, normalizeSerial } from './certs.js';
+import { ORG_URI_PREFIX, normalizeFingerprint, normalizeSerial, uriSans } from './certs.js';
 import { PeerIdentityError } from './errors.js';
 
 export interface TrustEntry {
@@ -86,10 +86,7 @@ export class TrustStore {
 
   /** Which partner the certificate names, checked against that partner's pinned CA. */
   private chain(cert: X509Certificate) {
-    const orgs = (cert.subjectAltName ?? '')
-      .split(/,\s*/)
-      .filter((s) => s.startsWith('URI:' + ORG_URI_PREFIX))
-      .map((s) => s.slice(('URI:' + ORG_URI_PREFIX).length));
+    const orgs = uriSans(cert, ORG_URI_PREFIX);
     if (orgs.length !== 1) {
       throw new PeerIdentityError('PEER_NO_ORG_SAN', `the certificate must carry exactly one ${ORG_URI_PREFIX}<org> URI SAN`);
     }

@@ -1,0 +1,143 @@
+import * as grpc from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import { bindServer, controlProto, protoDefinition, shutdownServer } from '../lib/index.js';
+import type { Logger } from '../observability/index.js';
+import type { ClientTrust } from '../pki/index.js';
+import type { ControlHandlers } from '../generated/entente/control/v1/Control.js';
+import type { ControlBackend } from './backend.js';
+import { ControlError } from './errors.js';
+import { toCallOptions, toCallResponse, toListTasks, toReceipts, toStatus } from './messages.js';
+import { authorize, isRole, ROLES, type Caller, type ControlMethod } from './roles.js';
+import { prepareSocketPath, bindPrivate } from './socket.js';
+import { toControlError } from './status.js';
+
+export interface ControlServerOptions {
+  readonly backend: ControlBackend;
+  /** The Unix socket (always served): its owner is the operator. */
+  readonly socket: string;
+  /** Optional TCP address served with mutual TLS; needs `tls`. */
+  readonly listen?: string;
+  readonly tls?: { readonly caPem: string; readonly certPem: string; readonly keyPem: string; readonly clients: () => ClientTrust };
+  readonly log: Logger;
+}
+
+const SERVICE = 'entente.control.v1.Control';
+const OPERATOR: Caller = { via: 'socket', name: 'local', roles: new Set(ROLES) };
+
+/**
+ * The control API: one service on two listeners, each with its own way of knowing the caller.
+ * On the Unix socket the caller is whoever could open it (the operator: the socket is 0600);
+ * on TCP the caller is its verified client certificate and the roles it carries. Thin: every
+ * method authorizes, converts, and hands over to the gateway.
+ */
+export class ControlServer {
+  private readonly servers: grpc.Server[] = [];
+  private readonly health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE]: 'NOT_SERVING' });
+  private tcpPort: number | undefined;
+
+  constructor(private readonly opts: ControlServerOptions) {}
+
+  /** Binds the socket (and the TCP listener, if configured) and starts serving. */
+  async start(): Promise<void> {
+    const { socket, listen, tls } = this.opts;
+    await prepareSocketPath(socket);
+    const local = this.server(() => OPERATOR);
+    await bindPrivate(socket, () => bindServer(local, `unix:${socket}`, grpc.ServerCredentials.createInsecure()).then(() => undefined));
+    if (listen !== undefined) {
+      if (tls === undefined) throw new TypeError('control.listen needs the gateway TLS material');
+      const remote = this.server((call) => this.identify(call, tls.clients()));
+      const creds = grpc.ServerCredentials.createSsl(
+        Buffer.from(tls.caPem),
+        [{ private_key: Buffer.from(tls.keyPem), cert_chain: Buffer.from(tls.certPem) }],
+        true,
+      );
+      this.tcpPort = await bindServer(remote, listen, creds);
+    }
+    this.health.setStatus('', 'SERVING');
+    this.health.setStatus(SERVICE, 'SERVING');
+  }
+
+  /** The bound TCP port, when control.listen is set (useful with port 0). */
+  get port(): number | undefined {
+    return this.tcpPort;
+  }
+
+  /** Reports NOT_SERVING, then stops like the federation server: in-flight calls get `graceMs`. */
+  async stop(graceMs = 5000): Promise<void> {
+    this.health.setStatus('', 'NOT_SERVING');
+    this.health.setStatus(SERVICE, 'NOT_SERVING');
+    await Promise.all(this.servers.map((s) => shutdownServer(s, graceMs)));
+  }
+
+  private server(authenticate: (call: grpc.ServerUnaryCall<unknown, unknown>) => Caller): grpc.Server {
+    const server = new grpc.Server();
+    server.addService(controlProto().entente.control.v1.Control.service, this.handlers(authenticate));
+    this.health.addToServer(server);
+    new ReflectionService(protoDefinition('entente/control/v1/control.proto', healthProtoPath)).addToServer(server);
+    this.servers.push(server);
+    return server;
+  }
+
+  private handlers(authenticate: (call: grpc.ServerUnaryCall<unknown, unknown>) => Caller): ControlHandlers {
+    const { backend } = this.opts;
+    const unary = <Req, Res>(method: ControlMethod, run: (req: Req, caller: Caller, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>) =>
+      (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>): void => {
+        const started = Date.now();
+        let caller: Caller | undefined;
+        const done = (err: unknown, res?: Res) => {
+          const fields = { method, via: caller?.via, client: caller?.name, duration_ms: Date.now() - started };
+          if (err === null) {
+            this.opts.log.info(fields, 'control call');
+            callback(null, res);
+            return;
+          }
+          const status = toControlError(err);
+          if (status.internal) this.opts.log.error({ ...fields, err }, 'control call failed');
+          else this.opts.log.info({ ...fields, code: status.reason }, 'control call refused');
+          callback(status.error);
+        };
+        try {
+          caller = authenticate(call as grpc.ServerUnaryCall<unknown, unknown>);
+          authorize(method, caller);
+        } catch (err) {
+          done(err);
+          return;
+        }
+        run(call.request, caller, call).then((res) => done(null, res), done);
+      };
+    return {
+      Call: unary('Call', async (req, caller, call) => {
+        const deadline = call.getDeadline();
+        const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
+        const options = toCallOptions(req, Number.isFinite(deadlineMs) && deadlineMs > 0 ? deadlineMs - Date.now() : undefined);
+        this.opts.log.info({ client: caller.name, partner: options.partner, capability: options.capability, purpose: options.purpose }, 'control call: calling a partner');
+        return toCallResponse(await backend.call(options));
+      }),
+      ListTasks: unary('ListTasks', async (req) =>
+        toListTasks(
+          req,
+          (filter) => backend.listTasks(filter),
+          async (task) => (await backend.receipts(task.taskId, task.peerOrg)).find((r) => r.task.role === task.role)?.verification.state ?? 'incomplete',
+        ),
+      ),
+      GetReceipts: unary('GetReceipts', async (req) => {
+        if (req.task_id === '') throw new ControlError('CONTROL_INVALID_ARGUMENT', 'task_id is required');
+        const found = await backend.receipts(req.task_id, req.partner === '' ? undefined : req.partner);
+        if (found.length === 0) throw new ControlError('CONTROL_NOT_FOUND', `this gateway holds no task ${JSON.stringify(req.task_id)}`);
+        return toReceipts(found);
+      }),
+      GetStatus: unary('GetStatus', async () => toStatus(backend.status())),
+    };
+  }
+
+  /** A TCP caller is its client certificate: issued by our CA for our org; its roles from its SANs. */
+  private identify(call: grpc.ServerUnaryCall<unknown, unknown>, clients: ClientTrust): Caller {
+    try {
+      const id = clients.identify(call.getAuthContext().sslPeerCertificate?.raw);
+      return { via: 'tls', name: id.name, roles: new Set(id.roles.filter(isRole)) };
+    } catch (err) {
+      throw new ControlError('CONTROL_UNAUTHENTICATED', `client certificate refused: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}

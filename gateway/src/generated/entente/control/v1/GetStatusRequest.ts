@@ -1,0 +1,8 @@
+// Original file: proto/entente/control/v1/control.proto
+
+
+export interface GetStatusRequest {
+}
+
+export interface GetStatusRequest__Output {
+}

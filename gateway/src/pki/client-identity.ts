@@ -1,0 +1,62 @@
+import { X509Certificate } from 'node:crypto';
+import { ORG_URI_PREFIX, ROLE_URI_PREFIX, normalizeSerial, uriSans } from './certs.js';
+import { PeerIdentityError } from './errors.js';
+
+/** Who is calling this organization's control API over mutual TLS. */
+export interface ClientIdentity {
+  /** The certificate's common name: which application or person the operator issued it to. */
+  readonly name: string;
+  /** Every `urn:entente:role:<role>` the certificate carries, unchecked: the caller decides which it knows. */
+  readonly roles: readonly string[];
+  readonly serial: string;
+  readonly notAfter: Date;
+}
+
+/**
+ * Decides control-API clients from their certificates: issued by this organization's own CA
+ * (not a partner's) and naming this organization. TLS has already checked the chain against
+ * the org CA alone; this re-checks the issuer so that a listener misconfigured with more roots
+ * still cannot let a partner's certificate in.
+ */
+export class ClientTrust {
+  private readonly ca: X509Certificate;
+  private readonly cache = new Map<string, ClientIdentity & { readonly notBefore: Date }>();
+
+  constructor(
+    private readonly org: string,
+    caPem: string,
+  ) {
+    this.ca = new X509Certificate(caPem);
+  }
+
+  identify(der: Buffer | undefined, now: Date = new Date()): ClientIdentity {
+    if (der === undefined || der.length === 0) throw new PeerIdentityError('PEER_NO_CERTIFICATE', 'no client certificate was presented');
+    const key = der.toString('base64');
+    let id = this.cache.get(key);
+    if (id === undefined) {
+      id = this.parse(new X509Certificate(der));
+      if (this.cache.size > 1000) this.cache.clear();
+      this.cache.set(key, id);
+    }
+    if (now < id.notBefore) throw new PeerIdentityError('PEER_NOT_YET_VALID', `the certificate is not valid before ${id.notBefore.toISOString()}`);
+    if (now > id.notAfter) throw new PeerIdentityError('PEER_EXPIRED', `the certificate expired at ${id.notAfter.toISOString()}`);
+    return { name: id.name, roles: id.roles, serial: id.serial, notAfter: id.notAfter };
+  }
+
+  private parse(cert: X509Certificate): ClientIdentity & { readonly notBefore: Date } {
+    if (!cert.checkIssued(this.ca) || !cert.verify(this.ca.publicKey)) {
+      throw new PeerIdentityError('PEER_WRONG_ISSUER', `the certificate is not issued by ${this.org}'s CA; issue one with entente certs issue-client`);
+    }
+    const orgs = uriSans(cert, ORG_URI_PREFIX);
+    if (orgs.length !== 1 || orgs[0] !== this.org) {
+      throw new PeerIdentityError('PEER_NO_ORG_SAN', `the certificate must carry exactly one ${ORG_URI_PREFIX}${this.org} URI SAN`);
+    }
+    return {
+      name: /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1] ?? '',
+      roles: uriSans(cert, ROLE_URI_PREFIX),
+      serial: normalizeSerial(cert.serialNumber),
+      notBefore: new Date(cert.validFrom),
+      notAfter: new Date(cert.validTo),
+    };
+  }
+}

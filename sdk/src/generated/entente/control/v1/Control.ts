@@ -1,0 +1,129 @@
+// Original file: proto/entente/control/v1/control.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CallRequest as _entente_control_v1_CallRequest, CallRequest__Output as _entente_control_v1_CallRequest__Output } from '../../../entente/control/v1/CallRequest.js';
+import type { CallResponse as _entente_control_v1_CallResponse, CallResponse__Output as _entente_control_v1_CallResponse__Output } from '../../../entente/control/v1/CallResponse.js';
+import type { GetReceiptsRequest as _entente_control_v1_GetReceiptsRequest, GetReceiptsRequest__Output as _entente_control_v1_GetReceiptsRequest__Output } from '../../../entente/control/v1/GetReceiptsRequest.js';
+import type { GetReceiptsResponse as _entente_control_v1_GetReceiptsResponse, GetReceiptsResponse__Output as _entente_control_v1_GetReceiptsResponse__Output } from '../../../entente/control/v1/GetReceiptsResponse.js';
+import type { GetStatusRequest as _entente_control_v1_GetStatusRequest, GetStatusRequest__Output as _entente_control_v1_GetStatusRequest__Output } from '../../../entente/control/v1/GetStatusRequest.js';
+import type { ListTasksRequest as _entente_control_v1_ListTasksRequest, ListTasksRequest__Output as _entente_control_v1_ListTasksRequest__Output } from '../../../entente/control/v1/ListTasksRequest.js';
+import type { ListTasksResponse as _entente_control_v1_ListTasksResponse, ListTasksResponse__Output as _entente_control_v1_ListTasksResponse__Output } from '../../../entente/control/v1/ListTasksResponse.js';
+import type { Status as _entente_control_v1_Status, Status__Output as _entente_control_v1_Status__Output } from '../../../entente/control/v1/Status.js';
+
+export interface ControlClient extends grpc.Client {
+  /**
+   * Calls one capability at a partner, executed by this gateway: its outbound policy, its
+   * request statement, the partner's inbound and disclosure policies, the co-signed receipts.
+   * A denial or a failure at the partner is an OK response with that status and its reason;
+   * an error status means the call could not be made (unknown partner: NOT_FOUND; malformed
+   * arguments or input: INVALID_ARGUMENT; a task_id reused with other content: ALREADY_EXISTS).
+   * Roles: app, operator.
+   */
+  Call(argument: _entente_control_v1_CallRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_CallResponse__Output>): grpc.ClientUnaryCall;
+  Call(argument: _entente_control_v1_CallRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_control_v1_CallResponse__Output>): grpc.ClientUnaryCall;
+  Call(argument: _entente_control_v1_CallRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_CallResponse__Output>): grpc.ClientUnaryCall;
+  Call(argument: _entente_control_v1_CallRequest, callback: grpc.requestCallback<_entente_control_v1_CallResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Calls one capability at a partner, executed by this gateway: its outbound policy, its
+   * request statement, the partner's inbound and disclosure policies, the co-signed receipts.
+   * A denial or a failure at the partner is an OK response with that status and its reason;
+   * an error status means the call could not be made (unknown partner: NOT_FOUND; malformed
+   * arguments or input: INVALID_ARGUMENT; a task_id reused with other content: ALREADY_EXISTS).
+   * Roles: app, operator.
+   */
+  call(argument: _entente_control_v1_CallRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_CallResponse__Output>): grpc.ClientUnaryCall;
+  call(argument: _entente_control_v1_CallRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_control_v1_CallResponse__Output>): grpc.ClientUnaryCall;
+  call(argument: _entente_control_v1_CallRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_CallResponse__Output>): grpc.ClientUnaryCall;
+  call(argument: _entente_control_v1_CallRequest, callback: grpc.requestCallback<_entente_control_v1_CallResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * A task's receipt statements as stored here, each verified against its signer's keys.
+   * NOT_FOUND if this gateway holds no such task. Roles: auditor, operator.
+   */
+  GetReceipts(argument: _entente_control_v1_GetReceiptsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_GetReceiptsResponse__Output>): grpc.ClientUnaryCall;
+  GetReceipts(argument: _entente_control_v1_GetReceiptsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_control_v1_GetReceiptsResponse__Output>): grpc.ClientUnaryCall;
+  GetReceipts(argument: _entente_control_v1_GetReceiptsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_GetReceiptsResponse__Output>): grpc.ClientUnaryCall;
+  GetReceipts(argument: _entente_control_v1_GetReceiptsRequest, callback: grpc.requestCallback<_entente_control_v1_GetReceiptsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A task's receipt statements as stored here, each verified against its signer's keys.
+   * NOT_FOUND if this gateway holds no such task. Roles: auditor, operator.
+   */
+  getReceipts(argument: _entente_control_v1_GetReceiptsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_GetReceiptsResponse__Output>): grpc.ClientUnaryCall;
+  getReceipts(argument: _entente_control_v1_GetReceiptsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_control_v1_GetReceiptsResponse__Output>): grpc.ClientUnaryCall;
+  getReceipts(argument: _entente_control_v1_GetReceiptsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_GetReceiptsResponse__Output>): grpc.ClientUnaryCall;
+  getReceipts(argument: _entente_control_v1_GetReceiptsRequest, callback: grpc.requestCallback<_entente_control_v1_GetReceiptsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Who this gateway is and how it is doing: org, policy revision, agents and capabilities,
+   * partners with their last-seen reachability and certificate expiry. Roles: auditor, operator.
+   */
+  GetStatus(argument: _entente_control_v1_GetStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_Status__Output>): grpc.ClientUnaryCall;
+  GetStatus(argument: _entente_control_v1_GetStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_control_v1_Status__Output>): grpc.ClientUnaryCall;
+  GetStatus(argument: _entente_control_v1_GetStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_Status__Output>): grpc.ClientUnaryCall;
+  GetStatus(argument: _entente_control_v1_GetStatusRequest, callback: grpc.requestCallback<_entente_control_v1_Status__Output>): grpc.ClientUnaryCall;
+  /**
+   * Who this gateway is and how it is doing: org, policy revision, agents and capabilities,
+   * partners with their last-seen reachability and certificate expiry. Roles: auditor, operator.
+   */
+  getStatus(argument: _entente_control_v1_GetStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_Status__Output>): grpc.ClientUnaryCall;
+  getStatus(argument: _entente_control_v1_GetStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_control_v1_Status__Output>): grpc.ClientUnaryCall;
+  getStatus(argument: _entente_control_v1_GetStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_Status__Output>): grpc.ClientUnaryCall;
+  getStatus(argument: _entente_control_v1_GetStatusRequest, callback: grpc.requestCallback<_entente_control_v1_Status__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The tasks this gateway holds (as requester and as responder), newest first, with the state
+   * of their receipts. Roles: app, auditor, operator.
+   */
+  ListTasks(argument: _entente_control_v1_ListTasksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  ListTasks(argument: _entente_control_v1_ListTasksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_control_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  ListTasks(argument: _entente_control_v1_ListTasksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  ListTasks(argument: _entente_control_v1_ListTasksRequest, callback: grpc.requestCallback<_entente_control_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The tasks this gateway holds (as requester and as responder), newest first, with the state
+   * of their receipts. Roles: app, auditor, operator.
+   */
+  listTasks(argument: _entente_control_v1_ListTasksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  listTasks(argument: _entente_control_v1_ListTasksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_control_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  listTasks(argument: _entente_control_v1_ListTasksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  listTasks(argument: _entente_control_v1_ListTasksRequest, callback: grpc.requestCallback<_entente_control_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface ControlHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Calls one capability at a partner, executed by this gateway: its outbound policy, its
+   * request statement, the partner's inbound and disclosure policies, the co-signed receipts.
+   * A denial or a failure at the partner is an OK response with that status and its reason;
+   * an error status means the call could not be made (unknown partner: NOT_FOUND; malformed
+   * arguments or input: INVALID_ARGUMENT; a task_id reused with other content: ALREADY_EXISTS).
+   * Roles: app, operator.
+   */
+  Call: grpc.handleUnaryCall<_entente_control_v1_CallRequest__Output, _entente_control_v1_CallResponse>;
+  
+  /**
+   * A task's receipt statements as stored here, each verified against its signer's keys.
+   * NOT_FOUND if this gateway holds no such task. Roles: auditor, operator.
+   */
+  GetReceipts: grpc.handleUnaryCall<_entente_control_v1_GetReceiptsRequest__Output, _entente_control_v1_GetReceiptsResponse>;
+  
+  /**
+   * Who this gateway is and how it is doing: org, policy revision, agents and capabilities,
+   * partners with their last-seen reachability and certificate expiry. Roles: auditor, operator.
+   */
+  GetStatus: grpc.handleUnaryCall<_entente_control_v1_GetStatusRequest__Output, _entente_control_v1_Status>;
+  
+  /**
+   * The tasks this gateway holds (as requester and as responder), newest first, with the state
+   * of their receipts. Roles: app, auditor, operator.
+   */
+  ListTasks: grpc.handleUnaryCall<_entente_control_v1_ListTasksRequest__Output, _entente_control_v1_ListTasksResponse>;
+  
+}
+
+export interface ControlDefinition extends grpc.ServiceDefinition {
+  Call: MethodDefinition<_entente_control_v1_CallRequest, _entente_control_v1_CallResponse, _entente_control_v1_CallRequest__Output, _entente_control_v1_CallResponse__Output>
+  GetReceipts: MethodDefinition<_entente_control_v1_GetReceiptsRequest, _entente_control_v1_GetReceiptsResponse, _entente_control_v1_GetReceiptsRequest__Output, _entente_control_v1_GetReceiptsResponse__Output>
+  GetStatus: MethodDefinition<_entente_control_v1_GetStatusRequest, _entente_control_v1_Status, _entente_control_v1_GetStatusRequest__Output, _entente_control_v1_Status__Output>
+  ListTasks: MethodDefinition<_entente_control_v1_ListTasksRequest, _entente_control_v1_ListTasksResponse, _entente_control_v1_ListTasksRequest__Output, _entente_control_v1_ListTasksResponse__Output>
+}

@@ -1,0 +1,26 @@
+// Original file: proto/entente/control/v1/control.proto
+
+export const TaskStatus = {
+  TASK_STATUS_UNSPECIFIED: 'TASK_STATUS_UNSPECIFIED',
+  TASK_STATUS_RUNNING: 'TASK_STATUS_RUNNING',
+  TASK_STATUS_COMPLETED: 'TASK_STATUS_COMPLETED',
+  TASK_STATUS_FAILED: 'TASK_STATUS_FAILED',
+  TASK_STATUS_DENIED: 'TASK_STATUS_DENIED',
+  TASK_STATUS_CANCELLED: 'TASK_STATUS_CANCELLED',
+} as const;
+
+export type TaskStatus =
+  | 'TASK_STATUS_UNSPECIFIED'
+  | 0
+  | 'TASK_STATUS_RUNNING'
+  | 1
+  | 'TASK_STATUS_COMPLETED'
+  | 2
+  | 'TASK_STATUS_FAILED'
+  | 3
+  | 'TASK_STATUS_DENIED'
+  | 4
+  | 'TASK_STATUS_CANCELLED'
+  | 5
+
+export type TaskStatus__Output = typeof TaskStatus[keyof typeof TaskStatus]
