@@ -17,6 +17,8 @@ export interface OrgSetup {
   /** Agreements mounted at data.agreements (written as the org's data.json). */
   readonly agreements: unknown;
   readonly limits?: { maxPayloadBytes?: number; callTimeout?: string };
+  /** Serve the control API on a loopback TCP port with mutual TLS too (`controlPorts[org]`). */
+  readonly controlListen?: boolean;
 }
 
 export interface TestFederation {
@@ -25,6 +27,8 @@ export interface TestFederation {
   readonly gateways: Record<string, Gateway>;
   readonly configPaths: Record<string, string>;
   readonly ports: Record<string, number>;
+  /** The control API's TCP port of each org that asked for one. */
+  readonly controlPorts: Record<string, number>;
   /** Everything each gateway logged, one parsed JSON object per line. */
   readonly logs: Record<string, Record<string, unknown>[]>;
   config(org: string): GatewayConfig;
@@ -39,11 +43,13 @@ export async function startFederation(orgs: Record<string, OrgSetup>): Promise<T
   const dir = mkdtempSync(join(tmpdir(), 'entente-test-'));
   const certsDir = join(dir, 'certs');
   const names = Object.keys(orgs);
-  const portList = await freePorts(names.length);
+  const portList = await freePorts(names.length * 2);
   const ports: Record<string, number> = {};
+  const controlPorts: Record<string, number> = {};
   const configPaths: Record<string, string> = {};
   names.forEach((org, i) => {
     ports[org] = portList[i]!;
+    if (orgs[org]!.controlListen) controlPorts[org] = portList[names.length + i]!;
     certsInit({ org, certsDir });
     const policyData = join(dir, 'policies', org);
     writeJson(join(policyData, 'data.json'), { agreements: orgs[org]!.agreements });
@@ -59,6 +65,7 @@ export async function startFederation(orgs: Record<string, OrgSetup>): Promise<T
         `receipts: { signingKey: certs/${org}/receipt-signing.jwk.json }`,
         `policies: { dir: [${JSON.stringify(join(REPO, 'policies/default'))}, ${JSON.stringify(policyData)}] }`,
         `limits: { maxPayloadBytes: ${limits.maxPayloadBytes ?? 1048576}, callTimeout: ${limits.callTimeout ?? '5s'} }`,
+        ...(controlPorts[org] !== undefined ? [`control: { listen: 127.0.0.1:${controlPorts[org]} }`] : []),
         'partners: []',
         '',
       ].join('\n'),
@@ -93,6 +100,7 @@ export async function startFederation(orgs: Record<string, OrgSetup>): Promise<T
     gateways,
     configPaths,
     ports,
+    controlPorts,
     logs,
     config: (org) => loadConfig(configPaths[org]!),
     async stop() {
