@@ -7,13 +7,12 @@ import type { GatewayConfig } from './config/index.js';
 import { KeyRing, SigningKey } from './crypto/index.js';
 import { FederationClients, FederationServer } from './federation/index.js';
 import { createLogger, type Logger } from './observability/index.js';
-import { Requester, Responder, type CallOptions, type CallResult, type Peer } from './tasks/index.js';
+import { cardFor, Requester, Responder, type CallOptions, type CallResult } from './tasks/index.js';
 import { readPolicyDirs, RegoEngine, WasmEngine, type PolicyEngine } from './policy/index.js';
 import { ClientTrust, TrustStore } from './pki/index.js';
 import { openSqliteStore, type Store, type TaskFilter, type TaskRecord } from './store/index.js';
 import { verifyTaskReceipts } from './receipts.js';
 import { ControlServer, type ControlBackend, type GatewayStatus, type TaskReceipts } from './control/index.js';
-import type { Card } from './generated/entente/federation/v1/Card.js';
 
 export interface GatewayOptions {
   readonly config: GatewayConfig;
@@ -80,7 +79,7 @@ export class Gateway implements ControlBackend {
       keyPem: config.tls.keyPem,
       trust: () => this.trust,
       responder,
-      card: (peer) => this.card(peer),
+      card: (peer) => cardFor({ org: config.org, policy: () => this.policyEngine, agents: this.agents, keys: () => this.keys, log: this.log }, peer),
       maxPayloadBytes: limits.maxPayloadBytes,
       callTimeoutMs: limits.callTimeoutMs,
       log: this.log,
@@ -196,32 +195,6 @@ export class Gateway implements ControlBackend {
     this.clients.close();
     await this.store.close();
     this.log.info('gateway stopped');
-  }
-
-  private card(peer: Peer): Card {
-    const all = this.agents.capabilities();
-    let visible: unknown;
-    try {
-      visible = this.policyEngine.evaluate('data.entente.inbound.card', {
-        requester: { org: peer.org },
-        capabilities: all.map((c) => c.name),
-      });
-    } catch (err) {
-      this.log.error({ partner: peer.org, err }, 'card policy failed; showing no capabilities');
-    }
-    const allowed = new Set(Array.isArray(visible) ? visible.filter((v): v is string => typeof v === 'string') : []);
-    return {
-      org: this.org,
-      capabilities: all
-        .filter((c) => allowed.has(c.name))
-        .map((c) => ({
-          name: c.name,
-          description: c.description,
-          input_schema: Buffer.from(JSON.stringify(c.inputSchema)),
-          output_schema: Buffer.from(JSON.stringify(c.outputSchema)),
-        })),
-      receipt_jwks: Buffer.from(JSON.stringify({ keys: this.keys.publicJwks(this.org) })),
-    };
   }
 }
 

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../observability/index.js';
 import type { TrustStore } from '../pki/index.js';
-import { TaskError, type Peer, type Responder, type TaskView } from '../tasks/index.js';
+import { TaskError, type CardView, type Peer, type Responder, type TaskView } from '../tasks/index.js';
 import type { Card } from '../generated/entente/federation/v1/Card.js';
 import type { FederationHandlers } from '../generated/entente/federation/v1/Federation.js';
 import type { Task } from '../generated/entente/federation/v1/Task.js';
@@ -15,7 +15,7 @@ export interface FederationServerOptions {
   readonly keyPem: string;
   readonly trust: () => TrustStore;
   readonly responder: Responder;
-  readonly card: (peer: Peer) => Card;
+  readonly card: (peer: Peer) => CardView;
   /** Largest payload accepted; the gRPC message limit adds room for statements and framing. */
   readonly maxPayloadBytes: number;
   /** Upper bound on how long a task may run when the caller set no deadline. */
@@ -75,7 +75,7 @@ export class FederationServer {
     const { responder } = this.opts;
     return {
       GetCard: (call, callback) => {
-        this.unary(call, callback, async (peer) => this.opts.card(peer));
+        this.unary(call, callback, async (peer) => toCard(this.opts.card(peer)));
       },
       SubmitTask: (call, callback) => {
         this.unary(call, callback, async (peer) => {
@@ -172,5 +172,18 @@ function toTask(view: TaskView): Task {
     ...(view.resultBytes !== undefined ? { result: view.resultBytes } : {}),
     ...(view.reason !== undefined ? { reason: view.reason } : {}),
     ...(view.resultStatement !== undefined ? { result_statement: view.resultStatement } : {}),
+  };
+}
+
+function toCard(card: CardView): Card {
+  return {
+    org: card.org,
+    capabilities: card.capabilities.map((c) => ({
+      name: c.name,
+      description: c.description,
+      input_schema: Buffer.from(JSON.stringify(c.inputSchema)),
+      output_schema: Buffer.from(JSON.stringify(c.outputSchema)),
+    })),
+    receipt_jwks: Buffer.from(JSON.stringify(card.receiptJwks)),
   };
 }

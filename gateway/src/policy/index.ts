@@ -8,3 +8,5 @@ export { readPolicyDirs } from './source.js';
 export type { PolicySource } from './source.js';
 export { RegoEngine } from './rego-engine.js';
 export { WasmEngine } from './wasm-engine.js';
+export { CARD_RULE, decideCard } from './card.js';
+export type { CardDecision } from './card.js';

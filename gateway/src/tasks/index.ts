@@ -6,3 +6,5 @@ export { REASONS, TaskError, isReasonCode } from './errors.js';
 export type { ReasonCode } from './errors.js';
 export { FINAL_STATUSES } from './task.js';
 export type { Peer, TaskStatus, TaskView } from './task.js';
+export { cardFor } from './card.js';
+export type { CardDeps, CardView } from './card.js';
