@@ -95,7 +95,7 @@ export class Gateway implements ControlBackend {
       callTimeoutMs: limits.callTimeoutMs,
       log: this.log,
     });
-    this.clientTrust = new ClientTrust(config.org, config.tls.caPem);
+    this.clientTrust = new ClientTrust(config.org, config.tls.caPem, config.control.revoked);
     this.control = new ControlServer({
       backend: this,
       socket: config.control.socket,
@@ -146,7 +146,7 @@ export class Gateway implements ControlBackend {
     this.policyEngine = loadPolicy(config);
     this.trust.update(config.partners.map(trustEntry));
     this.keys = keyRingOf(config, this.signer);
-    this.clientTrust = new ClientTrust(config.org, config.tls.caPem);
+    this.clientTrust = new ClientTrust(config.org, config.tls.caPem, config.control.revoked);
     this.log.info({ policy_revision: this.policyEngine.revision }, 'reloaded policies and revocations');
   }
 

@@ -8,6 +8,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ControlCallError, EntenteClient, defineAgent } from '@entente/sdk';
+import { loadConfig } from '../../gateway/src/config/index.js';
 import { Gateway } from '../../gateway/src/gateway.js';
 import { createLogger } from '../../gateway/src/observability/index.js';
 import { issueClientCert, PKI_FILES } from '../../gateway/src/pki/index.js';
@@ -165,6 +166,23 @@ describe('the control API', () => {
       const client = tlsClient(['operator'], { org: B });
       try {
         await expect(client.status()).rejects.toMatchObject({ code: 'UNAUTHENTICATED', reason: 'CONTROL_UNAUTHENTICATED' });
+      } finally {
+        client.close();
+      }
+    });
+
+    it('refuses a revoked client certificate after a reload, without a restart', async () => {
+      const cert = issueClientCert({ certPem: pem(A, PKI_FILES.ca), keyPem: pem(A, PKI_FILES.caKey) }, A, 'lost-laptop', ['auditor']);
+      const client = EntenteClient.connect({ address: `127.0.0.1:${fed.controlPorts[A]}`, ca: pem(A, PKI_FILES.ca), cert: cert.certPem, key: cert.keyPem, serverName: 'localhost' });
+      try {
+        await expect(client.status()).resolves.toMatchObject({ org: A });
+        const path = fed.configPaths[A]!;
+        writeFileSync(path, readFileSync(path, 'utf8').replace('control: { listen:', `control: { revoked: { serials: ["${cert.serial}"] }, listen:`));
+        fed.gateways[A]!.reload(loadConfig(path));
+        await expect(client.status()).rejects.toMatchObject({
+          code: 'UNAUTHENTICATED',
+          message: expect.stringContaining(`serial ${cert.serial} has been revoked (control.revoked)`),
+        });
       } finally {
         client.close();
       }

@@ -27,7 +27,11 @@ export interface GatewayConfig {
     readonly revoked?: { readonly serials: readonly string[]; readonly fingerprints: readonly string[] };
   }[];
   /** The control API: always on a Unix socket (mode 0600); optionally on TCP with mutual TLS. */
-  readonly control: { readonly socket: string; readonly listen?: string };
+  readonly control: {
+    readonly socket: string;
+    readonly listen?: string;
+    readonly revoked: { readonly serials: readonly string[]; readonly fingerprints: readonly string[] };
+  };
   readonly log: { readonly level: string };
 }
 
@@ -159,6 +163,7 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
     control: {
       socket,
       ...(c.control.listen !== undefined ? { listen: c.control.listen } : {}),
+      revoked: c.control.revoked ?? { serials: [], fingerprints: [] },
     },
     log: c.log,
   };

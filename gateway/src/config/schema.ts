@@ -63,6 +63,10 @@ export const configSchema = z.strictObject({
       socket: z.string().min(1).optional(),
       /** Optional TCP address for the control API, mutual TLS with role certificates from the org CA. */
       listen: address.optional(),
+      /** Control-API client certificates refused although our CA issued them (a lost key, a departed user). */
+      revoked: z
+        .strictObject({ serials: z.array(z.string()).default([]), fingerprints: z.array(z.string()).default([]) })
+        .optional(),
     })
     .default({}),
   log: z

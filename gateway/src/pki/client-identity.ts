@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { ORG_URI_PREFIX, ROLE_URI_PREFIX, normalizeSerial, uriSans } from './certs.js';
+import { ORG_URI_PREFIX, ROLE_URI_PREFIX, normalizeFingerprint, normalizeSerial, uriSans } from './certs.js';
 import { PeerIdentityError } from './errors.js';
 
 /** Who is calling this organization's control API over mutual TLS. */
@@ -9,6 +9,7 @@ export interface ClientIdentity {
   /** Every `urn:entente:role:<role>` the certificate carries, unchecked: the caller decides which it knows. */
   readonly roles: readonly string[];
   readonly serial: string;
+  readonly fingerprint256: string;
   readonly notAfter: Date;
 }
 
@@ -21,12 +22,17 @@ export interface ClientIdentity {
 export class ClientTrust {
   private readonly ca: X509Certificate;
   private readonly cache = new Map<string, ClientIdentity & { readonly notBefore: Date }>();
+  private readonly revokedSerials: ReadonlySet<string>;
+  private readonly revokedFingerprints: ReadonlySet<string>;
 
   constructor(
     private readonly org: string,
     caPem: string,
+    revoked: { readonly serials?: readonly string[]; readonly fingerprints?: readonly string[] } = {},
   ) {
     this.ca = new X509Certificate(caPem);
+    this.revokedSerials = new Set((revoked.serials ?? []).map(normalizeSerial));
+    this.revokedFingerprints = new Set((revoked.fingerprints ?? []).map(normalizeFingerprint));
   }
 
   identify(der: Buffer | undefined, now: Date = new Date()): ClientIdentity {
@@ -40,7 +46,10 @@ export class ClientTrust {
     }
     if (now < id.notBefore) throw new PeerIdentityError('PEER_NOT_YET_VALID', `the certificate is not valid before ${id.notBefore.toISOString()}`);
     if (now > id.notAfter) throw new PeerIdentityError('PEER_EXPIRED', `the certificate expired at ${id.notAfter.toISOString()}`);
-    return { name: id.name, roles: id.roles, serial: id.serial, notAfter: id.notAfter };
+    if (this.revokedSerials.has(id.serial) || this.revokedFingerprints.has(id.fingerprint256)) {
+      throw new PeerIdentityError('PEER_REVOKED', `the certificate with serial ${id.serial} has been revoked (control.revoked)`);
+    }
+    return { name: id.name, roles: id.roles, serial: id.serial, fingerprint256: id.fingerprint256, notAfter: id.notAfter };
   }
 
   private parse(cert: X509Certificate): ClientIdentity & { readonly notBefore: Date } {
@@ -55,6 +64,7 @@ export class ClientTrust {
       name: /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1] ?? '',
       roles: uriSans(cert, ROLE_URI_PREFIX),
       serial: normalizeSerial(cert.serialNumber),
+      fingerprint256: normalizeFingerprint(cert.fingerprint256),
       notBefore: new Date(cert.validFrom),
       notAfter: new Date(cert.validTo),
     };
