@@ -13,6 +13,9 @@ export const AUDIT_ERROR_CODES = {
   RECEIPT_TASK_MISMATCH: 'the statement is about another task',
   RECEIPT_CHAIN_BROKEN: 'a result does not cite this request, or an ack does not cite this result',
   RECEIPT_DIGEST_MISMATCH: 'a disclosed salt and value do not produce the digest in the statement',
+  RECEIPT_CONTENT_MISMATCH: 'the statement names another capability or purpose than the message it came with, or a result is missing or unexpected',
+  RECEIPT_EXPIRED: 'the request statement is past its exp (allowing for clock skew); the requester must sign a new one',
+  RECEIPT_NOT_YET_VALID: "the request statement's iat is in the future (beyond the clock skew); a clock is wrong",
   LOG_RANGE: 'a log index or size is not an integer within the tree',
   LOG_PROOF_INVALID: 'an inclusion or consistency proof does not lead to the expected root',
 } as const;
@@ -104,6 +107,27 @@ export class ReceiptDigestMismatchError extends ReceiptError {
   constructor(message: string, options?: Options) {
     super('RECEIPT_DIGEST_MISMATCH', message, options);
     this.name = 'ReceiptDigestMismatchError';
+  }
+}
+
+export class ReceiptContentMismatchError extends ReceiptError {
+  constructor(message: string, options?: Options) {
+    super('RECEIPT_CONTENT_MISMATCH', message, options);
+    this.name = 'ReceiptContentMismatchError';
+  }
+}
+
+export class ReceiptExpiredError extends ReceiptError {
+  constructor(message: string, options?: Options) {
+    super('RECEIPT_EXPIRED', message, options);
+    this.name = 'ReceiptExpiredError';
+  }
+}
+
+export class ReceiptNotYetValidError extends ReceiptError {
+  constructor(message: string, options?: Options) {
+    super('RECEIPT_NOT_YET_VALID', message, options);
+    this.name = 'ReceiptNotYetValidError';
   }
 }
 

@@ -3,6 +3,12 @@ export type { SignedStatement, StatementFields } from './sign.js';
 export { verifyStatement } from './verify-statement.js';
 export type { StatementExpectation } from './verify-statement.js';
 export { verifyTriple } from './verify-triple.js';
+export { verifyRequest } from './verify-request.js';
+export type { IncomingRequest } from './verify-request.js';
+export { verifyResult } from './verify-result.js';
+export type { ReceivedResult } from './verify-result.js';
+export { verifyAck } from './verify-ack.js';
+export type { ReceivedAck } from './verify-ack.js';
 export type { ReceiptTriple, VerifiedTriple } from './verify-triple.js';
 export { checkInputDigest, checkResultDigest } from './disclosure.js';
 export { RESULT_STATUSES, STATEMENT_TYP } from './statements.js';
@@ -16,6 +22,9 @@ export {
   LogRangeError,
   ReceiptBadSignatureError,
   ReceiptChainBrokenError,
+  ReceiptContentMismatchError,
+  ReceiptExpiredError,
+  ReceiptNotYetValidError,
   ReceiptDigestMismatchError,
   ReceiptError,
   ReceiptMalformedError,
