@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { checkServerIdentity } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -147,8 +149,18 @@ export class EntenteClient {
     ) as unknown as ProtoGrpcType;
     const Ctor = proto.entente.control.v1.Control;
     if ('socket' in target) return new EntenteClient(new Ctor(`unix:${target.socket}`, grpc.credentials.createInsecure()));
-    const creds = grpc.credentials.createSsl(Buffer.from(target.ca), Buffer.from(target.key), Buffer.from(target.cert));
-    const options = target.serverName !== undefined ? { 'grpc.ssl_target_name_override': target.serverName } : {};
+    // TLS must not carry an IP address as the server name (RFC 6066, Node's DEP0123): for an IP
+    // address, SNI gets a name that matches nothing and the certificate is checked against the IP.
+    const host = target.address.slice(0, target.address.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
+    const byIp = target.serverName === undefined && isIP(host) !== 0;
+    const creds = grpc.credentials.createSsl(
+      Buffer.from(target.ca),
+      Buffer.from(target.key),
+      Buffer.from(target.cert),
+      byIp ? { checkServerIdentity: (_name, cert) => checkServerIdentity(host, cert) } : {},
+    );
+    const serverName = target.serverName ?? (byIp ? 'gateway.invalid' : undefined);
+    const options = serverName !== undefined ? { 'grpc.ssl_target_name_override': serverName } : {};
     return new EntenteClient(new Ctor(target.address, creds, options));
   }
 

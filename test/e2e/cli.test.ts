@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -45,11 +47,17 @@ describe('the entente CLI', () => {
 
 describe('entente demo', () => {
   it('runs a three-hospital federation end to end and exits 0', async () => {
-    const { stdout } = await entente('demo');
+    const dir = mkdtempSync(join(tmpdir(), 'entente-demo-test-'));
+    const { stdout, stderr } = await entente('demo', '--dir', dir);
     expect(stdout).toMatch(/hospital-b: completed, result that left: \{"count":\d+\}/);
     expect(stdout).toMatch(/hospital-c: completed, result that left: \{"count":"<5"\}/);
     expect(stdout).toMatch(/hospital-b: denied \(outbound_denied/);
     expect(stdout.match(/: verified \[request by hospital-a, result by hospital-[bc], ack by hospital-a\]/g)).toHaveLength(4);
     expect(stdout).toContain('every receipt verified');
+    // No warnings from Node: partners at IP addresses must not get the IP as a TLS server name (DEP0123).
+    const logs = readdirSync(join(dir, 'logs')).map((f) => readFileSync(join(dir, 'logs', f), 'utf8')).join('\n');
+    expect(logs).toContain('"gateway serving"');
+    expect(`${stderr}\n${logs}`).not.toMatch(/DEP0123|Warning:/);
+    rmSync(dir, { recursive: true, force: true });
   }, 90_000);
 });

@@ -39,7 +39,7 @@ describe('the control API', () => {
       ca: pem(A, PKI_FILES.ca),
       cert: cert.certPem,
       key: cert.keyPem,
-      serverName: 'localhost',
+      // No serverName: the certificate is checked against the IP address itself.
     });
   };
   const call = { partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'diabetes' } };

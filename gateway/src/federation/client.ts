@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../observability/index.js';
@@ -40,8 +41,10 @@ export class FederationClients implements PartnerTransport {
     const Ctor = federationProto().entente.federation.v1.Federation;
     for (const p of opts.partners) {
       const trusted = opts.trust().caPemOf(p.org);
+      const host = hostOf(p.address);
       const creds = grpc.credentials.createSsl(Buffer.from(trusted), Buffer.from(opts.keyPem), Buffer.from(opts.certPem), {
-        checkServerIdentity: (host: string, cert: PeerCertificate) => {
+        // The address, not the TLS server name, is what the certificate must cover (see serverNameFor).
+        checkServerIdentity: (_servername: string, cert: PeerCertificate) => {
           const hostError = checkServerIdentity(host, cert);
           if (hostError !== undefined) return hostError;
           try {
@@ -54,6 +57,7 @@ export class FederationClients implements PartnerTransport {
         },
       });
       const client = new Ctor(p.address, creds, {
+        ...serverNameFor(p.org, host),
         'grpc.max_receive_message_length': opts.maxPayloadBytes + MESSAGE_OVERHEAD,
         'grpc.max_send_message_length': opts.maxPayloadBytes + MESSAGE_OVERHEAD,
         'grpc.keepalive_time_ms': 30_000,
@@ -172,6 +176,21 @@ export class FederationClients implements PartnerTransport {
       entry.slots.release();
     }
   }
+}
+
+/** The host part of `host:port` or `[v6]:port`. */
+function hostOf(address: string): string {
+  const host = address.slice(0, address.lastIndexOf(':'));
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/**
+ * TLS must not send an IP address as the server name (RFC 6066; Node warns DEP0123 on every
+ * connection). For a partner at an IP address, SNI carries a name that can match nothing, and
+ * checkServerIdentity checks the certificate against the address itself.
+ */
+function serverNameFor(org: string, host: string): Record<string, string> {
+  return isIP(host) === 0 ? {} : { 'grpc.ssl_target_name_override': `${org}.partner.invalid` };
 }
 
 function fromTask(t: Task__Output): TaskView {
