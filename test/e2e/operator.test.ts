@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
@@ -78,6 +79,14 @@ describe('an operator setting up two gateways with the CLI', () => {
     // Before bank-a serves, the CLI says how to fix it instead of reaching into its files.
     const notRunning = await failing(a, 'status', '--config', 'entente.yaml');
     expect(notRunning.stderr).toMatch(/is the gateway running\? start it with entente serve/);
+
+    // A port already in use is reported naming the config field and the fix, not grpc-js's words.
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(portA, '127.0.0.1', resolve));
+    const inUse = await failing(a, 'serve', '--config', 'entente.yaml');
+    squatter.close();
+    expect(inUse.stderr).toContain(`listen: 127.0.0.1:${portA} is already in use: stop the process listening there, or choose another port`);
+    expect(inUse.stderr).not.toMatch(/No address added|EADDRINUSE.*errors:/);
 
     const servers = [serve(a), serve(b)];
     try {

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './errors.js';
 import { configSchema, type ParsedConfig } from './schema.js';
+import { checkGatewayTls, checkPartnerCa, type Located } from './tls-check.js';
 
 type Jwk = Record<string, unknown> & { kty: string; kid?: string };
 
@@ -67,12 +68,14 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
   const c: ParsedConfig = parsed.data;
   const problems: string[] = [];
   const path = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-  const readText = (where: string, value: string, kind: 'CERTIFICATE' | 'PRIVATE KEY'): string => {
-    const text = value.startsWith('-----BEGIN') ? value : readOrProblem(where, path(value));
+  const readLocated = (where: string, value: string, kind: 'CERTIFICATE' | 'PRIVATE KEY'): Located => {
+    const inline = value.startsWith('-----BEGIN');
+    const text = inline ? value : readOrProblem(where, path(value));
     if (text !== '' && !new RegExp(`-----BEGIN [A-Z ]*${kind}-----`).test(text)) {
       problems.push(`${where}: expected a PEM ${kind.toLowerCase()}`);
+      return { where, pem: '', file: inline ? undefined : path(value) };
     }
-    return text;
+    return { where, pem: text, file: inline ? undefined : path(value) };
   };
   const readOrProblem = (where: string, file: string): string => {
     try {
@@ -111,6 +114,11 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
     return { keys: jwks.keys.map((k, i) => asJwk(`${where}.keys[${i}]`, k, false)) };
   };
 
+  const checked = (l: Located, check: (l: Located) => string[]): string => {
+    problems.push(...check(l));
+    return l.pem;
+  };
+
   const seen = new Set<string>();
   const partners = c.partners.map((p, i) => {
     if (p.org === c.org) problems.push(`partners[${i}].org: ${p.org} is this gateway's own org, not a partner`);
@@ -119,7 +127,7 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
     return {
       org: p.org,
       address: p.address,
-      caPem: readText(`partners[${i}].ca`, p.ca, 'CERTIFICATE'),
+      caPem: checked(readLocated(`partners[${i}].ca`, p.ca, 'CERTIFICATE'), checkPartnerCa),
       receiptJwks: asJwks(`partners[${i}].receiptKeys`, readJson(`partners[${i}].receiptKeys`, p.receiptKeys)),
       ...(p.revoked !== undefined ? { revoked: p.revoked } : {}),
     };
@@ -133,6 +141,12 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
     const dirs = typeof c.policies.dir === 'string' ? [c.policies.dir] : (c.policies.dir ?? []);
     policies = { engine: 'rego', dirs: dirs.map(path) };
   }
+  const tls = {
+    ca: readLocated('tls.ca', c.tls.ca, 'CERTIFICATE'),
+    cert: readLocated('tls.cert', c.tls.cert, 'CERTIFICATE'),
+    key: readLocated('tls.key', c.tls.key, 'PRIVATE KEY'),
+  };
+  problems.push(...checkGatewayTls(c.org, tls));
   const socket = path(c.control.socket ?? join(c.dataDir, 'control.sock'));
   // sun_path holds 108 bytes with its NUL; a longer path fails only at bind, obscurely.
   if (Buffer.byteLength(socket) > 107) {
@@ -143,11 +157,7 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
     listen: c.listen,
     advertise: c.advertise ?? c.listen,
     dataDir: path(c.dataDir),
-    tls: {
-      caPem: readText('tls.ca', c.tls.ca, 'CERTIFICATE'),
-      certPem: readText('tls.cert', c.tls.cert, 'CERTIFICATE'),
-      keyPem: readText('tls.key', c.tls.key, 'PRIVATE KEY'),
-    },
+    tls: { caPem: tls.ca.pem, certPem: tls.cert.pem, keyPem: tls.key.pem },
     receipts: {
       signingJwk: asJwk('receipts.signingKey', readJson('receipts.signingKey', c.receipts.signingKey), true) as Jwk & { kid: string },
       previousJwks: c.receipts.previousKeys.map((k, i) => asJwk(`receipts.previousKeys[${i}]`, readJson(`receipts.previousKeys[${i}]`, k), false)),

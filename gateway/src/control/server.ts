@@ -9,7 +9,7 @@ import type { ControlBackend } from './backend.js';
 import { ControlError } from './errors.js';
 import { toCallOptions, toCallResponse, toListTasks, toReceipts, toStatus } from './messages.js';
 import { authorize, isRole, ROLES, type Caller, type ControlMethod } from './roles.js';
-import { prepareSocketPath, bindPrivate } from './socket.js';
+import { bindPrivate, prepareSocketPath, removeSocket } from './socket.js';
 import { toControlError } from './status.js';
 
 export interface ControlServerOptions {
@@ -35,6 +35,8 @@ export class ControlServer {
   private readonly servers: grpc.Server[] = [];
   private readonly health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE]: 'NOT_SERVING' });
   private tcpPort: number | undefined;
+  /** Whether the file at the socket path is ours to remove: set once we have bound it. */
+  private ownsSocket = false;
 
   constructor(private readonly opts: ControlServerOptions) {}
 
@@ -42,17 +44,23 @@ export class ControlServer {
   async start(): Promise<void> {
     const { socket, listen, tls } = this.opts;
     await prepareSocketPath(socket);
-    const local = this.server(() => OPERATOR);
-    await bindPrivate(socket, () => bindServer(local, `unix:${socket}`, grpc.ServerCredentials.createInsecure()).then(() => undefined));
-    if (listen !== undefined) {
-      if (tls === undefined) throw new TypeError('control.listen needs the gateway TLS material');
-      const remote = this.server((call) => this.identify(call, tls.clients()));
-      const creds = grpc.ServerCredentials.createSsl(
-        Buffer.from(tls.caPem),
-        [{ private_key: Buffer.from(tls.keyPem), cert_chain: Buffer.from(tls.certPem) }],
-        true,
-      );
-      this.tcpPort = await bindServer(remote, listen, creds);
+    try {
+      const local = this.server(() => OPERATOR);
+      await bindPrivate(socket, () => bindServer(local, `unix:${socket}`, grpc.ServerCredentials.createInsecure(), 'control.socket').then(() => undefined));
+      this.ownsSocket = true;
+      if (listen !== undefined) {
+        if (tls === undefined) throw new TypeError('control.listen needs the gateway TLS material');
+        const remote = this.server((call) => this.identify(call, tls.clients()));
+        const creds = grpc.ServerCredentials.createSsl(
+          Buffer.from(tls.caPem),
+          [{ private_key: Buffer.from(tls.keyPem), cert_chain: Buffer.from(tls.certPem) }],
+          true,
+        );
+        this.tcpPort = await bindServer(remote, listen, creds, 'control.listen');
+      }
+    } catch (err) {
+      await this.stop(0);
+      throw err;
     }
     this.health.setStatus('', 'SERVING');
     this.health.setStatus(SERVICE, 'SERVING');
@@ -68,6 +76,9 @@ export class ControlServer {
     this.health.setStatus('', 'NOT_SERVING');
     this.health.setStatus(SERVICE, 'NOT_SERVING');
     await Promise.all(this.servers.map((s) => shutdownServer(s, graceMs)));
+    this.servers.length = 0;
+    if (this.ownsSocket) removeSocket(this.opts.socket);
+    this.ownsSocket = false;
   }
 
   private server(authenticate: (call: grpc.ServerUnaryCall<unknown, unknown>) => Caller): grpc.Server {

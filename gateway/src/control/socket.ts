@@ -60,6 +60,15 @@ export async function bindPrivate(path: string, bind: () => Promise<void>): Prom
   }
 }
 
+/** Removes our socket after serving, so that no stale file is left for the next start to judge. */
+export function removeSocket(path: string): void {
+  try {
+    if (lstatSync(path).isSocket()) unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
 function octal(mode: number): string {
   return '0' + (mode & 0o7777).toString(8);
 }

@@ -54,7 +54,7 @@ export class FederationServer {
       [{ private_key: Buffer.from(this.opts.keyPem), cert_chain: Buffer.from(this.opts.certPem) }],
       true,
     );
-    this.boundPort = await bindServer(this.server, this.opts.listen, creds);
+    this.boundPort = await bindServer(this.server, this.opts.listen, creds, 'listen');
     this.health.setStatus('', 'SERVING');
     this.health.setStatus(SERVICE, 'SERVING');
     return this.boundPort;

@@ -1,8 +1,52 @@
+import { createServer } from 'node:net';
 import type * as grpc from '@grpc/grpc-js';
 
-/** Binds `server` to `address`; resolves with the bound port (useful with port 0). */
-export function bindServer(server: grpc.Server, address: string, creds: grpc.ServerCredentials): Promise<number> {
-  return new Promise((resolve, reject) => server.bindAsync(address, creds, (err, port) => (err ? reject(err) : resolve(port))));
+/** A listener could not be bound; `field` is the config field that named its address. */
+export class ListenError extends Error {
+  readonly code = 'LISTEN_FAILED';
+  constructor(
+    readonly field: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ListenError';
+  }
+}
+
+const WHY: Record<string, string> = {
+  EADDRINUSE: 'is already in use: stop the process listening there, or choose another port',
+  EACCES: 'may not be bound by this user: choose a port above 1023, or grant the capability to bind it',
+  EADDRNOTAVAIL: 'is not an address of this machine: use one of its addresses, or 0.0.0.0',
+};
+
+/**
+ * Binds `server` to `address`; resolves with the bound port (useful with port 0). A TCP address
+ * is tried with a plain socket first, so that a port in use is reported naming the config field
+ * and the fix, not as grpc-js's "No address added out of total 1 resolved".
+ */
+export async function bindServer(server: grpc.Server, address: string, creds: grpc.ServerCredentials, field: string): Promise<number> {
+  if (!address.startsWith('unix:')) await probe(address, field);
+  return new Promise((resolve, reject) =>
+    server.bindAsync(address, creds, (err, port) =>
+      err ? reject(new ListenError(field, `${field}: cannot listen on ${address}: ${err.message}`, { cause: err })) : resolve(port),
+    ),
+  );
+}
+
+async function probe(address: string, field: string): Promise<void> {
+  const at = address.lastIndexOf(':');
+  const host = address.slice(0, at).replace(/^\[(.*)\]$/, '$1');
+  const port = Number(address.slice(at + 1));
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => {
+      const why = WHY[err.code ?? ''] ?? `failed (${err.code ?? err.message})`;
+      reject(new ListenError(field, `${field}: ${address} ${why}`, { cause: err }));
+    });
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
 }
 
 /** Stops accepting calls, lets in-flight ones finish for `graceMs`, then cuts the rest. */

@@ -1,2 +1,2 @@
 export { controlProto, federationProto, LOADER_OPTIONS, PROTO_ROOT, protoDefinition } from './proto.js';
-export { bindServer, shutdownServer } from './grpc-server.js';
+export { bindServer, ListenError, shutdownServer } from './grpc-server.js';

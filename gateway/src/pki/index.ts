@@ -1,4 +1,4 @@
-export { createOrgCa, issueClientCert, issueGatewayCert, normalizeFingerprint, normalizeSerial, ORG_URI_PREFIX, ROLE_URI_PREFIX } from './certs.js';
+export { createOrgCa, issueClientCert, issueGatewayCert, normalizeFingerprint, normalizeSerial, ORG_URI_PREFIX, ROLE_URI_PREFIX, uriSans } from './certs.js';
 export type { IssuedCert, PemPair } from './certs.js';
 export { generateReceiptKey, jwkThumbprint } from './receipt-key.js';
 export type { ReceiptJwk, ReceiptKey } from './receipt-key.js';

@@ -7,6 +7,8 @@ import { certsInit } from '../../../gateway/src/pki/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'entente-config-'));
 certsInit({ org: 'org-a', certsDir: join(dir, 'certs') });
+certsInit({ org: 'org-b', certsDir: join(dir, 'certs') });
+const withTls = (tls: string) => base.map((l) => (l.startsWith('tls:') ? `tls: { ${tls} }` : l));
 const base = [
   'org: org-a',
   'listen: 127.0.0.1:7443',
@@ -54,5 +56,34 @@ describe('loadConfig', () => {
 
   it('refuses unknown keys and says which', () => {
     expect(problems([...base, 'colour: blue']).join()).toMatch(/colour/);
+  });
+
+  describe('the gateway TLS material, checked before any handshake', () => {
+    it("names tls.key and both files when the key is not the certificate's", () => {
+      expect(problems(withTls('ca: certs/org-a/ca.pem, cert: certs/org-a/gateway.pem, key: certs/org-b/gateway.key.pem'))).toEqual([
+        `tls.key (${join(dir, 'certs/org-b/gateway.key.pem')}): does not belong to the certificate in tls.cert (${join(dir, 'certs/org-a/gateway.pem')}); ` +
+          'point tls.cert and tls.key at the gateway.pem and gateway.key.pem of one entente certs init',
+      ]);
+    });
+
+    it('refuses a certificate of another CA, or of another org, saying partners would refuse it', () => {
+      expect(problems(withTls('ca: certs/org-a/ca.pem, cert: certs/org-b/gateway.pem, key: certs/org-b/gateway.key.pem'))).toEqual([
+        `tls.cert (${join(dir, 'certs/org-b/gateway.pem')}): is not issued by the CA in tls.ca (${join(dir, 'certs/org-a/ca.pem')}); partners pin that CA and would refuse this certificate`,
+        `tls.cert (${join(dir, 'certs/org-b/gateway.pem')}): must carry exactly one URI SAN urn:entente:org:org-a (it has urn:entente:org:org-b); partners identify this gateway by it`,
+      ]);
+    });
+
+    it('refuses a key file that holds no key, naming it', () => {
+      writeFileSync(join(dir, 'broken.key.pem'), '-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----\n');
+      expect(problems(withTls('ca: certs/org-a/ca.pem, cert: certs/org-a/gateway.pem, key: broken.key.pem'))).toEqual([
+        expect.stringMatching(new RegExp(`^tls\\.key \\(${join(dir, 'broken.key.pem')}\\): not a private key this gateway can read`)),
+      ]);
+    });
+
+    it('refuses a partner CA that is not a CA certificate', () => {
+      expect(
+        problems([...base, 'partners:', '  - { org: org-b, address: "127.0.0.1:1", ca: certs/org-b/gateway.pem, receiptKeys: certs/org-b/receipt-jwks.json }']),
+      ).toEqual([`partners[0].ca (${join(dir, 'certs/org-b/gateway.pem')}): is not a CA certificate; pin the partner's ca.pem from its federation bundle`]);
+    });
   });
 });
