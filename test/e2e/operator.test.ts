@@ -63,11 +63,22 @@ describe('an operator setting up two gateways with the CLI', () => {
     const tests = await entente(a, 'policy', 'test', 'policies');
     expect(tests.stdout).toMatch(/^PASS: \d+\/\d+$/m);
 
-    await entente(dir, 'certs', 'export', '--org', 'bank-a', '--address', `127.0.0.1:${portA}`, '--certs-dir', join(a, 'certs'), '--out', join(dir, 'a.bundle.json'));
+    // Export reads org, address and keys from the config; both sides see the same CA fingerprint.
+    const exported = await entente(a, 'certs', 'export', '--config', 'entente.yaml', '--out', join(dir, 'a.bundle.json'));
+    expect(exported.stdout).toContain(`for bank-a at 127.0.0.1:${portA}`);
+    const fingerprintA = /CA fingerprint \(SHA-256\) ([0-9A-F:]{95})/.exec(exported.stdout)?.[1];
+    expect(fingerprintA).toBeDefined();
     await entente(dir, 'certs', 'export', '--org', 'bank-b', '--address', `127.0.0.1:${portB}`, '--certs-dir', join(b, 'certs'), '--out', join(dir, 'b.bundle.json'));
     expect(readFileSync(join(dir, 'a.bundle.json'), 'utf8')).not.toMatch(/PRIVATE KEY|"d":/);
-    await entente(dir, 'certs', 'import', '--config', join(a, 'entente.yaml'), join(dir, 'b.bundle.json'));
-    await entente(dir, 'certs', 'import', '--config', join(b, 'entente.yaml'), join(dir, 'a.bundle.json'));
+    const addedB = await entente(dir, 'certs', 'import', '--config', join(a, 'entente.yaml'), join(dir, 'b.bundle.json'));
+    expect(addedB.stdout).toMatch(/^partner bank-b at \S+ added to /);
+    const addedA = await entente(dir, 'certs', 'import', '--config', join(b, 'entente.yaml'), join(dir, 'a.bundle.json'));
+    expect(addedA.stdout).toContain(`CA fingerprint (SHA-256) ${fingerprintA}: compare it`);
+    // The same bundle again changes nothing and says so; a gateway's own bundle is refused.
+    const again = await entente(dir, 'certs', 'import', '--config', join(a, 'entente.yaml'), join(dir, 'b.bundle.json'));
+    expect(again.stdout).toMatch(/^partner bank-b at \S+ already present, unchanged, in /);
+    const own = await failing(dir, 'certs', 'import', '--config', join(a, 'entente.yaml'), join(dir, 'a.bundle.json'));
+    expect(own.stderr).toContain("partners: bank-a is this gateway's own organization: import your partners' bundles here, and send this one to them");
 
     // A partner's bundle with a private key inside is refused, naming the problem.
     const bundle = JSON.parse(readFileSync(join(dir, 'b.bundle.json'), 'utf8')) as { receipt_jwks: { keys: Record<string, unknown>[] } };

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { importPartner } from '../config/index.js';
+import { importPartner, loadConfig, type GatewayConfig } from '../config/index.js';
 import { ROLES, isRole } from '../control/index.js';
-import { certsInit, exportBundle, issueClientFiles, parseBundle, writeBundle } from '../pki/index.js';
+import { caFingerprint, certsInit, exportBundle, issueClientFiles, makeBundle, parseBundle, writeBundle, type FederationBundle } from '../pki/index.js';
+import { SigningKey } from '../crypto/index.js';
 import { parse, required, UsageError } from './args.js';
 
 const USAGE = [
   'entente certs init --org <id> [--certs-dir certs] [--force]',
+  '       entente certs export --config <gateway.yaml> [--out <bundle.json>]',
   '       entente certs export --org <id> --address <host:port> [--certs-dir certs] [--out <bundle.json>]',
   '       entente certs import --config <gateway.yaml> <bundle.json>',
   '       entente certs issue-client --org <id> --role <operator|app|auditor|approver>[,<role>...] --name <client> [--certs-dir certs] [--days 365] [--force]',
@@ -46,16 +48,18 @@ export async function certs(argv: string[]): Promise<number> {
       return 0;
     }
     case 'export': {
-      const bundle = exportBundle({
-        org: required(values.org, '--org', USAGE),
-        address: required(values.address, '--address', USAGE),
-        certsDir,
-      });
+      // With a config, everything is in it: the org, the address partners dial, the CA, the keys.
+      const bundle =
+        values.config !== undefined
+          ? bundleOfConfig(loadConfig(values.config))
+          : exportBundle({ org: required(values.org, '--org or --config', USAGE), address: required(values.address, '--address', USAGE), certsDir });
+      const fingerprint = `CA fingerprint (SHA-256) ${caFingerprint(bundle)}: read it to ${bundle.org}'s partners out of band, so they can check the file they receive`;
       if (values.out !== undefined) {
         writeBundle(values.out, bundle);
-        process.stdout.write(`wrote ${values.out} (CA certificate and public receipt keys only; no private material)\n`);
+        process.stdout.write(`wrote ${values.out} for ${bundle.org} at ${bundle.address} (CA certificate and public receipt keys only; no private material)\n${fingerprint}\n`);
       } else {
         process.stdout.write(JSON.stringify(bundle, null, 2) + '\n');
+        process.stderr.write(fingerprint + '\n');
       }
       return 0;
     }
@@ -64,8 +68,13 @@ export async function certs(argv: string[]): Promise<number> {
       const file = positionals[0];
       if (file === undefined) throw new UsageError(`missing <bundle.json>\nusage: ${USAGE}`);
       const bundle = parseBundle(JSON.parse(readFileSync(file, 'utf8')));
-      importPartner(configPath, bundle);
-      process.stdout.write(`partner ${bundle.org} at ${bundle.address} added to ${configPath}; restart or SIGHUP the gateway to use it\n`);
+      const outcome = importPartner(configPath, bundle);
+      const what = { added: 'added to', updated: 'updated in', unchanged: 'already present, unchanged, in' }[outcome];
+      process.stdout.write(
+        `partner ${bundle.org} at ${bundle.address} ${what} ${configPath}\n` +
+          `CA fingerprint (SHA-256) ${caFingerprint(bundle)}: compare it with the one ${bundle.org} gave you out of band before trusting it\n` +
+          (outcome === 'unchanged' ? '' : 'a running gateway applies it on SIGHUP (kill -HUP <pid>) or restart\n'),
+      );
       return 0;
     }
     case 'issue-client': {
@@ -93,4 +102,11 @@ export async function certs(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`expected init, export, import or issue-client\nusage: ${USAGE}`);
   }
+}
+
+/** The bundle a configured gateway gives its partners: its advertised address, its CA, its public receipt keys. */
+function bundleOfConfig(config: GatewayConfig): FederationBundle {
+  const current = SigningKey.fromJwk(config.receipts.signingJwk).publicJwk;
+  const previous = config.receipts.previousJwks.map((k) => Object.fromEntries(Object.entries(k).filter(([name]) => name !== 'd')));
+  return makeBundle({ org: config.org, address: config.advertise, caPem: config.tls.caPem, receiptJwks: { keys: [current, ...previous] } });
 }

@@ -1,47 +1,87 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { isMap, isSeq, parseDocument, YAMLMap } from 'yaml';
 import type { FederationBundle } from '../pki/index.js';
 import { ConfigError } from './errors.js';
 
+/** What importing a bundle did to the config. */
+export type ImportOutcome = 'added' | 'updated' | 'unchanged';
+
 /**
- * Adds (or replaces) a partner in a config file from its federation bundle: the CA and the
+ * Adds (or updates) a partner in a config file from its federation bundle: the CA and the
  * receipt keys are written beside the config (`partners/<org>/`), and the entry is edited in
- * place so that the file's other content and comments survive.
+ * place so that the file's other content and comments survive. Refuses the gateway's own
+ * bundle; importing a bundle already in place changes nothing and says so.
  */
-export function importPartner(configPath: string, bundle: FederationBundle, opts: { partnersDir?: string } = {}): void {
+export function importPartner(configPath: string, bundle: FederationBundle, opts: { partnersDir?: string } = {}): ImportOutcome {
   const base = dirname(configPath);
   const dir = join(opts.partnersDir ?? join(base, 'partners'), bundle.org);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'ca.pem'), bundle.ca);
-  writeFileSync(join(dir, 'receipt-jwks.json'), JSON.stringify(bundle.receipt_jwks, null, 2) + '\n');
   const entry = {
     org: bundle.org,
     address: bundle.address,
     ca: relative(base, join(dir, 'ca.pem')),
     receiptKeys: relative(base, join(dir, 'receipt-jwks.json')),
   };
+  const jwksText = JSON.stringify(bundle.receipt_jwks, null, 2) + '\n';
   const text = readFileSync(configPath, 'utf8');
-  if (configPath.endsWith('.json')) {
-    const json = JSON.parse(text) as { partners?: { org: string }[] };
-    json.partners = [...(json.partners ?? []).filter((p) => p.org !== bundle.org), entry];
-    writeFileSync(configPath, JSON.stringify(json, null, 2) + '\n');
-    return;
+  const json = configPath.endsWith('.json');
+  const doc = json ? undefined : parseDocument(text);
+  if (doc !== undefined && doc.errors.length > 0) throw new ConfigError(configPath, doc.errors.map((e) => e.message));
+  const config = (json ? JSON.parse(text) : doc!.toJS()) as { org?: unknown; partners?: { org?: unknown; address?: unknown; ca?: unknown; receiptKeys?: unknown }[] };
+  if (config.org === bundle.org) {
+    throw new ConfigError(configPath, [
+      `partners: ${bundle.org} is this gateway's own organization: import your partners' bundles here, and send this one to them`,
+    ]);
   }
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) throw new ConfigError(configPath, doc.errors.map((e) => e.message));
-  let partners = doc.get('partners');
-  if (!isSeq(partners)) {
-    doc.set('partners', doc.createNode([]));
-    partners = doc.get('partners');
+  const existing = (Array.isArray(config.partners) ? config.partners : []).find((p) => p?.org === bundle.org);
+  if (existing !== undefined && sameAsBundle(base, existing, bundle, jwksText)) return 'unchanged';
+
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'ca.pem'), bundle.ca);
+  writeFileSync(join(dir, 'receipt-jwks.json'), jwksText);
+  if (json || doc === undefined) {
+    const parsed = JSON.parse(text) as { partners?: { org: string }[] };
+    parsed.partners = [...(parsed.partners ?? []).filter((p) => p.org !== bundle.org), entry];
+    writeFileSync(configPath, JSON.stringify(parsed, null, 2) + '\n');
+  } else {
+    let partners = doc.get('partners');
+    if (!isSeq(partners)) {
+      doc.set('partners', doc.createNode([]));
+      partners = doc.get('partners');
+    }
+    if (!isSeq(partners)) throw new ConfigError(configPath, ['partners: expected a list']);
+    partners.flow = false;
+    const index = partners.items.findIndex((p) => isMap(p) && (p as YAMLMap).get('org') === bundle.org);
+    const node = doc.createNode(entry);
+    if (index >= 0) partners.items[index] = node;
+    else partners.items.push(node);
+    writeFileSync(configPath, doc.toString());
   }
-  if (!isSeq(partners)) throw new ConfigError(configPath, ['partners: expected a list']);
-  partners.flow = false;
-  const index = partners.items.findIndex((p) => isMap(p) && (p as YAMLMap).get('org') === bundle.org);
-  const node = doc.createNode(entry);
-  if (index >= 0) partners.items[index] = node;
-  else partners.items.push(node);
-  writeFileSync(configPath, doc.toString());
+  return existing === undefined ? 'added' : 'updated';
+}
+
+/** Whether the config's entry already says what the bundle says: same address, CA and keys. */
+function sameAsBundle(
+  base: string,
+  entry: { address?: unknown; ca?: unknown; receiptKeys?: unknown },
+  bundle: FederationBundle,
+  jwksText: string,
+): boolean {
+  const read = (p: unknown) => {
+    if (typeof p !== 'string') return undefined;
+    try {
+      return readFileSync(isAbsolute(p) ? p : join(base, p), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const jwks = read(entry.receiptKeys);
+  return (
+    entry.address === bundle.address &&
+    read(entry.ca)?.trim() === bundle.ca.trim() &&
+    jwks !== undefined &&
+    JSON.stringify(JSON.parse(jwks)) === JSON.stringify(JSON.parse(jwksText))
+  );
 }
 
 /** Writes a starter config for `entente init`, pointing at the files certsInit wrote. */

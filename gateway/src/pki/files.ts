@@ -71,15 +71,20 @@ function readPki(certsDir: string, org: string, file: string): string {
   }
 }
 
+/** A bundle from the files `certsInit` wrote for `org`. */
 export function exportBundle(opts: { org: string; address: string; certsDir: string }): FederationBundle {
   const read = (f: string) => readPki(opts.certsDir, opts.org, f);
-  return parseBundle({
-    format: 'entente.federation-bundle/v1',
-    org: opts.org,
-    address: opts.address,
-    ca: read(PKI_FILES.ca),
-    receipt_jwks: JSON.parse(read(PKI_FILES.jwks)) as unknown,
-  });
+  return makeBundle({ org: opts.org, address: opts.address, caPem: read(PKI_FILES.ca), receiptJwks: JSON.parse(read(PKI_FILES.jwks)) as unknown });
+}
+
+/** A bundle from what a gateway's config holds: its CA and its public receipt keys (current and previous). */
+export function makeBundle(opts: { org: string; address: string; caPem: string; receiptJwks: unknown }): FederationBundle {
+  return parseBundle({ format: 'entente.federation-bundle/v1', org: opts.org, address: opts.address, ca: opts.caPem, receipt_jwks: opts.receiptJwks });
+}
+
+/** The SHA-256 fingerprint of a bundle's CA, for partners to compare out of band (e.g. over the phone). */
+export function caFingerprint(bundle: FederationBundle): string {
+  return new X509Certificate(bundle.ca).fingerprint256;
 }
 
 export function parseBundle(value: unknown): FederationBundle {

@@ -2,7 +2,7 @@ export { createOrgCa, issueClientCert, issueGatewayCert, normalizeFingerprint, n
 export type { IssuedCert, PemPair } from './certs.js';
 export { generateReceiptKey, jwkThumbprint } from './receipt-key.js';
 export type { ReceiptJwk, ReceiptKey } from './receipt-key.js';
-export { bundleSchema, certsInit, clientCertPaths, exportBundle, issueClientFiles, parseBundle, PKI_FILES, writeBundle } from './files.js';
+export { bundleSchema, caFingerprint, certsInit, clientCertPaths, exportBundle, makeBundle, issueClientFiles, parseBundle, PKI_FILES, writeBundle } from './files.js';
 export { ClientTrust } from './client-identity.js';
 export type { ClientIdentity } from './client-identity.js';
 export type { FederationBundle } from './files.js';
