@@ -8,7 +8,7 @@ import { KeyRing, SigningKey } from './crypto/index.js';
 import { FederationClients, FederationServer } from './federation/index.js';
 import { createLogger, type Logger } from './observability/index.js';
 import { cardFor, Requester, Responder, type CallOptions, type CallResult } from './tasks/index.js';
-import { readPolicyDirs, RegoEngine, WasmEngine, type PolicyEngine } from './policy/index.js';
+import { loadPolicyEngine, type PolicyEngine } from './policy/index.js';
 import { ClientTrust, TrustStore } from './pki/index.js';
 import { openSqliteStore, type Store, type TaskFilter, type TaskRecord } from './store/index.js';
 import { verifyTaskReceipts } from './receipts.js';
@@ -49,7 +49,7 @@ export class Gateway implements ControlBackend {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     this.store = openSqliteStore(join(config.dataDir, 'entente.db'));
     this.agents = new AgentRegistry(opts.agents ?? []);
-    this.policyEngine = loadPolicy(config);
+    this.policyEngine = loadPolicyEngine(config.policies);
     this.trust = new TrustStore(config.partners.map(trustEntry));
     this.signer = SigningKey.fromJwk(config.receipts.signingJwk);
     this.keys = keyRingOf(config, this.signer);
@@ -143,7 +143,7 @@ export class Gateway implements ControlBackend {
 
   /** Re-reads policies and the partners' revocation lists without dropping connections. */
   reload(config: GatewayConfig): void {
-    this.policyEngine = loadPolicy(config);
+    this.policyEngine = loadPolicyEngine(config.policies);
     this.trust.update(config.partners.map(trustEntry));
     this.keys = keyRingOf(config, this.signer);
     this.clientTrust = new ClientTrust(config.org, config.tls.caPem, config.control.revoked);
@@ -198,11 +198,6 @@ export class Gateway implements ControlBackend {
   }
 }
 
-function loadPolicy(config: GatewayConfig): PolicyEngine {
-  const { policies } = config;
-  if (policies.engine === 'opa-wasm') return new WasmEngine(policies.bundle);
-  return new RegoEngine(readPolicyDirs(policies.dirs));
-}
 
 function trustEntry(p: GatewayConfig['partners'][number]) {
   return { org: p.org, caPem: p.caPem, ...(p.revoked !== undefined ? { revoked: p.revoked } : {}) };

@@ -7,6 +7,7 @@ import type { FederationHandlers } from '../generated/entente/federation/v1/Fede
 import type { Task } from '../generated/entente/federation/v1/Task.js';
 import { HealthImplementation } from 'grpc-health-check';
 import { bindServer, federationProto, shutdownServer } from '../lib/index.js';
+import { ReloadableTls } from './reloadable-tls.js';
 import { toServiceError } from './status.js';
 
 export interface FederationServerOptions {
@@ -37,7 +38,10 @@ export class FederationServer {
   private readonly health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE]: 'NOT_SERVING' });
   private boundPort: number | undefined;
 
+  private readonly tls: ReloadableTls;
+
   constructor(private readonly opts: FederationServerOptions) {
+    this.tls = new ReloadableTls(opts.trust().rootCaPems(), opts.certPem, opts.keyPem);
     this.server = new grpc.Server({
       'grpc.max_receive_message_length': opts.maxPayloadBytes + MESSAGE_OVERHEAD,
       'grpc.max_send_message_length': opts.maxPayloadBytes + MESSAGE_OVERHEAD,
@@ -49,15 +53,16 @@ export class FederationServer {
 
   /** Binds and starts serving; resolves with the bound port (useful with port 0). */
   async start(): Promise<number> {
-    const creds = grpc.ServerCredentials.createSsl(
-      Buffer.from(this.opts.trust().rootCaPems()),
-      [{ private_key: Buffer.from(this.opts.keyPem), cert_chain: Buffer.from(this.opts.certPem) }],
-      true,
-    );
+    const creds = this.tls.credentials();
     this.boundPort = await bindServer(this.server, this.opts.listen, creds, 'listen');
     this.health.setStatus('', 'SERVING');
     this.health.setStatus(SERVICE, 'SERVING');
     return this.boundPort;
+  }
+
+  /** Takes the current TrustStore's partner CAs as client-certificate roots for new connections. */
+  reloadTrust(): void {
+    this.tls.setRoots(this.opts.trust().rootCaPems());
   }
 
   get port(): number | undefined {

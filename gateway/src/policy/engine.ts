@@ -13,4 +13,6 @@ export interface PolicyEngine {
   readonly revision: string;
   /** Evaluates a rule by its `data.` path; `undefined` when the rule is undefined. */
   evaluate(path: string, input: unknown): unknown;
+  /** Whether the policies define a rule at this `data.` path at all (checked at load). */
+  defines(path: string): boolean;
 }

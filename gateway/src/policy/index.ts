@@ -10,3 +10,6 @@ export { RegoEngine } from './rego-engine.js';
 export { WasmEngine } from './wasm-engine.js';
 export { CARD_RULE, decideCard } from './card.js';
 export type { CardDecision } from './card.js';
+export { loadPolicyEngine } from './load.js';
+export type { PolicyConfig } from './load.js';
+export { agreementsSchema, checkAgreements } from './agreements.js';

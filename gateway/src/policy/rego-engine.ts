@@ -19,6 +19,10 @@ export class RegoEngine implements PolicyEngine {
     }
   }
 
+  defines(path: string): boolean {
+    return this.policy.defines(path);
+  }
+
   evaluate(path: string, input: unknown): unknown {
     const { value } = this.policy.evaluate(path, { input, strictBuiltinErrors: true });
     return value === undefined ? undefined : toJS(value);

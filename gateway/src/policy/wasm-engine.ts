@@ -16,6 +16,8 @@ import { PolicyError } from './errors.js';
  */
 export class WasmEngine implements PolicyEngine {
   readonly revision: string;
+  /** The bundle's data document, as loaded into the policy. */
+  readonly data: Readonly<Record<string, unknown>>;
   private readonly policy: LoadedPolicy;
 
   constructor(bundlePath: string) {
@@ -34,18 +36,27 @@ export class WasmEngine implements PolicyEngine {
     try {
       this.policy = loadPolicySync(wasm);
       const data = files.get('data.json');
-      this.policy.setData(data === undefined ? {} : (JSON.parse(data.toString('utf8')) as object));
+      this.data = data === undefined ? {} : (JSON.parse(data.toString('utf8')) as Record<string, unknown>);
+      this.policy.setData(this.data);
     } catch (err) {
       throw new PolicyError('POLICY_LOAD_FAILED', `${bundlePath}: the Wasm policy did not load: ${(err as Error).message}`, { cause: err });
     }
   }
 
+  defines(path: string): boolean {
+    return entrypointOf(path) in (this.policy.entrypoints as Record<string, number>);
+  }
+
   evaluate(path: string, input: unknown): unknown {
-    const entrypoint = path.replace(/^data\./, '').split('.').join('/');
+    const entrypoint = entrypointOf(path);
     if (!(entrypoint in (this.policy.entrypoints as Record<string, number>))) {
       throw new PolicyError('POLICY_EVAL_FAILED', `the Wasm bundle has no entrypoint ${entrypoint}; add -e ${entrypoint} to opa build`);
     }
     const results = this.policy.evaluate(input, entrypoint) as { result?: unknown }[];
     return results[0]?.result;
   }
+}
+
+function entrypointOf(path: string): string {
+  return path.replace(/^data\./, '').split('.').join('/');
 }

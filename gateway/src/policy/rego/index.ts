@@ -46,6 +46,11 @@ export class CompiledPolicy {
     private readonly data: RegoObject,
   ) {}
 
+  /** Whether some rule defines exactly the `data.` reference `ref`, whatever it evaluates to. */
+  defines(ref: string): boolean {
+    return this.compiled.ruleSets.has(parseDataRef(ref).join('\u0000'));
+  }
+
   /** Evaluates a `data.` reference such as `data.entente.inbound.decision`. */
   evaluate(ref: string, opts: EvaluateOptions = {}): { value: RegoValue | undefined } {
     let path = this.pathCache.get(ref);
