@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { compactVerify, importJWK } from 'jose';
 import { defineAgent } from '@entente/sdk';
+import { EntenteError } from '../../gateway/src/lib/index.js';
 import { countAgreements, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'hospital-a';
@@ -142,6 +143,13 @@ describe('a federation of real gateways over mutual TLS', () => {
   });
 
   describe('bad input', () => {
+    it('refuses a call to a partner it does not know with a coded error that a retry cannot fix', async () => {
+      const err = await fed.gateways[A]!.call({ partner: 'hospital-z', capability: 'patients.count', purpose: 'research', input: {} }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(EntenteError);
+      expect(err).toMatchObject({ name: 'TaskError', code: 'partner_unknown', reason: 'partner_unknown', retryable: false });
+      expect((err as Error).message).toContain('hospital-z');
+    });
+
     it('refuses input that violates the agent schema with INVALID_ARGUMENT naming the field', async () => {
       const before = bAgent.runs.n;
       const r = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'x', min_age: 'forty' } });

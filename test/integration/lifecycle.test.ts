@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as grpc from '@grpc/grpc-js';
 import { z } from 'zod';
 import { defineAgent } from '@entente/sdk';
 import { FederationClients } from '../../gateway/src/federation/index.js';
@@ -70,6 +71,8 @@ describe('following and cancelling a long task at a partner', () => {
       const watching = a.watchTask(B, 'long-1', Date.now() + 5000, (v) => updates.push(v));
       await until(async () => updates.length > 0);
       await expect(c.getTask(B, 'long-1', Date.now() + 2000)).rejects.toMatchObject({ reason: 'task_unknown' });
+      // The stream path ends with the same coded status as the unary calls.
+      await expect(c.watchTask(B, 'long-1', Date.now() + 2000)).rejects.toMatchObject({ reason: 'task_unknown', cause: { code: grpc.status.NOT_FOUND } });
       release();
       const outcome = await call;
       expect(outcome).toMatchObject({ status: 'completed', result: { count: 42 } });

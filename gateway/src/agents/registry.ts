@@ -31,11 +31,11 @@ export class AgentRegistry {
   }
 
   register(agent: AgentDefinition): void {
-    if (this.names.has(agent.name)) throw new TypeError(`agent ${agent.name} is registered twice`);
+    if (this.names.has(agent.name)) throw new AgentError('AGENT_DUPLICATE', `agent ${agent.name} is registered twice; give each agent its own name`);
     for (const c of agent.capabilities) {
       const other = this.byCapability.get(c);
       if (other !== undefined) {
-        throw new TypeError(`capability ${c} is served by both ${other.name} and ${agent.name}`);
+        throw new AgentError('AGENT_DUPLICATE', `capability ${c} is served by both ${other.name} and ${agent.name}; remove one of them`);
       }
     }
     this.names.add(agent.name);

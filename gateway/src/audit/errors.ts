@@ -1,3 +1,5 @@
+import { EntenteError } from '../lib/index.js';
+
 /**
  * Every way a receipt or a log proof can fail verification. The keys are the closed set of
  * `code`s; a test checks each has a subclass and a text. A verification failure is never a
@@ -27,86 +29,67 @@ export type LogErrorCode = Extract<AuditErrorCode, `LOG_${string}`>;
 type Options = { cause?: unknown };
 
 /** Something in the audit trail failed verification; `code` says which check. */
-export class AuditError extends Error {
-  constructor(
-    readonly code: AuditErrorCode,
-    message: string,
-    options?: Options,
-  ) {
-    super(message, options);
-    this.name = 'AuditError';
-  }
-}
+export class AuditError extends EntenteError<AuditErrorCode> {}
 
 /** A receipt statement (or a triple of them) failed verification. */
 export class ReceiptError extends AuditError {
   declare readonly code: ReceiptErrorCode;
   constructor(code: ReceiptErrorCode, message: string, options?: Options) {
     super(code, message, options);
-    this.name = 'ReceiptError';
   }
 }
 
 export class ReceiptMalformedError extends ReceiptError {
   constructor(message: string, options?: Options) {
     super('RECEIPT_MALFORMED', message, options);
-    this.name = 'ReceiptMalformedError';
   }
 }
 
 export class ReceiptUnknownKeyError extends ReceiptError {
   constructor(message: string, options?: Options) {
     super('RECEIPT_UNKNOWN_KEY', message, options);
-    this.name = 'ReceiptUnknownKeyError';
   }
 }
 
 export class ReceiptBadSignatureError extends ReceiptError {
   constructor(message: string, options?: Options) {
     super('RECEIPT_BAD_SIGNATURE', message, options);
-    this.name = 'ReceiptBadSignatureError';
   }
 }
 
 export class ReceiptWrongSignerError extends ReceiptError {
   constructor(message: string, options?: Options) {
     super('RECEIPT_WRONG_SIGNER', message, options);
-    this.name = 'ReceiptWrongSignerError';
   }
 }
 
 export class ReceiptWrongRecipientError extends ReceiptError {
   constructor(message: string, options?: Options) {
     super('RECEIPT_WRONG_RECIPIENT', message, options);
-    this.name = 'ReceiptWrongRecipientError';
   }
 }
 
 export class ReceiptWrongKindError extends ReceiptError {
   constructor(message: string, options?: Options) {
     super('RECEIPT_WRONG_KIND', message, options);
-    this.name = 'ReceiptWrongKindError';
   }
 }
 
 export class ReceiptTaskMismatchError extends ReceiptError {
   constructor(message: string, options?: Options) {
     super('RECEIPT_TASK_MISMATCH', message, options);
-    this.name = 'ReceiptTaskMismatchError';
   }
 }
 
 export class ReceiptChainBrokenError extends ReceiptError {
   constructor(message: string, options?: Options) {
     super('RECEIPT_CHAIN_BROKEN', message, options);
-    this.name = 'ReceiptChainBrokenError';
   }
 }
 
 export class ReceiptDigestMismatchError extends ReceiptError {
   constructor(message: string, options?: Options) {
     super('RECEIPT_DIGEST_MISMATCH', message, options);
-    this.name = 'ReceiptDigestMismatchError';
   }
 }
 
@@ -136,20 +119,17 @@ export class LogError extends AuditError {
   declare readonly code: LogErrorCode;
   constructor(code: LogErrorCode, message: string, options?: Options) {
     super(code, message, options);
-    this.name = 'LogError';
   }
 }
 
 export class LogRangeError extends LogError {
   constructor(message: string, options?: Options) {
     super('LOG_RANGE', message, options);
-    this.name = 'LogRangeError';
   }
 }
 
 export class LogProofInvalidError extends LogError {
   constructor(message: string, options?: Options) {
     super('LOG_PROOF_INVALID', message, options);
-    this.name = 'LogProofInvalidError';
   }
 }

@@ -1,8 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CliError } from './errors.js';
 
 /** A usage mistake: printed with the command's usage, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
+export class UsageError extends CliError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('CLI_USAGE', message, options);
+  }
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -16,7 +19,7 @@ export function parse<const O extends Options>(
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}\nusage: ${usage}`);
+    throw new UsageError(`${(err as Error).message}\nusage: ${usage}`, { cause: err });
   }
 }
 

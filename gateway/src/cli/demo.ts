@@ -9,6 +9,7 @@ import { importPartner, loadConfig } from '../config/index.js';
 import { EntenteClient, type CallOutcome } from '@entente/sdk';
 import { certsInit, exportBundle } from '../pki/index.js';
 import { parse } from './args.js';
+import { CliError } from './errors.js';
 import { freePorts } from './ports.js';
 
 const USAGE = 'entente demo [--dir <work dir>] [--keep]';
@@ -145,7 +146,7 @@ async function startGateway(org: string, configPath: string, logDir: string): Pr
   child.stderr?.pipe(log);
   const lines = createInterface({ input: child.stdout! });
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${org} did not start within 20 s; see ${join(logDir, `${org}.log`)}`)), 20_000);
+    const timer = setTimeout(() => reject(new CliError('CLI_DEMO_START', `${org} did not start within 20 s; see ${join(logDir, `${org}.log`)}`)), 20_000);
     lines.on('line', (line) => {
       log.write(line + '\n');
       if (line.includes('"gateway serving"')) {
@@ -155,7 +156,7 @@ async function startGateway(org: string, configPath: string, logDir: string): Pr
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`${org} exited with code ${code} before serving; see ${join(logDir, `${org}.log`)}`));
+      reject(new CliError('CLI_DEMO_START', `${org} exited with code ${code} before serving; see ${join(logDir, `${org}.log`)}`));
     });
   });
   await ready;

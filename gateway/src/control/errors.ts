@@ -1,3 +1,5 @@
+import { EntenteError } from '../lib/index.js';
+
 /**
  * Why the control API refused a call or could not start. The keys are the closed set of codes;
  * each names what to do.
@@ -13,13 +15,5 @@ export const CONTROL_ERROR_CODES = {
 
 export type ControlErrorCode = keyof typeof CONTROL_ERROR_CODES;
 
-export class ControlError extends Error {
-  constructor(
-    readonly code: ControlErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'ControlError';
-  }
-}
+/** The control API refused a call, or its listeners could not start. */
+export class ControlError extends EntenteError<ControlErrorCode> {}

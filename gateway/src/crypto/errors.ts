@@ -1,3 +1,5 @@
+import { EntenteError } from '../lib/index.js';
+
 /**
  * Every way signing, digesting or verifying can fail, with what it means for an operator.
  * The keys are the closed set of `code`s; a test checks each has a subclass and a text.
@@ -18,49 +20,35 @@ export const CRYPTO_ERROR_CODES = {
 export type CryptoErrorCode = keyof typeof CRYPTO_ERROR_CODES;
 
 /** Signing, digesting or verification failed; `code` says which check. */
-export class CryptoError extends Error {
-  constructor(
-    readonly code: CryptoErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'CryptoError';
-  }
-}
+export class CryptoError extends EntenteError<CryptoErrorCode> {}
 
 export class JcsUnsupportedError extends CryptoError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('JCS_UNSUPPORTED', message, options);
-    this.name = 'JcsUnsupportedError';
   }
 }
 
 export class SaltInvalidError extends CryptoError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('SALT_INVALID', message, options);
-    this.name = 'SaltInvalidError';
   }
 }
 
 export class KeyInvalidError extends CryptoError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('KEY_INVALID', message, options);
-    this.name = 'KeyInvalidError';
   }
 }
 
 export class JwsMalformedError extends CryptoError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('JWS_MALFORMED', message, options);
-    this.name = 'JwsMalformedError';
   }
 }
 
 export class JwsAlgNotAllowedError extends CryptoError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('JWS_ALG_NOT_ALLOWED', message, options);
-    this.name = 'JwsAlgNotAllowedError';
   }
 }
 
@@ -72,27 +60,23 @@ export class JwsUnknownKeyError extends CryptoError {
     options?: { cause?: unknown },
   ) {
     super('JWS_UNKNOWN_KEY', message, options);
-    this.name = 'JwsUnknownKeyError';
   }
 }
 
 export class JwsAlgMismatchError extends CryptoError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('JWS_ALG_MISMATCH', message, options);
-    this.name = 'JwsAlgMismatchError';
   }
 }
 
 export class JwsBadSignatureError extends CryptoError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('JWS_BAD_SIGNATURE', message, options);
-    this.name = 'JwsBadSignatureError';
   }
 }
 
 export class JwsNotCanonicalError extends CryptoError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('JWS_NOT_CANONICAL', message, options);
-    this.name = 'JwsNotCanonicalError';
   }
 }

@@ -119,7 +119,8 @@ export class FederationServer {
             }
             call.end();
           } catch (err) {
-            call.destroy(Object.assign(new Error('watch failed'), toServiceError(err)));
+            // grpc-js ends a server stream with the status object emitted as its error.
+            call.emit('error', toServiceError(err));
           }
         })();
       },
@@ -153,12 +154,11 @@ export class FederationServer {
   private identify(call: Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getAuthContext' | 'getPeer'>): Peer {
     const der = call.getAuthContext().sslPeerCertificate?.raw;
     try {
-      if (der === undefined) throw new Error('no client certificate');
       const id = this.opts.trust().identifyPeer(der);
       return { org: id.org, serial: id.serial, fingerprint256: id.fingerprint256 };
     } catch (err) {
       this.opts.log.info({ remote: call.getPeer(), err }, 'peer refused');
-      throw new TaskError('peer_unauthenticated', `client certificate refused: ${(err as Error).message}`);
+      throw new TaskError('peer_unauthenticated', `client certificate refused: ${(err as Error).message}`, {}, { cause: err });
     }
   }
 

@@ -1,32 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
-import { isReasonCode, REASONS, TaskError, type ReasonCode } from '../tasks/index.js';
+import { grpcStatusOf, isReasonCode, REASONS, TaskError, type ReasonCode } from '../tasks/index.js';
 
-/** The one place where task outcomes become gRPC statuses and back. */
-const STATUS: Record<ReasonCode, grpc.status> = {
-  outbound_denied: grpc.status.PERMISSION_DENIED,
-  inbound_denied: grpc.status.PERMISSION_DENIED,
-  disclosure_denied: grpc.status.PERMISSION_DENIED,
-  invalid_input: grpc.status.INVALID_ARGUMENT,
-  payload_too_large: grpc.status.RESOURCE_EXHAUSTED,
-  capability_unavailable: grpc.status.NOT_FOUND,
-  agent_failed: grpc.status.INTERNAL,
-  agent_timeout: grpc.status.DEADLINE_EXCEEDED,
-  cancelled: grpc.status.CANCELLED,
-  task_conflict: grpc.status.ALREADY_EXISTS,
-  task_unknown: grpc.status.NOT_FOUND,
-  request_invalid: grpc.status.INVALID_ARGUMENT,
-  peer_unauthenticated: grpc.status.UNAUTHENTICATED,
-  receipt_invalid: grpc.status.INVALID_ARGUMENT,
-  policy_error: grpc.status.INTERNAL,
-  partner_unavailable: grpc.status.UNAVAILABLE,
-  partner_unknown: grpc.status.NOT_FOUND,
-  deadline_exceeded: grpc.status.DEADLINE_EXCEEDED,
-  internal: grpc.status.INTERNAL,
-};
+// The one place where task outcomes become gRPC statuses and back. Which status a reason
+// carries is decided by the reason table in tasks/ (by name); here it only becomes a number.
 
 /** The gRPC status a reason code travels with. */
 export function grpcStatusOfReason(reason: ReasonCode): grpc.status {
-  return STATUS[reason];
+  return grpc.status[grpcStatusOf(reason)];
 }
 
 export const MD_REASON = 'entente-reason';
@@ -47,7 +27,7 @@ export function toServiceError(err: unknown): Partial<grpc.StatusObject> {
   const policyReasons = (te.details.policyReasons ?? []).filter((r) => POLICY_REASON.test(r)).slice(0, 8);
   if (policyReasons.length > 0) metadata.set(MD_POLICY_REASONS, policyReasons.join(','));
   if (te.details.resultStatement !== undefined) metadata.set(MD_RESULT_STATEMENT, te.details.resultStatement);
-  return { code: STATUS[te.reason], details: `${te.reason}: ${te.message}`, metadata };
+  return { code: grpcStatusOfReason(te.reason), details: `${te.reason}: ${te.message}`, metadata };
 }
 
 /** The requester's view of a failed call: the partner's reason code, or what the transport saw. */

@@ -1,16 +1,19 @@
 import { createServer } from 'node:net';
 import type * as grpc from '@grpc/grpc-js';
+import { EntenteError } from './errors.js';
+
+export const LISTEN_ERROR_CODES = {
+  LISTEN_FAILED: 'a listener (listen, control.listen or control.socket) could not be bound',
+} as const;
 
 /** A listener could not be bound; `field` is the config field that named its address. */
-export class ListenError extends Error {
-  readonly code = 'LISTEN_FAILED';
+export class ListenError extends EntenteError<keyof typeof LISTEN_ERROR_CODES> {
   constructor(
     readonly field: string,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.name = 'ListenError';
+    super('LISTEN_FAILED', message, options);
   }
 }
 

@@ -8,5 +8,5 @@ export type { ClientIdentity } from './client-identity.js';
 export type { FederationBundle } from './files.js';
 export { TrustStore } from './trust.js';
 export type { PeerIdentity, TrustEntry } from './trust.js';
-export { PeerIdentityError, PkiError } from './errors.js';
-export type { PeerIdentityCode, PkiErrorCode } from './errors.js';
+export { PeerIdentityError, PKI_ERROR_CODES, PkiError } from './errors.js';
+export type { PeerIdentityCode, PkiCode, PkiErrorCode } from './errors.js';

@@ -1,4 +1,5 @@
 import { createHash, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
+import { PkiError } from './errors.js';
 
 export type ReceiptJwk = JsonWebKey & { kid: string; alg: string; use: 'sig' };
 
@@ -32,6 +33,6 @@ export function jwkThumbprint(jwk: JsonWebKey): string {
       : jwk.kty === 'OKP'
         ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x }
         : undefined;
-  if (members === undefined) throw new Error(`unsupported key type ${jwk.kty} for a receipt key`);
+  if (members === undefined) throw new PkiError('KEY_UNSUPPORTED', `unsupported key type ${String(jwk.kty)} for a receipt key; receipt keys are EC (P-256) or OKP (Ed25519) JWKs`);
   return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
 }

@@ -1,13 +1,12 @@
-export type PolicyErrorCode = 'POLICY_LOAD_FAILED' | 'POLICY_EVAL_FAILED';
+import { EntenteError } from '../lib/index.js';
+
+/** Every way a policy can be broken, as opposed to saying no. The keys are the closed set of `code`s. */
+export const POLICY_ERROR_CODES = {
+  POLICY_LOAD_FAILED: 'the policies (Rego files, data.json files or an OPA Wasm bundle) could not be read or compiled',
+  POLICY_EVAL_FAILED: 'a decision point failed to evaluate (conflict, builtin error, resource limit, missing entrypoint); the gateway fails closed',
+} as const;
+
+export type PolicyErrorCode = keyof typeof POLICY_ERROR_CODES;
 
 /** The policy itself is broken (it did not load or did not evaluate); not a denial. */
-export class PolicyError extends Error {
-  constructor(
-    readonly code: PolicyErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'PolicyError';
-  }
-}
+export class PolicyError extends EntenteError<PolicyErrorCode> {}

@@ -2,7 +2,7 @@ export { DECISION_POINTS } from './engine.js';
 export type { DecisionPoint, PolicyEngine } from './engine.js';
 export { decide } from './decide.js';
 export type { Decision } from './decide.js';
-export { PolicyError } from './errors.js';
+export { POLICY_ERROR_CODES, PolicyError } from './errors.js';
 export type { PolicyErrorCode } from './errors.js';
 export { readPolicyDirs } from './source.js';
 export type { PolicySource } from './source.js';

@@ -1,3 +1,5 @@
+import { EntenteError } from '../lib/index.js';
+
 /**
  * Every way the store can refuse or fail, with what an operator should do. The keys are the
  * closed set of `code`s; a test checks each has a subclass and a text.
@@ -15,48 +17,34 @@ export type StoreErrorCode = keyof typeof STORE_ERROR_CODES;
 type Options = { cause?: unknown };
 
 /** A store operation failed; `code` says why. */
-export class StoreError extends Error {
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-    options?: Options,
-  ) {
-    super(message, options);
-    this.name = 'StoreError';
-  }
-}
+export class StoreError extends EntenteError<StoreErrorCode> {}
 
 export class StoreOpenFailedError extends StoreError {
   constructor(message: string, options?: Options) {
     super('STORE_OPEN_FAILED', message, options);
-    this.name = 'StoreOpenFailedError';
   }
 }
 
 export class StoreSchemaTooNewError extends StoreError {
   constructor(message: string, options?: Options) {
     super('STORE_SCHEMA_TOO_NEW', message, options);
-    this.name = 'StoreSchemaTooNewError';
   }
 }
 
 export class StoreInvalidRecordError extends StoreError {
   constructor(message: string, options?: Options) {
     super('STORE_INVALID_RECORD', message, options);
-    this.name = 'StoreInvalidRecordError';
   }
 }
 
 export class StoreWriteFailedError extends StoreError {
   constructor(message: string, options?: Options) {
     super('STORE_WRITE_FAILED', message, options);
-    this.name = 'StoreWriteFailedError';
   }
 }
 
 export class StoreClosedError extends StoreError {
   constructor(message: string, options?: Options) {
     super('STORE_CLOSED', message, options);
-    this.name = 'StoreClosedError';
   }
 }

@@ -1,48 +1,108 @@
-/**
- * Reason codes a requester can act on. They travel to the partner (gRPC status + metadata)
- * and into result statements, so they describe what happened, never policy internals.
- */
-export const REASONS = {
-  outbound_denied: 'our outbound policy did not allow this request to leave',
-  inbound_denied: "the partner's inbound policy did not allow this request",
-  disclosure_denied: "the partner's disclosure policy did not allow the result to leave",
-  invalid_input: 'the input does not match the capability schema',
-  payload_too_large: 'the payload exceeds the size limit',
-  capability_unavailable: 'the capability is not available at this gateway',
-  agent_failed: 'the agent failed while running the task',
-  agent_timeout: 'the agent did not finish before the deadline',
-  cancelled: 'the task was cancelled',
-  task_conflict: 'this task id was already used with different content',
-  task_unknown: 'no such task for this requester',
-  request_invalid: 'the request is malformed or its request statement does not verify',
-  peer_unauthenticated: 'the certificate was refused: it does not identify a configured partner',
-  receipt_invalid: 'a receipt statement did not verify',
-  policy_error: 'a policy failed to evaluate; the gateway failed closed',
-  partner_unavailable: 'the partner could not be reached',
-  partner_unknown: 'no such partner in the gateway configuration',
-  deadline_exceeded: 'the deadline passed before the task finished',
-  internal: 'the gateway failed; see its log',
-} as const;
+import { EntenteError, type GrpcStatusName } from '../lib/index.js';
 
-export type ReasonCode = keyof typeof REASONS;
-
-export function isReasonCode(s: string): s is ReasonCode {
-  return Object.hasOwn(REASONS, s);
+/** What the gateway knows about one reason code. */
+export interface ReasonInfo {
+  /** The gRPC status a call ending for this reason carries (the federation boundary maps it). */
+  readonly status: GrpcStatusName;
+  /**
+   * Whether the same call, tried again later, can succeed with nobody changing anything
+   * (configuration, policy, input, certificates). The workflow engine retries steps by it.
+   */
+  readonly retryable: boolean;
+  /** The default message: what happened, for the requester; never policy internals. */
+  readonly message: string;
 }
 
 /**
- * A task ended without a result, for a reason the other side may learn. `resultStatement`
- * is the responder's signed result statement when one was made (denials and failures get
- * receipts too), so the requester can store and acknowledge it.
+ * The reason codes a requester can act on, with their gRPC status and retryability: the one
+ * table for both. They travel to the partner (gRPC status + the `entente-reason` trailer) and
+ * into result statements, so they are wire codes: never rename one.
  */
-export class TaskError extends Error {
+export const REASON_CODES = {
+  outbound_denied: { status: 'PERMISSION_DENIED', retryable: false, message: 'our outbound policy did not allow this request to leave' },
+  inbound_denied: { status: 'PERMISSION_DENIED', retryable: false, message: "the partner's inbound policy did not allow this request" },
+  disclosure_denied: {
+    status: 'PERMISSION_DENIED',
+    retryable: false,
+    message: "the partner's disclosure policy did not allow the result to leave",
+  },
+  invalid_input: { status: 'INVALID_ARGUMENT', retryable: false, message: 'the input does not match the capability schema' },
+  payload_too_large: { status: 'RESOURCE_EXHAUSTED', retryable: false, message: 'the payload exceeds the size limit' },
+  capability_unavailable: { status: 'NOT_FOUND', retryable: false, message: 'the capability is not available at this gateway' },
+  // An agent's failure may be passing (a database it reads was down); a new attempt can succeed.
+  agent_failed: { status: 'INTERNAL', retryable: true, message: 'the agent failed while running the task' },
+  agent_timeout: { status: 'DEADLINE_EXCEEDED', retryable: true, message: 'the agent did not finish before the deadline' },
+  cancelled: { status: 'CANCELLED', retryable: false, message: 'the task was cancelled' },
+  task_conflict: { status: 'ALREADY_EXISTS', retryable: false, message: 'this task id was already used with different content' },
+  task_unknown: { status: 'NOT_FOUND', retryable: false, message: 'no such task for this requester' },
+  request_invalid: {
+    status: 'INVALID_ARGUMENT',
+    retryable: false,
+    message: 'the request is malformed or its request statement does not verify',
+  },
+  peer_unauthenticated: {
+    status: 'UNAUTHENTICATED',
+    retryable: false,
+    message: 'the certificate was refused: it does not identify a configured partner',
+  },
+  receipt_invalid: { status: 'INVALID_ARGUMENT', retryable: false, message: 'a receipt statement did not verify' },
+  policy_error: { status: 'INTERNAL', retryable: false, message: 'a policy failed to evaluate; the gateway failed closed' },
+  partner_unavailable: { status: 'UNAVAILABLE', retryable: true, message: 'the partner could not be reached' },
+  partner_unknown: { status: 'NOT_FOUND', retryable: false, message: 'no such partner in the gateway configuration' },
+  deadline_exceeded: { status: 'DEADLINE_EXCEEDED', retryable: true, message: 'the deadline passed before the task finished' },
+  // Our own fault (a bug, a failed store write): retrying blindly would hide it.
+  internal: { status: 'INTERNAL', retryable: false, message: 'the gateway failed; see its log' },
+} as const satisfies Record<string, ReasonInfo>;
+
+export type ReasonCode = keyof typeof REASON_CODES;
+
+/** Each reason code's default message (derived from {@link REASON_CODES}). */
+export const REASONS = Object.freeze(
+  Object.fromEntries(Object.entries(REASON_CODES).map(([code, info]) => [code, info.message])),
+) as { readonly [R in ReasonCode]: (typeof REASON_CODES)[R]['message'] };
+
+export function isReasonCode(s: string): s is ReasonCode {
+  return Object.hasOwn(REASON_CODES, s);
+}
+
+/**
+ * Whether a task that ended for `reason` can succeed if the call is made again later,
+ * unchanged. A final outcome is stored under its task id, so a new attempt needs a new
+ * `taskId`; only `partner_unavailable` is resent under the same one.
+ *
+ * @example if (outcome.reason !== undefined && isRetryable(outcome.reason)) scheduleRetry(step);
+ */
+export function isRetryable(reason: ReasonCode): boolean {
+  return REASON_CODES[reason].retryable;
+}
+
+/** The gRPC status name for `reason`; transports turn it into their status number. */
+export function grpcStatusOf(reason: ReasonCode): GrpcStatusName {
+  return REASON_CODES[reason].status;
+}
+
+/**
+ * A task ended without a result, for a reason the other side may learn: `code` is the reason
+ * code. `resultStatement` is the responder's signed result statement when one was made
+ * (denials and failures get receipts too), so the requester can store and acknowledge it.
+ */
+export class TaskError extends EntenteError<ReasonCode> {
   constructor(
-    readonly reason: ReasonCode,
+    reason: ReasonCode,
     message: string = REASONS[reason],
     readonly details: { readonly resultStatement?: string; readonly policyReasons?: readonly string[] } = {},
-    options?: { cause?: unknown },
+    options?: ErrorOptions,
   ) {
-    super(message, options);
-    this.name = 'TaskError';
+    super(reason, message, options);
+  }
+
+  /** The reason code; the same as `code`, by the name it has on the wire. */
+  get reason(): ReasonCode {
+    return this.code;
+  }
+
+  /** Whether making the same call again later can succeed; see {@link isRetryable}. */
+  get retryable(): boolean {
+    return isRetryable(this.code);
   }
 }

@@ -104,7 +104,7 @@ export class Requester {
         // input that left the first time is sent again with the stored request statement.
         const { inputBytes } = this.outbound(opts, taskId);
         const request = this.statement(existing, 'request')?.jws;
-        if (request === undefined) throw new Error(`task ${taskId} has no stored request statement`);
+        if (request === undefined) throw new TaskError('internal', `task ${taskId} has no stored request statement`);
         outcome = await this.send(existing, deadline, { inputBytes, request });
       } else {
         outcome = this.stored(existing);
@@ -239,13 +239,13 @@ export class Requester {
         signerOrg: task.peerOrg,
         taskId: task.taskId,
       }).payload;
-      if (payload.to !== org || payload.from !== task.peerOrg) throw new Error('from/to do not match this task');
-      if (payload.request_digest !== sha256Digest(request)) throw new Error('it answers another request statement');
+      if (payload.to !== org || payload.from !== task.peerOrg) throw new TaskError('receipt_invalid', 'from/to do not match this task');
+      if (payload.request_digest !== sha256Digest(request)) throw new TaskError('receipt_invalid', 'it answers another request statement');
       status = payload.status;
       if (status === 'completed') {
-        if (view.resultBytes === undefined) throw new Error('a completed task arrived without a result');
+        if (view.resultBytes === undefined) throw new TaskError('receipt_invalid', 'a completed task arrived without a result');
         result = parseJsonPayload(view.resultBytes, this.deps.maxPayloadBytes, 'result');
-        if (payload.result_digest !== saltedDigest(task.salt, result)) throw new Error('result_digest does not match the result');
+        if (payload.result_digest !== saltedDigest(task.salt, result)) throw new TaskError('receipt_invalid', 'result_digest does not match the result');
       }
     } catch (err) {
       this.deps.log.warn({ task_id: task.taskId, partner: task.peerOrg, err }, 'result statement rejected');

@@ -7,7 +7,7 @@
  */
 import type { Body, Module, Term } from './ast.js';
 import { compileModules, reorderBody, isGlobalName, type CompiledModules } from './compile.js';
-import { RegoCompileError, RegoEvalError } from './errors.js';
+import { REGO_ERROR_CODES, RegoCompileError, RegoError, RegoEvalError } from './errors.js';
 import { Evaluation, Scope, type EvalOptions } from './eval.js';
 import { parseModule, parseQuery, parseTermText } from './parser.js';
 import { fromJS, isObject, RegoObject, type RegoValue } from './value.js';
@@ -195,7 +195,7 @@ export function parseTerm(text: string): RegoValue {
 
 const EMPTY = compileModules([]);
 
-export { RegoCompileError, RegoEvalError };
+export { REGO_ERROR_CODES, RegoCompileError, RegoError, RegoEvalError };
 export type { RegoErrorCode } from './errors.js';
 export {
   compare,

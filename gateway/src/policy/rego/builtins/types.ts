@@ -7,19 +7,16 @@
  * evaluator turns them into "undefined" and goes on; in strict mode they stop evaluation.
  * Relations (`walk`) yield several outputs instead of one.
  */
+import { RegoError, type RegoErrorCode } from '../errors.js';
 import type { RegoValue } from '../value.js';
 
-export type BuiltinErrorCode = 'eval_type_error' | 'eval_builtin_error';
+export type BuiltinErrorCode = Extract<RegoErrorCode, 'eval_type_error' | 'eval_builtin_error'>;
 
 /** A builtin failed: a wrong operand type (`eval_type_error`) or bad input (`eval_builtin_error`). */
-export class BuiltinError extends Error {
-  constructor(
-    readonly code: BuiltinErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'BuiltinError';
+export class BuiltinError extends RegoError {
+  declare readonly code: BuiltinErrorCode;
+  constructor(code: BuiltinErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, undefined, options);
   }
 }
 
