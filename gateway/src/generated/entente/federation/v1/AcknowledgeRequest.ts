@@ -4,7 +4,8 @@
 export interface AcknowledgeRequest {
   'task_id'?: (string);
   /**
-   * The requester's signed ack statement (compact JWS).
+   * The requester's signed ack statement (compact JWS, typ entente-ack+jws); its
+   * result_statement_digest is the digest of the result statement received.
    */
   'ack_statement'?: (string);
 }
@@ -12,7 +13,8 @@ export interface AcknowledgeRequest {
 export interface AcknowledgeRequest__Output {
   'task_id': (string);
   /**
-   * The requester's signed ack statement (compact JWS).
+   * The requester's signed ack statement (compact JWS, typ entente-ack+jws); its
+   * result_statement_digest is the digest of the result statement received.
    */
   'ack_statement': (string);
 }

@@ -2,6 +2,9 @@
 
 
 export interface Capability {
+  /**
+   * [a-z0-9][a-z0-9._-]{0,127}
+   */
   'name'?: (string);
   'description'?: (string);
   /**
@@ -12,6 +15,9 @@ export interface Capability {
 }
 
 export interface Capability__Output {
+  /**
+   * [a-z0-9][a-z0-9._-]{0,127}
+   */
   'name': (string);
   'description': (string);
   /**

@@ -3,19 +3,27 @@
 import type { Capability as _entente_federation_v1_Capability, Capability__Output as _entente_federation_v1_Capability__Output } from '../../../entente/federation/v1/Capability.js';
 
 export interface Card {
+  /**
+   * The responder's org id.
+   */
   'org'?: (string);
   'capabilities'?: (_entente_federation_v1_Capability)[];
   /**
-   * The receipt verification keys, a JWKS as UTF-8 JSON.
+   * The receipt verification keys, a JWKS ({"keys":[...]}) as UTF-8 JSON: current and
+   * previous keys. Verifiers use the keys exchanged in the federation bundle.
    */
   'receipt_jwks'?: (Buffer | Uint8Array | string);
 }
 
 export interface Card__Output {
+  /**
+   * The responder's org id.
+   */
   'org': (string);
   'capabilities': (_entente_federation_v1_Capability__Output)[];
   /**
-   * The receipt verification keys, a JWKS as UTF-8 JSON.
+   * The receipt verification keys, a JWKS ({"keys":[...]}) as UTF-8 JSON: current and
+   * previous keys. Verifiers use the keys exchanged in the federation bundle.
    */
   'receipt_jwks': (Buffer);
 }

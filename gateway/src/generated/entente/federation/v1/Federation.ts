@@ -12,64 +12,132 @@ import type { TaskRef as _entente_federation_v1_TaskRef, TaskRef__Output as _ent
 
 export interface FederationClient extends grpc.Client {
   /**
-   * The requester's countersignature of the result it received.
+   * The requester's countersignature of the result statement it received. Idempotent.
+   * Statuses: OK; NOT_FOUND (task_unknown: no such task, or no result yet);
+   * INVALID_ARGUMENT (receipt_invalid: the ack does not verify or does not cite this task's
+   * result statement); UNAUTHENTICATED (peer_unauthenticated).
    */
   Acknowledge(argument: _entente_federation_v1_AcknowledgeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeResponse__Output>): grpc.ClientUnaryCall;
   Acknowledge(argument: _entente_federation_v1_AcknowledgeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeResponse__Output>): grpc.ClientUnaryCall;
   Acknowledge(argument: _entente_federation_v1_AcknowledgeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeResponse__Output>): grpc.ClientUnaryCall;
   Acknowledge(argument: _entente_federation_v1_AcknowledgeRequest, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeResponse__Output>): grpc.ClientUnaryCall;
   /**
-   * The requester's countersignature of the result it received.
+   * The requester's countersignature of the result statement it received. Idempotent.
+   * Statuses: OK; NOT_FOUND (task_unknown: no such task, or no result yet);
+   * INVALID_ARGUMENT (receipt_invalid: the ack does not verify or does not cite this task's
+   * result statement); UNAUTHENTICATED (peer_unauthenticated).
    */
   acknowledge(argument: _entente_federation_v1_AcknowledgeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeResponse__Output>): grpc.ClientUnaryCall;
   acknowledge(argument: _entente_federation_v1_AcknowledgeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeResponse__Output>): grpc.ClientUnaryCall;
   acknowledge(argument: _entente_federation_v1_AcknowledgeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeResponse__Output>): grpc.ClientUnaryCall;
   acknowledge(argument: _entente_federation_v1_AcknowledgeRequest, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Stop a running task (it ends CANCELLED with a signed result statement); a final task is
+   * returned unchanged. Idempotent.
+   * Statuses: OK; NOT_FOUND (task_unknown); UNAUTHENTICATED (peer_unauthenticated).
+   */
   CancelTask(argument: _entente_federation_v1_TaskRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   CancelTask(argument: _entente_federation_v1_TaskRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   CancelTask(argument: _entente_federation_v1_TaskRef, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   CancelTask(argument: _entente_federation_v1_TaskRef, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
+  /**
+   * Stop a running task (it ends CANCELLED with a signed result statement); a final task is
+   * returned unchanged. Idempotent.
+   * Statuses: OK; NOT_FOUND (task_unknown); UNAUTHENTICATED (peer_unauthenticated).
+   */
   cancelTask(argument: _entente_federation_v1_TaskRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   cancelTask(argument: _entente_federation_v1_TaskRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   cancelTask(argument: _entente_federation_v1_TaskRef, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   cancelTask(argument: _entente_federation_v1_TaskRef, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   
   /**
-   * The capabilities this caller may see, their schemas, and the receipt keys.
+   * The capabilities this caller may see (filtered by the responder's card policy; a failing
+   * card policy shows none), their schemas, and the receipt keys.
+   * Statuses: OK; UNAUTHENTICATED (peer_unauthenticated).
    */
   GetCard(argument: _entente_federation_v1_GetCardRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Card__Output>): grpc.ClientUnaryCall;
   GetCard(argument: _entente_federation_v1_GetCardRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_Card__Output>): grpc.ClientUnaryCall;
   GetCard(argument: _entente_federation_v1_GetCardRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Card__Output>): grpc.ClientUnaryCall;
   GetCard(argument: _entente_federation_v1_GetCardRequest, callback: grpc.requestCallback<_entente_federation_v1_Card__Output>): grpc.ClientUnaryCall;
   /**
-   * The capabilities this caller may see, their schemas, and the receipt keys.
+   * The capabilities this caller may see (filtered by the responder's card policy; a failing
+   * card policy shows none), their schemas, and the receipt keys.
+   * Statuses: OK; UNAUTHENTICATED (peer_unauthenticated).
    */
   getCard(argument: _entente_federation_v1_GetCardRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Card__Output>): grpc.ClientUnaryCall;
   getCard(argument: _entente_federation_v1_GetCardRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_Card__Output>): grpc.ClientUnaryCall;
   getCard(argument: _entente_federation_v1_GetCardRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Card__Output>): grpc.ClientUnaryCall;
   getCard(argument: _entente_federation_v1_GetCardRequest, callback: grpc.requestCallback<_entente_federation_v1_Card__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The task's current state (a failed, denied or cancelled task is an OK answer).
+   * Statuses: OK; NOT_FOUND (task_unknown); UNAUTHENTICATED (peer_unauthenticated).
+   */
   GetTask(argument: _entente_federation_v1_TaskRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   GetTask(argument: _entente_federation_v1_TaskRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   GetTask(argument: _entente_federation_v1_TaskRef, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   GetTask(argument: _entente_federation_v1_TaskRef, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
+  /**
+   * The task's current state (a failed, denied or cancelled task is an OK answer).
+   * Statuses: OK; NOT_FOUND (task_unknown); UNAUTHENTICATED (peer_unauthenticated).
+   */
   getTask(argument: _entente_federation_v1_TaskRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   getTask(argument: _entente_federation_v1_TaskRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   getTask(argument: _entente_federation_v1_TaskRef, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   getTask(argument: _entente_federation_v1_TaskRef, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Ask for one capability. Idempotent on task_id: the same id with the same content returns
-   * the existing task; with other content it is refused (ALREADY_EXISTS).
+   * Ask for one capability; returns once the task is final (or at the deadline). The responder
+   * verifies the request statement (signed by the caller's org, about task_id, addressed to
+   * the responder, same capability and purpose, input_digest = salted_digest(salt, input),
+   * within iat - 60 s .. exp + 60 s), then runs inbound policy, agent, disclosure policy, and
+   * signs a result statement whatever the outcome.
+   * 
+   * Idempotent on task_id, per caller: the same id with the same content (capability, purpose,
+   * canonical input) answers from the responder's record without running again (retries MUST
+   * resend the same salt and request statement); with other content it is refused.
+   * 
+   * Statuses (reason; "+ statement" = entente-result-statement trailer):
+   * OK                  Task COMPLETED with result and result_statement
+   * INVALID_ARGUMENT    request_invalid (malformed request, or request statement does not
+   * verify or match); invalid_input + statement (input fails the schema)
+   * RESOURCE_EXHAUSTED  payload_too_large (input too large; + statement if the result is)
+   * ALREADY_EXISTS      task_conflict (task_id used with other content)
+   * PERMISSION_DENIED   inbound_denied, disclosure_denied + statement
+   * NOT_FOUND           capability_unavailable + statement
+   * INTERNAL            agent_failed, policy_error + statement; internal (+ statement if any)
+   * DEADLINE_EXCEEDED   agent_timeout + statement
+   * CANCELLED           cancelled + statement (CancelTask while this call waited)
+   * UNAUTHENTICATED     peer_unauthenticated
    */
   SubmitTask(argument: _entente_federation_v1_SubmitTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   SubmitTask(argument: _entente_federation_v1_SubmitTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   SubmitTask(argument: _entente_federation_v1_SubmitTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   SubmitTask(argument: _entente_federation_v1_SubmitTaskRequest, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   /**
-   * Ask for one capability. Idempotent on task_id: the same id with the same content returns
-   * the existing task; with other content it is refused (ALREADY_EXISTS).
+   * Ask for one capability; returns once the task is final (or at the deadline). The responder
+   * verifies the request statement (signed by the caller's org, about task_id, addressed to
+   * the responder, same capability and purpose, input_digest = salted_digest(salt, input),
+   * within iat - 60 s .. exp + 60 s), then runs inbound policy, agent, disclosure policy, and
+   * signs a result statement whatever the outcome.
+   * 
+   * Idempotent on task_id, per caller: the same id with the same content (capability, purpose,
+   * canonical input) answers from the responder's record without running again (retries MUST
+   * resend the same salt and request statement); with other content it is refused.
+   * 
+   * Statuses (reason; "+ statement" = entente-result-statement trailer):
+   * OK                  Task COMPLETED with result and result_statement
+   * INVALID_ARGUMENT    request_invalid (malformed request, or request statement does not
+   * verify or match); invalid_input + statement (input fails the schema)
+   * RESOURCE_EXHAUSTED  payload_too_large (input too large; + statement if the result is)
+   * ALREADY_EXISTS      task_conflict (task_id used with other content)
+   * PERMISSION_DENIED   inbound_denied, disclosure_denied + statement
+   * NOT_FOUND           capability_unavailable + statement
+   * INTERNAL            agent_failed, policy_error + statement; internal (+ statement if any)
+   * DEADLINE_EXCEEDED   agent_timeout + statement
+   * CANCELLED           cancelled + statement (CancelTask while this call waited)
+   * UNAUTHENTICATED     peer_unauthenticated
    */
   submitTask(argument: _entente_federation_v1_SubmitTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   submitTask(argument: _entente_federation_v1_SubmitTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
@@ -77,12 +145,14 @@ export interface FederationClient extends grpc.Client {
   submitTask(argument: _entente_federation_v1_SubmitTaskRequest, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Follow a task until it reaches a final state (the last message is the final task).
+   * Follow a task: the current state, then, if it was running, the final state once it ends.
+   * Statuses: OK; NOT_FOUND (task_unknown); UNAUTHENTICATED (peer_unauthenticated).
    */
   WatchTask(argument: _entente_federation_v1_TaskRef, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_entente_federation_v1_Task__Output>;
   WatchTask(argument: _entente_federation_v1_TaskRef, options?: grpc.CallOptions): grpc.ClientReadableStream<_entente_federation_v1_Task__Output>;
   /**
-   * Follow a task until it reaches a final state (the last message is the final task).
+   * Follow a task: the current state, then, if it was running, the final state once it ends.
+   * Statuses: OK; NOT_FOUND (task_unknown); UNAUTHENTICATED (peer_unauthenticated).
    */
   watchTask(argument: _entente_federation_v1_TaskRef, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_entente_federation_v1_Task__Output>;
   watchTask(argument: _entente_federation_v1_TaskRef, options?: grpc.CallOptions): grpc.ClientReadableStream<_entente_federation_v1_Task__Output>;
@@ -91,27 +161,62 @@ export interface FederationClient extends grpc.Client {
 
 export interface FederationHandlers extends grpc.UntypedServiceImplementation {
   /**
-   * The requester's countersignature of the result it received.
+   * The requester's countersignature of the result statement it received. Idempotent.
+   * Statuses: OK; NOT_FOUND (task_unknown: no such task, or no result yet);
+   * INVALID_ARGUMENT (receipt_invalid: the ack does not verify or does not cite this task's
+   * result statement); UNAUTHENTICATED (peer_unauthenticated).
    */
   Acknowledge: grpc.handleUnaryCall<_entente_federation_v1_AcknowledgeRequest__Output, _entente_federation_v1_AcknowledgeResponse>;
   
+  /**
+   * Stop a running task (it ends CANCELLED with a signed result statement); a final task is
+   * returned unchanged. Idempotent.
+   * Statuses: OK; NOT_FOUND (task_unknown); UNAUTHENTICATED (peer_unauthenticated).
+   */
   CancelTask: grpc.handleUnaryCall<_entente_federation_v1_TaskRef__Output, _entente_federation_v1_Task>;
   
   /**
-   * The capabilities this caller may see, their schemas, and the receipt keys.
+   * The capabilities this caller may see (filtered by the responder's card policy; a failing
+   * card policy shows none), their schemas, and the receipt keys.
+   * Statuses: OK; UNAUTHENTICATED (peer_unauthenticated).
    */
   GetCard: grpc.handleUnaryCall<_entente_federation_v1_GetCardRequest__Output, _entente_federation_v1_Card>;
   
+  /**
+   * The task's current state (a failed, denied or cancelled task is an OK answer).
+   * Statuses: OK; NOT_FOUND (task_unknown); UNAUTHENTICATED (peer_unauthenticated).
+   */
   GetTask: grpc.handleUnaryCall<_entente_federation_v1_TaskRef__Output, _entente_federation_v1_Task>;
   
   /**
-   * Ask for one capability. Idempotent on task_id: the same id with the same content returns
-   * the existing task; with other content it is refused (ALREADY_EXISTS).
+   * Ask for one capability; returns once the task is final (or at the deadline). The responder
+   * verifies the request statement (signed by the caller's org, about task_id, addressed to
+   * the responder, same capability and purpose, input_digest = salted_digest(salt, input),
+   * within iat - 60 s .. exp + 60 s), then runs inbound policy, agent, disclosure policy, and
+   * signs a result statement whatever the outcome.
+   * 
+   * Idempotent on task_id, per caller: the same id with the same content (capability, purpose,
+   * canonical input) answers from the responder's record without running again (retries MUST
+   * resend the same salt and request statement); with other content it is refused.
+   * 
+   * Statuses (reason; "+ statement" = entente-result-statement trailer):
+   * OK                  Task COMPLETED with result and result_statement
+   * INVALID_ARGUMENT    request_invalid (malformed request, or request statement does not
+   * verify or match); invalid_input + statement (input fails the schema)
+   * RESOURCE_EXHAUSTED  payload_too_large (input too large; + statement if the result is)
+   * ALREADY_EXISTS      task_conflict (task_id used with other content)
+   * PERMISSION_DENIED   inbound_denied, disclosure_denied + statement
+   * NOT_FOUND           capability_unavailable + statement
+   * INTERNAL            agent_failed, policy_error + statement; internal (+ statement if any)
+   * DEADLINE_EXCEEDED   agent_timeout + statement
+   * CANCELLED           cancelled + statement (CancelTask while this call waited)
+   * UNAUTHENTICATED     peer_unauthenticated
    */
   SubmitTask: grpc.handleUnaryCall<_entente_federation_v1_SubmitTaskRequest__Output, _entente_federation_v1_Task>;
   
   /**
-   * Follow a task until it reaches a final state (the last message is the final task).
+   * Follow a task: the current state, then, if it was running, the final state once it ends.
+   * Statuses: OK; NOT_FOUND (task_unknown); UNAUTHENTICATED (peer_unauthenticated).
    */
   WatchTask: grpc.handleServerStreamingCall<_entente_federation_v1_TaskRef__Output, _entente_federation_v1_Task>;
   

@@ -3,42 +3,62 @@
 
 export interface SubmitTaskRequest {
   /**
-   * Chosen by the requester (a UUID); the idempotency key.
+   * Chosen by the requester (a UUID is best); the idempotency key, scoped to the requester.
+   * [A-Za-z0-9][A-Za-z0-9._:-]{0,127}
    */
   'task_id'?: (string);
+  /**
+   * [a-z0-9][a-z0-9._-]{0,127}
+   */
   'capability'?: (string);
+  /**
+   * The stated purpose, judged by the responder's policy. [a-z0-9][a-z0-9._-]{0,127}
+   */
   'purpose'?: (string);
   /**
-   * The input as UTF-8 JSON, exactly what the requester's outbound policy let leave.
+   * The input as UTF-8 JSON, exactly what the requester's outbound policy let leave; at most
+   * the responder's maxPayloadBytes. Its digest is over the canonical form of the parsed value,
+   * so the spelling (whitespace, member order) does not matter.
    */
   'input'?: (Buffer | Uint8Array | string);
   /**
-   * Per-task random salt of the digests in the receipts (base64url).
+   * Per-task random salt of the salted digests in the receipts: 16-128 base64url characters
+   * (16 random bytes, 22 characters, is what gateways send).
    */
   'salt'?: (string);
   /**
-   * The requester's signed request statement (compact JWS).
+   * The requester's signed request statement (compact JWS, typ entente-request+jws).
    */
   'request_statement'?: (string);
 }
 
 export interface SubmitTaskRequest__Output {
   /**
-   * Chosen by the requester (a UUID); the idempotency key.
+   * Chosen by the requester (a UUID is best); the idempotency key, scoped to the requester.
+   * [A-Za-z0-9][A-Za-z0-9._:-]{0,127}
    */
   'task_id': (string);
+  /**
+   * [a-z0-9][a-z0-9._-]{0,127}
+   */
   'capability': (string);
+  /**
+   * The stated purpose, judged by the responder's policy. [a-z0-9][a-z0-9._-]{0,127}
+   */
   'purpose': (string);
   /**
-   * The input as UTF-8 JSON, exactly what the requester's outbound policy let leave.
+   * The input as UTF-8 JSON, exactly what the requester's outbound policy let leave; at most
+   * the responder's maxPayloadBytes. Its digest is over the canonical form of the parsed value,
+   * so the spelling (whitespace, member order) does not matter.
    */
   'input': (Buffer);
   /**
-   * Per-task random salt of the digests in the receipts (base64url).
+   * Per-task random salt of the salted digests in the receipts: 16-128 base64url characters
+   * (16 random bytes, 22 characters, is what gateways send).
    */
   'salt': (string);
   /**
-   * The requester's signed request statement (compact JWS).
+   * The requester's signed request statement (compact JWS, typ entente-request+jws).
    */
   'request_statement': (string);
 }

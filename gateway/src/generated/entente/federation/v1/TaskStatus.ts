@@ -1,6 +1,9 @@
 // Original file: proto/entente/federation/v1/federation.proto
 
 export const TaskStatus = {
+  /**
+   * Never sent; a receiver treats it as an error.
+   */
   TASK_STATUS_UNSPECIFIED: 'TASK_STATUS_UNSPECIFIED',
   TASK_STATUS_RUNNING: 'TASK_STATUS_RUNNING',
   TASK_STATUS_COMPLETED: 'TASK_STATUS_COMPLETED',
@@ -10,6 +13,9 @@ export const TaskStatus = {
 } as const;
 
 export type TaskStatus =
+  /**
+   * Never sent; a receiver treats it as an error.
+   */
   | 'TASK_STATUS_UNSPECIFIED'
   | 0
   | 'TASK_STATUS_RUNNING'
