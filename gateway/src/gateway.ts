@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentDefinition } from '@entente/sdk';
 import { AgentRegistry } from './agents/index.js';
-import type { GatewayConfig } from './config/index.js';
+import { ConfigError, restartOnlyChanges, type GatewayConfig } from './config/index.js';
 import { KeyRing, SigningKey } from './crypto/index.js';
 import { FederationClients, FederationServer } from './federation/index.js';
 import { createLogger, type Logger } from './observability/index.js';
@@ -43,7 +43,10 @@ export class Gateway implements ControlBackend {
   private clientTrust: ClientTrust;
   private readonly startedAt = new Date();
 
-  private constructor(private readonly config: GatewayConfig, opts: GatewayOptions) {
+  private constructor(
+    private config: GatewayConfig,
+    opts: GatewayOptions,
+  ) {
     this.org = config.org;
     this.log = opts.logger ?? createLogger({ level: config.log.level, org: config.org });
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -142,12 +145,26 @@ export class Gateway implements ControlBackend {
   }
 
   /** Re-reads policies and the partners' revocation lists without dropping connections. */
-  reload(config: GatewayConfig): void {
-    this.policyEngine = loadPolicyEngine(config.policies);
-    this.trust.update(config.partners.map(trustEntry));
-    this.keys = keyRingOf(config, this.signer);
-    this.clientTrust = new ClientTrust(config.org, config.tls.caPem, config.control.revoked);
-    this.log.info({ policy_revision: this.policyEngine.revision }, 'reloaded policies and revocations');
+  /**
+   * Applies a new configuration without dropping connections: partners (added, removed, or
+   * with a new CA, address or receipt keys), policies and their data, revocations, previous
+   * receipt keys, the log level. Everything is built and checked first, then swapped in at
+   * once; a config that cannot be applied whole (it changes ports, identity, storage, limits
+   * or agents, or its policies do not load) is refused and the running one kept.
+   */
+  reload(next: GatewayConfig): void {
+    const refused = restartOnlyChanges(this.config, next);
+    if (refused.length > 0) throw new ConfigError('reload', refused);
+    const policyEngine = loadPolicyEngine(next.policies);
+    const trust = new TrustStore(next.partners.map(trustEntry));
+    const keys = keyRingOf(next, this.signer);
+    const clientTrust = new ClientTrust(next.org, next.tls.caPem, next.control.revoked);
+    // Nothing above changed the running gateway; from here on nothing can fail.
+    [this.config, this.policyEngine, this.trust, this.keys, this.clientTrust] = [next, policyEngine, trust, keys, clientTrust];
+    const partners = this.clients.update(next.partners.map((p) => ({ org: p.org, address: p.address })));
+    this.server.reloadTrust();
+    this.log.level = next.log.level;
+    this.log.info({ policy_revision: policyEngine.revision, partners }, 'reloaded configuration');
   }
 
   get policyRevision(): string {

@@ -5,7 +5,7 @@ import { parse, required } from './args.js';
 
 const USAGE = 'entente serve --config <gateway.yaml>';
 
-/** Runs until SIGINT/SIGTERM; SIGHUP reloads policies and revocation lists. */
+/** Runs until SIGINT/SIGTERM; SIGHUP reloads the configuration (partners, policies, revocations), whole or not at all. */
 export async function serve(argv: string[]): Promise<number> {
   const { values } = parse(argv, { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } }, USAGE);
   if (values.help) {

@@ -93,7 +93,7 @@ export function initConfig(opts: { org: string; listen: string; certsDir: string
     opts.configPath,
     [
       `# Entente gateway configuration for ${opts.org}.`,
-      '# Paths are relative to this file. Reload policies and revocations with SIGHUP.',
+      '# Paths are relative to this file. SIGHUP reloads partners, policies and revocations (other changes need a restart).',
       `org: ${opts.org}`,
       `listen: ${opts.listen}`,
       'dataDir: data',

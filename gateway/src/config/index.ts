@@ -6,3 +6,4 @@ export { CONFIG_ERROR_CODES, ConfigError } from './errors.js';
 export type { ConfigErrorCode } from './errors.js';
 export { configSchema } from './schema.js';
 export type { RawConfig } from './schema.js';
+export { restartOnlyChanges } from './reload.js';

@@ -33,38 +33,68 @@ const MESSAGE_OVERHEAD = 64 * 1024;
  * identify that partner by the same rules as incoming peers, whatever the address says.
  */
 export class FederationClients implements PartnerTransport {
-  private readonly clients = new Map<string, { client: FederationClient; slots: Semaphore }>();
+  private readonly clients = new Map<string, { client: FederationClient; slots: Semaphore; endpoint: PartnerEndpoint; caPem: string }>();
   /** What each partner's last answer (or silence) says about reaching it, for the gateway's status. */
   private readonly seen = new Map<string, { lastSeenAt?: Date; lastError?: string; certificateExpiresAt?: Date }>();
 
   constructor(private readonly opts: FederationClientsOptions) {
-    const Ctor = federationProto().entente.federation.v1.Federation;
-    for (const p of opts.partners) {
-      const trusted = opts.trust().caPemOf(p.org);
-      const host = hostOf(p.address);
-      const creds = grpc.credentials.createSsl(Buffer.from(trusted), Buffer.from(opts.keyPem), Buffer.from(opts.certPem), {
-        // The address, not the TLS server name, is what the certificate must cover (see serverNameFor).
-        checkServerIdentity: (_servername: string, cert: PeerCertificate) => {
-          const hostError = checkServerIdentity(host, cert);
-          if (hostError !== undefined) return hostError;
-          try {
-            const id = opts.trust().expectServer(p.org, cert.raw);
-            this.note(p.org, { certificateExpiresAt: id.notAfter });
-            return undefined;
-          } catch (err) {
-            return err as Error;
-          }
-        },
-      });
-      const client = new Ctor(p.address, creds, {
-        ...serverNameFor(p.org, host),
-        'grpc.max_receive_message_length': opts.maxPayloadBytes + MESSAGE_OVERHEAD,
-        'grpc.max_send_message_length': opts.maxPayloadBytes + MESSAGE_OVERHEAD,
-        'grpc.keepalive_time_ms': 30_000,
-        'grpc.keepalive_timeout_ms': 10_000,
-      });
-      this.clients.set(p.org, { client, slots: new Semaphore(opts.maxInFlightPerPartner) });
+    this.update(opts.partners);
+  }
+
+  /**
+   * Brings the channels in line with the partners (after a reload): closes those of removed
+   * partners, opens channels to new ones, and replaces a channel whose address or pinned CA
+   * changed. Calls in flight on a replaced channel finish on it. Reads the CAs from the
+   * current TrustStore, so update that first.
+   */
+  update(partners: readonly PartnerEndpoint[]): { added: string[]; removed: string[]; changed: string[] } {
+    const wanted = new Map(partners.map((p) => [p.org, p]));
+    const changes = { added: [] as string[], removed: [] as string[], changed: [] as string[] };
+    for (const [org, entry] of this.clients) {
+      const next = wanted.get(org);
+      if (next === undefined || next.address !== entry.endpoint.address || this.opts.trust().caPemOf(org) !== entry.caPem) {
+        entry.client.close();
+        this.clients.delete(org);
+        this.seen.delete(org);
+        if (next === undefined) changes.removed.push(org);
+        else changes.changed.push(org);
+      }
     }
+    for (const p of partners) {
+      if (this.clients.has(p.org)) continue;
+      if (!changes.changed.includes(p.org)) changes.added.push(p.org);
+      this.clients.set(p.org, this.open(p));
+    }
+    return changes;
+  }
+
+  private open(p: PartnerEndpoint) {
+    const { opts } = this;
+    const Ctor = federationProto().entente.federation.v1.Federation;
+    const caPem = opts.trust().caPemOf(p.org);
+    const host = hostOf(p.address);
+    const creds = grpc.credentials.createSsl(Buffer.from(caPem), Buffer.from(opts.keyPem), Buffer.from(opts.certPem), {
+      // The address, not the TLS server name, is what the certificate must cover (see serverNameFor).
+      checkServerIdentity: (_servername: string, cert: PeerCertificate) => {
+        const hostError = checkServerIdentity(host, cert);
+        if (hostError !== undefined) return hostError;
+        try {
+          const id = opts.trust().expectServer(p.org, cert.raw);
+          this.note(p.org, { certificateExpiresAt: id.notAfter });
+          return undefined;
+        } catch (err) {
+          return err as Error;
+        }
+      },
+    });
+    const client = new Ctor(p.address, creds, {
+      ...serverNameFor(p.org, host),
+      'grpc.max_receive_message_length': opts.maxPayloadBytes + MESSAGE_OVERHEAD,
+      'grpc.max_send_message_length': opts.maxPayloadBytes + MESSAGE_OVERHEAD,
+      'grpc.keepalive_time_ms': 30_000,
+      'grpc.keepalive_timeout_ms': 10_000,
+    });
+    return { client, slots: new Semaphore(opts.maxInFlightPerPartner), endpoint: p, caPem };
   }
 
   has(partner: string): boolean {

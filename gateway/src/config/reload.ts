@@ -1,0 +1,29 @@
+import type { GatewayConfig } from './load.js';
+
+/** The parts of a config a running gateway can take without a restart. */
+const RELOADABLE = new Set(['partners', 'policies', 'receipts.previousKeys', 'control.revoked', 'log.level']);
+
+/**
+ * What changed between the running config and the one a reload brings, among the fields a
+ * reload cannot apply (ports, identity, storage, limits, agents): each named, with what to do.
+ * Empty when the reload may proceed.
+ */
+export function restartOnlyChanges(running: GatewayConfig, next: GatewayConfig): string[] {
+  const fields: [string, (c: GatewayConfig) => unknown][] = [
+    ['org', (c) => c.org],
+    ['listen', (c) => c.listen],
+    ['advertise', (c) => c.advertise],
+    ['dataDir', (c) => c.dataDir],
+    ['tls.ca', (c) => c.tls.caPem],
+    ['tls.cert', (c) => c.tls.certPem],
+    ['tls.key', (c) => c.tls.keyPem],
+    ['receipts.signingKey', (c) => c.receipts.signingJwk],
+    ['agents', (c) => c.agents],
+    ['limits', (c) => c.limits],
+    ['control.socket', (c) => c.control.socket],
+    ['control.listen', (c) => c.control.listen],
+  ];
+  return fields
+    .filter(([field, get]) => !RELOADABLE.has(field) && JSON.stringify(get(running)) !== JSON.stringify(get(next)))
+    .map(([field]) => `${field} changed: a reload cannot apply it; restart the gateway (the running configuration is kept)`);
+}
