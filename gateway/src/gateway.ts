@@ -74,6 +74,7 @@ export class Gateway implements ControlBackend {
       signer: this.signer,
       partnerKeys: () => this.keys,
       maxPayloadBytes: limits.maxPayloadBytes,
+      maxJsonDepth: limits.maxJsonDepth,
       log: this.log,
     });
     this.server = new FederationServer({
@@ -95,6 +96,7 @@ export class Gateway implements ControlBackend {
       partnerKeys: () => this.keys,
       transport: this.clients,
       maxPayloadBytes: limits.maxPayloadBytes,
+      maxJsonDepth: limits.maxJsonDepth,
       callTimeoutMs: limits.callTimeoutMs,
       log: this.log,
     });

@@ -139,9 +139,12 @@ export class AgentRegistry {
 }
 
 /** `count: expected number, received string; filters.age.min: …` — field paths first. */
+/** The first few problems, each bounded, and how many more: a status message must stay small. */
 function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.length > 0 ? i.path.map(String).join('.') : '(input)'}: ${i.message}`)
-    .join('; ');
+  const shown = error.issues.slice(0, 5).map((i) => {
+    const text = `${i.path.length > 0 ? i.path.map(String).join('.') : '(input)'}: ${i.message}`;
+    return text.length > 200 ? text.slice(0, 199) + '…' : text;
+  });
+  const more = error.issues.length - shown.length;
+  return shown.join('; ') + (more > 0 ? `; and ${more} more problem${more > 1 ? 's' : ''}` : '');
 }

@@ -19,7 +19,12 @@ export interface GatewayConfig {
     | { readonly engine: 'rego'; readonly dirs: readonly string[] }
     | { readonly engine: 'opa-wasm'; readonly bundle: string };
   readonly agents: readonly { readonly module: string; readonly options?: Readonly<Record<string, unknown>> }[];
-  readonly limits: { readonly maxPayloadBytes: number; readonly callTimeoutMs: number; readonly maxInFlightPerPartner: number };
+  readonly limits: {
+    readonly maxPayloadBytes: number;
+    readonly callTimeoutMs: number;
+    readonly maxInFlightPerPartner: number;
+    readonly maxJsonDepth: number;
+  };
   readonly partners: readonly {
     readonly org: string;
     readonly address: string;
@@ -168,6 +173,7 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
       maxPayloadBytes: c.limits.maxPayloadBytes,
       callTimeoutMs: c.limits.callTimeout,
       maxInFlightPerPartner: c.limits.maxInFlightPerPartner,
+      maxJsonDepth: c.limits.maxJsonDepth,
     },
     partners,
     control: {

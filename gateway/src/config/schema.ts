@@ -42,8 +42,10 @@ export const configSchema = z.strictObject({
       maxPayloadBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
       callTimeout: duration.default(10_000),
       maxInFlightPerPartner: z.number().int().min(1).max(10_000).default(64),
+      /** How deep JSON inputs and results may nest; deeper ones are refused before anything walks them. */
+      maxJsonDepth: z.number().int().min(1).max(512).default(64),
     })
-    .default({ maxPayloadBytes: 1024 * 1024, callTimeout: 10_000, maxInFlightPerPartner: 64 }),
+    .default({ maxPayloadBytes: 1024 * 1024, callTimeout: 10_000, maxInFlightPerPartner: 64, maxJsonDepth: 64 }),
   partners: z
     .array(
       z.strictObject({

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { grpcStatusOfReason, MD_REASON } from '../federation/index.js';
+import { bounded, grpcStatusOfReason, MD_REASON } from '../federation/index.js';
 import { TaskError } from '../tasks/index.js';
 import { ControlError, type ControlErrorCode } from './errors.js';
 
@@ -11,9 +11,6 @@ const STATUS: Record<ControlErrorCode, grpc.status> = {
   CONTROL_SOCKET_UNSAFE: grpc.status.INTERNAL,
   CONTROL_SOCKET_IN_USE: grpc.status.INTERNAL,
 };
-
-/** Longest status message sent: stock clients refuse trailers of more than a few KB. */
-const MAX_MESSAGE = 1024;
 
 /**
  * The control API's one boundary from errors to statuses: a control refusal or a task's reason
@@ -35,7 +32,7 @@ export function toControlError(err: unknown): { error: Partial<grpc.StatusObject
   metadata.set(MD_REASON, reason);
   const details = `${reason}: ${message}`;
   return {
-    error: { code, details: details.length > MAX_MESSAGE ? details.slice(0, MAX_MESSAGE - 1) + '…' : details, metadata },
+    error: { code, details: bounded(details), metadata },
     reason,
     internal: !(err instanceof ControlError) && !(err instanceof TaskError && err.reason !== 'internal'),
   };

@@ -2,4 +2,4 @@ export { FederationServer } from './server.js';
 export type { FederationServerOptions } from './server.js';
 export { FederationClients } from './client.js';
 export type { FederationClientsOptions, PartnerEndpoint } from './client.js';
-export { grpcStatusOfReason, MD_REASON } from './status.js';
+export { bounded, grpcStatusOfReason, MD_REASON } from './status.js';

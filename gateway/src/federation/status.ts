@@ -16,6 +16,17 @@ export const MD_RESULT_STATEMENT = 'entente-result-statement';
 const POLICY_REASON = /^[a-z][a-z0-9_]{0,63}$/;
 
 /**
+ * Longest status message sent. Stock gRPC clients refuse trailers beyond a few KB (grpc-go's
+ * and C core's default metadata limit is 8 KiB, shared by every trailer).
+ */
+export const MAX_STATUS_MESSAGE = 1024;
+
+/** A status message cut to MAX_STATUS_MESSAGE characters, saying that it was. */
+export function bounded(message: string): string {
+  return message.length <= MAX_STATUS_MESSAGE ? message : message.slice(0, MAX_STATUS_MESSAGE - 12) + ' … (cut)';
+}
+
+/**
  * Turns anything thrown while serving a partner into a status carrying only a safe message
  * and a reason code. A TaskError's message was written for the partner; anything else is our
  * fault and is reported as `internal` (the cause goes to our log, never to the partner).
@@ -27,7 +38,7 @@ export function toServiceError(err: unknown): Partial<grpc.StatusObject> {
   const policyReasons = (te.details.policyReasons ?? []).filter((r) => POLICY_REASON.test(r)).slice(0, 8);
   if (policyReasons.length > 0) metadata.set(MD_POLICY_REASONS, policyReasons.join(','));
   if (te.details.resultStatement !== undefined) metadata.set(MD_RESULT_STATEMENT, te.details.resultStatement);
-  return { code: grpcStatusOfReason(te.reason), details: `${te.reason}: ${te.message}`, metadata };
+  return { code: grpcStatusOfReason(te.reason), details: bounded(`${te.reason}: ${te.message}`), metadata };
 }
 
 /** The requester's view of a failed call: the partner's reason code, or what the transport saw. */

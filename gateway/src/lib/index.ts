@@ -2,3 +2,4 @@ export { EntenteError, GRPC_STATUS_NAMES } from './errors.js';
 export type { GrpcStatusName } from './errors.js';
 export { controlProto, federationProto, LOADER_OPTIONS, PROTO_ROOT, protoDefinition } from './proto.js';
 export { bindServer, LISTEN_ERROR_CODES, ListenError, shutdownServer } from './grpc-server.js';
+export { decodeUtf8Strict, jsonTextDepth, jsonValueDepth } from './json.js';

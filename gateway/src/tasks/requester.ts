@@ -2,18 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../observability/index.js';
 import { decide, PolicyError, type Decision, type PolicyEngine } from '../policy/index.js';
 import {
-  canonicalize,
   newSalt,
   saltedDigest,
   sha256Digest,
   type KeyRing,
   type SigningKey,
 } from '../crypto/index.js';
-import { signAck, signRequest, signResult, verifyStatement, type ResultStatus } from '../audit/index.js';
+import { signAck, signRequest, signResult, verifyResult, type ResultStatus } from '../audit/index.js';
 import type { StatementRecord, Store, TaskRecord } from '../store/index.js';
 import { isReasonCode, REASONS, TaskError, type ReasonCode } from './errors.js';
 import { NAME, TASK_ID, type TaskView } from './task.js';
-import { parseJsonPayload, recordStatement } from './shared.js';
+import { contentDigestOf, parseJsonPayload, recordStatement } from './shared.js';
 
 /** How requests reach partners; the federation transport implements it over mutual-TLS gRPC. */
 export interface PartnerTransport {
@@ -41,6 +40,8 @@ export interface RequesterDeps {
   readonly partnerKeys: () => KeyRing;
   readonly transport: PartnerTransport;
   readonly maxPayloadBytes: number;
+  /** How deep inputs and results may nest (limits.maxJsonDepth). */
+  readonly maxJsonDepth: number;
   readonly callTimeoutMs: number;
   readonly log: Logger;
 }
@@ -91,7 +92,7 @@ export class Requester {
     const taskId = opts.taskId ?? randomUUID();
     if (!TASK_ID.test(taskId)) throw new TaskError('request_invalid', 'taskId must be 1-128 characters of A-Z a-z 0-9 . _ : -');
     const deadline = started + (opts.timeoutMs ?? this.deps.callTimeoutMs);
-    const contentDigest = sha256Digest(canonicalize({ partner, capability, purpose, input: opts.input }));
+    const contentDigest = contentDigestOf({ partner, capability, purpose, input: opts.input }, this.deps.maxJsonDepth);
 
     const existing = this.deps.store.getTask('requester', partner, taskId);
     let outcome: CallResult;
@@ -234,19 +235,17 @@ export class Requester {
     let result: unknown;
     let status: ResultStatus;
     try {
-      const payload = verifyStatement(resultStatement, this.deps.partnerKeys(), {
-        kind: 'result',
-        signerOrg: task.peerOrg,
+      const limits = { maxBytes: this.deps.maxPayloadBytes, maxDepth: this.deps.maxJsonDepth };
+      const got = view.resultBytes === undefined ? ({ present: false } as const) : ({ present: true, value: parseJsonPayload(view.resultBytes, limits, 'result') } as const);
+      status = verifyResult(resultStatement, this.deps.partnerKeys(), {
+        requester: org,
+        responder: task.peerOrg,
         taskId: task.taskId,
-      }).payload;
-      if (payload.to !== org || payload.from !== task.peerOrg) throw new TaskError('receipt_invalid', 'from/to do not match this task');
-      if (payload.request_digest !== sha256Digest(request)) throw new TaskError('receipt_invalid', 'it answers another request statement');
-      status = payload.status;
-      if (status === 'completed') {
-        if (view.resultBytes === undefined) throw new TaskError('receipt_invalid', 'a completed task arrived without a result');
-        result = parseJsonPayload(view.resultBytes, this.deps.maxPayloadBytes, 'result');
-        if (payload.result_digest !== saltedDigest(task.salt, result)) throw new TaskError('receipt_invalid', 'result_digest does not match the result');
-      }
+        requestDigest: sha256Digest(request),
+        salt: task.salt,
+        result: got,
+      }).payload.status;
+      if (got.present) result = got.value;
     } catch (err) {
       this.deps.log.warn({ task_id: task.taskId, partner: task.peerOrg, err }, 'result statement rejected');
       await this.deps.store.write({ tasks: [{ ...task, status: 'failed', reason: 'receipt_invalid', updatedAt: Date.now() }] });

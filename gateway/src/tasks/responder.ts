@@ -2,7 +2,7 @@ import type { Logger } from '../observability/index.js';
 import { AgentError, type AgentRegistry } from '../agents/index.js';
 import { decide, PolicyError, type Decision, type PolicyEngine } from '../policy/index.js';
 import { canonicalize, saltedDigest, sha256Digest, type KeyRing, type SigningKey } from '../crypto/index.js';
-import { signResult, verifyStatement, type ResultStatus } from '../audit/index.js';
+import { AuditError, signResult, verifyAck, verifyRequest, type ResultStatus } from '../audit/index.js';
 import type { Store, TaskRecord } from '../store/index.js';
 import { isReasonCode, TaskError, type ReasonCode } from './errors.js';
 import { FINAL_STATUSES, NAME, TASK_ID, type Peer, type TaskView } from './task.js';
@@ -16,6 +16,8 @@ export interface ResponderDeps {
   readonly signer: SigningKey;
   readonly partnerKeys: () => KeyRing;
   readonly maxPayloadBytes: number;
+  /** How deep inputs may nest (limits.maxJsonDepth). */
+  readonly maxJsonDepth: number;
   readonly log: Logger;
   /** Accepted clock difference between gateways when checking statement times. */
   readonly clockSkewSeconds?: number;
@@ -118,18 +120,11 @@ export class Responder {
     if (task === undefined) throw new TaskError('task_unknown');
     const result = this.deps.store.listStatements({ taskId, peerOrg: peer.org, kind: 'result' })[0];
     if (result === undefined) throw new TaskError('task_unknown', 'this task has no result to acknowledge yet');
-    let payload;
     try {
-      payload = verifyStatement(ackStatement, this.deps.partnerKeys(), {
-        kind: 'ack',
-        signerOrg: peer.org,
-        taskId,
-      }).payload;
+      verifyAck(ackStatement, this.deps.partnerKeys(), { requester: peer.org, responder: this.deps.org, taskId, resultDigest: result.digest });
     } catch (err) {
-      throw new TaskError('receipt_invalid', 'the ack statement does not verify against your receipt keys', {}, { cause: err });
-    }
-    if (payload.result_statement_digest !== result.digest || payload.to !== this.deps.org) {
-      throw new TaskError('receipt_invalid', 'the ack statement does not acknowledge this task\'s result statement');
+      if (!(err instanceof AuditError)) throw err;
+      throw new TaskError('receipt_invalid', `the ack statement does not verify (${err.code}): ${err.message}`, {}, { cause: err });
     }
     await this.deps.store.write({ statements: [recordStatement(taskId, 'ack', peer.org, peer.org, ackStatement)] });
   }
@@ -143,44 +138,23 @@ export class Responder {
     if (!/^[A-Za-z0-9_-]{16,128}$/.test(req.salt)) {
       throw new TaskError('request_invalid', 'salt must be 16-128 base64url characters');
     }
-    const input = parseJsonPayload(req.inputBytes, this.deps.maxPayloadBytes, 'input');
-    let payload;
+    const input = parseJsonPayload(req.inputBytes, { maxBytes: this.deps.maxPayloadBytes, maxDepth: this.deps.maxJsonDepth }, 'input');
     try {
-      payload = verifyStatement(req.requestStatement, this.deps.partnerKeys(), {
-        kind: 'request',
-        signerOrg: peer.org,
+      verifyRequest(req.requestStatement, this.deps.partnerKeys(), {
+        requester: peer.org,
+        responder: this.deps.org,
         taskId: req.taskId,
-      }).payload;
+        capability: req.capability,
+        purpose: req.purpose,
+        salt: req.salt,
+        input,
+        nowSeconds: Math.floor(Date.now() / 1000),
+        skewSeconds: this.deps.clockSkewSeconds ?? 60,
+      });
     } catch (err) {
-      throw new TaskError(
-        'request_invalid',
-        'the request statement does not verify against your published receipt keys',
-        {},
-        { cause: err },
-      );
-    }
-    const mismatch =
-      payload.from !== peer.org
-        ? 'from'
-        : payload.to !== this.deps.org
-          ? 'to'
-          : payload.capability !== req.capability
-            ? 'capability'
-            : payload.purpose !== req.purpose
-              ? 'purpose'
-              : payload.input_digest !== saltedDigest(req.salt, input)
-                ? 'input_digest'
-                : undefined;
-    if (mismatch !== undefined) {
-      throw new TaskError('request_invalid', `the request statement's ${mismatch} does not match the request`);
-    }
-    const nowSeconds = Math.floor(Date.now() / 1000);
-    const skew = this.deps.clockSkewSeconds ?? 60;
-    if (payload.exp + skew < nowSeconds) {
-      throw new TaskError('request_invalid', 'the request statement has expired; sign a new one');
-    }
-    if (payload.iat - skew > nowSeconds) {
-      throw new TaskError('request_invalid', 'the request statement is issued in the future; check your clock');
+      if (!(err instanceof AuditError)) throw err;
+      // The checks describe the partner's own statement, so the partner may read why.
+      throw new TaskError('request_invalid', `the request statement does not verify (${err.code}): ${err.message}`, {}, { cause: err });
     }
     return input;
   }

@@ -1,19 +1,58 @@
-import { sha256Digest } from '../crypto/index.js';
+import { canonicalize, JcsUnsupportedError, sha256Digest } from '../crypto/index.js';
+import { decodeUtf8Strict, jsonTextDepth, jsonValueDepth } from '../lib/index.js';
 import type { StatementRecord } from '../store/index.js';
 import { TaskError } from './errors.js';
 
-/** Parses a UTF-8 JSON payload within the size limit, or refuses it saying which limit. */
-export function parseJsonPayload(bytes: Buffer, maxBytes: number, what: 'input' | 'result'): unknown {
-  if (bytes.length > maxBytes) {
-    throw new TaskError(
-      'payload_too_large',
-      `the ${what} is ${bytes.length} bytes; the limit is ${maxBytes} bytes (limits.maxPayloadBytes)`,
-    );
+/** Bounds on a JSON payload from outside: its size in bytes and how deep it may nest. */
+export interface PayloadLimits {
+  readonly maxBytes: number;
+  readonly maxDepth: number;
+}
+
+/**
+ * Parses a JSON payload from outside, refusing (with `request_invalid` or `payload_too_large`,
+ * naming the limit) what is too large, not strict UTF-8, nested deeper than the limit (checked
+ * on the text, before any recursive walk), not JSON, or without an RFC 8785 canonical form
+ * (a lone surrogate, a number beyond float64): digests could not be made of it.
+ */
+export function parseJsonPayload(bytes: Buffer, limits: PayloadLimits, what: 'input' | 'result'): unknown {
+  if (bytes.length > limits.maxBytes) {
+    throw new TaskError('payload_too_large', `the ${what} is ${bytes.length} bytes; the limit is ${limits.maxBytes} bytes (limits.maxPayloadBytes)`);
+  }
+  const text = decodeUtf8Strict(bytes);
+  if (text === undefined) throw new TaskError('request_invalid', `the ${what} is not valid UTF-8; send JSON text encoded as UTF-8`);
+  if (jsonTextDepth(text, limits.maxDepth) > limits.maxDepth) {
+    throw new TaskError('request_invalid', `the ${what} nests deeper than ${limits.maxDepth} levels (limits.maxJsonDepth); flatten it`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new TaskError('request_invalid', `the ${what} is not valid JSON: ${(err as Error).message.slice(0, 200)}`);
   }
   try {
-    return JSON.parse(bytes.toString('utf8')) as unknown;
-  } catch {
-    throw new TaskError('request_invalid', `the ${what} is not valid UTF-8 JSON`);
+    canonicalize(value);
+  } catch (err) {
+    if (!(err instanceof JcsUnsupportedError)) throw err;
+    throw new TaskError('request_invalid', `the ${what} has no canonical JSON form (RFC 8785): ${err.message}`, {}, { cause: err });
+  }
+  return value;
+}
+
+/**
+ * The content digest of a caller's own request (what idempotency compares), refusing an input
+ * nested deeper than the limit (checked without recursion, before anything walks it) or
+ * without a canonical JSON form.
+ */
+export function contentDigestOf(request: { readonly input: unknown } & Record<string, unknown>, maxDepth: number): string {
+  if (jsonValueDepth(request.input, maxDepth) > maxDepth) {
+    throw new TaskError('request_invalid', `the input nests deeper than ${maxDepth} levels (limits.maxJsonDepth); flatten it`);
+  }
+  try {
+    return sha256Digest(canonicalize(request));
+  } catch (err) {
+    if (!(err instanceof JcsUnsupportedError)) throw err;
+    throw new TaskError('request_invalid', `the input has no canonical JSON form (RFC 8785): ${err.message}`, {}, { cause: err });
   }
 }
 

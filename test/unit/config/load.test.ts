@@ -37,7 +37,7 @@ function problems(lines: string[]): readonly string[] {
 describe('loadConfig', () => {
   it('fills defaults, resolves paths, reads the files and freezes the result', () => {
     const c = load(base);
-    expect(c.limits).toEqual({ maxPayloadBytes: 1048576, callTimeoutMs: 10000, maxInFlightPerPartner: 64 });
+    expect(c.limits).toEqual({ maxPayloadBytes: 1048576, callTimeoutMs: 10000, maxInFlightPerPartner: 64, maxJsonDepth: 64 });
     expect(c.dataDir).toBe(join(dir, 'data'));
     expect(c.tls.certPem).toMatch(/BEGIN CERTIFICATE/);
     expect(Object.isFrozen(c.limits)).toBe(true);
