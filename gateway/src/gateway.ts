@@ -7,6 +7,7 @@ import { ConfigError, restartOnlyChanges, type GatewayConfig } from './config/in
 import { KeyRing, SigningKey } from './crypto/index.js';
 import { FederationClients, FederationServer } from './federation/index.js';
 import { createLogger, type Logger } from './observability/index.js';
+import { systemClock, type Clock } from './lib/index.js';
 import { cardFor, Requester, Responder, type CallOptions, type CallResult } from './tasks/index.js';
 import { loadPolicyEngine, type PolicyEngine } from './policy/index.js';
 import { ClientTrust, TrustStore } from './pki/index.js';
@@ -18,6 +19,8 @@ export interface GatewayOptions {
   readonly config: GatewayConfig;
   readonly agents?: readonly AgentDefinition[];
   readonly logger?: Logger;
+  /** Time for tasks, agents and records; the system clock by default (tests pass a ManualClock). */
+  readonly clock?: Clock;
 }
 
 /** The version this gateway reports in its status. */
@@ -51,7 +54,8 @@ export class Gateway implements ControlBackend {
     this.log = opts.logger ?? createLogger({ level: config.log.level, org: config.org });
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     this.store = openSqliteStore(join(config.dataDir, 'entente.db'));
-    this.agents = new AgentRegistry(opts.agents ?? []);
+    const clock = opts.clock ?? systemClock;
+    this.agents = new AgentRegistry(opts.agents ?? [], clock);
     this.policyEngine = loadPolicyEngine(config.policies);
     this.trust = new TrustStore(config.partners.map(trustEntry));
     this.signer = SigningKey.fromJwk(config.receipts.signingJwk);
@@ -76,6 +80,7 @@ export class Gateway implements ControlBackend {
       maxPayloadBytes: limits.maxPayloadBytes,
       maxJsonDepth: limits.maxJsonDepth,
       log: this.log,
+      clock,
     });
     this.server = new FederationServer({
       listen: config.listen,
@@ -99,6 +104,7 @@ export class Gateway implements ControlBackend {
       maxJsonDepth: limits.maxJsonDepth,
       callTimeoutMs: limits.callTimeoutMs,
       log: this.log,
+      clock,
     });
     this.clientTrust = new ClientTrust(config.org, config.tls.caPem, config.control.revoked);
     this.control = new ControlServer({

@@ -23,5 +23,7 @@ export { ReceiptError, verifyStatement, verifyTriple } from './audit/index.js';
 export { PolicyError, RegoEngine, WasmEngine, readPolicyDirs } from './policy/index.js';
 export type { PolicyEngine } from './policy/index.js';
 export { createLogger } from './observability/index.js';
+export { ManualClock, systemClock } from './lib/index.js';
+export type { Clock } from './lib/index.js';
 export { defineAgent } from '@entente/sdk';
 export type { AgentContext, AgentDefinition } from '@entente/sdk';

@@ -8,6 +8,7 @@ import { Gateway } from '../../gateway/src/gateway.js';
 import { createLogger } from '../../gateway/src/observability/index.js';
 import { certsInit, exportBundle } from '../../gateway/src/pki/index.js';
 import { freePorts } from '../../gateway/src/cli/ports.js';
+import type { Clock } from '../../gateway/src/lib/index.js';
 
 export { REPO } from './paths.js';
 import { REPO } from './paths.js';
@@ -17,6 +18,8 @@ export interface OrgSetup {
   /** Agreements mounted at data.agreements (written as the org's data.json). */
   readonly agreements: unknown;
   readonly limits?: { maxPayloadBytes?: number; callTimeout?: string };
+  /** The gateway's clock (a ManualClock in tests of deadlines and timers). */
+  readonly clock?: Clock;
   /** Serve the control API on a loopback TCP port with mutual TLS too (`controlPorts[org]`). */
   readonly controlListen?: boolean;
 }
@@ -90,6 +93,7 @@ export async function startFederation(orgs: Record<string, OrgSetup>): Promise<T
     gateways[org] = Gateway.create({
       config: loadConfig(configPaths[org]!),
       agents: orgs[org]!.agents ?? [],
+      ...(orgs[org]!.clock !== undefined ? { clock: orgs[org]!.clock } : {}),
       logger: createLogger({ org, level: 'info', destination }),
     });
     await gateways[org].start();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AgentContext, AgentDefinition, AgentLogger } from '@entente/sdk';
+import { systemClock, type Clock } from '../lib/index.js';
 import { AgentError } from './errors.js';
 
 export interface CapabilityInfo {
@@ -26,7 +27,10 @@ export class AgentRegistry {
   private readonly byCapability = new Map<string, AgentDefinition>();
   private readonly names = new Set<string>();
 
-  constructor(agents: readonly AgentDefinition[] = []) {
+  constructor(
+    agents: readonly AgentDefinition[] = [],
+    private readonly clock: Clock = systemClock,
+  ) {
     for (const a of agents) this.register(a);
   }
 
@@ -77,8 +81,9 @@ export class AgentRegistry {
     const controller = new AbortController();
     const onAbort = (): void => controller.abort(req.signal?.reason);
     req.signal?.addEventListener('abort', onAbort, { once: true });
-    const remaining = Math.max(0, req.deadline - Date.now());
-    let timer: NodeJS.Timeout | undefined;
+    const remaining = Math.max(0, req.deadline - this.clock.now());
+    // Ends the deadline timer when the run ends, whichever way.
+    const done = new AbortController();
     const ctx: AgentContext = {
       taskId: req.taskId,
       requester: req.requester,
@@ -90,9 +95,10 @@ export class AgentRegistry {
     };
     try {
       const stop = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          controller.abort(new AgentError('AGENT_TIMEOUT', `${req.capability} did not finish before the deadline`));
-        }, remaining);
+        this.clock.sleep(remaining, done.signal).then(
+          () => controller.abort(new AgentError('AGENT_TIMEOUT', `${req.capability} did not finish before the deadline`)),
+          () => undefined,
+        );
         controller.signal.addEventListener(
           'abort',
           () => {
@@ -124,7 +130,7 @@ export class AgentRegistry {
       }
       return checked.data;
     } finally {
-      clearTimeout(timer);
+      done.abort();
       req.signal?.removeEventListener('abort', onAbort);
     }
   }

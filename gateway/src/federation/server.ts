@@ -92,7 +92,7 @@ export class FederationServer {
             inputBytes: r.input,
             salt: r.salt,
             requestStatement: r.request_statement,
-            deadline: this.deadlineOf(call),
+            timeoutMs: this.timeoutOf(call),
           });
           return toTask(view);
         });
@@ -162,11 +162,12 @@ export class FederationServer {
     }
   }
 
-  private deadlineOf(call: grpc.ServerUnaryCall<unknown, unknown>): number {
-    const cap = Date.now() + this.opts.callTimeoutMs;
+  /** The caller's deadline as a budget from now, capped by limits.callTimeout. */
+  private timeoutOf(call: grpc.ServerUnaryCall<unknown, unknown>): number {
     const d = call.getDeadline();
     const ms = d instanceof Date ? d.getTime() : d;
-    return Number.isFinite(ms) && ms > 0 ? Math.min(ms, cap) : cap;
+    const left = Number.isFinite(ms) && ms > 0 ? ms - Date.now() : Infinity;
+    return Math.max(0, Math.min(left, this.opts.callTimeoutMs));
   }
 }
 

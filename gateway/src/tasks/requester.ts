@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../observability/index.js';
+import { systemClock, type Clock } from '../lib/index.js';
 import { decide, PolicyError, type Decision, type PolicyEngine } from '../policy/index.js';
 import {
   newSalt,
@@ -44,6 +45,8 @@ export interface RequesterDeps {
   readonly maxJsonDepth: number;
   readonly callTimeoutMs: number;
   readonly log: Logger;
+  /** Time for deadlines, statement times and records; the system clock by default. */
+  readonly clock?: Clock;
 }
 
 export interface CallOptions {
@@ -79,10 +82,14 @@ export interface CallResult {
  * not be made at all (unknown partner, bad arguments).
  */
 export class Requester {
-  constructor(private readonly deps: RequesterDeps) {}
+  private readonly clock: Clock;
+
+  constructor(private readonly deps: RequesterDeps) {
+    this.clock = deps.clock ?? systemClock;
+  }
 
   async call(opts: CallOptions): Promise<CallResult> {
-    const started = Date.now();
+    const started = this.clock.now();
     const { partner, capability, purpose } = opts;
     if (!this.deps.transport.has(partner)) {
       throw new TaskError('partner_unknown', `no partner named ${JSON.stringify(partner)} in this gateway's configuration`);
@@ -122,7 +129,7 @@ export class Requester {
         purpose,
         decision: outcome.status,
         ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
-        duration_ms: Date.now() - started,
+        duration_ms: this.clock.now() - started,
       },
       'task',
     );
@@ -132,7 +139,7 @@ export class Requester {
   private async start(opts: CallOptions & { taskId: string }, contentDigest: string, deadline: number): Promise<CallResult> {
     const { org, signer } = this.deps;
     const salt = newSalt();
-    const now = Date.now();
+    const now = this.clock.now();
     const task: TaskRecord = {
       taskId: opts.taskId,
       role: 'requester',
@@ -158,12 +165,13 @@ export class Requester {
       exp: Math.ceil(deadline / 1000) + 60,
       outbound: { decision_id: outbound.id, policy_revision: outbound.revision },
     }).jws;
-    const requestRecord = recordStatement(opts.taskId, 'request', org, opts.partner, request);
+    const requestRecord = recordStatement(opts.taskId, 'request', org, opts.partner, request, this.clock.now());
 
     if (!outbound.allow) {
       // Nothing leaves. The refusal is receipted locally: our request statement and our own
       // result statement saying that our policy denied it.
       const result = signResult(signer, {
+        iat: Math.floor(this.clock.now() / 1000),
         task_id: opts.taskId,
         from: org,
         to: opts.partner,
@@ -175,7 +183,7 @@ export class Requester {
       }).jws;
       await this.deps.store.write({
         tasks: [{ ...task, status: 'denied', reason: 'outbound_denied' }],
-        statements: [requestRecord, recordStatement(opts.taskId, 'result', org, opts.partner, result)],
+        statements: [requestRecord, recordStatement(opts.taskId, 'result', org, opts.partner, result, this.clock.now())],
       });
       return {
         taskId: opts.taskId,
@@ -216,7 +224,7 @@ export class Requester {
     const resultStatement = remote?.details.resultStatement ?? view.resultStatement;
     if (resultStatement === undefined) {
       const reason = remote?.reason ?? 'internal';
-      await this.deps.store.write({ tasks: [{ ...task, status: 'failed', reason, updatedAt: Date.now() }] });
+      await this.deps.store.write({ tasks: [{ ...task, status: 'failed', reason, updatedAt: this.clock.now() }] });
       return this.outcome(task, 'failed', reason, remote?.message, { request });
     }
     return this.settle(task, request, resultStatement, view, remote, deadline);
@@ -248,13 +256,14 @@ export class Requester {
       if (got.present) result = got.value;
     } catch (err) {
       this.deps.log.warn({ task_id: task.taskId, partner: task.peerOrg, err }, 'result statement rejected');
-      await this.deps.store.write({ tasks: [{ ...task, status: 'failed', reason: 'receipt_invalid', updatedAt: Date.now() }] });
+      await this.deps.store.write({ tasks: [{ ...task, status: 'failed', reason: 'receipt_invalid', updatedAt: this.clock.now() }] });
       return this.outcome(task, 'failed', 'receipt_invalid', `the partner's result statement did not verify: ${(err as Error).message}`, {
         request,
       });
     }
-    const resultRecord = recordStatement(task.taskId, 'result', task.peerOrg, task.peerOrg, resultStatement);
+    const resultRecord = recordStatement(task.taskId, 'result', task.peerOrg, task.peerOrg, resultStatement, this.clock.now());
     const ack = signAck(signer, {
+      iat: Math.floor(this.clock.now() / 1000),
       task_id: task.taskId,
       from: org,
       to: task.peerOrg,
@@ -268,10 +277,10 @@ export class Requester {
           status,
           ...(reason !== undefined ? { reason } : {}),
           ...(status === 'completed' ? { resultJson: JSON.stringify(result) } : {}),
-          updatedAt: Date.now(),
+          updatedAt: this.clock.now(),
         },
       ],
-      statements: [resultRecord, recordStatement(task.taskId, 'ack', org, task.peerOrg, ack)],
+      statements: [resultRecord, recordStatement(task.taskId, 'ack', org, task.peerOrg, ack, this.clock.now())],
     });
     await this.deliverAck(task, ack, deadline);
     const receipts = { request, result: resultStatement, ack };
@@ -288,14 +297,14 @@ export class Requester {
   private async deliverAck(task: TaskRecord, ack: string, deadline: number): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.deps.transport.acknowledge(task.peerOrg, task.taskId, ack, Math.max(deadline, Date.now() + 2000));
+        await this.deps.transport.acknowledge(task.peerOrg, task.taskId, ack, Math.max(deadline, this.clock.now() + 2000));
         return;
       } catch (err) {
-        if (attempt >= 2 || Date.now() > deadline) {
+        if (attempt >= 2 || this.clock.now() > deadline) {
           this.deps.log.warn({ task_id: task.taskId, partner: task.peerOrg, err }, 'ack not delivered');
           return;
         }
-        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        await this.clock.sleep(50 * 2 ** attempt);
       }
     }
   }

@@ -1,4 +1,5 @@
 import type { Logger } from '../observability/index.js';
+import { systemClock, type Clock } from '../lib/index.js';
 import { AgentError, type AgentRegistry } from '../agents/index.js';
 import { decide, PolicyError, type Decision, type PolicyEngine } from '../policy/index.js';
 import { canonicalize, saltedDigest, sha256Digest, type KeyRing, type SigningKey } from '../crypto/index.js';
@@ -19,6 +20,8 @@ export interface ResponderDeps {
   /** How deep inputs may nest (limits.maxJsonDepth). */
   readonly maxJsonDepth: number;
   readonly log: Logger;
+  /** Time for deadlines, statement times and records; the system clock by default. */
+  readonly clock?: Clock;
   /** Accepted clock difference between gateways when checking statement times. */
   readonly clockSkewSeconds?: number;
 }
@@ -30,8 +33,12 @@ export interface SubmitRequest {
   readonly inputBytes: Buffer;
   readonly salt: string;
   readonly requestStatement: string;
-  /** Milliseconds since the epoch; the transport's deadline. */
-  readonly deadline: number;
+  /**
+   * How long the task may take, in milliseconds from now: the transport's deadline as a
+   * budget, so that it runs on this responder's clock (wall clocks of two machines differ,
+   * and tests drive the clock).
+   */
+  readonly timeoutMs: number;
 }
 
 interface Running {
@@ -48,13 +55,17 @@ interface Running {
 export class Responder {
   private readonly running = new Map<string, Running>();
 
-  constructor(private readonly deps: ResponderDeps) {}
+  private readonly clock: Clock;
+
+  constructor(private readonly deps: ResponderDeps) {
+    this.clock = deps.clock ?? systemClock;
+  }
 
   async submit(peer: Peer, req: SubmitRequest): Promise<TaskView> {
-    const started = Date.now();
+    const started = this.clock.now();
     const input = this.checkRequest(peer, req);
     const contentDigest = sha256Digest(canonicalize({ capability: req.capability, purpose: req.purpose, input }));
-    const now = Date.now();
+    const now = this.clock.now();
     const record: TaskRecord = {
       taskId: req.taskId,
       role: 'responder',
@@ -67,7 +78,7 @@ export class Responder {
       createdAt: now,
       updatedAt: now,
     };
-    const request = recordStatement(req.taskId, 'request', peer.org, peer.org, req.requestStatement);
+    const request = recordStatement(req.taskId, 'request', peer.org, peer.org, req.requestStatement, this.clock.now());
     const claim = await this.deps.store.claimTask(record, [request]);
     if (!claim.created) return this.replay(peer, claim.existing, contentDigest);
 
@@ -126,7 +137,7 @@ export class Responder {
       if (!(err instanceof AuditError)) throw err;
       throw new TaskError('receipt_invalid', `the ack statement does not verify (${err.code}): ${err.message}`, {}, { cause: err });
     }
-    await this.deps.store.write({ statements: [recordStatement(taskId, 'ack', peer.org, peer.org, ackStatement)] });
+    await this.deps.store.write({ statements: [recordStatement(taskId, 'ack', peer.org, peer.org, ackStatement, this.clock.now())] });
   }
 
   private checkRequest(peer: Peer, req: SubmitRequest): unknown {
@@ -148,7 +159,7 @@ export class Responder {
         purpose: req.purpose,
         salt: req.salt,
         input,
-        nowSeconds: Math.floor(Date.now() / 1000),
+        nowSeconds: Math.floor(this.clock.now() / 1000),
         skewSeconds: this.deps.clockSkewSeconds ?? 60,
       });
     } catch (err) {
@@ -168,6 +179,7 @@ export class Responder {
     signal: AbortSignal,
   ): Promise<TaskView> {
     const { agents } = this.deps;
+    const deadline = this.clock.now() + req.timeoutMs;
     const policy = this.deps.policy();
     const requester = { org: peer.org, certificate: { serial: peer.serial, fingerprint256: peer.fingerprint256 } };
     let inbound: Decision | undefined;
@@ -197,7 +209,7 @@ export class Responder {
           capability: task.capability,
           purpose: task.purpose,
           input,
-          deadline: req.deadline,
+          deadline,
           signal,
           log: this.deps.log.child({ task_id: task.taskId, partner: peer.org, capability: task.capability }),
         },
@@ -221,10 +233,10 @@ export class Responder {
         );
       }
       const statement = this.signResult(task, requestDigest, 'completed', undefined, inbound, disclosure, disclosure.payload);
-      const finished: TaskRecord = { ...task, status: 'completed', resultJson, updatedAt: Date.now() };
+      const finished: TaskRecord = { ...task, status: 'completed', resultJson, updatedAt: this.clock.now() };
       await this.deps.store.write({
         tasks: [finished],
-        statements: [recordStatement(task.taskId, 'result', this.deps.org, peer.org, statement)],
+        statements: [recordStatement(task.taskId, 'result', this.deps.org, peer.org, statement, this.clock.now())],
       });
       return { taskId: task.taskId, status: 'completed', resultBytes, resultStatement: statement };
     } catch (err) {
@@ -266,8 +278,8 @@ export class Responder {
   ): Promise<never> {
     const statement = this.signResult(task, requestDigest, outcome.status, outcome.reason, outcome.inbound, outcome.disclosure);
     await this.deps.store.write({
-      tasks: [{ ...task, status: outcome.status, reason: outcome.reason, updatedAt: Date.now() }],
-      statements: [recordStatement(task.taskId, 'result', this.deps.org, peer.org, statement)],
+      tasks: [{ ...task, status: outcome.status, reason: outcome.reason, updatedAt: this.clock.now() }],
+      statements: [recordStatement(task.taskId, 'result', this.deps.org, peer.org, statement, this.clock.now())],
     });
     const { policyReasons } = outcome;
     throw new TaskError(
@@ -288,6 +300,7 @@ export class Responder {
     result?: unknown,
   ): string {
     return signResult(this.deps.signer, {
+      iat: Math.floor(this.clock.now() / 1000),
       task_id: task.taskId,
       from: this.deps.org,
       to: task.peerOrg,
@@ -341,7 +354,7 @@ export class Responder {
       purpose: task.purpose,
       decision: status,
       ...(err instanceof TaskError ? { reason: err.reason } : {}),
-      duration_ms: Date.now() - started,
+      duration_ms: this.clock.now() - started,
     };
     if (err instanceof TaskError && err.reason === 'internal') this.deps.log.error({ ...fields, err: err.cause }, 'task');
     else this.deps.log.info(fields, 'task');

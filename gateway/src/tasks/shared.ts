@@ -63,6 +63,7 @@ export function recordStatement(
   signerOrg: string,
   peerOrg: string,
   jws: string,
+  storedAt: number,
 ): StatementRecord {
   const header = JSON.parse(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString('utf8')) as {
     kid?: unknown;
@@ -75,6 +76,6 @@ export function recordStatement(
     kid: typeof header.kid === 'string' ? header.kid : '',
     jws,
     digest: sha256Digest(jws),
-    storedAt: Date.now(),
+    storedAt,
   };
 }
