@@ -8,12 +8,11 @@ import { KeyRing, SigningKey } from './crypto/index.js';
 import { FederationClients, FederationServer } from './federation/index.js';
 import { createLogger, type Logger } from './observability/index.js';
 import { systemClock, type Clock } from './lib/index.js';
-import { cardFor, Requester, Responder, type CallOptions, type CallResult } from './tasks/index.js';
+import { cardFor, readTaskReceipts, Requester, Responder, type CallOptions, type CallResult, type TaskFilter, type TaskReceipts, type TaskRecord } from './tasks/index.js';
 import { loadPolicyEngine, type PolicyEngine } from './policy/index.js';
 import { ClientTrust, TrustStore } from './pki/index.js';
-import { openSqliteStore, type Store, type TaskFilter, type TaskRecord } from './store/index.js';
-import { verifyTaskReceipts } from './receipts.js';
-import { ControlServer, type ControlBackend, type GatewayStatus, type TaskReceipts } from './control/index.js';
+import { openSqliteStore, type Store } from './store/index.js';
+import { ControlServer, type ControlBackend, type GatewayStatus } from './control/index.js';
 
 export interface GatewayOptions {
   readonly config: GatewayConfig;
@@ -179,20 +178,14 @@ export class Gateway implements ControlBackend {
     return this.policyEngine.revision;
   }
 
-  /** Tasks held here, newest first; `offset` skips that many. */
-  async listTasks(filter: TaskFilter & { readonly offset?: number } = {}): Promise<TaskRecord[]> {
-    const { offset = 0, limit = 1000, ...rest } = filter;
-    return this.store.listTasks({ ...rest, limit: offset + limit }).slice(offset);
+  /** Tasks held here, newest first. */
+  async listTasks(filter: TaskFilter = {}): Promise<TaskRecord[]> {
+    return this.store.listTasks(filter);
   }
 
   /** A task's statements as stored here, each verified against its signer's keys. */
   async receipts(taskId: string, peerOrg?: string): Promise<TaskReceipts[]> {
-    return this.store
-      .listTasks({ taskId, ...(peerOrg !== undefined ? { peerOrg } : {}) })
-      .map((task) => {
-        const statements = this.store.listStatements({ taskId, peerOrg: task.peerOrg });
-        return { task, statements, verification: verifyTaskReceipts(this.org, task, statements, this.keys) };
-      });
+    return readTaskReceipts(this.org, this.store, this.keys, taskId, peerOrg);
   }
 
   /** Who this gateway is and how its partners have answered lately. */
@@ -233,4 +226,26 @@ function keyRingOf(config: GatewayConfig, signer: SigningKey): KeyRing {
   ring.addJwks(config.org, { keys: [signer.publicJwk, ...config.receipts.previousJwks] });
   for (const p of config.partners) ring.addJwks(p.org, p.receiptJwks);
   return ring;
+}
+
+/** A stopped gateway's tasks and receipts, read without writing anything: `entente receipts --offline`. */
+export interface OfflineStore {
+  listTasks(filter?: TaskFilter): Promise<TaskRecord[]>;
+  receipts(taskId: string, peerOrg?: string): Promise<TaskReceipts[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store a config names read-only, with the keys to verify its receipts. It works
+ * beside a running gateway too (SQLite readers do not block its writer), but the running
+ * gateway's control API is the way to read it then.
+ */
+export function openOffline(config: GatewayConfig): OfflineStore {
+  const store = openSqliteStore(join(config.dataDir, 'entente.db'), { readonly: true });
+  const keys = keyRingOf(config, SigningKey.fromJwk(config.receipts.signingJwk));
+  return {
+    listTasks: (filter = {}) => store.listTasks(filter),
+    receipts: (taskId, peerOrg) => readTaskReceipts(config.org, store, keys, taskId, peerOrg),
+    close: () => store.close(),
+  };
 }

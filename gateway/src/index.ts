@@ -8,9 +8,9 @@
  */
 export { Gateway } from './gateway.js';
 export type { GatewayOptions } from './gateway.js';
-export type { TaskReceipts } from './control/index.js';
-export { verifyTaskReceipts } from './receipts.js';
-export type { ReceiptState, ReceiptVerification } from './receipts.js';
+export type { TaskReceipts } from './tasks/index.js';
+export { verifyTaskReceipts } from './tasks/index.js';
+export type { ReceiptState, ReceiptVerification } from './tasks/index.js';
 export { compileConfig, ConfigError, importPartner, initConfig, loadConfig } from './config/index.js';
 export type { GatewayConfig } from './config/index.js';
 export { EntenteError } from './lib/index.js';

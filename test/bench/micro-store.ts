@@ -4,7 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore, type StatementRecord } from '../../gateway/src/store/index.js';
+import type { StatementRecord } from '../../gateway/src/audit/index.js';
+import { openSqliteStore } from '../../gateway/src/store/index.js';
 
 const ROWS = Number(process.env['BENCH_STORE_ROWS'] ?? 20_000);
 const IN_FLIGHT = Number(process.env['BENCH_STORE_IN_FLIGHT'] ?? 256);

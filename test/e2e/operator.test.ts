@@ -141,5 +141,13 @@ describe('an operator setting up two gateways with the CLI', () => {
       const codes = await Promise.all(servers.map((s) => s.stop()));
       expect(codes).toEqual([0, 0]);
     }
+
+    // A stopped gateway's receipts: the CLI says so, and reads its store only with --offline, read-only.
+    const stopped = await failing(a, 'receipts', 'list', '--config', 'entente.yaml');
+    expect(stopped.stderr).toMatch(/is the gateway running\? start it with entente serve/);
+    const offline = await entente(a, 'receipts', 'list', '--config', 'entente.yaml', '--offline');
+    expect(offline.stdout).toMatch(/requester\s+bank-b\s+accounts\.count\s+audit\s+denied \(outbound_denied\)\s+verified_local_denial/);
+    const offlineMissing = await failing(a, 'receipts', 'list', '--offline');
+    expect(offlineMissing.stderr).toContain('--offline reads the store a config names: give --config');
   }, 120_000);
 });

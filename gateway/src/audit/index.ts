@@ -35,3 +35,5 @@ export {
   ReceiptWrongSignerError,
 } from './errors.js';
 export type { AuditErrorCode, LogErrorCode, ReceiptErrorCode } from './errors.js';
+export { STATEMENT_KINDS } from './ports.js';
+export type { StatementFilter, StatementLog, StatementRecord } from './ports.js';

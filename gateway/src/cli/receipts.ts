@@ -1,4 +1,7 @@
 import type { TaskReceipts, TaskSummary } from '@entente/sdk';
+import { loadConfig } from '../config/index.js';
+import { openOffline } from '../gateway.js';
+import type { TaskRecord } from '../tasks/index.js';
 import { parse, UsageError } from './args.js';
 import { CONNECT_OPTIONS, CONNECT_USAGE, connectControl } from './connect.js';
 import { table } from './output.js';
@@ -6,6 +9,7 @@ import { table } from './output.js';
 const USAGE = [
   `entente receipts list ${CONNECT_USAGE} [--partner <org>] [--limit <n>] [--json]`,
   `       entente receipts show ${CONNECT_USAGE} <task-id> [--partner <org>] [--json]`,
+  '       entente receipts list|show --offline --config <gateway.yaml> …   a stopped gateway\'s store, read-only',
 ].join('\n');
 
 /** Prints the receipts the running gateway holds and whether each task's statements verify. */
@@ -20,13 +24,17 @@ export async function receipts(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parse(
     rest,
-    { ...CONNECT_OPTIONS, partner: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    { ...CONNECT_OPTIONS, partner: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, offline: { type: 'boolean' } },
     USAGE,
   );
   const limit = values.limit === undefined ? 50 : Number(values.limit);
   if (!Number.isSafeInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
   const taskId = positionals[0];
   if (sub === 'show' && taskId === undefined) throw new UsageError(`missing <task-id>\nusage: ${USAGE}`);
+  if (values.offline) {
+    if (values.config === undefined) throw new UsageError(`--offline reads the store a config names: give --config\nusage: ${USAGE}`);
+    return offline(sub, values.config, { partner: values.partner, limit, taskId, json: values.json ?? false });
+  }
   const client = connectControl(values);
   try {
     if (sub === 'list') {
@@ -78,4 +86,52 @@ function printShow(found: readonly TaskReceipts[], json: boolean): void {
 
 function summary(t: TaskSummary) {
   return { task_id: t.taskId, role: t.role, partner: t.partner, capability: t.capability, purpose: t.purpose, status: t.status, ...(t.reason ? { reason: t.reason } : {}), created_at: t.createdAt.toISOString() };
+}
+
+/** The same listing and verification, from a stopped gateway's store opened read-only. */
+async function offline(
+  sub: 'list' | 'show',
+  configPath: string,
+  opts: { partner: string | undefined; limit: number; taskId: string | undefined; json: boolean },
+): Promise<number> {
+  const store = openOffline(loadConfig(configPath));
+  try {
+    if (sub === 'list') {
+      const tasks = await store.listTasks({ ...(opts.partner !== undefined ? { peerOrg: opts.partner } : {}), limit: opts.limit });
+      const summaries = await Promise.all(
+        tasks.map(async (t) => summaryOf(t, (await store.receipts(t.taskId, t.peerOrg)).find((r) => r.task.role === t.role)?.verification.state ?? 'incomplete')),
+      );
+      printList(summaries, opts.json);
+      return 0;
+    }
+    const found = await store.receipts(opts.taskId!, opts.partner);
+    if (found.length === 0) throw new UsageError(`this gateway's store holds no task ${JSON.stringify(opts.taskId)}`);
+    printShow(
+      found.map((r) => ({
+        task: summaryOf(r.task, r.verification.state),
+        statements: r.statements.map((st) => ({ kind: st.kind, signerOrg: st.signerOrg, kid: st.kid, digest: st.digest, payload: JSON.parse(Buffer.from(st.jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as unknown, jws: st.jws })),
+        verification: r.verification,
+      })),
+      opts.json,
+    );
+    return found.every((r) => r.verification.state !== 'invalid') ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}
+
+/** A stored task in the shape the control API lists it. */
+function summaryOf(t: TaskRecord, receiptsState: string): TaskSummary {
+  return {
+    taskId: t.taskId,
+    role: t.role,
+    partner: t.peerOrg,
+    capability: t.capability,
+    purpose: t.purpose,
+    status: t.status === 'received' ? 'running' : t.status,
+    ...(t.reason !== undefined ? { reason: t.reason } : {}),
+    createdAt: new Date(t.createdAt),
+    updatedAt: new Date(t.updatedAt),
+    receipts: receiptsState,
+  };
 }

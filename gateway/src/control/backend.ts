@@ -1,13 +1,4 @@
-import type { ReceiptVerification } from '../receipts.js';
-import type { StatementRecord, TaskFilter, TaskRecord } from '../store/index.js';
-import type { CallOptions, CallResult } from '../tasks/index.js';
-
-/** A task's statements as held here, each verified against its signer's keys. */
-export interface TaskReceipts {
-  readonly task: TaskRecord;
-  readonly statements: readonly StatementRecord[];
-  readonly verification: ReceiptVerification;
-}
+import type { CallOptions, CallResult, TaskFilter, TaskReceipts, TaskRecord } from '../tasks/index.js';
 
 export interface PartnerState {
   readonly org: string;
@@ -33,7 +24,7 @@ export interface GatewayStatus {
 /** What the control API asks of the gateway it serves. */
 export interface ControlBackend {
   call(opts: CallOptions): Promise<CallResult>;
-  listTasks(filter: TaskFilter & { readonly offset?: number }): Promise<readonly TaskRecord[]>;
+  listTasks(filter: TaskFilter): Promise<readonly TaskRecord[]>;
   receipts(taskId: string, peerOrg?: string): Promise<readonly TaskReceipts[]>;
   status(): GatewayStatus;
 }

@@ -5,9 +5,8 @@ import type { ListTasksRequest__Output } from '../generated/entente/control/v1/L
 import type { ListTasksResponse } from '../generated/entente/control/v1/ListTasksResponse.js';
 import type { Status } from '../generated/entente/control/v1/Status.js';
 import type { TaskSummary } from '../generated/entente/control/v1/TaskSummary.js';
-import type { TaskFilter, TaskRecord } from '../store/index.js';
-import type { CallOptions, CallResult } from '../tasks/index.js';
-import type { GatewayStatus, TaskReceipts } from './backend.js';
+import type { CallOptions, CallResult, TaskFilter, TaskReceipts, TaskRecord } from '../tasks/index.js';
+import type { GatewayStatus } from './backend.js';
 import { ControlError } from './errors.js';
 
 const DEFAULT_PAGE = 50;
@@ -55,7 +54,7 @@ export function toCallResponse(r: CallResult): CallResponse {
  */
 export async function toListTasks(
   req: ListTasksRequest__Output,
-  list: (filter: TaskFilter & { offset: number }) => Promise<readonly TaskRecord[]>,
+  list: (filter: TaskFilter) => Promise<readonly TaskRecord[]>,
   receiptsOf: (task: TaskRecord) => Promise<string>,
 ): Promise<ListTasksResponse> {
   if (req.page_size > MAX_PAGE) throw new ControlError('CONTROL_INVALID_ARGUMENT', `page_size ${req.page_size} is above the maximum of ${MAX_PAGE}`);

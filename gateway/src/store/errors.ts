@@ -10,6 +10,8 @@ export const STORE_ERROR_CODES = {
   STORE_INVALID_RECORD: 'a task or statement record is missing a field or has a value outside its set (a bug in the caller)',
   STORE_WRITE_FAILED: 'SQLite refused the write or the transaction failed to commit; nothing of it was stored',
   STORE_CLOSED: 'the store was closed; the gateway is shutting down',
+  STORE_SCHEMA_TOO_OLD: 'a read-only (offline) opening found a store at an older schema, which only a writable opening can migrate',
+  STORE_READ_ONLY: 'the store was opened read-only (offline) and refuses writes',
 } as const;
 
 export type StoreErrorCode = keyof typeof STORE_ERROR_CODES;
@@ -28,6 +30,18 @@ export class StoreOpenFailedError extends StoreError {
 export class StoreSchemaTooNewError extends StoreError {
   constructor(message: string, options?: Options) {
     super('STORE_SCHEMA_TOO_NEW', message, options);
+  }
+}
+
+export class StoreSchemaTooOldError extends StoreError {
+  constructor(message: string, options?: Options) {
+    super('STORE_SCHEMA_TOO_OLD', message, options);
+  }
+}
+
+export class StoreReadOnlyError extends StoreError {
+  constructor(message: string, options?: Options) {
+    super('STORE_READ_ONLY', message, options);
   }
 }
 

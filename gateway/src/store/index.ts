@@ -1,25 +1,15 @@
-export { openSqliteStore, SqliteStore } from './sqlite.js';
-export type { SqliteStoreOptions } from './sqlite.js';
-export { STATEMENT_KINDS, STORED_TASK_STATUSES, TASK_ROLES } from './store.js';
-export type {
-  ClaimResult,
-  StatementFilter,
-  StatementKind,
-  StatementRecord,
-  Store,
-  StoredTaskStatus,
-  TaskFilter,
-  TaskRecord,
-  TaskRole,
-  WriteBatch,
-} from './store.js';
+export { openSqliteStore, SqliteStore } from './sqlite/sqlite.js';
+export type { SqliteStoreOptions } from './sqlite/sqlite.js';
+export type { Store } from './store.js';
 export {
   STORE_ERROR_CODES,
   StoreClosedError,
   StoreError,
   StoreInvalidRecordError,
   StoreOpenFailedError,
+  StoreReadOnlyError,
   StoreSchemaTooNewError,
+  StoreSchemaTooOldError,
   StoreWriteFailedError,
 } from './errors.js';
 export type { StoreErrorCode } from './errors.js';

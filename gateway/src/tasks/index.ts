@@ -8,3 +8,7 @@ export { FINAL_STATUSES } from './task.js';
 export type { Peer, TaskStatus, TaskView } from './task.js';
 export { cardFor } from './card.js';
 export type { CardDeps, CardView } from './card.js';
+export { STORED_TASK_STATUSES, TASK_ROLES } from './ports.js';
+export type { ClaimResult, StoredTaskStatus, TaskFilter, TaskRecord, TaskRole, TaskStore, WriteBatch } from './ports.js';
+export { readTaskReceipts, verifyTaskReceipts } from './receipts.js';
+export type { ReceiptState, ReceiptVerification, TaskReceipts } from './receipts.js';

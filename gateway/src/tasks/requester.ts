@@ -10,7 +10,8 @@ import {
   type SigningKey,
 } from '../crypto/index.js';
 import { signAck, signRequest, signResult, verifyResult, type ResultStatus } from '../audit/index.js';
-import type { StatementRecord, Store, TaskRecord } from '../store/index.js';
+import type { StatementLog, StatementRecord } from '../audit/index.js';
+import type { TaskRecord, TaskStore } from './ports.js';
 import { isReasonCode, REASONS, TaskError, type ReasonCode } from './errors.js';
 import { NAME, TASK_ID, type TaskView } from './task.js';
 import { contentDigestOf, parseJsonPayload, recordStatement } from './shared.js';
@@ -35,7 +36,7 @@ export interface PartnerTransport {
 
 export interface RequesterDeps {
   readonly org: string;
-  readonly store: Store;
+  readonly store: TaskStore & StatementLog;
   readonly policy: () => PolicyEngine;
   readonly signer: SigningKey;
   readonly partnerKeys: () => KeyRing;
@@ -101,7 +102,7 @@ export class Requester {
     const deadline = started + (opts.timeoutMs ?? this.deps.callTimeoutMs);
     const contentDigest = contentDigestOf({ partner, capability, purpose, input: opts.input }, this.deps.maxJsonDepth);
 
-    const existing = this.deps.store.getTask('requester', partner, taskId);
+    const existing = await this.deps.store.getTask('requester', partner, taskId);
     let outcome: CallResult;
     if (existing !== undefined) {
       if (existing.contentDigest !== contentDigest) {
@@ -111,11 +112,11 @@ export class Requester {
         // A retry: the partner answers an already-claimed task id from its own record, so the
         // input that left the first time is sent again with the stored request statement.
         const { inputBytes } = this.outbound(opts, taskId);
-        const request = this.statement(existing, 'request')?.jws;
+        const request = (await this.statement(existing, 'request'))?.jws;
         if (request === undefined) throw new TaskError('internal', `task ${taskId} has no stored request statement`);
         outcome = await this.send(existing, deadline, { inputBytes, request });
       } else {
-        outcome = this.stored(existing);
+        outcome = await this.stored(existing);
       }
     } else {
       outcome = await this.start({ ...opts, taskId }, contentDigest, deadline);
@@ -341,12 +342,10 @@ export class Requester {
     return { decision, leaving, inputBytes };
   }
 
-  private stored(task: TaskRecord): CallResult {
-    const receipts = {
-      request: this.statement(task, 'request')?.jws,
-      result: this.statement(task, 'result')?.jws,
-      ack: this.statement(task, 'ack')?.jws,
-    };
+  private async stored(task: TaskRecord): Promise<CallResult> {
+    const held = await this.deps.store.listStatements({ taskId: task.taskId, peerOrg: task.peerOrg });
+    const jwsOf = (kind: StatementRecord['kind']) => held.find((s) => s.kind === kind)?.jws;
+    const receipts = { request: jwsOf('request'), result: jwsOf('result'), ack: jwsOf('ack') };
     const clean = Object.fromEntries(Object.entries(receipts).filter(([, v]) => v !== undefined)) as CallResult['receipts'];
     if (task.status === 'completed') {
       return {
@@ -383,7 +382,7 @@ export class Requester {
     };
   }
 
-  private statement(task: TaskRecord, kind: StatementRecord['kind']): StatementRecord | undefined {
-    return this.deps.store.listStatements({ taskId: task.taskId, peerOrg: task.peerOrg, kind })[0];
+  private async statement(task: TaskRecord, kind: StatementRecord['kind']): Promise<StatementRecord | undefined> {
+    return (await this.deps.store.listStatements({ taskId: task.taskId, peerOrg: task.peerOrg, kind }))[0];
   }
 }

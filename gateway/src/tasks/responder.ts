@@ -4,14 +4,15 @@ import { AgentError, type AgentRegistry } from '../agents/index.js';
 import { decide, PolicyError, type Decision, type PolicyEngine } from '../policy/index.js';
 import { canonicalize, saltedDigest, sha256Digest, type KeyRing, type SigningKey } from '../crypto/index.js';
 import { AuditError, signResult, verifyAck, verifyRequest, type ResultStatus } from '../audit/index.js';
-import type { Store, TaskRecord } from '../store/index.js';
+import type { StatementLog } from '../audit/index.js';
+import type { TaskRecord, TaskStore } from './ports.js';
 import { isReasonCode, TaskError, type ReasonCode } from './errors.js';
 import { FINAL_STATUSES, NAME, TASK_ID, type Peer, type TaskView } from './task.js';
 import { parseJsonPayload, recordStatement } from './shared.js';
 
 export interface ResponderDeps {
   readonly org: string;
-  readonly store: Store;
+  readonly store: TaskStore & StatementLog;
   readonly policy: () => PolicyEngine;
   readonly agents: AgentRegistry;
   readonly signer: SigningKey;
@@ -99,9 +100,9 @@ export class Responder {
 
   /** The current state of one of `peer`'s tasks; another organization's task is "unknown". */
   async get(peer: Peer, taskId: string): Promise<TaskView> {
-    const task = this.deps.store.getTask('responder', peer.org, taskId);
+    const task = await this.deps.store.getTask('responder', peer.org, taskId);
     if (task === undefined) throw new TaskError('task_unknown');
-    return this.view(task);
+    return await this.view(task);
   }
 
   /** The current state, then the final state once the task ends. */
@@ -115,7 +116,7 @@ export class Responder {
   }
 
   async cancel(peer: Peer, taskId: string): Promise<TaskView> {
-    const task = this.deps.store.getTask('responder', peer.org, taskId);
+    const task = await this.deps.store.getTask('responder', peer.org, taskId);
     if (task === undefined) throw new TaskError('task_unknown');
     const running = this.running.get(key(peer.org, taskId));
     if (running !== undefined) {
@@ -127,9 +128,9 @@ export class Responder {
 
   /** Stores the requester's countersignature of a result it received. Idempotent. */
   async acknowledge(peer: Peer, taskId: string, ackStatement: string): Promise<void> {
-    const task = this.deps.store.getTask('responder', peer.org, taskId);
+    const task = await this.deps.store.getTask('responder', peer.org, taskId);
     if (task === undefined) throw new TaskError('task_unknown');
-    const result = this.deps.store.listStatements({ taskId, peerOrg: peer.org, kind: 'result' })[0];
+    const result = (await this.deps.store.listStatements({ taskId, peerOrg: peer.org, kind: 'result' }))[0];
     if (result === undefined) throw new TaskError('task_unknown', 'this task has no result to acknowledge yet');
     try {
       verifyAck(ackStatement, this.deps.partnerKeys(), { requester: peer.org, responder: this.deps.org, taskId, resultDigest: result.digest });
@@ -320,9 +321,9 @@ export class Responder {
     if (!FINAL_STATUSES.has(existing.status as never)) {
       const running = this.running.get(key(peer.org, existing.taskId));
       if (running !== undefined) return running.done;
-      return this.view(existing);
+      return await this.view(existing);
     }
-    const view = this.view(existing);
+    const view = await this.view(existing);
     if (view.status === 'completed') return view;
     throw new TaskError(
       existing.reason !== undefined && isReasonCode(existing.reason) ? existing.reason : 'internal',
@@ -331,8 +332,8 @@ export class Responder {
     );
   }
 
-  private view(task: TaskRecord): TaskView {
-    const result = this.deps.store.listStatements({ taskId: task.taskId, peerOrg: task.peerOrg, kind: 'result' })[0];
+  private async view(task: TaskRecord): Promise<TaskView> {
+    const result = (await this.deps.store.listStatements({ taskId: task.taskId, peerOrg: task.peerOrg, kind: 'result' }))[0];
     const status = task.status === 'received' ? 'running' : task.status;
     return {
       taskId: task.taskId,

@@ -1,6 +1,6 @@
 import { canonicalize, JcsUnsupportedError, sha256Digest } from '../crypto/index.js';
 import { decodeUtf8Strict, jsonTextDepth, jsonValueDepth } from '../lib/index.js';
-import type { StatementRecord } from '../store/index.js';
+import type { StatementRecord } from '../audit/index.js';
 import { TaskError } from './errors.js';
 
 /** Bounds on a JSON payload from outside: its size in bytes and how deep it may nest. */

@@ -2,16 +2,18 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openSqliteStore, type SqliteStoreOptions, type StatementRecord, type TaskRecord } from '../../../gateway/src/store/index.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore, type SqliteStoreOptions } from '../../../gateway/src/store/index.js';
+import { MIGRATIONS } from '../../../gateway/src/store/sqlite/migrations.js';
+import { describeStoreContract, statement, task } from './contract.js';
 
-const task = (id: string, over: Partial<TaskRecord> = {}): TaskRecord => ({
-  taskId: id, role: 'responder', peerOrg: 'org-a', capability: 'patients.count', purpose: 'research',
-  contentDigest: `sha256:content-${id}`, salt: `salt-${id}`, status: 'running', createdAt: 1_000, updatedAt: 1_000, ...over,
+const scratch = mkdtempSync(join(tmpdir(), 'entente-store-contract-'));
+let n = 0;
+describeStoreContract('SQLite', {
+  fresh: () => join(scratch, `store-${n++}.db`),
+  open: (file) => openSqliteStore(file, { checkpointMs: 0 }),
 });
-const statement = (id: string, n: number, over: Partial<StatementRecord> = {}): StatementRecord => ({
-  taskId: id, kind: 'request', signerOrg: 'org-a', peerOrg: 'org-a', kid: 'k1', jws: `h.p${n}.s`, digest: `sha256:d${n}`, storedAt: 2_000, ...over,
-});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('the SQLite store', () => {
   const dirs: string[] = [];
@@ -32,17 +34,6 @@ describe('the SQLite store', () => {
   });
 
   describe('durability', () => {
-    it('keeps every acknowledged write after closing and reopening', async () => {
-      const file = fresh();
-      const store = open(file);
-      await Promise.all(Array.from({ length: 50 }, (_, i) => store.write({ tasks: [task(`t${i}`)], statements: [statement(`t${i}`, i)] })));
-      await store.close();
-      const again = open(file);
-      expect(again.listTasks()).toHaveLength(50);
-      expect(again.listStatements().map((s) => s.taskId)).toEqual(Array.from({ length: 50 }, (_, i) => `t${i}`));
-      expect(again.getTask('responder', 'org-a', 't7')).toEqual(task('t7'));
-    });
-
     it('commits writes queued before close, then refuses new ones with STORE_CLOSED', async () => {
       const file = fresh();
       const store = open(file, { groupCommitMs: 10_000 });
@@ -50,9 +41,9 @@ describe('the SQLite store', () => {
       await store.close();
       await expect(pending).resolves.toBeUndefined();
       await expect(store.write({ tasks: [task('after')] })).rejects.toMatchObject({ code: 'STORE_CLOSED' });
-      expect(() => store.getTask('responder', 'org-a', 'late')).toThrow(expect.objectContaining({ code: 'STORE_CLOSED' }));
+      await expect(store.getTask('responder', 'org-a', 'late')).rejects.toMatchObject({ code: 'STORE_CLOSED' });
       const again = open(file);
-      expect(again.getTask('responder', 'org-a', 'late')?.taskId).toBe('late');
+      expect((await again.getTask('responder', 'org-a', 'late'))?.taskId).toBe('late');
     });
 
     it('runs in WAL mode, checkpoints only deliberately, and leaves no WAL behind on close', async () => {
@@ -96,7 +87,7 @@ describe('the SQLite store', () => {
       const store = open(fresh(), { maxBatch: 10 });
       await Promise.all(Array.from({ length: 25 }, (_, i) => store.write({ tasks: [task(`t${i}`)] })));
       expect(store.commits).toBe(3);
-      expect(store.listTasks()).toHaveLength(25);
+      expect(await store.listTasks()).toHaveLength(25);
     });
 
     it('rejects a write SQLite refuses alone, rolled back to its savepoint, and commits its neighbours', async () => {
@@ -115,8 +106,12 @@ describe('the SQLite store', () => {
       expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'STORE_WRITE_FAILED', message: expect.stringMatching(/poisoned/) });
       expect(store.commits).toBe(1);
       // The poisoned write's task row went with its statement.
-      expect(store.getTask('responder', 'org-a', 'poison')).toBeUndefined();
-      expect(store.listTasks().map((t) => t.taskId).sort()).toEqual(['ok-1', 'ok-2']);
+      expect(await store.getTask('responder', 'org-a', 'poison')).toBeUndefined();
+      expect((await store.listTasks()).map((t) => t.taskId).sort()).toEqual(['ok-1', 'ok-2']);
+      // The poisoned insert burnt an AUTOINCREMENT seq; the log position has no gap.
+      expect((await store.listStatements()).map((s) => s.index)).toEqual([0]);
+      await store.write({ statements: [statement('ok-3', 3)] });
+      expect((await store.listStatements()).map((s) => s.index)).toEqual([0, 1]);
     });
 
     it('rejects every write of a transaction that fails as a whole, and stores none of them', async () => {
@@ -134,11 +129,11 @@ describe('the SQLite store', () => {
       ]);
       expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
       expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'STORE_WRITE_FAILED', message: expect.stringMatching(/could not commit 3 write/) });
-      expect(store.listTasks()).toEqual([]);
+      expect(await store.listTasks()).toEqual([]);
       expect(store.commits).toBe(0);
       // The store keeps working afterwards.
       await store.write({ tasks: [task('c')] });
-      expect(store.listTasks().map((t) => t.taskId)).toEqual(['c']);
+      expect((await store.listTasks()).map((t) => t.taskId)).toEqual(['c']);
     });
 
     it('refuses an invalid record before it can share a transaction', async () => {
@@ -157,105 +152,7 @@ describe('the SQLite store', () => {
     });
   });
 
-  describe('tasks', () => {
-    it('upserts status, reason, result and updatedAt but never a task identity, salt or content digest', async () => {
-      const store = open(fresh());
-      await store.write({ tasks: [task('t', { reason: 'x' })] });
-      await store.write({ tasks: [task('t', { status: 'completed', resultJson: '{"count":3}', updatedAt: 5_000, salt: 'other', contentDigest: 'other' })] });
-      expect(store.getTask('responder', 'org-a', 't')).toEqual({ ...task('t'), status: 'completed', resultJson: '{"count":3}', updatedAt: 5_000 });
-    });
-
-    it('lists tasks newest first with filters and a limit', async () => {
-      const store = open(fresh());
-      await store.write({
-        tasks: [
-          task('old', { createdAt: 1 }),
-          task('mid', { createdAt: 2, peerOrg: 'org-b', status: 'failed' }),
-          task('new', { createdAt: 3, role: 'requester' }),
-        ],
-      });
-      expect(store.listTasks().map((t) => t.taskId)).toEqual(['new', 'mid', 'old']);
-      expect(store.listTasks({ limit: 2 }).map((t) => t.taskId)).toEqual(['new', 'mid']);
-      expect(store.listTasks({ peerOrg: 'org-b' }).map((t) => t.taskId)).toEqual(['mid']);
-      expect(store.listTasks({ role: 'requester' }).map((t) => t.taskId)).toEqual(['new']);
-      expect(store.listTasks({ status: 'failed', taskId: 'mid' }).map((t) => t.taskId)).toEqual(['mid']);
-      expect(() => store.listTasks({ limit: -1 })).toThrow(/limit -1/);
-    });
-  });
-
-  describe('claimTask', () => {
-    it('lets exactly one of many concurrent claims of a task id create it', async () => {
-      const store = open(fresh());
-      const claims = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => store.claimTask(task('same', { contentDigest: `c${i}` }), [statement('same', i)])),
-      );
-      expect(claims.filter((c) => c.created)).toHaveLength(1);
-      const winner = claims.findIndex((c) => c.created);
-      for (const c of claims) if (!c.created) expect(c.existing.contentDigest).toBe(`c${winner}`);
-      // Only the winner's statement was appended.
-      expect(store.listStatements({ taskId: 'same' }).map((s) => s.digest)).toEqual([`sha256:d${winner}`]);
-    });
-
-    it('is race-free across two connections to the same file', async () => {
-      const file = fresh();
-      const a = open(file);
-      const b = open(file);
-      const [x, y] = await Promise.all([a.claimTask(task('shared')), b.claimTask(task('shared', { contentDigest: 'other' }))]);
-      expect([x.created, y.created].sort()).toEqual([false, true]);
-    });
-
-    it('returns the existing task on a resubmission, and is per (role, peer, id)', async () => {
-      const store = open(fresh());
-      expect(await store.claimTask(task('t'))).toEqual({ created: true });
-      expect(await store.claimTask(task('t', { status: 'received' }))).toEqual({ created: false, existing: task('t') });
-      expect((await store.claimTask(task('t', { peerOrg: 'org-b' }))).created).toBe(true);
-      expect((await store.claimTask(task('t', { role: 'requester' }))).created).toBe(true);
-    });
-
-    it('refuses an invalid claim', async () => {
-      const store = open(fresh());
-      await expect(store.claimTask({ ...task('t'), role: 'observer' as never })).rejects.toMatchObject({ code: 'STORE_INVALID_RECORD' });
-    });
-  });
-
   describe('statements', () => {
-    it('appends idempotently on (taskId, kind, signerOrg, digest)', async () => {
-      const store = open(fresh());
-      const s = statement('t', 1);
-      await Promise.all([store.write({ statements: [s, s] }), store.write({ statements: [s] })]);
-      await store.write({ statements: [s] });
-      // Stored for another peer, it is still the same statement.
-      await store.write({ statements: [{ ...s, peerOrg: 'org-b', storedAt: 9 }] });
-      expect(store.listStatements()).toHaveLength(1);
-      // Another digest, kind or task is another statement.
-      await store.write({ statements: [statement('t', 2), { ...s, kind: 'ack' }, { ...s, taskId: 'u' }] });
-      expect(store.listStatements()).toHaveLength(4);
-    });
-
-    it('lists in log order with filters, afterSeq paging and a limit', async () => {
-      const store = open(fresh());
-      await store.write({
-        statements: [
-          statement('a', 1),
-          statement('a', 2, { kind: 'result', signerOrg: 'org-b' }),
-          statement('b', 3, { peerOrg: 'org-b' }),
-          statement('a', 4, { kind: 'ack' }),
-        ],
-      });
-      const all = store.listStatements();
-      expect(all.map((s) => s.seq)).toEqual([1, 2, 3, 4]);
-      expect(all[1]).toEqual({ ...statement('a', 2, { kind: 'result', signerOrg: 'org-b' }), seq: 2 });
-      expect(store.listStatements({ taskId: 'a', kind: 'ack' }).map((s) => s.seq)).toEqual([4]);
-      expect(store.listStatements({ peerOrg: 'org-b' }).map((s) => s.seq)).toEqual([3]);
-      expect(store.listStatements({ afterSeq: 2, limit: 1 }).map((s) => s.seq)).toEqual([3]);
-    });
-
-    it('ignores a caller-chosen seq: positions are the log’s to assign', async () => {
-      const store = open(fresh());
-      await store.write({ statements: [statement('a', 1, { seq: 99 })] });
-      expect(store.listStatements()[0]?.seq).toBe(1);
-    });
-
     it('keeps statements append-only, even against direct SQL', async () => {
       const file = fresh();
       const store = open(file);
@@ -274,30 +171,68 @@ describe('the SQLite store', () => {
       const file = fresh();
       await open(file).close();
       const db = new Database(file);
-      expect(db.prepare('SELECT version FROM schema_version').pluck().get()).toBe(2);
+      expect(db.prepare('SELECT version FROM schema_version').pluck().get()).toBe(3);
       db.prepare('UPDATE schema_version SET version = 99').run();
       db.close();
       expect(() => openSqliteStore(file)).toThrow(expect.objectContaining({ code: 'STORE_SCHEMA_TOO_NEW' }));
     });
 
-    it('brings a version-1 database forward without losing data', async () => {
+    it('brings a version-1 database forward without losing data, numbering its log without gaps', async () => {
       const file = fresh();
-      await open(file).close();
       const db = new Database(file);
-      db.exec('DROP INDEX statements_identity; DROP INDEX tasks_created; UPDATE schema_version SET version = 1');
-      db.prepare(`INSERT INTO statements (task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at) VALUES ('t','request','org-a','org-a','k','j','d',1)`).run();
+      db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);');
+      db.exec(MIGRATIONS[0]!);
+      const insert = db.prepare(`INSERT INTO statements (seq, task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at) VALUES (?, 't', 'request', 'org-a', 'org-a', 'k', ?, ?, 1)`);
+      // seq values with holes, as rolled-back inserts leave them.
+      for (const seq of [1, 2, 5]) insert.run(seq, `j${seq}`, `d${seq}`);
       db.close();
       const store = open(file);
-      expect(store.listStatements()).toHaveLength(1);
+      expect((await store.listStatements()).map((s) => [s.jws, s.index])).toEqual([['j1', 0], ['j2', 1], ['j5', 2]]);
+      await store.append([statement('t', 6)]);
+      expect((await store.listStatements()).map((s) => s.index)).toEqual([0, 1, 2, 3]);
       const check = new Database(file, { readonly: true });
       expect(check.prepare("SELECT name FROM sqlite_master WHERE name = 'statements_identity'").pluck().get()).toBe('statements_identity');
+      expect(() => check.prepare('SELECT 1').run()).not.toThrow();
       check.close();
+      // The append-only trigger is back after the migration's backfill.
+      const raw = new Database(file);
+      expect(() => raw.prepare('UPDATE statements SET log_index = 7').run()).toThrow(/append-only/);
+      raw.close();
     });
 
     it('says which file could not be opened', () => {
       expect(() => openSqliteStore(join(tmpdir(), 'no-such-dir-entente', 'x', 'entente.db'))).toThrow(
         expect.objectContaining({ code: 'STORE_OPEN_FAILED', message: expect.stringMatching(/no-such-dir-entente.*check that its directory exists/) }),
       );
+    });
+  });
+
+  describe('read-only (offline) opening', () => {
+    it('reads an existing store and refuses every write with STORE_READ_ONLY', async () => {
+      const file = fresh();
+      const writer = open(file);
+      await writer.write({ tasks: [task('t')], statements: [statement('t', 1)] });
+      await writer.close();
+      const reader = open(file, { readonly: true });
+      expect((await reader.listTasks()).map((t) => t.taskId)).toEqual(['t']);
+      expect((await reader.listStatements()).map((s) => s.index)).toEqual([0]);
+      await expect(reader.write({ tasks: [task('u')] })).rejects.toMatchObject({ code: 'STORE_READ_ONLY' });
+      await expect(reader.claimTask(task('u'))).rejects.toMatchObject({ code: 'STORE_READ_ONLY' });
+    });
+
+    it('creates nothing where there is no store, and says so', () => {
+      const file = fresh();
+      expect(() => openSqliteStore(file, { readonly: true })).toThrow(expect.objectContaining({ code: 'STORE_OPEN_FAILED', message: expect.stringContaining('check dataDir') }));
+      expect(existsSync(file)).toBe(false);
+    });
+
+    it('refuses a store at an older schema, which only a writable opening can migrate', async () => {
+      const file = fresh();
+      const db = new Database(file);
+      db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);');
+      db.exec(MIGRATIONS[0]!);
+      db.close();
+      expect(() => openSqliteStore(file, { readonly: true })).toThrow(expect.objectContaining({ code: 'STORE_SCHEMA_TOO_OLD' }));
     });
   });
 });

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { StoreSchemaTooNewError } from './errors.js';
+import { StoreSchemaTooNewError, StoreSchemaTooOldError } from '../errors.js';
 
 /**
  * The schema, one step per version; a database is brought forward step by step. Steps are
@@ -28,6 +28,15 @@ export const MIGRATIONS: readonly string[] = [
   // tasks listed newest first without a sort.
   `CREATE UNIQUE INDEX statements_identity ON statements (task_id, kind, signer_org, digest);
    CREATE INDEX tasks_created ON tasks (created_at DESC, task_id);`,
+  // 3: a gapless log position (the Merkle log's leaf index). seq, an AUTOINCREMENT rowid, may
+  // skip values (a rolled-back insert burns one), so it cannot be that. Existing statements
+  // are numbered in seq order; the append-only triggers stand aside only for that.
+  `ALTER TABLE statements ADD COLUMN log_index INTEGER;
+   DROP TRIGGER statements_no_update;
+   UPDATE statements SET log_index = (SELECT count(*) FROM statements AS earlier WHERE earlier.seq < statements.seq);
+   CREATE TRIGGER statements_no_update BEFORE UPDATE ON statements
+     BEGIN SELECT RAISE(ABORT, 'statements are append-only'); END;
+   CREATE UNIQUE INDEX statements_log_index ON statements (log_index);`,
 ];
 
 /**
@@ -52,4 +61,23 @@ export function migrate(db: Database.Database): number {
       return MIGRATIONS.length;
     })
     .immediate();
+}
+
+/**
+ * For a read-only opening: the store must be at exactly the schema this Entente writes (an
+ * older one would need the migration a read-only opening cannot run).
+ */
+export function checkSchema(db: Database.Database): void {
+  let version = 0;
+  try {
+    version = (db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | null }).version ?? 0;
+  } catch {
+    // no schema_version table: not an Entente store, or an empty one
+  }
+  if (version > MIGRATIONS.length) {
+    throw new StoreSchemaTooNewError(`the store is at schema ${version}, newer than this Entente knows (${MIGRATIONS.length}); upgrade entente`);
+  }
+  if (version < MIGRATIONS.length) {
+    throw new StoreSchemaTooOldError(`the store is at schema ${version}, older than this Entente's ${MIGRATIONS.length}; start the gateway once to migrate it, then read it offline`);
+  }
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { StoreWriteFailedError } from './errors.js';
+import { StoreWriteFailedError } from '../errors.js';
 
 interface Job {
   readonly run: () => void;

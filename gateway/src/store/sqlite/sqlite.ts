@@ -1,7 +1,10 @@
 import Database from 'better-sqlite3';
-import { StoreClosedError, StoreError, StoreInvalidRecordError, StoreOpenFailedError } from './errors.js';
+import type { StatementFilter, StatementRecord } from '../../audit/index.js';
+import type { ClaimResult, TaskFilter, TaskRecord, TaskRole, WriteBatch } from '../../tasks/index.js';
+import { StoreClosedError, StoreError, StoreInvalidRecordError, StoreOpenFailedError, StoreReadOnlyError } from '../errors.js';
+import type { Store } from '../store.js';
 import { GroupCommit } from './group-commit.js';
-import { migrate } from './migrations.js';
+import { checkSchema, migrate } from './migrations.js';
 import {
   checkStatement,
   checkTask,
@@ -12,7 +15,6 @@ import {
   type StatementRow,
   type TaskRow,
 } from './records.js';
-import type { ClaimResult, StatementFilter, StatementRecord, Store, TaskFilter, TaskRecord, TaskRole, WriteBatch } from './store.js';
 
 export interface SqliteStoreOptions {
   /** How long a write may wait for others to share its transaction; 0 (default) = the current event-loop turn. */
@@ -21,6 +23,11 @@ export interface SqliteStoreOptions {
   readonly maxBatch?: number;
   /** Interval of the deliberate passive WAL checkpoint (default 5000 ms; 0 = only on close and checkpoint()). */
   readonly checkpointMs?: number;
+  /**
+   * Open an existing store for reading only (an auditor reading a stopped gateway's store):
+   * nothing is created or migrated, and every write rejects with STORE_READ_ONLY.
+   */
+  readonly readonly?: boolean;
 }
 
 /**
@@ -39,11 +46,14 @@ export class SqliteStore implements Store {
   /** Query text → prepared statement: filters combine into a handful of shapes, each prepared once. */
   private readonly prepared = new Map<string, Database.Statement>();
 
+  private readonly readonly: boolean;
+
   constructor(
     readonly file: string,
     opts: SqliteStoreOptions = {},
   ) {
-    this.db = open(file);
+    this.readonly = opts.readonly ?? false;
+    this.db = this.readonly ? openReadOnly(file) : open(file);
     this.group = new GroupCommit(this.db, {
       ...(opts.groupCommitMs !== undefined ? { windowMs: opts.groupCommitMs } : {}),
       ...(opts.maxBatch !== undefined ? { maxBatch: opts.maxBatch } : {}),
@@ -61,15 +71,19 @@ export class SqliteStore implements Store {
          VALUES (@role, @peerOrg, @taskId, @capability, @purpose, @contentDigest, @salt, @status, @reason, @resultJson, @createdAt, @updatedAt)
          ON CONFLICT (role, peer_org, task_id) DO NOTHING`,
       ),
+      // The next log position is read inside the inserting statement, in the write
+      // transaction: gapless, and a duplicate (same identity) takes none. The conflict target
+      // is the identity only, so a clash on the position itself fails loudly, never silently.
       appendStatement: this.db.prepare(
-        `INSERT INTO statements (task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at)
-         VALUES (@taskId, @kind, @signerOrg, @peerOrg, @kid, @jws, @digest, @storedAt)
-         ON CONFLICT DO NOTHING`,
+        `INSERT INTO statements (task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at, log_index)
+         VALUES (@taskId, @kind, @signerOrg, @peerOrg, @kid, @jws, @digest, @storedAt,
+                 (SELECT coalesce(max(log_index), -1) + 1 FROM statements))
+         ON CONFLICT (task_id, kind, signer_org, digest) DO NOTHING`,
       ),
       getTask: this.db.prepare('SELECT * FROM tasks WHERE role = ? AND peer_org = ? AND task_id = ?'),
       checkpoint: this.db.prepare('PRAGMA wal_checkpoint(PASSIVE)'),
     };
-    const every = opts.checkpointMs ?? 5000;
+    const every = this.readonly ? 0 : (opts.checkpointMs ?? 5000);
     if (every > 0) {
       this.timer = setInterval(() => this.checkpoint(), every);
       this.timer.unref();
@@ -86,13 +100,15 @@ export class SqliteStore implements Store {
     return this.group.writes;
   }
 
-  getTask(role: TaskRole, peerOrg: string, taskId: string): TaskRecord | undefined {
+  // Reads are synchronous in better-sqlite3 and return at once; the ports are asynchronous
+  // because other drivers (PostgreSQL) are.
+  async getTask(role: TaskRole, peerOrg: string, taskId: string): Promise<TaskRecord | undefined> {
     this.checkOpen();
     const row = this.sql.getTask.get(role, peerOrg, taskId) as TaskRow | undefined;
     return row === undefined ? undefined : toTask(row);
   }
 
-  listTasks(filter: TaskFilter = {}): TaskRecord[] {
+  async listTasks(filter: TaskFilter = {}): Promise<TaskRecord[]> {
     this.checkOpen();
     const where: string[] = [];
     const args: unknown[] = [];
@@ -104,11 +120,11 @@ export class SqliteStore implements Store {
     if (filter.peerOrg !== undefined) add('peer_org = ?', filter.peerOrg);
     if (filter.role !== undefined) add('role = ?', filter.role);
     if (filter.status !== undefined) add('status = ?', filter.status);
-    const sql = `SELECT * FROM tasks ${where.length > 0 ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, task_id LIMIT ?`;
-    return (this.query(sql).all(...args, limitOf(filter.limit, 1000)) as TaskRow[]).map(toTask);
+    const sql = `SELECT * FROM tasks ${where.length > 0 ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, task_id LIMIT ? OFFSET ?`;
+    return (this.query(sql).all(...args, limitOf(filter.limit, 1000), limitOf(filter.offset, 0)) as TaskRow[]).map(toTask);
   }
 
-  listStatements(filter: StatementFilter = {}): StatementRecord[] {
+  async listStatements(filter: StatementFilter = {}): Promise<StatementRecord[]> {
     this.checkOpen();
     const where: string[] = [];
     const args: unknown[] = [];
@@ -119,14 +135,18 @@ export class SqliteStore implements Store {
     if (filter.taskId !== undefined) add('task_id = ?', filter.taskId);
     if (filter.peerOrg !== undefined) add('peer_org = ?', filter.peerOrg);
     if (filter.kind !== undefined) add('kind = ?', filter.kind);
-    if (filter.afterSeq !== undefined) add('seq > ?', filter.afterSeq);
-    const sql = `SELECT * FROM statements ${where.length > 0 ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq LIMIT ?`;
+    if (filter.afterIndex !== undefined) add('log_index > ?', filter.afterIndex);
+    const sql = `SELECT * FROM statements ${where.length > 0 ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY log_index LIMIT ?`;
     return (this.query(sql).all(...args, limitOf(filter.limit, 10_000)) as StatementRow[]).map(toStatement);
+  }
+
+  append(statements: readonly StatementRecord[]): Promise<void> {
+    return this.write({ statements });
   }
 
   write(batch: WriteBatch): Promise<void> {
     try {
-      this.checkOpen();
+      this.checkWritable();
       for (const [i, t] of (batch.tasks ?? []).entries()) checkTask(t, `tasks[${i}]`);
       for (const [i, s] of (batch.statements ?? []).entries()) checkStatement(s, `statements[${i}]`);
     } catch (err) {
@@ -141,7 +161,7 @@ export class SqliteStore implements Store {
   }
 
   async claimTask(task: TaskRecord, statements: readonly StatementRecord[] = []): Promise<ClaimResult> {
-    this.checkOpen();
+    this.checkWritable();
     checkTask(task, 'task');
     for (const [i, s] of statements.entries()) checkStatement(s, `statements[${i}]`);
     const params = taskParams(task);
@@ -161,20 +181,27 @@ export class SqliteStore implements Store {
   }
 
   checkpoint(): void {
-    if (!this.closed) this.sql.checkpoint.run();
+    if (!this.closed && !this.readonly) this.sql.checkpoint.run();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.timer !== undefined) clearInterval(this.timer);
-    this.group.flush();
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    if (!this.readonly) {
+      this.group.flush();
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    }
     this.db.close();
   }
 
   private checkOpen(): void {
     if (this.closed) throw new StoreClosedError(`the store ${this.file} is closed`);
+  }
+
+  private checkWritable(): void {
+    this.checkOpen();
+    if (this.readonly) throw new StoreReadOnlyError(`the store ${this.file} is open read-only (offline); writes go through the running gateway`);
   }
 
   private query(sql: string): Database.Statement {
@@ -212,6 +239,23 @@ function open(file: string): Database.Database {
     db.close();
     if (err instanceof StoreError) throw err;
     throw new StoreOpenFailedError(`cannot set up the store ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** An existing store, for reading only: no file is created, no schema migrated. */
+function openReadOnly(file: string): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new StoreOpenFailedError(`cannot open the store ${file} for reading: ${(err as Error).message}; check dataDir in the config`, { cause: err });
+  }
+  try {
+    checkSchema(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
   }
 }
 

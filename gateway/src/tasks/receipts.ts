@@ -1,6 +1,9 @@
-import { verifyStatement, verifyTriple } from './audit/index.js';
-import type { KeyRing } from './crypto/index.js';
-import type { StatementRecord, TaskRecord } from './store/index.js';
+import { verifyStatement, verifyTriple } from '../audit/index.js';
+import type { KeyRing } from '../crypto/index.js';
+import type { StatementLog } from '../audit/index.js';
+import type { TaskStore } from './ports.js';
+import type { StatementRecord } from '../audit/index.js';
+import type { TaskRecord } from './ports.js';
 
 export type ReceiptState =
   /** request, result and ack, all verified and chained. */
@@ -15,6 +18,13 @@ export type ReceiptState =
 export interface ReceiptVerification {
   readonly state: ReceiptState;
   readonly problems: readonly string[];
+}
+
+/** A task's statements as held here, each verified against its signer's keys. */
+export interface TaskReceipts {
+  readonly task: TaskRecord;
+  readonly statements: readonly StatementRecord[];
+  readonly verification: ReceiptVerification;
 }
 
 /**
@@ -65,4 +75,21 @@ export function verifyTaskReceipts(
   if (result === undefined) problems.push('result statement missing');
   if (ack === undefined) problems.push('ack statement missing');
   return { state: 'incomplete', problems };
+}
+
+/** A task's statements as `store` holds them for `self`, each task verified against the signers' keys. */
+export async function readTaskReceipts(
+  self: string,
+  store: TaskStore & StatementLog,
+  ring: KeyRing,
+  taskId: string,
+  peerOrg?: string,
+): Promise<TaskReceipts[]> {
+  const tasks = await store.listTasks({ taskId, ...(peerOrg !== undefined ? { peerOrg } : {}) });
+  return Promise.all(
+    tasks.map(async (task) => {
+      const statements = await store.listStatements({ taskId, peerOrg: task.peerOrg });
+      return { task, statements, verification: verifyTaskReceipts(self, task, statements, ring) };
+    }),
+  );
 }

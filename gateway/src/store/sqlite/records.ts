@@ -1,11 +1,6 @@
-import { StoreInvalidRecordError } from './errors.js';
-import {
-  STATEMENT_KINDS,
-  STORED_TASK_STATUSES,
-  TASK_ROLES,
-  type StatementRecord,
-  type TaskRecord,
-} from './store.js';
+import { STATEMENT_KINDS, type StatementRecord } from '../../audit/index.js';
+import { STORED_TASK_STATUSES, TASK_ROLES, type TaskRecord } from '../../tasks/index.js';
+import { StoreInvalidRecordError } from '../errors.js';
 
 /**
  * Records are checked before they join a group commit, so a caller's bad record is refused
@@ -93,8 +88,8 @@ export function taskParams(t: TaskRecord): TaskParams {
   };
 }
 
-/** A statement as its SQL parameters; seq is the log's to assign, never the caller's. */
-export function statementParams(s: StatementRecord): Omit<StatementRecord, 'seq'> {
+/** A statement as its SQL parameters; its log position is the log's to assign, never the caller's. */
+export function statementParams(s: StatementRecord): Omit<StatementRecord, 'index'> {
   return {
     taskId: s.taskId,
     kind: s.kind,
@@ -123,7 +118,7 @@ export interface TaskRow {
 }
 
 export interface StatementRow {
-  seq: number;
+  log_index: number;
   task_id: string;
   kind: StatementRecord['kind'];
   signer_org: string;
@@ -153,7 +148,7 @@ export function toTask(r: TaskRow): TaskRecord {
 
 export function toStatement(r: StatementRow): StatementRecord {
   return {
-    seq: r.seq,
+    index: r.log_index,
     taskId: r.task_id,
     kind: r.kind,
     signerOrg: r.signer_org,

@@ -1,0 +1,189 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StatementRecord } from '../../../gateway/src/audit/index.js';
+import type { Store } from '../../../gateway/src/store/index.js';
+import type { TaskRecord } from '../../../gateway/src/tasks/index.js';
+
+export const task = (id: string, over: Partial<TaskRecord> = {}): TaskRecord => ({
+  taskId: id, role: 'responder', peerOrg: 'org-a', capability: 'patients.count', purpose: 'research',
+  contentDigest: `sha256:content-${id}`, salt: `salt-${id}`, status: 'running', createdAt: 1_000, updatedAt: 1_000, ...over,
+});
+
+export const statement = (id: string, n: number, over: Partial<StatementRecord> = {}): StatementRecord => ({
+  taskId: id, kind: 'request', signerOrg: 'org-a', peerOrg: 'org-a', kid: 'k1', jws: `h.p${n}.s`, digest: `sha256:d${n}`, storedAt: 2_000, ...over,
+});
+
+/** A place a driver can open, reopen (same data) and forget. */
+export interface StoreHarness {
+  /** A new, empty location; returns a key to open it by. */
+  fresh(): string;
+  open(location: string): Store;
+}
+
+/**
+ * The contract every storage driver must keep: the task and statement-log ports, durable,
+ * atomic, idempotent, gapless. A new driver (PostgreSQL) proves itself by passing it.
+ */
+export function describeStoreContract(name: string, harness: StoreHarness): void {
+  describe(`${name}: the store contract`, () => {
+    const opened: Store[] = [];
+    const open = (location: string): Store => {
+      const store = harness.open(location);
+      opened.push(store);
+      return store;
+    };
+    afterEach(async () => {
+      for (const s of opened.splice(0)) await s.close();
+    });
+
+    describe('durability', () => {
+      it('keeps every acknowledged write after closing and reopening', async () => {
+        const where = harness.fresh();
+        const store = open(where);
+        await Promise.all(Array.from({ length: 50 }, (_, i) => store.write({ tasks: [task(`t${i}`)], statements: [statement(`t${i}`, i)] })));
+        await store.close();
+        const again = open(where);
+        expect(await again.listTasks()).toHaveLength(50);
+        expect((await again.listStatements()).map((s) => s.taskId).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `t${i}`).sort());
+        expect(await again.getTask('responder', 'org-a', 't7')).toEqual(task('t7'));
+      });
+
+      it('refuses reads and writes once closed, with STORE_CLOSED', async () => {
+        const store = open(harness.fresh());
+        await store.close();
+        await expect(store.write({ tasks: [task('after')] })).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+        await expect(store.getTask('responder', 'org-a', 'x')).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+        await expect(store.listStatements()).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+      });
+    });
+
+    describe('atomic writes', () => {
+      it('stores a task with its statements, or neither: an invalid record fails its own write only', async () => {
+        const store = open(harness.fresh());
+        const results = await Promise.allSettled([
+          store.write({ tasks: [task('fine')], statements: [statement('fine', 1)] }),
+          store.write({ tasks: [task('bad')], statements: [{ ...statement('bad', 2), kind: 'receipt' as never }] }),
+          store.write({ tasks: [{ ...task('bad2'), status: 'exploded' as never }], statements: [statement('bad2', 3)] }),
+        ]);
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+        expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'STORE_INVALID_RECORD', message: expect.stringMatching(/statements\[0\]\.kind/) });
+        expect((await store.listTasks()).map((t) => t.taskId)).toEqual(['fine']);
+        expect((await store.listStatements()).map((s) => s.taskId)).toEqual(['fine']);
+      });
+    });
+
+    describe('tasks', () => {
+      it('upserts status, reason, result and updatedAt but never a task identity, salt or content digest', async () => {
+        const store = open(harness.fresh());
+        await store.write({ tasks: [task('t', { reason: 'x' })] });
+        await store.write({ tasks: [task('t', { status: 'completed', resultJson: '{"count":3}', updatedAt: 5_000, salt: 'other', contentDigest: 'other' })] });
+        expect(await store.getTask('responder', 'org-a', 't')).toEqual({ ...task('t'), status: 'completed', resultJson: '{"count":3}', updatedAt: 5_000 });
+      });
+
+      it('lists tasks newest first, with filters, a limit and an offset', async () => {
+        const store = open(harness.fresh());
+        await store.write({
+          tasks: [
+            task('old', { createdAt: 1 }),
+            task('mid', { createdAt: 2, peerOrg: 'org-b', status: 'failed' }),
+            task('new', { createdAt: 3, role: 'requester' }),
+          ],
+        });
+        const ids = async (filter: Parameters<Store['listTasks']>[0]) => (await store.listTasks(filter)).map((t) => t.taskId);
+        expect(await ids({})).toEqual(['new', 'mid', 'old']);
+        expect(await ids({ limit: 2 })).toEqual(['new', 'mid']);
+        expect(await ids({ limit: 2, offset: 2 })).toEqual(['old']);
+        expect(await ids({ peerOrg: 'org-b' })).toEqual(['mid']);
+        expect(await ids({ role: 'requester' })).toEqual(['new']);
+        expect(await ids({ status: 'failed', taskId: 'mid' })).toEqual(['mid']);
+        await expect(store.listTasks({ limit: -1 })).rejects.toThrow(/limit -1/);
+      });
+    });
+
+    describe('claimTask', () => {
+      it('lets exactly one of many concurrent claims of a task id create it, with its statements only', async () => {
+        const store = open(harness.fresh());
+        const claims = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => store.claimTask(task('same', { contentDigest: `c${i}` }), [statement('same', i)])),
+        );
+        expect(claims.filter((c) => c.created)).toHaveLength(1);
+        const winner = claims.findIndex((c) => c.created);
+        for (const c of claims) if (!c.created) expect(c.existing.contentDigest).toBe(`c${winner}`);
+        expect((await store.listStatements({ taskId: 'same' })).map((s) => s.digest)).toEqual([`sha256:d${winner}`]);
+      });
+
+      it('is race-free between two stores opened on the same data', async () => {
+        const where = harness.fresh();
+        const a = open(where);
+        const b = open(where);
+        const [x, y] = await Promise.all([a.claimTask(task('shared')), b.claimTask(task('shared', { contentDigest: 'other' }))]);
+        expect([x.created, y.created].sort()).toEqual([false, true]);
+      });
+
+      it('returns the existing task on a resubmission, and is per (role, peer, id)', async () => {
+        const store = open(harness.fresh());
+        expect(await store.claimTask(task('t'))).toEqual({ created: true });
+        expect(await store.claimTask(task('t', { status: 'received' }))).toEqual({ created: false, existing: task('t') });
+        expect((await store.claimTask(task('t', { peerOrg: 'org-b' }))).created).toBe(true);
+        expect((await store.claimTask(task('t', { role: 'requester' }))).created).toBe(true);
+      });
+
+      it('refuses an invalid claim', async () => {
+        const store = open(harness.fresh());
+        await expect(store.claimTask({ ...task('t'), role: 'observer' as never })).rejects.toMatchObject({ code: 'STORE_INVALID_RECORD' });
+      });
+    });
+
+    describe('the statement log', () => {
+      it('appends idempotently on (taskId, kind, signerOrg, digest): a duplicate takes no position', async () => {
+        const store = open(harness.fresh());
+        const s = statement('t', 1);
+        await Promise.all([store.append([s, s]), store.write({ statements: [s] })]);
+        await store.append([s]);
+        // Stored for another peer, it is still the same statement.
+        await store.append([{ ...s, peerOrg: 'org-b', storedAt: 9 }]);
+        expect(await store.listStatements()).toHaveLength(1);
+        await store.append([statement('t', 2), { ...s, kind: 'ack' }, { ...s, taskId: 'u' }]);
+        expect((await store.listStatements()).map((r) => r.index)).toEqual([0, 1, 2, 3]);
+      });
+
+      it('numbers statements 0, 1, 2, … without gaps under concurrent appends and failed writes, and across a reopen', async () => {
+        const where = harness.fresh();
+        const store = open(where);
+        await Promise.allSettled(
+          Array.from({ length: 200 }, (_, i) =>
+            i % 10 === 3
+              ? store.write({ tasks: [{ ...task(`bad${i}`), status: 'exploded' as never }], statements: [statement(`bad${i}`, 10_000 + i)] })
+              : store.append([statement(`t${i}`, i)]),
+          ),
+        );
+        await store.close();
+        const again = open(where);
+        await again.append([statement('later', 99_999)]);
+        const indexes = (await again.listStatements()).map((s) => s.index);
+        expect(indexes).toEqual(Array.from({ length: 181 }, (_, i) => i));
+      });
+
+      it('lists in log order with filters, afterIndex paging and a limit', async () => {
+        const store = open(harness.fresh());
+        await store.append([
+          statement('a', 1),
+          statement('a', 2, { kind: 'result', signerOrg: 'org-b' }),
+          statement('b', 3, { peerOrg: 'org-b' }),
+          statement('a', 4, { kind: 'ack' }),
+        ]);
+        const all = await store.listStatements();
+        expect(all.map((s) => s.index)).toEqual([0, 1, 2, 3]);
+        expect(all[1]).toEqual({ ...statement('a', 2, { kind: 'result', signerOrg: 'org-b' }), index: 1 });
+        expect((await store.listStatements({ taskId: 'a', kind: 'ack' })).map((s) => s.index)).toEqual([3]);
+        expect((await store.listStatements({ peerOrg: 'org-b' })).map((s) => s.index)).toEqual([2]);
+        expect((await store.listStatements({ afterIndex: 1, limit: 1 })).map((s) => s.index)).toEqual([2]);
+      });
+
+      it("ignores a caller-chosen index: positions are the log's to assign", async () => {
+        const store = open(harness.fresh());
+        await store.append([statement('a', 1, { index: 99 })]);
+        expect((await store.listStatements())[0]?.index).toBe(0);
+      });
+    });
+  });
+}
