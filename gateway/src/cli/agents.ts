@@ -1,13 +1,33 @@
+import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { AgentDefinition } from '@entente/sdk';
 import type { GatewayConfig } from '../config/index.js';
 import { CliError } from './errors.js';
+
+/** The packages an agent module may import without installing them itself. */
+export const SHARED_PACKAGES = ['@entente/sdk', 'zod'] as const;
+
+let shared = false;
+
+/**
+ * Lets agent modules outside the gateway's installation import SHARED_PACKAGES: resolution
+ * that fails from the agent's own directory is retried from the gateway's (Node's module
+ * hooks, registered once).
+ */
+function shareGatewayPackages(): void {
+  if (shared) return;
+  shared = true;
+  register(new URL('../../bin/resolve-from-gateway.mjs', import.meta.url), {
+    data: { parentURL: import.meta.url, packages: SHARED_PACKAGES },
+  });
+}
 
 /**
  * Loads the in-process agents a config names. Each module's default export is an agent
  * definition, or a function of the entry's `options` that returns one.
  */
 export async function loadAgents(config: GatewayConfig): Promise<AgentDefinition[]> {
+  if (config.agents.length > 0) shareGatewayPackages();
   const agents: AgentDefinition[] = [];
   for (const [i, entry] of config.agents.entries()) {
     let mod: { default?: unknown };
