@@ -18,6 +18,35 @@ describe('the entente CLI', () => {
     }
   });
 
+  it('documents its exit codes in --help', async () => {
+    const { stdout } = await entente('--help');
+    const codes = [...stdout.slice(stdout.indexOf('exit codes:')).matchAll(/^  (\d)  (\S.*)$/gm)].map((m) => [Number(m[1]), m[2]]);
+    expect(codes.map(([code]) => code)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(codes[3]?.[1]).toMatch(/^denied by a policy/);
+  });
+
+  it('shows a command\'s options and an example with entente help <command>, as <command> --help does', async () => {
+    const [viaHelp, viaFlag] = await Promise.all([entente('help', 'call'), entente('call', '--help')]);
+    expect(viaHelp.stdout).toBe(viaFlag.stdout);
+    expect(viaHelp.stdout).toMatch(/^entente call: /);
+    expect(viaHelp.stdout).toMatch(/^ {6}--partner <org> +the partner's org id/m);
+    expect(viaHelp.stdout).toMatch(/^ {2}-c, --config <gateway\.yaml> +the gateway's config/m);
+    expect(viaHelp.stdout).toMatch(/^examples?:\n {2}# .*\n {2}entente call --config /m);
+  });
+
+  it('shows a subcommand\'s help with entente help <command> <subcommand>, and lists a group\'s commands', async () => {
+    const [viaHelp, viaFlag, group] = await Promise.all([entente('help', 'certs', 'export'), entente('certs', 'export', '--help'), entente('certs', '--help')]);
+    expect(viaHelp.stdout).toBe(viaFlag.stdout);
+    expect(viaHelp.stdout).toMatch(/^ {2}-o, --out <bundle\.json> +write the bundle to this file/m);
+    expect(group.stdout).toMatch(/^ {2}certs issue-client +a control-API client certificate/m);
+  });
+
+  it('names a mistyped option and suggests the right one, with exit code 2', async () => {
+    const err = await entente('call', '--config', 'x.yaml', '--partnr', 'bank-b').catch((e: { code: number; stderr: string }) => e);
+    expect(err).toMatchObject({ code: 2 });
+    expect((err as { stderr: string }).stderr).toMatch(/^entente: unknown option --partnr: did you mean --partner\?\nusage: entente call /);
+  });
+
   it('runs the shipped policies\' tests like opa test -v', async () => {
     const { stdout } = await entente('policy', 'test', '-v', 'policies/default');
     expect(stdout).toMatch(/test_suppresses_small_cells: PASS/);

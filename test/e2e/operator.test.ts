@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO } from '../support/paths.js';
 import { freePorts } from '../../gateway/src/cli/ports.js';
@@ -39,7 +40,14 @@ function serve(cwd: string) {
   return {
     ready,
     log,
+    /** SIGHUP, resolved once the gateway logs that it reloaded. */
+    async reload(): Promise<void> {
+      const before = log.length;
+      child.kill('SIGHUP');
+      await expect.poll(() => log.slice(before).some((l) => l['msg'] === 'reloaded policies and revocations')).toBe(true);
+    },
     async stop(): Promise<number | null> {
+      if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
       const [code] = (await once(child, 'exit')) as [number | null];
       return code;
@@ -103,11 +111,13 @@ describe('an operator setting up two gateways with the CLI', () => {
     try {
       await Promise.all(servers.map((s) => s.ready));
 
-      // Default deny: no agreements yet, so bank-a's own outbound policy refuses, receipted.
-      const denied = await failing(a, 'call', '--config', 'entente.yaml', '--partner', 'bank-b', '--capability', 'accounts.count', '--purpose', 'audit', '--input', '{"x":1}');
-      expect(denied.code).toBe(1);
+      // Default deny: no agreements yet, so bank-a's own outbound policy refuses, receipted: exit 3.
+      const callB = ['call', '--config', 'entente.yaml', '--partner', 'bank-b', '--capability', 'accounts.count', '--purpose', 'audit', '--input', '{"x":1}'];
+      const denied = await failing(a, ...callB);
+      expect(denied.code).toBe(3);
       const outcome = JSON.parse(denied.stdout) as { taskId: string; status: string; reason: string };
       expect(outcome).toMatchObject({ status: 'denied', reason: 'outbound_denied' });
+      expect(denied.stderr).toContain('entente: denied (outbound_denied, no_agreement): our outbound policy did not allow this request to leave');
       // The serving gateway made the call, and its log says so; the CLI holds no store of its own.
       await expect.poll(() => servers[0]!.log.some((l) => l['msg'] === 'task' && l['task_id'] === outcome.taskId && l['decision'] === 'denied')).toBe(true);
       expect(servers[0]!.log.some((l) => l['msg'] === 'control call' && l['method'] === 'Call' && l['via'] === 'socket')).toBe(true);
@@ -137,6 +147,45 @@ describe('an operator setting up two gateways with the CLI', () => {
       writeFileSync(join(a, 'broken.yaml'), readFileSync(join(a, 'entente.yaml'), 'utf8').replace(/callTimeout: 10s/, 'callTimeout: soon'));
       const broken = await failing(a, 'receipts', 'list', '--config', 'broken.yaml');
       expect(broken.stderr).toContain('limits.callTimeout: expected a duration like "10s" or "250ms", got "soon"');
+
+      // Each way a call can end has its own exit code. A partner that is not configured: 1.
+      const unknownPartner = await failing(a, ...callB.map((arg) => (arg === 'bank-b' ? 'bank-z' : arg)));
+      expect(unknownPartner.code).toBe(1);
+      expect(unknownPartner.stderr).toContain('no partner named "bank-z"');
+      // A name the gateway finds malformed is a usage mistake: 2, with the usage.
+      const malformed = await failing(a, ...callB.map((arg) => (arg === 'accounts.count' ? 'Accounts Count' : arg)));
+      expect(malformed.code).toBe(2);
+      expect(malformed.stderr).toMatch(/capability must match .*\nusage: entente call /);
+      // Once bank-a agrees to send, the request leaves and bank-b's inbound policy refuses it: 3 again.
+      writeFileSync(
+        join(a, 'policies/data.json'),
+        JSON.stringify({ agreements: { outbound: { 'bank-b': { 'accounts.count': { purposes: ['audit'], until: '2099-01-01T00:00:00Z', fields: ['x'] } } }, inbound: {} } }),
+      );
+      await servers[0]!.reload();
+      const refusedThere = await failing(a, ...callB);
+      expect(refusedThere.code).toBe(3);
+      expect(JSON.parse(refusedThere.stdout)).toMatchObject({ status: 'denied', reason: 'inbound_denied' });
+      // bank-b stopped: the partner is unreachable, 4.
+      expect(await servers[1]!.stop()).toBe(0);
+      const unreachable = await failing(a, ...callB);
+      expect(unreachable.code).toBe(4);
+      expect(JSON.parse(unreachable.stdout)).toMatchObject({ status: 'failed', reason: 'partner_unavailable' });
+
+      // A forged statement in bank-a's log (an "ack" that is really the request statement):
+      // the receipts no longer verify, and both receipts commands exit 5.
+      const db = new Database(join(a, 'data/entente.db'));
+      try {
+        db.prepare(
+          `INSERT INTO statements (task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at)
+           SELECT task_id, 'ack', signer_org, peer_org, kid, jws, 'sha256:forged', stored_at FROM statements WHERE task_id = ? AND kind = 'request'`,
+        ).run(outcome.taskId);
+      } finally {
+        db.close();
+      }
+      const forged = await failing(a, 'receipts', 'show', '--config', 'entente.yaml', outcome.taskId);
+      expect(forged.code).toBe(5);
+      expect(forged.stdout).toMatch(/verification: invalid — /);
+      expect((await failing(a, 'receipts', 'list', '--config', 'entente.yaml')).code).toBe(5);
     } finally {
       const codes = await Promise.all(servers.map((s) => s.stop()));
       expect(codes).toEqual([0, 0]);
