@@ -24,21 +24,24 @@ const failing = (cwd: string, ...args: string[]) =>
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
 
-/** `entente serve` in a child process, its JSON log lines collected. */
-function serve(cwd: string) {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'serve', '--config', 'entente.yaml'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `entente serve` in a child process, its log lines collected (and parsed, when JSON). */
+function serve(cwd: string, ...args: string[]) {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'serve', '--config', 'entente.yaml', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
   const log: Record<string, unknown>[] = [];
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const ready = new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      log.push(JSON.parse(line) as Record<string, unknown>);
-      if (line.includes('"gateway serving"')) resolve();
+      lines.push(line);
+      if (line.startsWith('{')) log.push(JSON.parse(line) as Record<string, unknown>);
+      if (line.includes('gateway serving')) resolve();
     });
     child.once('exit', () => reject(new Error(`entente serve in ${cwd} exited before serving: ${stderr}`)));
   });
   return {
     ready,
+    lines,
     log,
     /** SIGHUP, resolved once the gateway logs that it reloaded. */
     async reload(): Promise<void> {
@@ -191,4 +194,39 @@ describe('an operator setting up two gateways with the CLI', () => {
       expect(codes).toEqual([0, 0]);
     }
   }, 120_000);
+});
+
+describe("a gateway's log", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entente-log-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('names the agents and capabilities it serves in "gateway serving", as JSON in a pipe and as a readable line with --log-format pretty', async () => {
+    const [port] = await freePorts(1);
+    const clinic = join(dir, 'clinic');
+    await entente(dir, 'init', '--org', 'clinic', '--dir', clinic, '--listen', `127.0.0.1:${port}`);
+    const config = join(clinic, 'entente.yaml');
+    const agent = join(REPO, 'examples/hospitals/agents/cohort-counter.mjs');
+    const patients = join(REPO, 'examples/hospitals/hospital-b/patients.json');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('agents: []', `agents:\n  - module: ${JSON.stringify(agent)}\n    options: { dataFile: ${JSON.stringify(patients)} }`));
+
+    const json = serve(clinic);
+    try {
+      await json.ready;
+      expect(json.log.find((l) => l['msg'] === 'gateway serving')).toMatchObject({ org: 'clinic', agents: ['cohort-counter'], capabilities: ['patients.count'] });
+    } finally {
+      expect(await json.stop()).toBe(0);
+    }
+
+    const pretty = serve(clinic, '--log-format', 'pretty');
+    try {
+      await pretty.ready;
+      expect(pretty.lines.find((l) => l.includes('gateway serving'))).toMatch(
+        new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[clinic\\] gateway serving listen=127\\.0\\.0\\.1:${port} port=${port} control\\.socket=\\S+ partners=\\[\\] agents=\\[cohort-counter\\] capabilities=\\[patients\\.count\\]$`),
+      );
+      expect(pretty.log).toEqual([]);
+    } finally {
+      expect(await pretty.stop()).toBe(0);
+    }
+    expect(pretty.lines.at(-1)).toMatch(/ INFO  \[clinic\] gateway stopped$/);
+  }, 60_000);
 });
