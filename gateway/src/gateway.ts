@@ -50,7 +50,7 @@ export class Gateway implements ControlBackend {
     opts: GatewayOptions,
   ) {
     this.org = config.org;
-    this.log = opts.logger ?? createLogger({ level: config.log.level, org: config.org });
+    this.log = opts.logger ?? createLogger({ level: config.log.level, org: config.org, format: config.log.format });
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     this.store = openSqliteStore(join(config.dataDir, 'entente.db'));
     const clock = opts.clock ?? systemClock;
@@ -129,12 +129,15 @@ export class Gateway implements ControlBackend {
       await this.server.stop(0);
       throw err;
     }
+    const capabilities = this.agents.capabilities();
     this.log.info(
       {
         listen: this.config.listen,
         port,
         control: { socket: this.config.control.socket, ...(this.control.port !== undefined ? { port: this.control.port } : {}) },
         partners: this.config.partners.map((p) => p.org),
+        agents: [...new Set(capabilities.map((c) => c.agent))],
+        capabilities: capabilities.map((c) => c.name),
       },
       'gateway serving',
     );

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO } from '../support/paths.js';
 import { freePorts } from '../../gateway/src/cli/ports.js';
@@ -23,23 +24,33 @@ const failing = (cwd: string, ...args: string[]) =>
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
 
-/** `entente serve` in a child process, its JSON log lines collected. */
-function serve(cwd: string) {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'serve', '--config', 'entente.yaml'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `entente serve` in a child process, its log lines collected (and parsed, when JSON). */
+function serve(cwd: string, ...args: string[]) {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'serve', '--config', 'entente.yaml', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
   const log: Record<string, unknown>[] = [];
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const ready = new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      log.push(JSON.parse(line) as Record<string, unknown>);
-      if (line.includes('"gateway serving"')) resolve();
+      lines.push(line);
+      if (line.startsWith('{')) log.push(JSON.parse(line) as Record<string, unknown>);
+      if (line.includes('gateway serving')) resolve();
     });
     child.once('exit', () => reject(new Error(`entente serve in ${cwd} exited before serving: ${stderr}`)));
   });
   return {
     ready,
+    lines,
     log,
+    /** SIGHUP, resolved once the gateway logs that it reloaded. */
+    async reload(): Promise<void> {
+      const before = log.length;
+      child.kill('SIGHUP');
+      await expect.poll(() => log.slice(before).some((l) => l['msg'] === 'reloaded configuration')).toBe(true);
+    },
     async stop(): Promise<number | null> {
+      if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
       const [code] = (await once(child, 'exit')) as [number | null];
       return code;
@@ -103,11 +114,13 @@ describe('an operator setting up two gateways with the CLI', () => {
     try {
       await Promise.all(servers.map((s) => s.ready));
 
-      // Default deny: no agreements yet, so bank-a's own outbound policy refuses, receipted.
-      const denied = await failing(a, 'call', '--config', 'entente.yaml', '--partner', 'bank-b', '--capability', 'accounts.count', '--purpose', 'audit', '--input', '{"x":1}');
-      expect(denied.code).toBe(1);
+      // Default deny: no agreements yet, so bank-a's own outbound policy refuses, receipted: exit 3.
+      const callB = ['call', '--config', 'entente.yaml', '--partner', 'bank-b', '--capability', 'accounts.count', '--purpose', 'audit', '--input', '{"x":1}'];
+      const denied = await failing(a, ...callB);
+      expect(denied.code).toBe(3);
       const outcome = JSON.parse(denied.stdout) as { taskId: string; status: string; reason: string };
       expect(outcome).toMatchObject({ status: 'denied', reason: 'outbound_denied' });
+      expect(denied.stderr).toContain('entente: denied (outbound_denied, no_agreement): our outbound policy did not allow this request to leave');
       // The serving gateway made the call, and its log says so; the CLI holds no store of its own.
       await expect.poll(() => servers[0]!.log.some((l) => l['msg'] === 'task' && l['task_id'] === outcome.taskId && l['decision'] === 'denied')).toBe(true);
       expect(servers[0]!.log.some((l) => l['msg'] === 'control call' && l['method'] === 'Call' && l['via'] === 'socket')).toBe(true);
@@ -137,6 +150,46 @@ describe('an operator setting up two gateways with the CLI', () => {
       writeFileSync(join(a, 'broken.yaml'), readFileSync(join(a, 'entente.yaml'), 'utf8').replace(/callTimeout: 10s/, 'callTimeout: soon'));
       const broken = await failing(a, 'receipts', 'list', '--config', 'broken.yaml');
       expect(broken.stderr).toContain('limits.callTimeout: expected a duration like "10s" or "250ms", got "soon"');
+
+      // Each way a call can end has its own exit code. A partner that is not configured: 1.
+      const unknownPartner = await failing(a, ...callB.map((arg) => (arg === 'bank-b' ? 'bank-z' : arg)));
+      expect(unknownPartner.code).toBe(1);
+      expect(unknownPartner.stderr).toContain('no partner named "bank-z"');
+      // A name the gateway finds malformed is a usage mistake: 2, with the usage.
+      const malformed = await failing(a, ...callB.map((arg) => (arg === 'accounts.count' ? 'Accounts Count' : arg)));
+      expect(malformed.code).toBe(2);
+      expect(malformed.stderr).toMatch(/capability must match .*\nusage: entente call /);
+      // Once bank-a agrees to send, the request leaves and bank-b's inbound policy refuses it: 3 again.
+      writeFileSync(
+        join(a, 'policies/data.json'),
+        JSON.stringify({ agreements: { outbound: { 'bank-b': { 'accounts.count': { purposes: ['audit'], until: '2099-01-01T00:00:00Z', fields: ['x'] } } }, inbound: {} } }),
+      );
+      await servers[0]!.reload();
+      const refusedThere = await failing(a, ...callB);
+      expect(refusedThere.code).toBe(3);
+      expect(JSON.parse(refusedThere.stdout)).toMatchObject({ status: 'denied', reason: 'inbound_denied' });
+      // bank-b stopped: the partner is unreachable, 4.
+      expect(await servers[1]!.stop()).toBe(0);
+      const unreachable = await failing(a, ...callB);
+      expect(unreachable.code).toBe(4);
+      expect(JSON.parse(unreachable.stdout)).toMatchObject({ status: 'failed', reason: 'partner_unavailable' });
+
+      // A forged statement in bank-a's log (an "ack" that is really the request statement):
+      // the receipts no longer verify, and both receipts commands exit 5.
+      const db = new Database(join(a, 'data/entente.db'));
+      try {
+        db.prepare(
+          `INSERT INTO statements (task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at, log_index)
+           SELECT task_id, 'ack', signer_org, peer_org, kid, jws, 'sha256:forged', stored_at, (SELECT max(log_index) + 1 FROM statements)
+           FROM statements WHERE task_id = ? AND kind = 'request'`,
+        ).run(outcome.taskId);
+      } finally {
+        db.close();
+      }
+      const forged = await failing(a, 'receipts', 'show', '--config', 'entente.yaml', outcome.taskId);
+      expect(forged.code).toBe(5);
+      expect(forged.stdout).toMatch(/verification: invalid — /);
+      expect((await failing(a, 'receipts', 'list', '--config', 'entente.yaml')).code).toBe(5);
     } finally {
       const codes = await Promise.all(servers.map((s) => s.stop()));
       expect(codes).toEqual([0, 0]);
@@ -145,9 +198,46 @@ describe('an operator setting up two gateways with the CLI', () => {
     // A stopped gateway's receipts: the CLI says so, and reads its store only with --offline, read-only.
     const stopped = await failing(a, 'receipts', 'list', '--config', 'entente.yaml');
     expect(stopped.stderr).toMatch(/is the gateway running\? start it with entente serve/);
-    const offline = await entente(a, 'receipts', 'list', '--config', 'entente.yaml', '--offline');
-    expect(offline.stdout).toMatch(/requester\s+bank-b\s+accounts\.count\s+audit\s+denied \(outbound_denied\)\s+verified_local_denial/);
+    // Offline sees what the running gateway saw, the forged statement included (exit code 5).
+    const offline = await failing(a, 'receipts', 'list', '--config', 'entente.yaml', '--offline');
+    expect(offline.code).toBe(5);
+    expect(offline.stdout).toMatch(/requester\s+bank-b\s+accounts\.count\s+audit\s+denied \(outbound_denied\)\s+invalid/);
     const offlineMissing = await failing(a, 'receipts', 'list', '--offline');
     expect(offlineMissing.stderr).toContain('--offline reads the store a config names: give --config');
   }, 120_000);
+});
+
+describe("a gateway's log", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'entente-log-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('names the agents and capabilities it serves in "gateway serving", as JSON in a pipe and as a readable line with --log-format pretty', async () => {
+    const [port] = await freePorts(1);
+    const clinic = join(dir, 'clinic');
+    await entente(dir, 'init', '--org', 'clinic', '--dir', clinic, '--listen', `127.0.0.1:${port}`);
+    const config = join(clinic, 'entente.yaml');
+    const agent = join(REPO, 'examples/hospitals/agents/cohort-counter.mjs');
+    const patients = join(REPO, 'examples/hospitals/hospital-b/patients.json');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('agents: []', `agents:\n  - module: ${JSON.stringify(agent)}\n    options: { dataFile: ${JSON.stringify(patients)} }`));
+
+    const json = serve(clinic);
+    try {
+      await json.ready;
+      expect(json.log.find((l) => l['msg'] === 'gateway serving')).toMatchObject({ org: 'clinic', agents: ['cohort-counter'], capabilities: ['patients.count'] });
+    } finally {
+      expect(await json.stop()).toBe(0);
+    }
+
+    const pretty = serve(clinic, '--log-format', 'pretty');
+    try {
+      await pretty.ready;
+      expect(pretty.lines.find((l) => l.includes('gateway serving'))).toMatch(
+        new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[clinic\\] gateway serving listen=127\\.0\\.0\\.1:${port} port=${port} control\\.socket=\\S+ partners=\\[\\] agents=\\[cohort-counter\\] capabilities=\\[patients\\.count\\]$`),
+      );
+      expect(pretty.log).toEqual([]);
+    } finally {
+      expect(await pretty.stop()).toBe(0);
+    }
+    expect(pretty.lines.at(-1)).toMatch(/ INFO  \[clinic\] gateway stopped$/);
+  }, 60_000);
 });

@@ -1,29 +1,100 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { CliError } from './errors.js';
 
-/** A usage mistake: printed with the command's usage, exit code 2. */
+/** A mistake in the command line: printed with the command's usage, exit code 2. */
 export class UsageError extends CliError {
-  constructor(message: string, options?: ErrorOptions) {
+  /** The usage lines of the command it happened in; the command sets them on the way out. */
+  usage: string | undefined;
+
+  constructor(message: string, options?: { cause?: unknown }) {
     super('CLI_USAGE', message, options);
   }
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-/** parseArgs with errors that say which command and how to call it. */
-export function parse<const O extends Options>(
-  argv: readonly string[],
-  options: O,
-  usage: string,
-): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>> {
-  try {
-    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\nusage: ${usage}`, { cause: err });
-  }
+/** One option of a command: how node:util parseArgs reads it, and how help describes it. */
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  readonly multiple?: boolean;
+  /** The value as help shows it: `<org>`, `json|pretty`. */
+  readonly arg?: string;
+  readonly help: string;
+  /** A heading of its own in help, for options several commands share. */
+  readonly group?: string;
 }
 
-export function required(value: string | undefined, flag: string, usage: string): string {
-  if (value === undefined || value === '') throw new UsageError(`missing ${flag}\nusage: ${usage}`);
+export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
+
+export type Parsed<O extends OptionSpecs> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
+>;
+
+/**
+ * parseArgs over a command's options plus `-h, --help`; `undefined` when help was asked for.
+ * Its errors become usage errors, with a suggestion for a mistyped option.
+ */
+export function parse<O extends OptionSpecs>(argv: readonly string[], options: O, maxArgs: number): Parsed<O> | undefined {
+  const config = Object.fromEntries(
+    Object.entries(options).map(([name, o]) => [
+      name,
+      { type: o.type, ...(o.short !== undefined ? { short: o.short } : {}), ...(o.multiple === true ? { multiple: true } : {}) },
+    ]),
+  );
+  let parsed: Parsed<O>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: { ...config, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    }) as unknown as Parsed<O>;
+  } catch (err) {
+    throw new UsageError(explain(err as Error & { code?: string }, Object.keys(options)), { cause: err });
+  }
+  if ((parsed.values as { help?: boolean }).help === true) return undefined;
+  const extra = parsed.positionals.slice(maxArgs);
+  if (extra.length > 0) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}${maxArgs === 0 ? ': this command takes options only' : ''}`);
+  }
+  return parsed;
+}
+
+/** The value of a required option, or a usage error naming it. */
+export function required(value: string | undefined, flag: string, what?: string): string {
+  if (value === undefined || value === '') throw new UsageError(`missing ${flag}${what === undefined ? '' : `: ${what}`}`);
   return value;
+}
+
+/** node's parseArgs messages, shortened, with the nearest known option when one was mistyped. */
+function explain(err: Error & { code?: string }, known: readonly string[]): string {
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const given = /'(-{1,2}[^']*)'/.exec(err.message)?.[1] ?? '';
+    const name = given.replace(/^-+/, '').split('=')[0] ?? '';
+    const near = [...known, 'help']
+      .map((k) => ({ k, d: distance(k, name) }))
+      .filter(({ d }) => d <= Math.max(1, Math.floor(name.length / 3)))
+      .sort((a, b) => a.d - b.d)[0];
+    return `unknown option ${given}${near !== undefined ? `: did you mean --${near.k}?` : ''}`;
+  }
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const flag = /(--[A-Za-z0-9-]+)/.exec(err.message)?.[1];
+    if (flag !== undefined && /argument missing/.test(err.message)) return `${flag} needs a value`;
+    if (flag !== undefined && /does not take an argument/.test(err.message)) return `${flag} takes no value`;
+  }
+  return err.message;
+}
+
+/** Edit distance with transpositions (optimal string alignment), for "did you mean". */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const at = (i: number, j: number): number => d[i]?.[j] ?? 0;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
+      d[i]![j] = best;
+    }
+  }
+  return at(a.length, b.length);
 }

@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { importPartner, loadConfig } from '../config/index.js';
 import { EntenteClient, type CallOutcome } from '@entente/sdk';
 import { certsInit, exportBundle } from '../pki/index.js';
-import { parse } from './args.js';
+import { defineCommand } from './command.js';
 import { CliError } from './errors.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 import { freePorts } from './ports.js';
 
-const USAGE = 'entente demo [--dir <work dir>] [--keep]';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 // Run from TypeScript sources (tests, tsx) or from the build: start `serve` the same way.
 const RUNNING_TS = import.meta.url.endsWith('.ts');
@@ -27,14 +27,29 @@ const ORGS = ['hospital-a', 'hospital-b', 'hospital-c'] as const;
  * how many of their patients match a cohort, and every task's receipts are verified on
  * both sides.
  */
-export async function demo(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { dir: { type: 'string' }, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE);
-  if (values.help) {
-    process.stdout.write(`usage: ${USAGE}\n`);
-    return 0;
-  }
+export const demo = defineCommand(
+  {
+    name: 'demo',
+    summary: 'start a three-hospital federation on loopback and run a federated count',
+    usage: ['[--dir <work dir>]'],
+    description: [
+      'Sets up hospital-a, hospital-b and hospital-c (PKI, configs, partners imported from bundles),',
+      'starts three entente serve processes, asks a cohort count of two partners and a call that',
+      "hospital-a's own policy denies, verifies every receipt on both sides, and stops the gateways.",
+    ],
+    options: { dir: { type: 'string', arg: '<dir>', help: 'the work directory, kept afterwards (a new temporary one by default)' } },
+    examples: [['run it, keeping the certificates, configs and logs in ./demo', 'entente demo --dir demo']],
+    exits: [
+      [EXIT.ok, 'every task behaved as expected and every receipt verified'],
+      [EXIT.error, 'something did not: the output says what'],
+    ],
+  },
+  ({ values }) => runDemo(values.dir),
+);
+
+async function runDemo(workDir: string | undefined): Promise<ExitCode> {
   const started = Date.now();
-  const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'entente-demo-'));
+  const dir = workDir ?? mkdtempSync(join(tmpdir(), 'entente-demo-'));
   const say = (line = ''): void => void process.stdout.write(line + '\n');
   say(`entente demo: a federation of ${ORGS.join(', ')} in ${dir}`);
 
@@ -99,7 +114,7 @@ export async function demo(argv: string[]): Promise<number> {
     say(`gateways stopped (exit codes ${codes.join(', ')}) after ${((Date.now() - started) / 1000).toFixed(1)} s; logs in ${join(dir, 'logs')}`);
     if (codes.some((c) => c !== 0)) ok = false;
   }
-  return ok ? 0 : 1;
+  return ok ? EXIT.ok : EXIT.error;
 }
 
 function describe(r: CallOutcome): string {

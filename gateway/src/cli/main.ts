@@ -1,56 +1,102 @@
 #!/usr/bin/env node
 import { UsageError } from './args.js';
+import { findSubcommand, isGroup, type Command } from './command.js';
+import { CliError } from './errors.js';
+import { EXIT, EXIT_CODE_TABLE, type ExitCode } from './exit-codes.js';
+import { formatCommandHelp, formatGroupHelp } from './help.js';
 
-interface Command {
-  readonly summary: string;
-  readonly run: (argv: string[]) => Promise<number>;
-}
-
-const COMMANDS: Record<string, Command> = {
-  init: { summary: 'set up a gateway: certificates, a config file and starter policies', run: async (a) => (await import('./init.js')).init(a) },
-  certs: { summary: 'certs init|export|import|issue-client: development PKI, federation bundles, control-API client certificates', run: async (a) => (await import('./certs.js')).certs(a) },
-  serve: { summary: 'run a gateway from its config file', run: async (a) => (await import('./serve.js')).serve(a) },
-  call: { summary: "ask the running gateway to call one capability at a partner, through its policies", run: async (a) => (await import('./call.js')).call(a) },
-  receipts: { summary: 'receipts list|show: the signed receipts the running gateway holds, verified', run: async (a) => (await import('./receipts.js')).receipts(a) },
-  status: { summary: "the running gateway's org, policy revision, capabilities, partners' reachability and certificate expiry", run: async (a) => (await import('./status.js')).status(a) },
-  policy: { summary: 'policy eval|test: evaluate Rego policies, run their *_test.rego tests', run: async (a) => (await import('./policy.js')).policy(a) },
-  demo: { summary: 'start a three-hospital federation on loopback and run a federated count', run: async (a) => (await import('./demo.js')).demo(a) },
+// Loaded on demand: `entente policy eval` should not pay for gRPC, and `serve` not for PKI tools.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  init: async () => (await import('./init.js')).init,
+  certs: async () => (await import('./certs.js')).certs,
+  serve: async () => (await import('./serve.js')).serve,
+  call: async () => (await import('./call.js')).call,
+  receipts: async () => (await import('./receipts.js')).receipts,
+  status: async () => (await import('./status.js')).status,
+  policy: async () => (await import('./policy.js')).policy,
+  demo: async () => (await import('./demo.js')).demo,
 };
 
-function help(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+const VERSION = '0.1.0';
+
+async function help(): Promise<string> {
+  const commands = await Promise.all(
+    Object.entries(COMMANDS).map(async ([name, load]) => {
+      const { spec } = await load();
+      const subcommands = isGroup(spec) ? `${spec.commands.map((c) => c.spec.name.split(' ').at(-1)).join('|')}: ` : '';
+      return [name, subcommands + spec.summary] as const;
+    }),
+  );
+  const width = Math.max(...commands.map(([name]) => name.length));
   return [
     'entente: a federated orchestration gateway',
     '',
-    'usage: entente <command> [options]   (entente <command> --help for its options)',
+    'usage: entente <command> [options]',
+    '       entente help <command> [<subcommand>]   a command\'s options and examples (or: entente <command> --help)',
     '',
     'commands:',
-    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    ...commands.map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`),
     '',
     'call, receipts and status talk to a running gateway through its control API: the Unix socket',
     'in its data directory (--config finds it, or --socket), or control.listen over mutual TLS with a',
     'client certificate from `entente certs issue-client` (--address, --ca, --cert, --key).',
     '',
+    'exit codes:',
+    ...EXIT_CODE_TABLE.map(([code, meaning]) => `  ${code}  ${meaning}`),
+    '',
   ].join('\n');
 }
 
-async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(help());
-    return name === undefined ? 2 : 0;
+/** `entente help <command> [<subcommand>]`: the same text as `--help` on that command. */
+async function helpFor(path: readonly string[]): Promise<string> {
+  const [name, sub] = path;
+  const load = name === undefined ? undefined : COMMANDS[name];
+  if (load === undefined) throw unknownCommand(name ?? '');
+  const { spec } = await load();
+  if (!isGroup(spec)) {
+    if (sub !== undefined) throw new UsageError(`entente ${name} has no subcommands; entente help ${name} shows its options`);
+    return formatCommandHelp(spec);
   }
-  if (name === '--version') {
-    process.stdout.write('entente 0.1.0\n');
-    return 0;
-  }
-  const command = COMMANDS[name];
-  if (command === undefined) {
-    process.stderr.write(`entente: unknown command ${JSON.stringify(name)}\n\n${help()}`);
-    return 2;
-  }
-  return command.run(rest);
+  if (sub === undefined) return formatGroupHelp(spec);
+  const command = findSubcommand(spec, sub);
+  if (command === undefined) throw new UsageError(`unknown command "${name} ${sub}": entente help ${name} lists its commands`);
+  return isGroup(command.spec) ? formatGroupHelp(command.spec) : formatCommandHelp(command.spec);
 }
+
+function unknownCommand(name: string): UsageError {
+  const err = new UsageError(`unknown command ${JSON.stringify(name)}: expected ${Object.keys(COMMANDS).join(', ')}`);
+  err.usage = 'usage: entente <command> [options]\n(entente --help lists the commands)';
+  return err;
+}
+
+async function main(argv: readonly string[]): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
+    process.stdout.write(await help());
+    return EXIT.ok;
+  }
+  if (name === undefined) {
+    process.stderr.write(await help());
+    return EXIT.usage;
+  }
+  if (name === 'help') {
+    process.stdout.write(await helpFor(rest));
+    return EXIT.ok;
+  }
+  if (name === '--version' || name === 'version') {
+    process.stdout.write(`entente ${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const load = COMMANDS[name];
+  if (load === undefined) throw unknownCommand(name);
+  return (await load()).run(rest);
+}
+
+// `entente receipts list | head` closes stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+  throw err;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {
@@ -58,12 +104,12 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if (err instanceof UsageError) {
-      process.stderr.write(`entente: ${err.message}\n`);
-      process.exitCode = 2;
+      process.stderr.write(`entente: ${err.message}\n${err.usage !== undefined ? `${err.usage}\n` : ''}`);
+      process.exitCode = EXIT.usage;
       return;
     }
     const code = (err as { code?: unknown }).code;
     process.stderr.write(`entente: ${(err as Error).message ?? String(err)}${typeof code === 'string' ? ` (${code})` : ''}\n`);
-    process.exitCode = 1;
+    process.exitCode = err instanceof CliError ? err.exitCode : EXIT.error;
   },
 );

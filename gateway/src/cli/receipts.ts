@@ -2,57 +2,91 @@ import type { TaskReceipts, TaskSummary } from '@entente/sdk';
 import { loadConfig } from '../config/index.js';
 import { openOffline } from '../gateway.js';
 import type { TaskRecord } from '../tasks/index.js';
-import { parse, UsageError } from './args.js';
-import { CONNECT_OPTIONS, CONNECT_USAGE, connectControl } from './connect.js';
+import { UsageError } from './args.js';
+import { CliError } from './errors.js';
+import { defineCommand, defineGroup } from './command.js';
+import { CONNECT_OPTIONS, CONNECT_USAGE, withGateway } from './connect.js';
+import { EXIT } from './exit-codes.js';
 import { table } from './output.js';
 
-const USAGE = [
-  `entente receipts list ${CONNECT_USAGE} [--partner <org>] [--limit <n>] [--json]`,
-  `       entente receipts show ${CONNECT_USAGE} <task-id> [--partner <org>] [--json]`,
-  '       entente receipts list|show --offline --config <gateway.yaml> …   a stopped gateway\'s store, read-only',
-].join('\n');
+const EXITS = [
+  [EXIT.ok, 'every receipt shown verified (or is incomplete: an ack still on its way)'],
+  [EXIT.error, 'the gateway is not running or refused the client, or holds no such task'],
+  [EXIT.unverified, 'a receipt statement did not verify: its state is invalid and the problem is printed'],
+] as const;
+
+const list = defineCommand(
+  {
+    name: 'receipts list',
+    summary: 'the tasks the running gateway holds, newest first, with the state of their receipts',
+    usage: [`${CONNECT_USAGE} [--partner <org>] [--limit <n>] [--json]`],
+    description: [
+      'The receipt state of each task: verified (request, result and ack, all signed and chained),',
+      'verified_local_denial (our outbound policy refused it: our request and our denial), incomplete',
+      '(the ack has not arrived yet) or invalid (a statement does not verify).',
+    ],
+    options: {
+      partner: { type: 'string', arg: '<org>', help: 'only tasks with this partner' },
+      limit: { type: 'string', arg: '<n>', help: 'at most this many tasks (50 by default)' },
+      json: { type: 'boolean', help: 'print JSON instead of a table' },
+      offline: { type: 'boolean', help: "read a stopped gateway's store (named by --config) directly, read-only" },
+      ...CONNECT_OPTIONS,
+    },
+    examples: [
+      ['the last ten tasks with hospital-b', 'entente receipts list --config entente.yaml --partner hospital-b --limit 10'],
+      ["a stopped gateway's receipts, from its store, read-only", 'entente receipts list --config entente.yaml --offline'],
+    ],
+    exits: EXITS,
+  },
+  async ({ values }) => {
+    const limit = values.limit === undefined ? 50 : Number(values.limit);
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
+    const tasks = values.offline ? await offlineList(offlineConfig(values.config), values.partner, limit) : await withGateway(values, async (client) => {
+      const found: TaskSummary[] = [];
+      for await (const t of client.tasks({ ...(values.partner !== undefined ? { partner: values.partner } : {}), pageSize: Math.min(limit, 1000) })) {
+        found.push(t);
+        if (found.length >= limit) break;
+      }
+      return found;
+    });
+    printList(tasks, values.json ?? false);
+    return tasks.some((t) => t.receipts === 'invalid') ? EXIT.unverified : EXIT.ok;
+  },
+);
+
+const show = defineCommand(
+  {
+    name: 'receipts show',
+    summary: "one task's signed statements as the running gateway holds them, each verified against its signer's keys",
+    usage: [`${CONNECT_USAGE} <task-id> [--partner <org>] [--json]`],
+    description: [
+      'Prints each statement (request, result, ack): who signed it, with which key, its digest and its',
+      'payload (digests and metadata, never the input or the result), then the verification.',
+    ],
+    options: {
+      partner: { type: 'string', arg: '<org>', help: 'the partner of the task, when the same task id exists with several' },
+      json: { type: 'boolean', help: 'print JSON, with each statement as its compact JWS' },
+      offline: { type: 'boolean', help: "read a stopped gateway's store (named by --config) directly, read-only" },
+      ...CONNECT_OPTIONS,
+    },
+    maxArgs: 1,
+    examples: [['the receipts of the task a call printed', 'entente receipts show --config entente.yaml 0b6f7c1e-5d1a-4a3e-9c61-2f4d8e0a9b11']],
+    exits: EXITS,
+  },
+  async ({ values, positionals }) => {
+    const taskId = positionals[0];
+    if (taskId === undefined) throw new UsageError('missing <task-id>: the taskId a call printed, or one from entente receipts list');
+    const found = values.offline ? await offlineShow(offlineConfig(values.config), taskId, values.partner) : await withGateway(values, (client) => client.receipts(taskId, values.partner));
+    printShow(found, values.json ?? false);
+    return found.some((r) => r.verification.state === 'invalid') ? EXIT.unverified : EXIT.ok;
+  },
+);
 
 /** Prints the receipts the running gateway holds and whether each task's statements verify. */
-export async function receipts(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (sub !== 'list' && sub !== 'show') {
-    if (sub === '--help' || sub === '-h') {
-      process.stdout.write(`usage: ${USAGE}\n`);
-      return 0;
-    }
-    throw new UsageError(`expected list or show\nusage: ${USAGE}`);
-  }
-  const { values, positionals } = parse(
-    rest,
-    { ...CONNECT_OPTIONS, partner: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, offline: { type: 'boolean' } },
-    USAGE,
-  );
-  const limit = values.limit === undefined ? 50 : Number(values.limit);
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
-  const taskId = positionals[0];
-  if (sub === 'show' && taskId === undefined) throw new UsageError(`missing <task-id>\nusage: ${USAGE}`);
-  if (values.offline) {
-    if (values.config === undefined) throw new UsageError(`--offline reads the store a config names: give --config\nusage: ${USAGE}`);
-    return offline(sub, values.config, { partner: values.partner, limit, taskId, json: values.json ?? false });
-  }
-  const client = connectControl(values);
-  try {
-    if (sub === 'list') {
-      const tasks: TaskSummary[] = [];
-      for await (const t of client.tasks({ ...(values.partner !== undefined ? { partner: values.partner } : {}), pageSize: Math.min(limit, 1000) })) {
-        tasks.push(t);
-        if (tasks.length >= limit) break;
-      }
-      printList(tasks, values.json ?? false);
-      return 0;
-    }
-    const found = await client.receipts(taskId!, values.partner);
-    printShow(found, values.json ?? false);
-    return found.every((r) => r.verification.state !== 'invalid') ? 0 : 1;
-  } finally {
-    client.close();
-  }
-}
+export const receipts = defineGroup(
+  { name: 'receipts', summary: 'the signed receipts the running gateway holds, verified' },
+  [list, show],
+);
 
 function printList(tasks: readonly TaskSummary[], json: boolean): void {
   if (json) {
@@ -88,33 +122,42 @@ function summary(t: TaskSummary) {
   return { task_id: t.taskId, role: t.role, partner: t.partner, capability: t.capability, purpose: t.purpose, status: t.status, ...(t.reason ? { reason: t.reason } : {}), created_at: t.createdAt.toISOString() };
 }
 
-/** The same listing and verification, from a stopped gateway's store opened read-only. */
-async function offline(
-  sub: 'list' | 'show',
-  configPath: string,
-  opts: { partner: string | undefined; limit: number; taskId: string | undefined; json: boolean },
-): Promise<number> {
+function offlineConfig(configPath: string | undefined): string {
+  if (configPath === undefined) throw new UsageError('--offline reads the store a config names: give --config');
+  return configPath;
+}
+
+/** The listing from a stopped gateway's store, opened read-only. */
+async function offlineList(configPath: string, partner: string | undefined, limit: number): Promise<TaskSummary[]> {
   const store = openOffline(loadConfig(configPath));
   try {
-    if (sub === 'list') {
-      const tasks = await store.listTasks({ ...(opts.partner !== undefined ? { peerOrg: opts.partner } : {}), limit: opts.limit });
-      const summaries = await Promise.all(
-        tasks.map(async (t) => summaryOf(t, (await store.receipts(t.taskId, t.peerOrg)).find((r) => r.task.role === t.role)?.verification.state ?? 'incomplete')),
-      );
-      printList(summaries, opts.json);
-      return 0;
-    }
-    const found = await store.receipts(opts.taskId!, opts.partner);
-    if (found.length === 0) throw new UsageError(`this gateway's store holds no task ${JSON.stringify(opts.taskId)}`);
-    printShow(
-      found.map((r) => ({
-        task: summaryOf(r.task, r.verification.state),
-        statements: r.statements.map((st) => ({ kind: st.kind, signerOrg: st.signerOrg, kid: st.kid, digest: st.digest, payload: JSON.parse(Buffer.from(st.jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as unknown, jws: st.jws })),
-        verification: r.verification,
-      })),
-      opts.json,
+    const tasks = await store.listTasks({ ...(partner !== undefined ? { peerOrg: partner } : {}), limit });
+    return await Promise.all(
+      tasks.map(async (t) => summaryOf(t, (await store.receipts(t.taskId, t.peerOrg)).find((r) => r.task.role === t.role)?.verification.state ?? 'incomplete')),
     );
-    return found.every((r) => r.verification.state !== 'invalid') ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}
+
+/** A task's receipts from a stopped gateway's store, opened read-only. */
+async function offlineShow(configPath: string, taskId: string, partner: string | undefined): Promise<TaskReceipts[]> {
+  const store = openOffline(loadConfig(configPath));
+  try {
+    const found = await store.receipts(taskId, partner);
+    if (found.length === 0) throw new CliError('CLI_INPUT', `this gateway's store holds no task ${JSON.stringify(taskId)}`);
+    return found.map((r) => ({
+      task: summaryOf(r.task, r.verification.state),
+      statements: r.statements.map((st) => ({
+        kind: st.kind,
+        signerOrg: st.signerOrg,
+        kid: st.kid,
+        digest: st.digest,
+        payload: JSON.parse(Buffer.from(st.jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as unknown,
+        jws: st.jws,
+      })),
+      verification: r.verification,
+    }));
   } finally {
     await store.close();
   }

@@ -1,22 +1,36 @@
-import { parse } from './args.js';
-import { CONNECT_OPTIONS, CONNECT_USAGE, connectControl } from './connect.js';
+import { defineCommand } from './command.js';
+import { CONNECT_OPTIONS, CONNECT_USAGE, withGateway } from './connect.js';
+import { EXIT } from './exit-codes.js';
 import { table } from './output.js';
 
-const USAGE = `entente status ${CONNECT_USAGE} [--json]`;
-
 /** What the running gateway reports about itself and its partners. */
-export async function status(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { ...CONNECT_OPTIONS, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE);
-  if (values.help) {
-    process.stdout.write(`usage: ${USAGE}\n`);
-    return 0;
-  }
-  const client = connectControl(values);
-  try {
-    const s = await client.status();
+export const status = defineCommand(
+  {
+    name: 'status',
+    summary: "the running gateway's org, policy revision, capabilities, partners' reachability and certificate expiry",
+    usage: [`${CONNECT_USAGE} [--json]`],
+    description: [
+      "A partner's reachability is what this gateway saw on its last call to it (unknown before the",
+      'first); expiry dates are those of the TLS certificates and of the CAs pinned for partners.',
+    ],
+    options: { json: { type: 'boolean', help: 'print JSON instead of text and tables' }, ...CONNECT_OPTIONS },
+    examples: [
+      ['the gateway set up in this directory', 'entente status --config entente.yaml'],
+      [
+        'from another machine, with a client certificate carrying the auditor role',
+        'entente status --address gw.example.org:7444 --ca certs/bank-a/ca.pem --cert certs/bank-a/clients/ops.pem --key certs/bank-a/clients/ops.key.pem',
+      ],
+    ],
+    exits: [
+      [EXIT.ok, 'the gateway answered'],
+      [EXIT.error, 'the gateway is not running, or refused the client'],
+    ],
+  },
+  async ({ values }) => {
+    const s = await withGateway(values, (client) => client.status());
     if (values.json) {
       process.stdout.write(JSON.stringify(s, null, 2) + '\n');
-      return 0;
+      return EXIT.ok;
     }
     const day = (d: Date | undefined) => (d === undefined ? '-' : d.toISOString().slice(0, 10));
     process.stdout.write(
@@ -46,8 +60,6 @@ export async function status(argv: string[]): Promise<number> {
         '',
       ].join('\n'),
     );
-    return 0;
-  } finally {
-    client.close();
-  }
-}
+    return EXIT.ok;
+  },
+);

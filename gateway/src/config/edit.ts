@@ -116,6 +116,7 @@ export function initConfig(opts: { org: string; listen: string; certsDir: string
       'partners: []',
       'log:',
       '  level: info',
+      '  format: auto   # pretty on a terminal, json otherwise; or pretty, or json',
       '',
     ].join('\n'),
   );

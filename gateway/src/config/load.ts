@@ -38,7 +38,7 @@ export interface GatewayConfig {
     readonly listen?: string;
     readonly revoked: { readonly serials: readonly string[]; readonly fingerprints: readonly string[] };
   };
-  readonly log: { readonly level: string };
+  readonly log: { readonly level: string; readonly format: 'auto' | 'pretty' | 'json' };
 }
 
 /** Reads a YAML or JSON config file and compiles it; relative paths are from the file's directory. */

@@ -72,8 +72,14 @@ export const configSchema = z.strictObject({
     })
     .default({}),
   log: z
-    .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
-    .default({ level: 'info' }),
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      /** pretty: lines for a person; json: one object a line, for a collector; auto: pretty on a terminal, json otherwise. */
+      format: z
+        .enum(['auto', 'pretty', 'json'], { error: 'expected auto (pretty on a terminal, json otherwise), pretty or json' })
+        .default('auto'),
+    })
+    .default({ level: 'info', format: 'auto' }),
 });
 
 export type RawConfig = z.input<typeof configSchema>;

@@ -1,2 +1,2 @@
 export { createLogger } from './logger.js';
-export type { Logger, LoggerOptions } from './logger.js';
+export type { LogFormat, Logger, LoggerOptions } from './logger.js';

@@ -54,6 +54,12 @@ describe('loadConfig', () => {
     expect(problems([...base, 'limits: { callTimeout: ten }'])).toEqual(['limits.callTimeout: expected a duration like "10s" or "250ms", got "ten"']);
   });
 
+  it('logs in the auto format by default (pretty on a terminal) and names the choices for log.format', () => {
+    expect(load(base).log).toEqual({ level: 'info', format: 'auto' });
+    expect(load([...base, 'log: { format: json }']).log.format).toBe('json');
+    expect(problems([...base, 'log: { format: colour }'])).toEqual(['log.format: expected auto (pretty on a terminal, json otherwise), pretty or json']);
+  });
+
   it('refuses unknown keys and says which', () => {
     expect(problems([...base, 'colour: blue']).join()).toMatch(/colour/);
   });

@@ -161,7 +161,12 @@ describe('the SQLite store', () => {
       const db = new Database(file);
       expect(() => db.prepare("UPDATE statements SET jws = 'forged'").run()).toThrow(/append-only/);
       expect(() => db.prepare('DELETE FROM statements').run()).toThrow(/append-only/);
-      expect(db.prepare('SELECT jws FROM statements').pluck().all()).toEqual(['h.p1.s']);
+      const insert = (index: number | null) =>
+        db.prepare(`INSERT INTO statements (task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at, log_index) VALUES ('x', 'ack', 'org-a', 'org-a', 'k', 'j', 'd', 1, ?)`).run(index);
+      expect(() => insert(null)).toThrow(/without gaps/);
+      expect(() => insert(5)).toThrow(/without gaps/);
+      expect(() => insert(1)).not.toThrow();
+      expect(db.prepare('SELECT jws FROM statements ORDER BY log_index').pluck().all()).toEqual(['h.p1.s', 'j']);
       db.close();
     });
   });
@@ -171,7 +176,7 @@ describe('the SQLite store', () => {
       const file = fresh();
       await open(file).close();
       const db = new Database(file);
-      expect(db.prepare('SELECT version FROM schema_version').pluck().get()).toBe(3);
+      expect(db.prepare('SELECT version FROM schema_version').pluck().get()).toBe(4);
       db.prepare('UPDATE schema_version SET version = 99').run();
       db.close();
       expect(() => openSqliteStore(file)).toThrow(expect.objectContaining({ code: 'STORE_SCHEMA_TOO_NEW' }));

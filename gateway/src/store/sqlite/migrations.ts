@@ -37,6 +37,11 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TRIGGER statements_no_update BEFORE UPDATE ON statements
      BEGIN SELECT RAISE(ABORT, 'statements are append-only'); END;
    CREATE UNIQUE INDEX statements_log_index ON statements (log_index);`,
+  // 4: the log is numbered without gaps even against direct SQL: a statement must take the
+  // next position, no other.
+  `CREATE TRIGGER statements_gapless BEFORE INSERT ON statements
+     WHEN NEW.log_index IS NULL OR NEW.log_index != (SELECT coalesce(max(log_index), -1) + 1 FROM statements)
+     BEGIN SELECT RAISE(ABORT, 'statements take the next log position, without gaps'); END;`,
 ];
 
 /**
