@@ -159,6 +159,15 @@ describe('an operator setting up two gateways with the CLI', () => {
       const malformed = await failing(a, ...callB.map((arg) => (arg === 'accounts.count' ? 'Accounts Count' : arg)));
       expect(malformed.code).toBe(2);
       expect(malformed.stderr).toMatch(/capability must match .*\nusage: entente call /);
+      // The agent entente init scaffolded, in the operator's directory (no node_modules there),
+      // serves once each side puts the other's org id in place of example-partner.
+      for (const [dir, other, i] of [[a, 'bank-b', 0], [b, 'bank-a', 1]] as const) {
+        const file = join(dir, 'policies/data.json');
+        writeFileSync(file, readFileSync(file, 'utf8').replaceAll('example-partner', other));
+        await servers[i]!.reload();
+      }
+      const words = await entente(a, 'call', '--config', 'entente.yaml', '--partner', 'bank-b', '--capability', 'example.word-count', '--purpose', 'example', '--input', '{"text":"three  little words"}');
+      expect(JSON.parse(words.stdout)).toMatchObject({ status: 'completed', result: { words: 3 } });
       // Once bank-a agrees to send, the request leaves and bank-b's inbound policy refuses it: 3 again.
       writeFileSync(
         join(a, 'policies/data.json'),
@@ -218,7 +227,7 @@ describe("a gateway's log", () => {
     const config = join(clinic, 'entente.yaml');
     const agent = join(REPO, 'examples/hospitals/agents/cohort-counter.mjs');
     const patients = join(REPO, 'examples/hospitals/hospital-b/patients.json');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('agents: []', `agents:\n  - module: ${JSON.stringify(agent)}\n    options: { dataFile: ${JSON.stringify(patients)} }`));
+    writeFileSync(config, readFileSync(config, 'utf8').replace('  - module: agents/word-count.mjs', `  - module: ${JSON.stringify(agent)}\n    options: { dataFile: ${JSON.stringify(patients)} }`));
 
     const json = serve(clinic);
     try {

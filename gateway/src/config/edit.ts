@@ -85,7 +85,7 @@ function sameAsBundle(
 }
 
 /** Writes a starter config for `entente init`, pointing at the files certsInit wrote. */
-export function initConfig(opts: { org: string; listen: string; certsDir: string; configPath: string; policiesDir: string }): void {
+export function initConfig(opts: { org: string; listen: string; certsDir: string; configPath: string; policiesDir: string; agents?: readonly string[] }): void {
   const base = dirname(opts.configPath);
   const rel = (p: string) => relative(base, p) || '.';
   const certs = join(opts.certsDir, opts.org);
@@ -106,8 +106,9 @@ export function initConfig(opts: { org: string; listen: string; certsDir: string
       'policies:',
       '  engine: rego',
       `  dir: ${rel(opts.policiesDir)}`,
-      '# In-process agents: modules whose default export is defineAgent(...) or a function of options returning one.',
-      'agents: []',
+      '# In-process agents: modules (relative to this file) whose default export is defineAgent(...) or a',
+      '# function of the entry\'s options returning one. They may import @entente/sdk and zod without installing them.',
+      ...((opts.agents ?? []).length === 0 ? ['agents: []'] : ['agents:', ...(opts.agents ?? []).map((m) => `  - module: ${m}`)]),
       'limits:',
       '  maxPayloadBytes: 1048576',
       '  callTimeout: 10s',
