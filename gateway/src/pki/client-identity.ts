@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { ORG_URI_PREFIX, ROLE_URI_PREFIX, normalizeFingerprint, normalizeSerial, uriSans } from './certs.js';
+import { checkCurrent, parseCached, type Revocations } from './cert-check.js';
 import { PeerIdentityError } from './errors.js';
 
 /** Who is calling this organization's control API over mutual TLS. */
@@ -22,8 +23,7 @@ export interface ClientIdentity {
 export class ClientTrust {
   private readonly ca: X509Certificate;
   private readonly cache = new Map<string, ClientIdentity & { readonly notBefore: Date }>();
-  private readonly revokedSerials: ReadonlySet<string>;
-  private readonly revokedFingerprints: ReadonlySet<string>;
+  private readonly revoked: Revocations;
 
   constructor(
     private readonly org: string,
@@ -31,24 +31,15 @@ export class ClientTrust {
     revoked: { readonly serials?: readonly string[]; readonly fingerprints?: readonly string[] } = {},
   ) {
     this.ca = new X509Certificate(caPem);
-    this.revokedSerials = new Set((revoked.serials ?? []).map(normalizeSerial));
-    this.revokedFingerprints = new Set((revoked.fingerprints ?? []).map(normalizeFingerprint));
+    this.revoked = {
+      serials: new Set((revoked.serials ?? []).map(normalizeSerial)),
+      fingerprints: new Set((revoked.fingerprints ?? []).map(normalizeFingerprint)),
+    };
   }
 
   identify(der: Buffer | undefined, now: Date = new Date()): ClientIdentity {
-    if (der === undefined || der.length === 0) throw new PeerIdentityError('PEER_NO_CERTIFICATE', 'no client certificate was presented');
-    const key = der.toString('base64');
-    let id = this.cache.get(key);
-    if (id === undefined) {
-      id = this.parse(new X509Certificate(der));
-      if (this.cache.size > 1000) this.cache.clear();
-      this.cache.set(key, id);
-    }
-    if (now < id.notBefore) throw new PeerIdentityError('PEER_NOT_YET_VALID', `the certificate is not valid before ${id.notBefore.toISOString()}`);
-    if (now > id.notAfter) throw new PeerIdentityError('PEER_EXPIRED', `the certificate expired at ${id.notAfter.toISOString()}`);
-    if (this.revokedSerials.has(id.serial) || this.revokedFingerprints.has(id.fingerprint256)) {
-      throw new PeerIdentityError('PEER_REVOKED', `the certificate with serial ${id.serial} has been revoked (control.revoked)`);
-    }
+    const id = parseCached(this.cache, 1000, der, (cert) => this.parse(cert));
+    checkCurrent(id, this.revoked, now, '(control.revoked)');
     return { name: id.name, roles: id.roles, serial: id.serial, fingerprint256: id.fingerprint256, notAfter: id.notAfter };
   }
 

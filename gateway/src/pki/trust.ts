@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { ORG_URI_PREFIX, normalizeFingerprint, normalizeSerial, uriSans } from './certs.js';
+import { checkCurrent, parseCached } from './cert-check.js';
 import { PeerIdentityError } from './errors.js';
 
 export interface TrustEntry {
@@ -67,20 +68,8 @@ export class TrustStore {
   }
 
   identifyPeer(der: Buffer | undefined, now: Date = new Date()): PeerIdentity {
-    if (der === undefined || der.length === 0) throw new PeerIdentityError('PEER_NO_CERTIFICATE', 'no client certificate was presented');
-    const key = der.toString('base64');
-    let cert = this.verified.get(key);
-    if (cert === undefined) {
-      cert = this.chain(new X509Certificate(der));
-      if (this.verified.size > 10_000) this.verified.clear();
-      this.verified.set(key, cert);
-    }
-    const pinned = this.pinned.get(cert.org)!;
-    if (now < cert.notBefore) throw new PeerIdentityError('PEER_NOT_YET_VALID', `the certificate is not valid before ${cert.notBefore.toISOString()}`);
-    if (now > cert.notAfter) throw new PeerIdentityError('PEER_EXPIRED', `the certificate expired at ${cert.notAfter.toISOString()}`);
-    if (pinned.serials.has(cert.serial) || pinned.fingerprints.has(cert.fingerprint256)) {
-      throw new PeerIdentityError('PEER_REVOKED', `the certificate with serial ${cert.serial} has been revoked by this gateway`);
-    }
+    const cert = parseCached(this.verified, 10_000, der, (x509) => this.chain(x509));
+    checkCurrent(cert, this.pinned.get(cert.org)!, now, 'by this gateway');
     return { org: cert.org, serial: cert.serial, fingerprint256: cert.fingerprint256, notAfter: cert.notAfter };
   }
 

@@ -110,33 +110,25 @@ export class SqliteStore implements Store {
 
   async listTasks(filter: TaskFilter = {}): Promise<TaskRecord[]> {
     this.checkOpen();
-    const where: string[] = [];
-    const args: unknown[] = [];
-    const add = (clause: string, value: unknown): void => {
-      where.push(clause);
-      args.push(value);
-    };
-    if (filter.taskId !== undefined) add('task_id = ?', filter.taskId);
-    if (filter.peerOrg !== undefined) add('peer_org = ?', filter.peerOrg);
-    if (filter.role !== undefined) add('role = ?', filter.role);
-    if (filter.status !== undefined) add('status = ?', filter.status);
-    const sql = `SELECT * FROM tasks ${where.length > 0 ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, task_id LIMIT ? OFFSET ?`;
+    const { where, args } = conditions([
+      ['task_id = ?', filter.taskId],
+      ['peer_org = ?', filter.peerOrg],
+      ['role = ?', filter.role],
+      ['status = ?', filter.status],
+    ]);
+    const sql = `SELECT * FROM tasks ${where} ORDER BY created_at DESC, task_id LIMIT ? OFFSET ?`;
     return (this.query(sql).all(...args, limitOf(filter.limit, 1000), limitOf(filter.offset, 0)) as TaskRow[]).map(toTask);
   }
 
   async listStatements(filter: StatementFilter = {}): Promise<StatementRecord[]> {
     this.checkOpen();
-    const where: string[] = [];
-    const args: unknown[] = [];
-    const add = (clause: string, value: unknown): void => {
-      where.push(clause);
-      args.push(value);
-    };
-    if (filter.taskId !== undefined) add('task_id = ?', filter.taskId);
-    if (filter.peerOrg !== undefined) add('peer_org = ?', filter.peerOrg);
-    if (filter.kind !== undefined) add('kind = ?', filter.kind);
-    if (filter.afterIndex !== undefined) add('log_index > ?', filter.afterIndex);
-    const sql = `SELECT * FROM statements ${where.length > 0 ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY log_index LIMIT ?`;
+    const { where, args } = conditions([
+      ['task_id = ?', filter.taskId],
+      ['peer_org = ?', filter.peerOrg],
+      ['kind = ?', filter.kind],
+      ['log_index > ?', filter.afterIndex],
+    ]);
+    const sql = `SELECT * FROM statements ${where} ORDER BY log_index LIMIT ?`;
     return (this.query(sql).all(...args, limitOf(filter.limit, 10_000)) as StatementRow[]).map(toStatement);
   }
 
@@ -212,6 +204,12 @@ export class SqliteStore implements Store {
     }
     return stmt;
   }
+}
+
+/** A WHERE clause from the filter fields that are set; unset ones do not constrain. */
+function conditions(fields: readonly (readonly [string, string | number | undefined])[]): { where: string; args: unknown[] } {
+  const set = fields.filter(([, v]) => v !== undefined);
+  return { where: set.length > 0 ? 'WHERE ' + set.map(([c]) => c).join(' AND ') : '', args: set.map(([, v]) => v) };
 }
 
 function limitOf(limit: number | undefined, fallback: number): number {
