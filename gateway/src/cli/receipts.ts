@@ -1,5 +1,6 @@
 import type { TaskReceipts, TaskSummary } from '@entente/sdk';
 import { loadConfig } from '../config/index.js';
+import { inspectCompactJws } from '../crypto/index.js';
 import { openOffline } from '../gateway.js';
 import type { TaskRecord } from '../tasks/index.js';
 import { UsageError } from './args.js';
@@ -153,7 +154,7 @@ async function offlineShow(configPath: string, taskId: string, partner: string |
         signerOrg: st.signerOrg,
         kid: st.kid,
         digest: st.digest,
-        payload: JSON.parse(Buffer.from(st.jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as unknown,
+        payload: JSON.parse(inspectCompactJws(st.jws).payloadText) as unknown,
         jws: st.jws,
       })),
       verification: r.verification,

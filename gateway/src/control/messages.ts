@@ -7,6 +7,7 @@ import type { Status } from '../generated/entente/control/v1/Status.js';
 import type { TaskSummary } from '../generated/entente/control/v1/TaskSummary.js';
 import type { CallOptions, CallResult, TaskFilter, TaskReceipts, TaskRecord } from '../tasks/index.js';
 import type { GatewayStatus } from './backend.js';
+import { inspectCompactJws } from '../crypto/index.js';
 import { ControlError } from './errors.js';
 
 const DEFAULT_PAGE = 50;
@@ -106,7 +107,7 @@ export function toReceipts(found: readonly TaskReceipts[]): GetReceiptsResponse 
         signer_org: s.signerOrg,
         kid: s.kid,
         digest: s.digest,
-        payload_json: Buffer.from(s.jws.split('.')[1] ?? '', 'base64url').toString('utf8'),
+        payload_json: inspectCompactJws(s.jws).payloadText,
         jws: s.jws,
       })),
       verification: { state: r.verification.state, problems: [...r.verification.problems] },

@@ -5,7 +5,7 @@ export type { PublicJwk } from './jwk.js';
 export { SigningKey } from './signing-key.js';
 export { KeyRing } from './key-ring.js';
 export type { RingKey } from './key-ring.js';
-export { verifyCompactJws } from './verify.js';
+export { inspectCompactJws, verifyCompactJws } from './verify.js';
 export type { JwsHeader, VerifiedJws } from './verify.js';
 export {
   CRYPTO_ERROR_CODES,

@@ -129,3 +129,25 @@ function checkPayload(encoded: string): { payload: Record<string, unknown>; payl
   }
   return { payload: payload as Record<string, unknown>, payloadBytes };
 }
+
+/**
+ * Reads a compact JWS without verifying it: for showing a statement that was verified when it
+ * was stored, or naming its key. Never a substitute for verifyCompactJws.
+ */
+export function inspectCompactJws(jws: string): { readonly header: Record<string, unknown>; readonly payloadText: string } {
+  const { header, payload } = checkShape(jws);
+  const decode = (part: string, what: string): string => {
+    const bytes = decodeCanonicalBase64url(part);
+    if (bytes === undefined) throw new JwsMalformedError(`the ${what} is not canonical unpadded base64url`);
+    return bytes.toString('utf8');
+  };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(decode(header, 'protected header'));
+  } catch (err) {
+    if (err instanceof JwsMalformedError) throw err;
+    throw new JwsMalformedError('the protected header is not JSON', { cause: err });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new JwsMalformedError('the protected header is not a JSON object');
+  return { header: parsed as Record<string, unknown>, payloadText: decode(payload, 'payload') };
+}

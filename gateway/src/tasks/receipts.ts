@@ -1,4 +1,4 @@
-import { verifyStatement, verifyTriple } from '../audit/index.js';
+import { verifyStatement, verifyTriple, type SignedStatement } from '../audit/index.js';
 import type { KeyRing } from '../crypto/index.js';
 import type { StatementLog } from '../audit/index.js';
 import type { TaskStore } from './ports.js';
@@ -53,22 +53,22 @@ export function verifyTaskReceipts(
       return { state: 'invalid', problems: [(err as Error).message] };
     }
   }
-  const check = (s: StatementRecord | undefined, kind: StatementRecord['kind'], signer: string): void => {
-    if (s === undefined) return;
+  const check = <K extends StatementRecord['kind']>(s: StatementRecord | undefined, kind: K, signer: string): SignedStatement<K> | undefined => {
+    if (s === undefined) return undefined;
     try {
-      verifyStatement(s.jws, ring, { kind, signerOrg: signer, taskId: task.taskId });
+      return verifyStatement(s.jws, ring, { kind, signerOrg: signer, taskId: task.taskId });
     } catch (err) {
       problems.push(`${kind}: ${(err as Error).message}`);
+      return undefined;
     }
   };
-  check(request, 'request', requester);
+  const verifiedRequest = check(request, 'request', requester);
   const localDenial = task.role === 'requester' && task.reason === 'outbound_denied';
-  check(result, 'result', localDenial ? self : responder);
+  const verifiedResult = check(result, 'result', localDenial ? self : responder);
   check(ack, 'ack', requester);
   if (problems.length > 0) return { state: 'invalid', problems };
-  if (localDenial && request !== undefined && result !== undefined) {
-    const cites = (JSON.parse(Buffer.from(result.jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as { request_digest?: string }).request_digest;
-    if (cites !== request.digest) return { state: 'invalid', problems: ['the denial does not cite this request statement'] };
+  if (localDenial && verifiedRequest !== undefined && verifiedResult !== undefined) {
+    if (verifiedResult.payload.request_digest !== verifiedRequest.digest) return { state: 'invalid', problems: ['the denial does not cite this request statement'] };
     return { state: 'verified_local_denial', problems };
   }
   if (request === undefined) problems.push('request statement missing');

@@ -1,4 +1,4 @@
-import { canonicalize, JcsUnsupportedError, sha256Digest } from '../crypto/index.js';
+import { canonicalize, inspectCompactJws, JcsUnsupportedError, sha256Digest } from '../crypto/index.js';
 import { decodeUtf8Strict, jsonTextDepth, jsonValueDepth } from '../lib/index.js';
 import type { StatementRecord } from '../audit/index.js';
 import { TaskError } from './errors.js';
@@ -65,15 +65,13 @@ export function recordStatement(
   jws: string,
   storedAt: number,
 ): StatementRecord {
-  const header = JSON.parse(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString('utf8')) as {
-    kid?: unknown;
-  };
+  const { header } = inspectCompactJws(jws);
   return {
     taskId,
     kind,
     signerOrg,
     peerOrg,
-    kid: typeof header.kid === 'string' ? header.kid : '',
+    kid: typeof header['kid'] === 'string' ? header['kid'] : '',
     jws,
     digest: sha256Digest(jws),
     storedAt,

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign, type JsonWebKey } from 'node:crypto';
 import { CompactSign, compactVerify, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { KeyRing, SigningKey, verifyCompactJws } from '../../../gateway/src/crypto/index.js';
+import { inspectCompactJws, KeyRing, SigningKey, verifyCompactJws } from '../../../gateway/src/crypto/index.js';
 
 function privateJwk(type: 'ec' | 'ed25519' | 'rsa' | 'p384', kid: string): JsonWebKey & { kid: string } {
   const pair =
@@ -211,5 +211,15 @@ describe('KeyRing', () => {
     ['declaring another alg', { ...es.publicJwk, alg: 'EdDSA' }, /declares alg "EdDSA"/],
   ])('refuses a key %s with KEY_INVALID', (_what, jwk, message) => {
     expect(() => new KeyRing().addJwks('org-x', { keys: [jwk as JsonWebKey] })).toThrow(message);
+  });
+});
+
+describe('inspectCompactJws', () => {
+  it('reads the header and payload text of a JWS without verifying it, and refuses what is not one', () => {
+    const key = SigningKey.fromJwk(privateJwk('ed25519', 'k-1'));
+    const jws = key.signCompact({ a: 1 }, 'entente-ack+jws');
+    expect(inspectCompactJws(jws)).toEqual({ header: expect.objectContaining({ kid: 'k-1', typ: 'entente-ack+jws' }), payloadText: '{"a":1}' });
+    expect(() => inspectCompactJws('not.a')).toThrow(expect.objectContaining({ code: 'JWS_MALFORMED' }));
+    expect(() => inspectCompactJws('e30.e30=.sig')).toThrow(expect.objectContaining({ code: 'JWS_MALFORMED' }));
   });
 });
