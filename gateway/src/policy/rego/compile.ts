@@ -350,8 +350,10 @@ function exprIO(
     }
   }
   if (e.negated) {
-    // Nothing escapes a negation: it binds nothing outside.
+    // Nothing escapes a negation: it binds nothing outside, so every variable it uses must
+    // be bound before it (`not a = f(1)` waits for what binds `a`).
     binds.clear();
+    for (const t of exprTerms(e)) for (const v of termVars(t, new Set(), false)) if (local(v)) needs.add(v);
   }
   for (const w of e.withs) termIO(w.value, local, needs, binds, true);
   return { needs, binds };

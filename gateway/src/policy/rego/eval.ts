@@ -786,10 +786,10 @@ export class Evaluation {
         if (mock.kind === 'value') return finish(mock.value);
         const target = mock.target;
         const name = target.type === 'var' ? target.name : dottedName(target);
-        // Inside the replacement, the mocked name means the original again.
+        // The replacement runs without any function mocks: the mocked name means the original
+        // again, and no other mock applies inside it (OPA pops all mocks for the call).
         const outer = this.frame;
-        const functions = new Map(outer.functions);
-        for (const [key, m] of outer.functions) if (m === mock) functions.delete(key);
+        const functions: Frame['functions'] = new Map();
         this.frame = { ...outer, functions, cache: new Map() };
         try {
           return this.invoke(name ?? t.name, vals, mock.module, t, (v) => {
