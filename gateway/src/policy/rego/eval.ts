@@ -4,7 +4,7 @@ import { BuiltinError, type Builtin, type BuiltinContext } from './builtins/type
 import { outputArgIndex, resolveFunction, type CompiledModules, type RuleSet, type TreeNode } from './compile.js';
 import { RegoEvalError } from './errors.js';
 import { dottedName } from './vars.js';
-import { equals, isArray, isObject, isSet, keyOf, RegoObject, RegoSet, typeName, formatValue, type RegoValue, type ValueKey } from './value.js';
+import { equals, isArray, isObject, isSet, keyOf, RegoObject, RegoSet, toJSONText, typeName, formatValue, type RegoValue, type ValueKey } from './value.js';
 
 /** Continuations return true to stop the search (an answer was enough). */
 type K = () => boolean;
@@ -448,7 +448,7 @@ export class Evaluation {
       if (child === undefined && b === undefined && !overridden) return false;
       if (child === undefined && !overridden) {
         const doc = this.withOverridesBelow(b, segs, i + 1);
-        return doc === undefined ? false : this.walk(doc, segs.slice(i + 1).map(toTerm), 0, scope, k);
+        return doc === undefined ? false : this.walk(doc, segs.slice(i + 1).map(toTerm), 0, scope, k, true);
       }
       return this.evalDataSegs(segs, i + 1, child, b, scope, k);
     }
@@ -462,7 +462,7 @@ export class Evaluation {
         }
         // The base document comes from JSON, whose keys are strings: data[2] finds "2".
         const b = base === undefined ? undefined : (index(base, key) ?? (typeof key === 'number' ? index(base, String(key)) : undefined));
-        return b === undefined ? false : this.walk(b, segs.slice(i + 1).map(toTerm), 0, scope, k);
+        return b === undefined ? false : this.walk(b, segs.slice(i + 1).map(toTerm), 0, scope, k, true);
       });
     }
     // Iterate over the keys available here (rules and base data).
@@ -514,35 +514,39 @@ export class Evaluation {
     return this.frame.dataOverrides.some((o) => o.path.length >= n && segs.slice(0, n).every((s, j) => s === o.path[j]));
   }
 
-  /** Walks a value along path terms; unbound keys iterate. */
-  private walk(v: RegoValue, path: readonly Term[], i: number, scope: Scope, k: KV): boolean {
+  /**
+   * Walks a value along path terms; unbound keys iterate. In `base` documents (JSON data, whose
+   * keys are strings) a number key finds the string key it spells, as OPA's store does.
+   */
+  private walk(v: RegoValue, path: readonly Term[], i: number, scope: Scope, k: KV, base = false): boolean {
+    const at = base ? baseIndex : index;
     if (i === path.length) return k(v);
     const p = path[i]!;
     if (p.type === 'scalar') {
-      const next = index(v, p.value);
-      return next === undefined ? false : this.walk(next, path, i + 1, scope, k);
+      const next = at(v, p.value);
+      return next === undefined ? false : this.walk(next, path, i + 1, scope, k, base);
     }
     if (this.evaluable(p, scope) && p.type !== 'var') {
       return this.evalTerm(p, scope, (key) => {
-        const next = index(v, key);
-        return next === undefined ? false : this.walk(next, path, i + 1, scope, k);
+        const next = at(v, key);
+        return next === undefined ? false : this.walk(next, path, i + 1, scope, k, base);
       });
     }
     if (p.type === 'var') {
       const bound = scope.lookup(p.name);
       if (p.name !== '_' && bound !== undefined && bound !== UNSET) {
-        const next = index(v, bound);
-        return next === undefined ? false : this.walk(next, path, i + 1, scope, k);
+        const next = at(v, bound);
+        return next === undefined ? false : this.walk(next, path, i + 1, scope, k, base);
       }
       if (p.name !== '_' && bound === undefined && this.globalRef(p.name, scope.module) !== undefined) {
         return this.evalTerm(p, scope, (key) => {
-          const next = index(v, key);
-          return next === undefined ? false : this.walk(next, path, i + 1, scope, k);
+          const next = at(v, key);
+          return next === undefined ? false : this.walk(next, path, i + 1, scope, k, base);
         });
       }
     }
     // Iterate the collection, matching the key term.
-    return this.iterate(v, (key, value) => this.unify(p, key, scope, () => this.walk(value, path, i + 1, scope, k)));
+    return this.iterate(v, (key, value) => this.unify(p, key, scope, () => this.walk(value, path, i + 1, scope, k, base)));
   }
 
   /** Calls `f(key, value)` for each member of a collection in Rego's order; stops when it returns true. */
@@ -961,6 +965,13 @@ export function index(coll: RegoValue | undefined, key: RegoValue): RegoValue | 
   if (isObject(coll)) return coll.get(key);
   if (isSet(coll)) return coll.has(key) ? key : undefined;
   return undefined;
+}
+
+/** `index` for base documents: their keys are strings, so `data.x[2]` finds `"2"`. */
+function baseIndex(coll: RegoValue | undefined, key: RegoValue): RegoValue | undefined {
+  const v = index(coll, key);
+  if (v !== undefined || !isObject(coll) || (typeof key !== 'number' && typeof key !== 'bigint')) return v;
+  return coll.get(toJSONText(key));
 }
 
 /** A copy of `doc` with `path` set to `value` (creating objects on the way), for `with input.x`. */

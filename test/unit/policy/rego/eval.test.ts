@@ -14,3 +14,10 @@ describe('function mocks with `with`', () => {
     expect(compile({ modules: { 'm.rego': src } }).evaluate('data.m.p').value).toBe(2);
   });
 });
+
+describe('base documents', () => {
+  it('find a string key by the number it spells, as OPA reads its store', () => {
+    const p = compile({ modules: { 'd.rego': 'package d\n\np := data.nested[2]\n' }, data: { nested: { '2': 'bar' } } });
+    expect(p.evaluate('data.d.p').value).toBe('bar');
+  });
+});
