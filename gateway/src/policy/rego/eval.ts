@@ -4,7 +4,7 @@ import { BuiltinError, type Builtin, type BuiltinContext } from './builtins/type
 import { outputArgIndex, resolveFunction, type CompiledModules, type RuleSet, type TreeNode } from './compile.js';
 import { RegoEvalError } from './errors.js';
 import { dottedName } from './vars.js';
-import { equals, isArray, isObject, isSet, keyOf, RegoObject, RegoSet, toJSONText, typeName, formatValue, type RegoValue, type ValueKey } from './value.js';
+import { equals, isArray, isObject, isSet, keyOf, RegoObject, RegoSet, toJSONText, typeName, formatValue, type RegoValue } from './value.js';
 
 /** Continuations return true to stop the search (an answer was enough). */
 type K = () => boolean;
@@ -673,7 +673,8 @@ export class Evaluation {
    */
   private computeObject(rs: RuleSet, only: readonly RegoValue[] | undefined): RegoObject {
     const root = new RegoObject();
-    const visited = new Set<ValueKey>();
+    // Objects that are some rule's value: a later path may not run through them.
+    const placed = new WeakSet<RegoObject>();
     for (const m of rs.members ?? []) {
       const rule = m.rule;
       if (only !== undefined && !m.ref.every((t, i) => i >= only.length || t.type !== 'scalar' || equals(t.value, only[i]!))) continue;
@@ -682,9 +683,6 @@ export class Evaluation {
       };
       const put = (keys: readonly RegoValue[], value: RegoValue): boolean => {
         if (only !== undefined && !only.every((o, i) => i >= keys.length || equals(o, keys[i]!))) return false;
-        // A path that runs through the place of an earlier contribution conflicts with it.
-        for (let n = 1; n < keys.length; n++) if (visited.has(keyOf(keys.slice(0, n)))) conflict();
-        visited.add(keyOf(keys));
         let node = root;
         for (let n = 0; n < keys.length - 1; n++) {
           const key = keys[n]!;
@@ -693,7 +691,7 @@ export class Evaluation {
             const child = new RegoObject();
             node.set(key, child);
             node = child;
-          } else if (isObject(next)) node = next;
+          } else if (isObject(next) && !placed.has(next)) node = next;
           else conflict();
         }
         const last = keys[keys.length - 1];
@@ -703,8 +701,12 @@ export class Evaluation {
           if (prev === undefined) node.set(last!, RegoSet.from([value]));
           else if (isSet(prev)) prev.add(value);
           else conflict();
-        } else if (prev === undefined) node.set(last!, value);
-        else if (!equals(prev, value)) conflict();
+          return false;
+        }
+        if (prev !== undefined && !equals(prev, value)) conflict();
+        const v = prev ?? value;
+        if (prev === undefined) node.set(last!, value);
+        if (isObject(v)) placed.add(v);
         return false;
       };
       if (!m.multi && rule.kind === 'complete') {
