@@ -432,7 +432,9 @@ export class Evaluation {
       const rs = node.ruleSet;
       if (rs.kind === 'function') return false;
       const rest = segs.slice(i).map((s) => (typeof s === 'string' ? ({ type: 'scalar', value: s, loc: LOC } as Term) : s));
-      const value = rs.kind === 'partialobject' ? this.objectValue(rs, rest, scope) : this.ruleValue(rs);
+      let value = rs.kind === 'partialobject' ? this.objectValue(rs, rest, scope) : this.ruleValue(rs);
+      // `with data.p.q as …` below a rule's document replaces that part of it.
+      if (this.frame.dataOverrides.length > 0) value = this.withOverridesBelow(value, segs, i);
       if (value === undefined) return false;
       return this.walk(value, rest, 0, scope, k);
     }

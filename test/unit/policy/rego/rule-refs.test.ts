@@ -52,3 +52,11 @@ describe('rules with references in their heads', () => {
     expect(valueOf(p, 'data.refs')).toEqual({ f: {}, x: 3 });
   });
 });
+
+describe('`with` on a path inside a rule document', () => {
+  it('replaces that part of the document', () => {
+    const p = policy('r[x] := 1 if some x in ["a", "b"]', 's := v if v := r.a with data.refs.r.a as 5', 't := v if v := r with data.refs.r.c as 7');
+    expect(p.evaluate('data.refs.s').value).toBe(5);
+    expect(valueOf(p, 'data.refs.t')).toEqual({ a: 1, b: 1, c: 7 });
+  });
+});
