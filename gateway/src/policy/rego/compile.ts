@@ -68,10 +68,12 @@ export function compileModules(modules: readonly Module[]): CompiledModules {
       const key = path.join('\u0000');
       const first = rules[0]!;
       if (rules.some((r) => relativeRef(r).length > 0)) {
-        const members: GroupMember[] = [];
-        collectMembers(node, [], rulesAt, members);
-        for (const fn of members.filter((x) => x.rule.kind === 'function')) registerFunction(fn.rule, rulesAt, ruleSets);
-        const rs: RuleSet = { path, key, kind: 'partialobject', rules: members.filter((x) => x.rule.kind !== 'function').map((x) => x.rule), defaultRule: undefined, members: members.filter((x) => x.rule.kind !== 'function') };
+        const all: GroupMember[] = [];
+        collectMembers(node, [], rulesAt, all);
+        // Functions below are no part of the document, but stay callable by their names.
+        for (const fn of all.filter((x) => x.rule.kind === 'function')) registerFunction(fn.rule, rulesAt, ruleSets);
+        const members = all.filter((x) => x.rule.kind !== 'function');
+        const rs: RuleSet = { path, key, kind: 'partialobject', rules: members.map((x) => x.rule), defaultRule: undefined, members };
         ruleSets.set(key, rs);
         node.ruleSet = rs;
         return;
@@ -90,7 +92,7 @@ export function compileModules(modules: readonly Module[]): CompiledModules {
 }
 
 /** The terms of a rule's head reference below its ground prefix (a set rule's member excluded). */
-export function relativeRef(r: Rule): readonly Term[] {
+function relativeRef(r: Rule): readonly Term[] {
   if (r.kind === 'partialobject') return r.keyPath ?? (r.key ? [r.key] : []);
   if (r.kind === 'partialset') return r.keyPath ?? [];
   return [];
