@@ -1,7 +1,7 @@
 import type { Body, Expr, Module, Rule, Term } from './ast.js';
 import { BUILTINS } from './builtins/index.js';
 import { RegoCompileError } from './errors.js';
-import { forEachTerm, ROOTS, termIO, termVars } from './vars.js';
+import { exprTerms, forEachTerm, ROOTS, termIO, termVars } from './vars.js';
 
 /** All rules at one path of the data tree. */
 export interface RuleSet {
@@ -10,6 +10,8 @@ export interface RuleSet {
   readonly kind: Rule['kind'];
   readonly rules: readonly Rule[];
   readonly defaultRule: Rule | undefined;
+  /** Object documents built by rules with variables in their heads: each rule's place in it. */
+  readonly members?: readonly GroupMember[];
 }
 
 export interface TreeNode {
@@ -33,81 +35,125 @@ export interface CompiledModules {
 export function compileModules(modules: readonly Module[]): CompiledModules {
   const ruleSets = new Map<string, RuleSet>();
   const root: TreeNode = { children: new Map(), ruleSet: undefined };
-  const grouped = new Map<string, Rule[]>();
-  // `p.q.r := 1` beside `p.q[s] := 2` contributes the key "r" to the partial object p.q.
-  const partialObjects = new Set<string>();
-  for (const m of modules) for (const r of m.rules) if (r.kind === 'partialobject') partialObjects.add(r.path.join('\u0000'));
-  for (const m of modules) {
-    m.rules = m.rules.map((r) => {
-      if (r.kind !== 'complete' || r.isDefault || r.path.length < 2) return r;
-      const parent = r.path.slice(0, -1);
-      if (!partialObjects.has(parent.join('\u0000'))) return r;
-      return { ...r, kind: 'partialobject', path: parent, key: { type: 'scalar', value: r.path[r.path.length - 1]!, loc: r.loc } };
-    });
-  }
+  const nodeAt = (path: readonly string[]): TreeNode => {
+    let node = root;
+    for (const seg of path) {
+      let child = node.children.get(seg);
+      if (!child) {
+        child = { children: new Map(), ruleSet: undefined };
+        node.children.set(seg, child);
+      }
+      node = child;
+    }
+    return node;
+  };
+  // Rules sit in the tree at the ground (string) prefix of their head reference.
+  const rulesAt = new Map<TreeNode, Rule[]>();
   for (const m of modules) {
     for (const r of m.rules) {
-      const key = r.path.join('\u0000');
-      const list = grouped.get(key);
+      const node = nodeAt(r.path);
+      const list = rulesAt.get(node);
       if (list) list.push(r);
-      else grouped.set(key, [r]);
+      else rulesAt.set(node, [r]);
     }
   }
-  for (const [key, rules] of grouped) {
-    const kinds = new Set(rules.map((r) => r.kind));
-    const first = rules[0]!;
-    if (kinds.size > 1) {
-      throw new RegoCompileError('rego_type_error', `conflicting rules data.${first.path.join('.')} found (${[...kinds].join(', ')})`, first.loc);
-    }
-    const defaults = rules.filter((r) => r.isDefault);
-    if (defaults.length > 1) throw new RegoCompileError('rego_type_error', `multiple default rules data.${first.path.join('.')} found`, defaults[1]!.loc);
-    if (first.kind === 'function') {
-      const arities = new Set(rules.map((r) => r.args?.length));
-      if (arities.size > 1) throw new RegoCompileError('rego_type_error', `function data.${first.path.join('.')} has arity mismatch`, first.loc);
-    }
-    const rs: RuleSet = {
-      path: first.path,
-      key,
-      kind: first.kind,
-      rules: rules.filter((r) => !r.isDefault),
-      defaultRule: defaults[0],
-    };
-    ruleSets.set(key, rs);
-    let node = root;
-    for (const seg of first.path) {
-      let child = node.children.get(seg);
-      if (!child) {
-        child = { children: new Map(), ruleSet: undefined };
-        node.children.set(seg, child);
+  for (const m of modules) nodeAt(m.pkg).isPackage = true;
+  for (const [node, rules] of rulesAt) checkNodeRules(node, rules);
+  // A node whose rules have variables in their heads owns the whole document below it: every
+  // rule in its subtree contributes to one object, at the path its head names. Other nodes
+  // hold a complete value, a set, or a function.
+  const assign = (node: TreeNode, path: readonly string[]): void => {
+    const rules = rulesAt.get(node);
+    if (rules) {
+      const key = path.join('\u0000');
+      const first = rules[0]!;
+      if (rules.some((r) => relativeRef(r).length > 0)) {
+        const all: GroupMember[] = [];
+        collectMembers(node, [], rulesAt, all);
+        // Functions below are no part of the document, but stay callable by their names.
+        for (const fn of all.filter((x) => x.rule.kind === 'function')) registerFunction(fn.rule, rulesAt, ruleSets);
+        const members = all.filter((x) => x.rule.kind !== 'function');
+        const rs: RuleSet = { path, key, kind: 'partialobject', rules: members.map((x) => x.rule), defaultRule: undefined, members };
+        ruleSets.set(key, rs);
+        node.ruleSet = rs;
+        return;
       }
-      node = child;
+      const rs: RuleSet = { path, key, kind: first.kind, rules: rules.filter((r) => !r.isDefault), defaultRule: rules.find((r) => r.isDefault) };
+      ruleSets.set(key, rs);
+      node.ruleSet = rs;
     }
-    node.ruleSet = rs;
-  }
-  for (const m of modules) {
-    let node = root;
-    for (const seg of m.pkg) {
-      let child = node.children.get(seg);
-      if (!child) {
-        child = { children: new Map(), ruleSet: undefined };
-        node.children.set(seg, child);
-      }
-      node = child;
-    }
-    node.isPackage = true;
-  }
-  // A rule whose path is a prefix of another rule's path is a conflict in OPA.
-  for (const rs of ruleSets.values()) {
-    let node = root;
-    for (const seg of rs.path) node = node.children.get(seg)!;
-    if (node.children.size > 0 && rs.kind !== 'partialobject') {
-      throw new RegoCompileError('rego_type_error', `rule data.${rs.path.join('.')} conflicts with rules under it`, rs.rules[0]?.loc ?? rs.defaultRule?.loc);
-    }
-  }
+    for (const [seg, child] of node.children) assign(child, [...path, seg]);
+  };
+  assign(root, []);
   const compiled = { root, ruleSets, modules };
   for (const m of modules) for (const r of m.rules) checkRule(r, compiled);
   checkRecursion(compiled);
   return compiled;
+}
+
+/** The terms of a rule's head reference below its ground prefix (a set rule's member excluded). */
+function relativeRef(r: Rule): readonly Term[] {
+  if (r.kind === 'partialobject') return r.keyPath ?? (r.key ? [r.key] : []);
+  if (r.kind === 'partialset') return r.keyPath ?? [];
+  return [];
+}
+
+/** One rule's contribution to an object document: the head path below the document's root. */
+export interface GroupMember {
+  readonly rule: Rule;
+  /** Path terms from the document's root to the value (or set) this rule produces. */
+  readonly ref: readonly Term[];
+  /** `contains` rules add members to a set at `ref`; the others put a value there. */
+  readonly multi: boolean;
+}
+
+function collectMembers(node: TreeNode, prefix: readonly string[], rulesAt: ReadonlyMap<TreeNode, readonly Rule[]>, out: GroupMember[]): void {
+  const here: Term[] = prefix.map((seg) => ({ type: 'scalar', value: seg, loc: { file: '', line: 0, col: 0 } }));
+  for (const r of rulesAt.get(node) ?? []) {
+    if (r.isDefault) continue;
+    out.push({ rule: r, ref: [...here, ...relativeRef(r)], multi: r.kind === 'partialset' });
+  }
+  for (const [seg, child] of node.children) collectMembers(child, [...prefix, seg], rulesAt, out);
+}
+
+function registerFunction(r: Rule, rulesAt: ReadonlyMap<TreeNode, readonly Rule[]>, ruleSets: Map<string, RuleSet>): void {
+  const key = r.path.join('\u0000');
+  if (ruleSets.has(key)) return;
+  for (const rules of rulesAt.values()) {
+    if (rules[0]?.path.join('\u0000') !== key) continue;
+    ruleSets.set(key, { path: r.path, key, kind: 'function', rules: rules.filter((x) => !x.isDefault), defaultRule: rules.find((x) => x.isDefault) });
+    return;
+  }
+}
+
+/**
+ * OPA's checks on the rules at one node of the rule tree: a rule without variables in its
+ * head may have no rules below it; single-value and multi-value rules, functions of different
+ * arity, and complete rules beside rules with variables may not share a node; one default.
+ */
+function checkNodeRules(node: TreeNode, rules: readonly Rule[]): void {
+  const first = rules[0]!;
+  const name = 'data.' + first.path.join('.');
+  const grounded = rules.filter((r) => relativeRef(r).length === 0);
+  if (grounded.length > 0 && node.children.size > 0) {
+    const below: string[] = [];
+    const walk = (n: TreeNode, path: string[]): void => {
+      for (const [seg, c] of n.children) {
+        below.push([name, ...path, seg].join('.'));
+        walk(c, [...path, seg]);
+      }
+    };
+    walk(node, []);
+    throw new RegoCompileError('rego_type_error', `rule ${name} conflicts with [${below.join(' ')}]`, grounded[0]!.loc);
+  }
+  const kinds = new Set(rules.map((r) => (r.kind === 'partialset' ? 'multi' : 'single')));
+  const arities = new Set(rules.map((r) => r.args?.length ?? 0));
+  const complete = rules.filter((r) => r.kind !== 'partialset' && relativeRef(r).length === 0).length;
+  if (kinds.size > 1 || arities.size > 1 || (complete > 0 && complete < rules.length)) {
+    throw new RegoCompileError('rego_type_error', `conflicting rules ${name} found`, first.loc);
+  }
+  const defaults = rules.filter((r) => r.isDefault);
+  if (defaults.length > 1) throw new RegoCompileError('rego_type_error', `multiple default rules ${name} found`, defaults[1]!.loc);
 }
 
 /** Resolves a call name as written in `module` to a rule set or a builtin. */
@@ -146,9 +192,11 @@ export function isGlobalName(name: string, module: Module | undefined, compiled:
 }
 
 function checkRule(rule: Rule, compiled: CompiledModules): void {
-  const isGlobal = (n: string) => isGlobalName(n, rule.module, compiled);
-  const bound = new Set<string>();
-  for (const a of rule.args ?? []) for (const v of termVars(a)) if (!isGlobal(v)) bound.add(v);
+  // A function's parameters are its own variables, even where a rule has the same name.
+  const params = new Set<string>();
+  for (const a of rule.args ?? []) for (const v of termVars(a)) if (v !== '_') params.add(v);
+  const isGlobal = (n: string) => !params.has(n) && isGlobalName(n, rule.module, compiled);
+  const bound = new Set<string>(params);
   const ordered = reorderBody(rule.body, bound, isGlobal, compiled, rule.module);
   (rule as { body: Body }).body = ordered;
   for (const t of [rule.key, rule.value, ...(rule.keyPath ?? [])]) {
@@ -304,8 +352,10 @@ function exprIO(
     }
   }
   if (e.negated) {
-    // Nothing escapes a negation: it binds nothing outside.
+    // Nothing escapes a negation: it binds nothing outside, so every variable it uses must
+    // be bound before it (`not a = f(1)` waits for what binds `a`).
     binds.clear();
+    for (const t of exprTerms(e)) for (const v of termVars(t, new Set(), false)) if (local(v)) needs.add(v);
   }
   for (const w of e.withs) termIO(w.value, local, needs, binds, true);
   return { needs, binds };
@@ -432,6 +482,17 @@ function checkRecursion(compiled: CompiledModules): void {
 
 function collectRuleRefs(rule: Rule, compiled: CompiledModules, out: Set<string>): void {
   const module = rule.module;
+  // Names the rule declares for itself (parameters, := and some) shadow rules of its package.
+  const locals = new Set<string>();
+  for (const a of rule.args ?? []) termVars(a, locals);
+  forEachExpr(rule.body, (e) => {
+    if (e.kind === 'assign') termVars(e.left, locals);
+    else if (e.kind === 'some') for (const v of e.vars) locals.add(v);
+    else if (e.kind === 'somein' || e.kind === 'every') {
+      if (e.key) termVars(e.key, locals);
+      termVars(e.value, locals);
+    }
+  });
   const addPath = (path: readonly string[]) => {
     // Every rule set at or under this path, and the one the path ends in.
     let node: TreeNode | undefined = compiled.root;
@@ -464,6 +525,7 @@ function collectRuleRefs(rule: Rule, compiled: CompiledModules, out: Set<string>
       else break;
     }
     if (head === 'data') return segs;
+    if (locals.has(head)) return undefined;
     const imp = module.imports.find((i) => i.alias === head);
     if (imp) return imp.path[0] === 'data' ? [...imp.path.slice(1), ...segs] : undefined;
     let node: TreeNode | undefined = compiled.root;
@@ -505,4 +567,46 @@ function splitUnify(e: Expr): Expr[] {
     }
   }
   return [e];
+}
+
+/** Visits every expression of a body, nested bodies (comprehensions, every) included. */
+function forEachExpr(body: Body, visit: (e: Expr) => void): void {
+  const term = (t: Term): void => {
+    switch (t.type) {
+      case 'arraycomp':
+      case 'setcomp':
+        term(t.term);
+        forEachExpr(t.body, visit);
+        return;
+      case 'objectcomp':
+        term(t.key);
+        term(t.value);
+        forEachExpr(t.body, visit);
+        return;
+      case 'ref':
+        term(t.head);
+        t.path.forEach(term);
+        return;
+      case 'array':
+      case 'set':
+        t.items.forEach(term);
+        return;
+      case 'object':
+        for (const [k, v] of t.entries) {
+          term(k);
+          term(v);
+        }
+        return;
+      case 'call':
+        t.args.forEach(term);
+        return;
+      default:
+        return;
+    }
+  };
+  for (const e of body) {
+    visit(e);
+    exprTerms(e).forEach(term);
+    if (e.kind === 'every') forEachExpr(e.body, visit);
+  }
 }

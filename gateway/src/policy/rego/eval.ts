@@ -4,7 +4,7 @@ import { BuiltinError, type Builtin, type BuiltinContext } from './builtins/type
 import { outputArgIndex, resolveFunction, type CompiledModules, type RuleSet, type TreeNode } from './compile.js';
 import { RegoEvalError } from './errors.js';
 import { dottedName } from './vars.js';
-import { equals, isArray, isObject, isSet, keyOf, RegoObject, RegoSet, typeName, formatValue, type RegoValue } from './value.js';
+import { equals, isArray, isObject, isSet, keyOf, RegoObject, RegoSet, toJSONText, typeName, formatValue, type RegoValue } from './value.js';
 
 /** Continuations return true to stop the search (an answer was enough). */
 type K = () => boolean;
@@ -432,8 +432,9 @@ export class Evaluation {
       const rs = node.ruleSet;
       if (rs.kind === 'function') return false;
       const rest = segs.slice(i).map((s) => (typeof s === 'string' ? ({ type: 'scalar', value: s, loc: LOC } as Term) : s));
-      // Partial rules looked up by a ground key need not build the whole document.
-      const value = this.ruleValue(rs);
+      let value = rs.kind === 'partialobject' ? this.objectValue(rs, rest, scope) : this.ruleValue(rs);
+      // `with data.p.q as …` below a rule's document replaces that part of it.
+      if (this.frame.dataOverrides.length > 0) value = this.withOverridesBelow(value, segs, i);
       if (value === undefined) return false;
       return this.walk(value, rest, 0, scope, k);
     }
@@ -449,7 +450,7 @@ export class Evaluation {
       if (child === undefined && b === undefined && !overridden) return false;
       if (child === undefined && !overridden) {
         const doc = this.withOverridesBelow(b, segs, i + 1);
-        return doc === undefined ? false : this.walk(doc, segs.slice(i + 1).map(toTerm), 0, scope, k);
+        return doc === undefined ? false : this.walk(doc, segs.slice(i + 1).map(toTerm), 0, scope, k, true);
       }
       return this.evalDataSegs(segs, i + 1, child, b, scope, k);
     }
@@ -463,7 +464,7 @@ export class Evaluation {
         }
         // The base document comes from JSON, whose keys are strings: data[2] finds "2".
         const b = base === undefined ? undefined : (index(base, key) ?? (typeof key === 'number' ? index(base, String(key)) : undefined));
-        return b === undefined ? false : this.walk(b, segs.slice(i + 1).map(toTerm), 0, scope, k);
+        return b === undefined ? false : this.walk(b, segs.slice(i + 1).map(toTerm), 0, scope, k, true);
       });
     }
     // Iterate over the keys available here (rules and base data).
@@ -515,35 +516,39 @@ export class Evaluation {
     return this.frame.dataOverrides.some((o) => o.path.length >= n && segs.slice(0, n).every((s, j) => s === o.path[j]));
   }
 
-  /** Walks a value along path terms; unbound keys iterate. */
-  private walk(v: RegoValue, path: readonly Term[], i: number, scope: Scope, k: KV): boolean {
+  /**
+   * Walks a value along path terms; unbound keys iterate. In `base` documents (JSON data, whose
+   * keys are strings) a number key finds the string key it spells, as OPA's store does.
+   */
+  private walk(v: RegoValue, path: readonly Term[], i: number, scope: Scope, k: KV, base = false): boolean {
+    const at = base ? baseIndex : index;
     if (i === path.length) return k(v);
     const p = path[i]!;
     if (p.type === 'scalar') {
-      const next = index(v, p.value);
-      return next === undefined ? false : this.walk(next, path, i + 1, scope, k);
+      const next = at(v, p.value);
+      return next === undefined ? false : this.walk(next, path, i + 1, scope, k, base);
     }
     if (this.evaluable(p, scope) && p.type !== 'var') {
       return this.evalTerm(p, scope, (key) => {
-        const next = index(v, key);
-        return next === undefined ? false : this.walk(next, path, i + 1, scope, k);
+        const next = at(v, key);
+        return next === undefined ? false : this.walk(next, path, i + 1, scope, k, base);
       });
     }
     if (p.type === 'var') {
       const bound = scope.lookup(p.name);
       if (p.name !== '_' && bound !== undefined && bound !== UNSET) {
-        const next = index(v, bound);
-        return next === undefined ? false : this.walk(next, path, i + 1, scope, k);
+        const next = at(v, bound);
+        return next === undefined ? false : this.walk(next, path, i + 1, scope, k, base);
       }
       if (p.name !== '_' && bound === undefined && this.globalRef(p.name, scope.module) !== undefined) {
         return this.evalTerm(p, scope, (key) => {
-          const next = index(v, key);
-          return next === undefined ? false : this.walk(next, path, i + 1, scope, k);
+          const next = at(v, key);
+          return next === undefined ? false : this.walk(next, path, i + 1, scope, k, base);
         });
       }
     }
     // Iterate the collection, matching the key term.
-    return this.iterate(v, (key, value) => this.unify(p, key, scope, () => this.walk(value, path, i + 1, scope, k)));
+    return this.iterate(v, (key, value) => this.unify(p, key, scope, () => this.walk(value, path, i + 1, scope, k, base)));
   }
 
   /** Calls `f(key, value)` for each member of a collection in Rego's order; stops when it returns true. */
@@ -595,6 +600,40 @@ export class Evaluation {
     return value;
   }
 
+  /**
+   * An object document looked up along `path`. When the whole document has conflicting rules,
+   * OPA still answers lookups whose key path avoids the conflict: evaluate only the rules that
+   * can contribute along the ground keys of the path.
+   */
+  private objectValue(rs: RuleSet, path: readonly Term[], scope: Scope): RegoValue | undefined {
+    const cache = this.frame.cache;
+    const failed = rs.key + '\u0000!';
+    if (!cache.has(failed)) {
+      try {
+        return this.ruleValue(rs);
+      } catch (err) {
+        if (!(err instanceof RegoEvalError) || err.code !== 'eval_conflict_error') throw err;
+        cache.set(failed, undefined);
+      }
+    }
+    const keys: RegoValue[] = [];
+    for (const t of path) {
+      if (t.type === 'scalar') keys.push(t.value);
+      else if (t.type === 'var' && t.name !== '_') {
+        const v = scope.lookup(t.name);
+        if (v === undefined || v === UNSET) break;
+        keys.push(v);
+      } else break;
+    }
+    if (keys.length === 0) return this.ruleValue(rs);
+    const key = rs.key + '\u0000' + String(keyOf(keys));
+    const cached = cache.get(key);
+    if (cached !== undefined && cached !== IN_PROGRESS) return cached;
+    const value = this.computeObject(rs, keys);
+    cache.set(key, value);
+    return value;
+  }
+
   private computeRule(rs: RuleSet): RegoValue | undefined {
     switch (rs.kind) {
       case 'complete': {
@@ -613,7 +652,6 @@ export class Evaluation {
         return value;
       }
       case 'partialset': {
-        if (rs.rules.some((r) => r.keyPath)) return this.computeNested(rs);
         const out = new RegoSet();
         for (const rule of rs.rules) {
           const scope = new Scope(undefined, rule.module);
@@ -621,69 +659,68 @@ export class Evaluation {
         }
         return out;
       }
-      case 'partialobject': {
-        if (rs.rules.some((r) => r.keyPath)) return this.computeNested(rs);
-        const out = new RegoObject();
-        for (const rule of rs.rules) {
-          const scope = new Scope(undefined, rule.module);
-          this.evalBody(rule.body, 0, scope, () =>
-            this.evalTerm(rule.key!, scope, (key) =>
-              this.evalTerm(rule.value, scope, (value) => {
-                const prev = out.get(key);
-                if (prev !== undefined && !equals(prev, value)) {
-                  throw new RegoEvalError('eval_conflict_error', 'object keys must be unique', rule.loc);
-                }
-                out.set(key, value);
-                return false;
-              }),
-            ),
-          );
-        }
-        return out;
-      }
+      case 'partialobject':
+        return this.computeObject(rs, undefined);
       default:
         return undefined;
     }
   }
 
   /**
-   * Rules whose heads have several variable segments build a nested document: each solution
-   * puts its value (or set member) at the path its head names. Two different values at the
-   * same path conflict.
+   * The object document of rules with variables in their heads (OPA's general rule refs). Each
+   * solution of each rule puts its value, or adds its member to the set, at the path its head
+   * names. Two different values at one path conflict, and so does a path that runs through
+   * another rule's value. With `only`, contributions outside that key path are left out: a
+   * lookup of one key sees only the rules that can produce it, as in OPA.
    */
-  private computeNested(rs: RuleSet): RegoValue {
+  private computeObject(rs: RuleSet, only: readonly RegoValue[] | undefined): RegoObject {
     const root = new RegoObject();
-    for (const rule of rs.rules) {
+    // Objects that are some rule's value: a later path may not run through them.
+    const placed = new WeakSet<RegoObject>();
+    for (const m of rs.members ?? []) {
+      const rule = m.rule;
+      if (only !== undefined && !m.ref.every((t, i) => i >= only.length || t.type !== 'scalar' || equals(t.value, only[i]!))) continue;
       const conflict = (): never => {
         throw new RegoEvalError('eval_conflict_error', 'object keys must be unique', rule.loc);
       };
-      const path = rule.keyPath ?? (rule.key ? [rule.key] : []);
-      const leaf = rs.kind === 'partialset' ? rule.key! : rule.value;
+      const put = (keys: readonly RegoValue[], value: RegoValue): boolean => {
+        if (only !== undefined && !only.every((o, i) => i >= keys.length || equals(o, keys[i]!))) return false;
+        let node = root;
+        for (let n = 0; n < keys.length - 1; n++) {
+          const key = keys[n]!;
+          const next = node.get(key);
+          if (next === undefined) {
+            const child = new RegoObject();
+            node.set(key, child);
+            node = child;
+          } else if (isObject(next) && !placed.has(next)) node = next;
+          else conflict();
+        }
+        const last = keys[keys.length - 1];
+        if (last === undefined) conflict();
+        const prev = node.get(last!);
+        if (m.multi) {
+          if (prev === undefined) node.set(last!, RegoSet.from([value]));
+          else if (isSet(prev)) prev.add(value);
+          else conflict();
+          return false;
+        }
+        if (prev !== undefined && !equals(prev, value)) conflict();
+        const v = prev ?? value;
+        if (prev === undefined) node.set(last!, value);
+        if (isObject(v)) placed.add(v);
+        return false;
+      };
+      if (!m.multi && rule.kind === 'complete') {
+        // A rule without variables in its head inside the document: its value, else chain included.
+        const keys = m.ref.map((t) => (t as Extract<Term, { type: 'scalar' }>).value);
+        const v = this.evalCompleteRule(rule, undefined);
+        if (v !== undefined) put(keys, v);
+        continue;
+      }
+      const leaf = m.multi ? rule.key! : rule.value;
       const scope = new Scope(undefined, rule.module);
-      this.evalBody(rule.body, 0, scope, () =>
-        this.evalSeq(path, scope, (keys) =>
-          this.evalTerm(leaf, scope, (value) => {
-            let node = root;
-            for (const key of keys.slice(0, -1)) {
-              const next = node.get(key) ?? node.set(key, new RegoObject()).get(key)!;
-              if (!isObject(next)) conflict();
-              node = next as RegoObject;
-            }
-            const last = keys[keys.length - 1]!;
-            const prev = node.get(last);
-            if (rs.kind === 'partialset') {
-              // The set lives in the object at the parent path, under the last key.
-              if (prev === undefined) node.set(last, RegoSet.from([value]));
-              else if (isSet(prev)) prev.add(value);
-              else conflict();
-            } else {
-              if (prev !== undefined && !equals(prev, value)) conflict();
-              node.set(last, value);
-            }
-            return false;
-          }),
-        ),
-      );
+      this.evalBody(rule.body, 0, scope, () => this.evalSeq(m.ref, scope, (keys) => this.evalTerm(leaf, scope, (value) => put(keys, value))));
     }
     return root;
   }
@@ -709,6 +746,8 @@ export class Evaluation {
         );
       if (args) {
         const params = r.args ?? [];
+        // Parameters are the function's own variables, even where a rule has the same name.
+        for (const p of params) this.declare(p, scope);
         const step = (i: number): boolean => (i === params.length ? (bodyOk(), false) : this.unify(params[i]!, args[i]!, scope, () => step(i + 1)));
         step(0);
       } else bodyOk();
@@ -755,10 +794,10 @@ export class Evaluation {
         if (mock.kind === 'value') return finish(mock.value);
         const target = mock.target;
         const name = target.type === 'var' ? target.name : dottedName(target);
-        // Inside the replacement, the mocked name means the original again.
+        // The replacement runs without any function mocks: the mocked name means the original
+        // again, and no other mock applies inside it (OPA pops all mocks for the call).
         const outer = this.frame;
-        const functions = new Map(outer.functions);
-        for (const [key, m] of outer.functions) if (m === mock) functions.delete(key);
+        const functions: Frame['functions'] = new Map();
         this.frame = { ...outer, functions, cache: new Map() };
         try {
           return this.invoke(name ?? t.name, vals, mock.module, t, (v) => {
@@ -930,6 +969,13 @@ export function index(coll: RegoValue | undefined, key: RegoValue): RegoValue | 
   if (isObject(coll)) return coll.get(key);
   if (isSet(coll)) return coll.has(key) ? key : undefined;
   return undefined;
+}
+
+/** `index` for base documents: their keys are strings, so `data.x[2]` finds `"2"`. */
+function baseIndex(coll: RegoValue | undefined, key: RegoValue): RegoValue | undefined {
+  const v = index(coll, key);
+  if (v !== undefined || !isObject(coll) || (typeof key !== 'number' && typeof key !== 'bigint')) return v;
+  return coll.get(toJSONText(key));
 }
 
 /** A copy of `doc` with `path` set to `value` (creating objects on the way), for `with input.x`. */

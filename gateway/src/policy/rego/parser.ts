@@ -267,7 +267,24 @@ class Parser {
   private parseRuleBody(): Body {
     if (this.isKeyword('if')) {
       this.next();
-      if (this.isPunct('{')) return this.parseBraceBody();
+      if (this.isPunct('{')) {
+        // `if {…}` is a body, unless the braces are an expression of their own, such as an
+        // object or a comprehension (`if {x: 1 | …}`). A set literal is always a body.
+        const saved = { pos: this.pos, nest: this.nest, depth: this.depth, noPipe: this.noPipe };
+        try {
+          this.nest = 0;
+          const e = this.parseExpr();
+          const single = e.kind !== 'term' || e.term.type !== 'set';
+          if (single && (this.atBreak() || this.isKeyword('else') || this.isPunct('{') || this.peek().type === 'eof')) {
+            this.nest = saved.nest;
+            return [e];
+          }
+        } catch (err) {
+          if (!(err instanceof RegoCompileError)) throw err;
+        }
+        Object.assign(this, saved);
+        return this.parseBraceBody();
+      }
       const saved = this.nest;
       this.nest = 0;
       const e = this.parseExpr();

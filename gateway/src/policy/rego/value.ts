@@ -527,6 +527,17 @@ export function parseJSON(text: string): RegoValue {
   return v;
 }
 
+/**
+ * The literal text of numbers written beyond float64's range (`2e308`): they are kept as exact
+ * integers, and OPA shows such a number as it was written (sprintf's %v). Keyed by value; the
+ * table is bounded, as literals this large are rare.
+ */
+const LITERALS = new Map<bigint, string>();
+
+export function literalText(n: bigint): string | undefined {
+  return LITERALS.size === 0 ? undefined : LITERALS.get(n);
+}
+
 /** Parses a JSON/Rego number literal, keeping integers exact. */
 export function parseNumberText(text: string): RegoNumber {
   if (/^-?\d+$/.test(text)) {
@@ -538,6 +549,13 @@ export function parseNumberText(text: string): RegoNumber {
   if (Number.isInteger(n) && !Number.isSafeInteger(n) && Number.isFinite(n)) {
     const exact = decimalToBigInt(text);
     if (exact !== undefined) return exact;
+  }
+  if (!Number.isFinite(n)) {
+    const exact = decimalToBigInt(text);
+    if (exact !== undefined) {
+      if (LITERALS.size < 10_000) LITERALS.set(exact, text);
+      return exact;
+    }
   }
   return normalizeNumber(n);
 }

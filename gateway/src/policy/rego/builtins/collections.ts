@@ -220,9 +220,19 @@ function setAt(doc: RegoValue, path: readonly RegoValue[], value: RegoValue, mod
     items[idx] = setAt(items[idx]!, rest, value, mode);
     return Object.freeze(items);
   }
-  if (isSet(doc) && rest.length === 0) {
+  if (isSet(doc)) {
+    // A set member is its own key: adding puts the value under the key it equals, and a
+    // longer path edits inside the member it names.
+    if (rest.length === 0) {
+      if (!equals(head, value)) throw new PatchMiss();
+      const out = RegoSet.from(doc.unorderedValues());
+      out.add(value);
+      return out;
+    }
+    if (!doc.has(head)) throw new PatchMiss();
     const out = RegoSet.from(doc.unorderedValues());
-    out.add(value);
+    out.delete(head);
+    out.add(setAt(head, rest, value, mode));
     return out;
   }
   throw new PatchMiss();
@@ -246,6 +256,7 @@ function removeAt(doc: RegoValue, path: readonly RegoValue[]): RegoValue {
   if (isSet(doc)) {
     const out = RegoSet.from(doc.unorderedValues());
     out.delete(head);
+    if (rest.length > 0) out.add(removeAt(head, rest));
     return out;
   }
   throw new PatchMiss();

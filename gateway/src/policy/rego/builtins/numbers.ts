@@ -98,12 +98,12 @@ export const NUMBER_BUILTINS = fns({
     const x = num('floor', 1, a!);
     return typeof x === 'bigint' ? x : normalizeNumber(Math.floor(x));
   }],
-  'numbers.range': [2, ([a, b]) => range('numbers.range', a!, b!, 1)],
+  'numbers.range': [2, ([a, b]) => range('numbers.range', a!, b!, 1n)],
   'numbers.range_step': [
     3,
     ([a, b, s]) => {
-      const step = int('numbers.range_step', 3, s!);
-      if (step <= 0) fail('numbers.range_step', 'step must be a positive integer');
+      const step = bigInt('numbers.range_step', 3, s!);
+      if (step <= 0n) fail('numbers.range_step', 'step must be a positive integer');
       return range('numbers.range_step', a!, b!, step);
     },
   ],
@@ -155,14 +155,30 @@ function aggregate(name: string, v: RegoValue): readonly RegoValue[] {
   return typeError(name, 1, v, ['array', 'set']);
 }
 
-function range(name: string, a: RegoValue, b: RegoValue, step: number): RegoValue {
-  const from = int(name, 1, a);
-  const to = int(name, 2, b);
-  const n = Math.floor(Math.abs(to - from) / step) + 1;
-  if (n > 10_000_000) throw new BuiltinError('eval_builtin_error', `${name}: range too large`);
-  const out: number[] = new Array(n);
+/** An integer argument of any size (OPA's ranges use big integers). */
+function bigInt(name: string, pos: number, v: RegoValue): bigint {
+  const n = num(name, pos, v);
+  if (typeof n === 'bigint') return n;
+  if (!Number.isInteger(n)) throw new BuiltinError('eval_type_error', `${name}: operand ${pos} must be integer number but got floating-point number`);
+  return BigInt(n);
+}
+
+function range(name: string, a: RegoValue, b: RegoValue, step: bigint): RegoValue {
+  const from = bigInt(name, 1, a);
+  const to = bigInt(name, 2, b);
+  const span = to >= from ? to - from : from - to;
+  const n = span / step + 1n;
+  if (n > 10_000_000n) throw new BuiltinError('eval_builtin_error', `${name}: range too large`);
+  const out: RegoNumber[] = new Array(Number(n));
   const dir = to >= from ? step : -step;
-  for (let i = 0; i < n; i++) out[i] = from + i * dir;
+  const small = BigInt(Number.MAX_SAFE_INTEGER);
+  if (from <= small && from >= -small && to <= small && to >= -small && step <= small) {
+    const f = Number(from);
+    const d = Number(dir);
+    for (let i = 0; i < out.length; i++) out[i] = f + i * d;
+    return Object.freeze(out);
+  }
+  for (let i = 0n; i < n; i++) out[Number(i)] = normalizeNumber(from + i * dir);
   return Object.freeze(out);
 }
 

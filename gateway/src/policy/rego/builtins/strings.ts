@@ -1,6 +1,37 @@
-import { formatNumber, formatValue, isArray, isSet, toJSONText, typeName, type RegoNumber, type RegoValue } from '../value.js';
+import { formatNumber, formatValue, isArray, isSet, literalText, parseNumberText, toJSONText, typeName, type RegoNumber, type RegoValue } from '../value.js';
 import { arr, check, fail, fns, int, num, str, typeError } from './args.js';
 import { BuiltinError } from './types.js';
+
+/**
+ * An argument as OPA hands it to Go's fmt: integers that fit int64 as `int`, larger ones as
+ * `*big.Int`, other numbers as `float64`, strings as strings, and everything else (and numbers
+ * beyond float64's range) as the string of their Rego text.
+ */
+type GoArg = { t: 'int' | 'big.Int'; v: bigint } | { t: 'float64'; v: number } | { t: 'string'; v: string };
+
+const INT64 = 1n << 63n;
+
+function goArg(a: RegoValue): GoArg {
+  if (typeof a === 'string') return { t: 'string', v: a };
+  if (typeof a === 'number') return Number.isInteger(a) ? { t: 'int', v: BigInt(a) } : { t: 'float64', v: a };
+  if (typeof a === 'bigint') {
+    const text = literalText(a);
+    if (text !== undefined) return { t: 'string', v: text };
+    return { t: a >= -INT64 && a < INT64 ? 'int' : 'big.Int', v: a };
+  }
+  return { t: 'string', v: formatValue(a) };
+}
+
+const bad = (verb: string, a: GoArg): string => `%!${verb}(${a.t}=${a.t === 'float64' ? goFloatV(a.v) : String(a.v)})`;
+
+/** Go's %v of a float64 (strconv 'g', shortest): exponent form below 1e-4 and from 1e6 on. */
+function goFloatV(n: number): string {
+  if (n === 0) return Object.is(n, -0) ? '-0' : '0';
+  const [m, e] = n.toExponential().split('e') as [string, string];
+  const exp = Number(e);
+  if (exp < -4 || exp >= 6) return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  return String(n);
+}
 
 /** Go's fmt verbs as OPA's sprintf uses them. */
 export function sprintf(format: string, args: readonly RegoValue[]): string {
@@ -12,13 +43,13 @@ export function sprintf(format: string, args: readonly RegoValue[]): string {
       out += c;
       continue;
     }
-    const m = /^%([-+# 0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/.exec(format.slice(i));
+    const m = /^%([-+# 0]*)(\d+)?(?:\.(\d*))?([a-zA-Z%])/.exec(format.slice(i));
     if (m === null) {
       out += c;
       continue;
     }
     i += m[0].length - 1;
-    const [, flags = '', widthText, precText, verb] = m;
+    const [, flags = '', widthText, precText, verb = 'v'] = m;
     if (verb === '%') {
       out += '%';
       continue;
@@ -27,62 +58,68 @@ export function sprintf(format: string, args: readonly RegoValue[]): string {
       out += `%!${verb}(MISSING)`;
       continue;
     }
-    const a = args[argi++]!;
+    const a = goArg(args[argi++]!);
+    const prec = precText === undefined ? undefined : Number(precText || '0');
     let s: string;
-    const prec = precText === undefined ? undefined : Number(precText);
     switch (verb) {
       case 'v':
-        s = typeof a === 'string' ? a : formatValue(a);
-        break;
       case 's':
-        s = typeof a === 'string' ? a : formatValue(a);
+        if (a.t === 'string') s = prec === undefined ? a.v : [...a.v].slice(0, prec).join('');
+        else if (a.t === 'float64') s = verb === 'v' ? goFloatV(a.v) : bad(verb, a);
+        else s = verb === 'v' || a.t === 'big.Int' ? a.v.toString() : bad(verb, a);
         break;
       case 'q':
-        s = typeof a === 'string' ? JSON.stringify(a) : `%!q(${typeName(a)}=${formatValue(a)})`;
+        s = a.t === 'string' ? JSON.stringify(a.v) : bad(verb, a);
         break;
       case 'd':
-        if (typeof a === 'bigint') s = a.toString();
-        else if (typeof a === 'number' && Number.isInteger(a)) s = a.toFixed(0);
-        else s = `%!d(${typeof a === 'number' ? 'big.Float' : typeName(a)}=${formatValue(a)})`;
-        if (flags.includes('+') && !s.startsWith('-')) s = '+' + s;
+        s = a.t === 'int' || a.t === 'big.Int' ? a.v.toString() : bad(verb, a);
+        if (s[0] !== '%' && flags.includes('+') && !s.startsWith('-')) s = '+' + s;
         break;
       case 'f':
       case 'F':
-        s = typeof a === 'number' || typeof a === 'bigint' ? Number(a).toFixed(prec ?? 6) : `%!f(${typeName(a)}=${formatValue(a)})`;
-        break;
       case 'e':
-        s = typeof a === 'number' || typeof a === 'bigint' ? goExp(Number(a), prec ?? 6) : `%!e(${typeName(a)})`;
-        break;
+      case 'E':
       case 'g':
-        s = typeof a === 'number' || typeof a === 'bigint' ? formatNumber(a as RegoNumber) : `%!g(${typeName(a)})`;
+      case 'G':
+        if (a.t !== 'float64') {
+          s = bad(verb, a);
+          break;
+        }
+        if (verb === 'f' || verb === 'F') s = a.v.toFixed(prec ?? 6);
+        else if (verb === 'e' || verb === 'E') s = goExp(a.v, prec ?? 6);
+        else s = prec === undefined ? goFloatV(a.v) : String(Number(a.v.toPrecision(prec || 1)));
+        if (verb === 'E' || verb === 'G') s = s.toUpperCase();
+        if (flags.includes('+') && !s.startsWith('-')) s = '+' + s;
         break;
       case 'x':
-      case 'X': {
-        if (typeof a === 'string') s = Buffer.from(a, 'utf8').toString('hex');
-        else if (typeof a === 'bigint' || (typeof a === 'number' && Number.isInteger(a))) s = (a < 0 ? '-' : '') + BigInt(a < 0 ? -BigInt(a) : BigInt(a)).toString(16);
-        else s = `%!x(${typeName(a)})`;
-        if (verb === 'X') s = s.toUpperCase();
+      case 'X':
+        if (a.t === 'string') s = Buffer.from(a.v, 'utf8').toString('hex');
+        else if (a.t === 'int' || a.t === 'big.Int') s = (a.v < 0n ? '-' : '') + (a.v < 0n ? -a.v : a.v).toString(16);
+        else s = bad(verb, a);
+        if (verb === 'X' && s[0] !== '%') s = s.toUpperCase();
         break;
-      }
       case 'o':
-        s = typeof a === 'number' || typeof a === 'bigint' ? BigInt(a).toString(8) : `%!o(${typeName(a)})`;
-        break;
       case 'b':
-        s = typeof a === 'number' || typeof a === 'bigint' ? BigInt(a).toString(2) : `%!b(${typeName(a)})`;
+        s = a.t === 'int' || a.t === 'big.Int' ? (a.v < 0n ? '-' : '') + (a.v < 0n ? -a.v : a.v).toString(verb === 'o' ? 8 : 2) : bad(verb, a);
         break;
-      case 't':
-        s = typeof a === 'boolean' ? String(a) : `%!t(${typeName(a)})`;
+      case 'c':
+        s = a.t === 'int' ? String.fromCodePoint(Number(a.v)) : bad(verb, a);
         break;
       default:
-        s = `%!${verb}(${formatValue(a)})`;
+        s = bad(verb, a);
     }
     if (widthText !== undefined) {
       const w = Number(widthText);
-      if (s.length < w) s = flags.includes('-') ? s.padEnd(w) : flags.includes('0') && verb !== 's' ? padZero(s, w) : s.padStart(w);
+      if ([...s].length < w) s = flags.includes('-') ? s.padEnd(w) : flags.includes('0') && verb !== 's' && verb !== 'v' ? padZero(s, w) : s.padStart(w);
     }
     out += s;
   }
-  if (argi < args.length) out += '%!(EXTRA ' + args.slice(argi).map((a) => `${typeName(a)}=${formatValue(a)}`).join(', ') + ')';
+  if (argi < args.length) {
+    out += '%!(EXTRA ' + args.slice(argi).map((x) => {
+      const a = goArg(x);
+      return `${a.t}=${a.t === 'float64' ? goFloatV(a.v) : String(a.v)}`;
+    }).join(', ') + ')';
+  }
   return out;
 }
 
@@ -215,17 +252,29 @@ export const STRING_BUILTINS = fns({
     if (typeof x === 'number' || typeof x === 'bigint') return x;
     if (x === null) return 0;
     if (typeof x === 'boolean') return x ? 1 : 0;
-    if (typeof x === 'string') {
-      if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(x.trim()) || x.trim() !== x) {
-        fail('to_number', `invalid syntax`);
-      }
-      const t = x.startsWith('+') ? x.slice(1) : x;
-      return /^-?\d+$/.test(t) ? (Number.isSafeInteger(Number(t)) ? Number(t) : BigInt(t)) : Number(t);
-    }
+    if (typeof x === 'string') return stringToNumber(x);
     return typeError('to_number', 1, x, ['null', 'boolean', 'number', 'string']);
   }],
   'internal.print_text': [1, ([v]) => (typeof v === 'string' ? v : toJSONText(v!))],
 });
+
+/**
+ * `to_number` of a string, as OPA: the spellings of infinity and NaN (any case, any signs)
+ * are not numbers (a type error); otherwise the text must be a Go float literal within
+ * float64's range (else a builtin error).
+ */
+function stringToNumber(x: string): RegoValue {
+  const word = x.replace(/^[+-]+/, '').toLowerCase();
+  if (word === 'inf' || word === 'infinity' || word === 'nan') {
+    throw new BuiltinError('eval_type_error', 'to_number: operand 1 must be valid number string but got string');
+  }
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(x)) fail('to_number', `strconv.ParseFloat: parsing ${JSON.stringify(x)}: invalid syntax`);
+  const t = x.startsWith('+') ? x.slice(1) : x;
+  if (/^-?\d+$/.test(t)) return parseNumberText(t);
+  const n = Number(t);
+  if (!Number.isFinite(n)) fail('to_number', `strconv.ParseFloat: parsing ${JSON.stringify(x)}: value out of range`);
+  return parseNumberText(t);
+}
 
 function stringOrList(name: string, pos: number, v: RegoValue): string[] {
   if (typeof v === 'string') return [v];

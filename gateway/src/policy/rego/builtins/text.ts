@@ -41,6 +41,48 @@ const b64 = (name: string, s: string, url: boolean, strict = true): string => {
   return Buffer.from(s, url ? 'base64url' : 'base64').toString('utf8');
 };
 
+/**
+ * `io.jwt.decode`: a JWS in compact form as [header, payload, signature as hex]. A token whose
+ * header says `cty: JWT` carries another token as its payload, which is decoded in turn; a JWE
+ * (header with `enc`) is refused, as in OPA.
+ */
+function decodeJWT(token: string, depth: number): RegoValue {
+  const name = 'io.jwt.decode';
+  if (depth > 16) fail(name, 'nested JWT too deep');
+  if (!token.includes('.')) fail(name, 'encoded JWT had no period separators');
+  const parts = token.split('.');
+  if (parts.length !== 3) fail(name, `encoded JWT must have 3 sections, found ${parts.length}`);
+  const [h, p, sig] = parts as [string, string, string];
+  const header = jsonObject(name, 'header', base64url(name, 'header', h).toString('utf8'));
+  if (header.has('enc')) fail(name, 'JWT is a JWE object, which is not supported');
+  const payloadText = base64url(name, 'payload', p).toString('utf8');
+  if (header.get('cty') === 'JWT') return decodeJWT(payloadText.replace(/^["']+|["']+$/g, ''), depth + 1);
+  const payload = jsonObject(name, 'payload', payloadText);
+  const signature = base64url(name, 'signature', sig).toString('hex');
+  return Object.freeze([header, payload, signature]);
+}
+
+/** Base64url with or without padding, as OPA accepts it; errors name the first bad byte. */
+function base64url(name: string, what: string, s: string): Buffer {
+  const data = s.replace(/=+$/, '');
+  for (let i = 0; i < data.length; i++) {
+    if (!/[A-Za-z0-9_-]/.test(data[i]!)) fail(name, `JWT ${what} had invalid encoding: illegal base64 data at input byte ${i}`);
+  }
+  if (data.length % 4 === 1) fail(name, `JWT ${what} had invalid encoding: illegal base64 data at input byte ${data.length}`);
+  return Buffer.from(data, 'base64url');
+}
+
+function jsonObject(name: string, what: string, text: string): RegoObject {
+  let v: RegoValue;
+  try {
+    v = parseJSON(text);
+  } catch (err) {
+    return fail(name, `bad JWT ${what}: invalid JSON: ${(err as Error).message}`);
+  }
+  if (!isObject(v)) fail(name, `bad JWT ${what}: decoded JSON type was not an Object`);
+  return v as RegoObject;
+}
+
 function queryEscape(s: string): string {
   return encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 }
@@ -159,22 +201,7 @@ export const TEXT_BUILTINS = fns({
     const y = Buffer.from(str('crypto.hmac.equal', 2, b!));
     return x.length === y.length && timingSafeEqual(x, y);
   }],
-  'io.jwt.decode': [1, ([t]) => {
-    const parts = str('io.jwt.decode', 1, t!).split('.');
-    if (parts.length !== 3) fail('io.jwt.decode', 'encoded JWT had no period separators');
-    const dec = (p: string, what: string) => {
-      try {
-        return parseJSON(Buffer.from(p, 'base64url').toString('utf8'));
-      } catch {
-        return fail('io.jwt.decode', `failed to parse JWT ${what}`);
-      }
-    };
-    const header = dec(parts[0]!, 'header');
-    if (!isObject(header)) fail('io.jwt.decode', 'JWT header is not an object');
-    const payload = dec(parts[1]!, 'payload');
-    if (!isObject(payload)) fail('io.jwt.decode', 'JWT payload is not an object');
-    return Object.freeze([header, payload, Buffer.from(parts[2]!, 'base64url').toString('hex')]);
-  }],
+  'io.jwt.decode': [1, ([t]) => decodeJWT(str('io.jwt.decode', 1, t!), 0)],
   trace: [1, () => true],
   'opa.runtime': [0, () => new RegoObject()],
 });

@@ -96,6 +96,14 @@ export const TIME_BUILTINS = fns({
   'time.now_ns': [0, (_, ctx) => normalizeNumber(ctx.nowNs)],
   'time.parse_rfc3339_ns': [1, ([s]) => normalizeNumber(int64('time.parse_rfc3339_ns', parseRfc3339Ns('time.parse_rfc3339_ns', str('time.parse_rfc3339_ns', 1, s!))))],
   'time.parse_duration_ns': [1, ([s]) => normalizeNumber(parseDuration(str('time.parse_duration_ns', 1, s!)))],
+  // OPA's test helper: pauses evaluation for a Go duration and returns null. Capped at one
+  // second so that a policy cannot stall the gateway with it.
+  'test.sleep': [1, ([s]) => {
+    const ns = parseDuration(str('test.sleep', 1, s!));
+    const ms = Math.min(1000, Math.max(0, Number(ns / 1_000_000n)));
+    if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    return null;
+  }],
   'time.date': [1, ([v]) => {
     const { ns, offsetMin } = timeArg('time.date', v!);
     const d = dateOf(ns, offsetMin);

@@ -1,5 +1,5 @@
 import { isArray, isObject, isSet, RegoSet, type RegoValue } from '../value.js';
-import { obj } from './args.js';
+import { obj, typeError } from './args.js';
 import type { Builtin } from './types.js';
 
 /** Every [path, value] pair of a document, the document itself first. */
@@ -8,6 +8,13 @@ function* walk(v: RegoValue, path: RegoValue[] = []): Generator<RegoValue> {
   if (isArray(v)) for (let i = 0; i < v.length; i++) yield* walk(v[i]!, [...path, i]);
   else if (isObject(v)) for (const [k, x] of v.sortedEntries()) yield* walk(x, [...path, k]);
   else if (isSet(v)) for (const x of v.sortedValues()) yield* walk(x, [...path, x]);
+}
+
+/** The initial vertices: an array or a set, anything else is a type error. */
+function vertices(name: string, initial: RegoValue): readonly RegoValue[] {
+  if (isArray(initial)) return initial;
+  if (isSet(initial)) return initial.sortedValues();
+  return typeError(name, 2, initial, ['array', 'set']);
 }
 
 function neighbours(graph: ReturnType<typeof obj>, node: RegoValue): RegoValue[] {
@@ -25,8 +32,9 @@ export const GRAPH_BUILTINS: Builtin[] = [
     name: 'graph.reachable',
     arity: 2,
     impl: ([g, initial]) => {
-      const graph = obj('graph.reachable', 1, g!);
-      const start = isArray(initial) ? initial : isSet(initial) ? initial.sortedValues() : [];
+      const name = 'graph.reachable';
+      const graph = obj(name, 1, g!);
+      const start = vertices(name, initial!);
       const seen = new RegoSet();
       const queue = [...start];
       while (queue.length > 0) {
@@ -43,8 +51,9 @@ export const GRAPH_BUILTINS: Builtin[] = [
     name: 'graph.reachable_paths',
     arity: 2,
     impl: ([g, initial]) => {
-      const graph = obj('graph.reachable_paths', 1, g!);
-      const start = isArray(initial) ? initial : isSet(initial) ? initial.sortedValues() : [];
+      const name = 'graph.reachable_paths';
+      const graph = obj(name, 1, g!);
+      const start = vertices(name, initial!);
       const out = new RegoSet();
       const visit = (n: RegoValue, path: RegoValue[]): void => {
         if (!graph.has(n)) {
