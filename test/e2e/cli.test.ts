@@ -147,3 +147,22 @@ describe('entente demo', () => {
     rmSync(dir, { recursive: true, force: true });
   }, 90_000);
 });
+
+describe('entente workflows validate', () => {
+  it('accepts a valid workflow file and lists the problems of a broken one with their locations (exit 1)', async () => {
+    const ok = await entente('workflows', 'validate', 'examples/workflows/order-exception.yaml');
+    expect(ok.stdout).toMatch(/order-exception\.yaml: ok, workflow order-exception with 6 steps \(stock -> /);
+    const dir = mkdtempSync(join(tmpdir(), 'entente-wf-'));
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, readFileSync(join(REPO, 'examples/workflows/order-exception.yaml'), 'utf8').replace('needs: [substitutes, terms]', 'needs: [substitute]'));
+    const err = await entente('workflows', 'validate', broken).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err?.code).toBe(1);
+    expect(err?.stderr).toContain(`${broken}: invalid workflow:`);
+    expect(err?.stderr).toContain('steps[3].needs: unknown step "substitute" (did you mean "substitutes"?)');
+    expect(err?.stderr).toContain('steps[3].input: reads steps.terms, which may not have run: add "terms" to needs');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

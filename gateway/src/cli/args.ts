@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { nearest } from '../lib/index.js';
 import { CliError } from './errors.js';
 
 /** A mistake in the command line: printed with the command's usage, exit code 2. */
@@ -70,11 +71,8 @@ function explain(err: Error & { code?: string }, known: readonly string[]): stri
   if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const given = /'(-{1,2}[^']*)'/.exec(err.message)?.[1] ?? '';
     const name = given.replace(/^-+/, '').split('=')[0] ?? '';
-    const near = [...known, 'help']
-      .map((k) => ({ k, d: distance(k, name) }))
-      .filter(({ d }) => d <= Math.max(1, Math.floor(name.length / 3)))
-      .sort((a, b) => a.d - b.d)[0];
-    return `unknown option ${given}${near !== undefined ? `: did you mean --${near.k}?` : ''}`;
+    const near = nearest(name, [...known, 'help']);
+    return `unknown option ${given}${near !== undefined ? `: did you mean --${near}?` : ''}`;
   }
   if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const flag = /(--[A-Za-z0-9-]+)/.exec(err.message)?.[1];
@@ -82,19 +80,4 @@ function explain(err: Error & { code?: string }, known: readonly string[]): stri
     if (flag !== undefined && /does not take an argument/.test(err.message)) return `${flag} takes no value`;
   }
   return err.message;
-}
-
-/** Edit distance with transpositions (optimal string alignment), for "did you mean". */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  const at = (i: number, j: number): number => d[i]?.[j] ?? 0;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
-      d[i]![j] = best;
-    }
-  }
-  return at(a.length, b.length);
 }

@@ -1,20 +1,10 @@
 import { z } from 'zod';
+import { durationSchema } from '../lib/index.js';
 
 const ORG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const org = z.string().regex(ORG, 'expected an org id: lowercase letters, digits and -');
 const address = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^\s:[\]]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7443');
-const duration = z
-  .union([z.number().int().positive(), z.string()])
-  .transform((v, ctx) => {
-    if (typeof v === 'number') return v;
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v.trim());
-    if (m === null) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration like "10s" or "250ms", got ${JSON.stringify(v)}` });
-      return z.NEVER;
-    }
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-    return Math.round(Number(m[1]) * unit);
-  });
+const duration = durationSchema;
 /** A file path, or the PEM text itself (for configs built in code). */
 const pemOrPath = z.string().min(1);
 const jwkOrPath = z.union([z.string().min(1), z.looseObject({ kty: z.string() })]);

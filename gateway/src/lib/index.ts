@@ -5,3 +5,5 @@ export { bindServer, LISTEN_ERROR_CODES, ListenError, shutdownServer } from './g
 export { decodeUtf8Strict, jsonTextDepth, jsonValueDepth } from './json.js';
 export { ManualClock, systemClock } from './clock.js';
 export type { Clock } from './clock.js';
+export { durationSchema } from './duration.js';
+export { nearest } from './suggest.js';

@@ -7,6 +7,7 @@ import { CLI_ERROR_CODES } from '../../../gateway/src/cli/errors.js';
 import { CONFIG_ERROR_CODES } from '../../../gateway/src/config/index.js';
 import { CONTROL_ERROR_CODES } from '../../../gateway/src/control/index.js';
 import { LISTEN_ERROR_CODES } from '../../../gateway/src/lib/index.js';
+import { WORKFLOW_ERROR_CODES } from '../../../gateway/src/workflows/index.js';
 import { CRYPTO_ERROR_CODES } from '../../../gateway/src/crypto/index.js';
 import { PKI_ERROR_CODES } from '../../../gateway/src/pki/index.js';
 import { POLICY_ERROR_CODES } from '../../../gateway/src/policy/index.js';
@@ -24,6 +25,7 @@ const TABLES: Record<string, { readonly name: string; readonly codes: readonly s
   'config/': { name: 'CONFIG_ERROR_CODES', codes: Object.keys(CONFIG_ERROR_CODES) },
   'control/': { name: 'CONTROL_ERROR_CODES', codes: Object.keys(CONTROL_ERROR_CODES) },
   'lib/': { name: 'LISTEN_ERROR_CODES', codes: Object.keys(LISTEN_ERROR_CODES) },
+  'workflows/': { name: 'WORKFLOW_ERROR_CODES', codes: Object.keys(WORKFLOW_ERROR_CODES) },
   'crypto/': { name: 'CRYPTO_ERROR_CODES', codes: Object.keys(CRYPTO_ERROR_CODES) },
   'pki/': { name: 'PKI_ERROR_CODES', codes: Object.keys(PKI_ERROR_CODES) },
   'policy/': { name: 'POLICY_ERROR_CODES', codes: Object.keys(POLICY_ERROR_CODES) },
