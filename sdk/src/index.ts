@@ -12,3 +12,5 @@ export type {
   TaskStatus,
   TaskSummary,
 } from './client.js';
+export { defineWorkflow } from './workflow.js';
+export type { Duration, WorkflowDefinition, WorkflowStep } from './workflow.js';
