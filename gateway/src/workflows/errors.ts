@@ -2,12 +2,14 @@ import { EntenteError } from '../lib/index.js';
 
 export const WORKFLOW_ERROR_CODES = {
   WORKFLOW_INVALID: 'a workflow definition does not parse, breaks its schema, or fails a static check; every problem is listed with its location',
+  RUN_CONFLICT: "another writer appended to the run's events first (two gateways driving one run)",
+  RUN_STUCK: 'a run has no step ready, running or waiting, yet has not finished (a bug in the engine)',
 } as const;
 
 export type WorkflowErrorCode = keyof typeof WORKFLOW_ERROR_CODES;
 
 /** A workflow cannot be used; `problems` lists each with its location, nothing of it has run. */
-export class WorkflowError extends EntenteError<WorkflowErrorCode> {
+export class WorkflowError extends EntenteError<'WORKFLOW_INVALID'> {
   constructor(
     readonly source: string,
     readonly problems: readonly string[],
@@ -15,3 +17,6 @@ export class WorkflowError extends EntenteError<WorkflowErrorCode> {
     super('WORKFLOW_INVALID', `${source}: invalid workflow:\n  ${problems.join('\n  ')}`);
   }
 }
+
+/** A run could not go on: its events were written by someone else, or it cannot progress. */
+export class RunError extends EntenteError<Exclude<WorkflowErrorCode, 'WORKFLOW_INVALID'>> {}

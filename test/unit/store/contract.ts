@@ -185,5 +185,32 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
         expect((await store.listStatements())[0]?.index).toBe(0);
       });
     });
+
+    describe('run events', () => {
+      const started = { type: 'run_started' as const, at: 1, definition: { name: 'w', steps: [{ id: 'a', capability: 'x.a', at: 'local', needs: [], on_failure: 'fail' as const }] }, input: { n: 1 } };
+      it('appends at the position given, reads back in order, and lists unfinished runs', async () => {
+        const store = open(harness.fresh());
+        await store.appendRunEvents('r1', 0, [started]);
+        await store.appendRunEvents('r1', 1, [{ type: 'step_started', at: 2, step: 'a', attempt: 1, taskId: 'r1.a.1', input: {} }]);
+        await store.appendRunEvents('r2', 0, [started]);
+        expect((await store.readRun('r1')).map((e) => e.type)).toEqual(['run_started', 'step_started']);
+        expect(await store.readRun('r1')).toContainEqual(started);
+        expect(await store.unfinishedRuns()).toEqual(['r1', 'r2']);
+        await store.appendRunEvents('r2', 1, [{ type: 'run_finished', at: 3, status: 'completed', output: 1 }]);
+        expect(await store.unfinishedRuns()).toEqual(['r1']);
+      });
+
+      it('refuses an append at a position already taken (two writers) with RUN_CONFLICT, writing nothing', async () => {
+        const store = open(harness.fresh());
+        await store.appendRunEvents('r', 0, [started]);
+        const results = await Promise.allSettled([
+          store.appendRunEvents('r', 1, [{ type: 'step_skipped', at: 2, step: 'a', why: 'one' }]),
+          store.appendRunEvents('r', 1, [{ type: 'step_skipped', at: 2, step: 'a', why: 'two' }]),
+        ]);
+        expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+        expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'RUN_CONFLICT' } });
+        expect(await store.readRun('r')).toHaveLength(2);
+      });
+    });
   });
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { EntenteError } from '../../lib/index.js';
 import { StoreWriteFailedError } from '../errors.js';
 
 interface Job {
@@ -123,7 +124,9 @@ export class GroupCommit {
         continue;
       }
       const err = failed.get(job);
-      job.reject(new StoreWriteFailedError(`the store refused a write: ${(err as Error | undefined)?.message ?? String(err)}`, { cause: err }));
+      // A coded refusal from the write itself (e.g. a run's events written by someone else) is
+      // the caller's to handle as it is; anything else SQLite refused is a failed write.
+      job.reject(err instanceof EntenteError ? err : new StoreWriteFailedError(`the store refused a write: ${(err as Error | undefined)?.message ?? String(err)}`, { cause: err }));
     }
   }
 }

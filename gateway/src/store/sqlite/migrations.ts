@@ -42,6 +42,11 @@ export const MIGRATIONS: readonly string[] = [
   `CREATE TRIGGER statements_gapless BEFORE INSERT ON statements
      WHEN NEW.log_index IS NULL OR NEW.log_index != (SELECT coalesce(max(log_index), -1) + 1 FROM statements)
      BEGIN SELECT RAISE(ABORT, 'statements take the next log position, without gaps'); END;`,
+  // 5: workflow runs, event-sourced: one numbered sequence of events per run.
+  `CREATE TABLE run_events (
+     run_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, event_json TEXT NOT NULL,
+     PRIMARY KEY (run_id, seq));
+   CREATE TABLE runs_unfinished (run_id TEXT PRIMARY KEY);`,
 ];
 
 /**

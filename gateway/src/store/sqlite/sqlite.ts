@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { StatementFilter, StatementRecord } from '../../audit/index.js';
 import type { ClaimResult, TaskFilter, TaskRecord, TaskRole, WriteBatch } from '../../tasks/index.js';
+import { RunError, type RunEvent } from '../../workflows/index.js';
 import { StoreClosedError, StoreError, StoreInvalidRecordError, StoreOpenFailedError, StoreReadOnlyError } from '../errors.js';
 import type { Store } from '../store.js';
 import { GroupCommit } from './group-commit.js';
@@ -81,6 +82,12 @@ export class SqliteStore implements Store {
          ON CONFLICT (task_id, kind, signer_org, digest) DO NOTHING`,
       ),
       getTask: this.db.prepare('SELECT * FROM tasks WHERE role = ? AND peer_org = ? AND task_id = ?'),
+      runLength: this.db.prepare('SELECT count(*) AS n FROM run_events WHERE run_id = ?'),
+      appendRunEvent: this.db.prepare('INSERT INTO run_events (run_id, seq, type, event_json) VALUES (?, ?, ?, ?)'),
+      readRun: this.db.prepare('SELECT event_json FROM run_events WHERE run_id = ? ORDER BY seq'),
+      runStarted: this.db.prepare('INSERT INTO runs_unfinished (run_id) VALUES (?)'),
+      runFinished: this.db.prepare('DELETE FROM runs_unfinished WHERE run_id = ?'),
+      unfinishedRuns: this.db.prepare('SELECT run_id FROM runs_unfinished ORDER BY run_id'),
       checkpoint: this.db.prepare('PRAGMA wal_checkpoint(PASSIVE)'),
     };
     const every = this.readonly ? 0 : (opts.checkpointMs ?? 5000);
@@ -170,6 +177,31 @@ export class SqliteStore implements Store {
       existing = toTask(this.sql.getTask.get(task.role, task.peerOrg, task.taskId) as TaskRow);
     });
     return existing === undefined ? { created: true } : { created: false, existing };
+  }
+
+  async appendRunEvents(runId: string, from: number, events: readonly RunEvent[]): Promise<void> {
+    this.checkWritable();
+    const rows = events.map((e) => [e.type, JSON.stringify(e)] as const);
+    await this.group.submit(() => {
+      // Checked inside the transaction: of two writers at the same position, one wins.
+      const { n } = this.sql.runLength.get(runId) as { n: number };
+      if (n !== from) throw new RunError('RUN_CONFLICT', `run ${runId} has ${n} events, not ${from}: another writer appended first`);
+      rows.forEach(([type, json], i) => {
+        this.sql.appendRunEvent.run(runId, from + i, type, json);
+        if (type === 'run_started') this.sql.runStarted.run(runId);
+        if (type === 'run_finished') this.sql.runFinished.run(runId);
+      });
+    });
+  }
+
+  async readRun(runId: string): Promise<RunEvent[]> {
+    this.checkOpen();
+    return (this.sql.readRun.all(runId) as { event_json: string }[]).map((r) => JSON.parse(r.event_json) as RunEvent);
+  }
+
+  async unfinishedRuns(): Promise<string[]> {
+    this.checkOpen();
+    return (this.sql.unfinishedRuns.all() as { run_id: string }[]).map((r) => r.run_id);
   }
 
   checkpoint(): void {
