@@ -8,6 +8,7 @@ import { KeyRing, SigningKey } from './crypto/index.js';
 import { FederationClients, FederationServer } from './federation/index.js';
 import { createLogger, type Logger } from './observability/index.js';
 import { systemClock, type Clock } from './lib/index.js';
+import { GatewayStepExecutor, validateWorkflow, WorkflowEngine, WorkflowError, type RunState } from './workflows/index.js';
 import { cardFor, readTaskReceipts, Requester, Responder, type CallOptions, type CallResult, type TaskFilter, type TaskReceipts, type TaskRecord } from './tasks/index.js';
 import { loadPolicyEngine, type PolicyEngine } from './policy/index.js';
 import { ClientTrust, TrustStore } from './pki/index.js';
@@ -41,6 +42,7 @@ export class Gateway implements ControlBackend {
   private readonly clients: FederationClients;
   private readonly server: FederationServer;
   private readonly requester: Requester;
+  private readonly engine: WorkflowEngine;
   private readonly control: ControlServer;
   private clientTrust: ClientTrust;
   private readonly startedAt = new Date();
@@ -105,6 +107,12 @@ export class Gateway implements ControlBackend {
       log: this.log,
       clock,
     });
+    this.engine = new WorkflowEngine({
+      runs: this.store,
+      clock,
+      log: this.log,
+      executor: new GatewayStepExecutor({ org: config.org, requester: this.requester, agents: this.agents, clock, callTimeoutMs: limits.callTimeoutMs, log: this.log }),
+    });
     this.clientTrust = new ClientTrust(config.org, config.tls.caPem, config.control.revoked);
     this.control = new ControlServer({
       backend: this,
@@ -130,6 +138,8 @@ export class Gateway implements ControlBackend {
       throw err;
     }
     const capabilities = this.agents.capabilities();
+    const resumed = await this.engine.resume();
+    if (resumed.length > 0) this.log.info({ runs: resumed.length }, 'resumed unfinished workflow runs');
     this.log.info(
       {
         listen: this.config.listen,
@@ -189,6 +199,22 @@ export class Gateway implements ControlBackend {
   /** A task's statements as stored here, each verified against its signer's keys. */
   async receipts(taskId: string, peerOrg?: string): Promise<TaskReceipts[]> {
     return readTaskReceipts(this.org, this.store, this.keys, taskId, peerOrg);
+  }
+
+  /**
+   * Starts a run of a workflow (a definition object, or one already validated), checked against
+   * this gateway's agents and partners first; resolves with the run id once the run is durable.
+   */
+  async startRun(workflow: unknown, input: unknown): Promise<string> {
+    const catalog = { local: new Set(this.agents.capabilities().map((c) => c.name)), partners: new Map(this.config.partners.map((p) => [p.org, undefined])) };
+    const checked = validateWorkflow(workflow, catalog);
+    if (!checked.ok) throw new WorkflowError(typeof (workflow as { name?: unknown })?.name === 'string' ? (workflow as { name: string }).name : 'workflow', checked.problems);
+    return this.engine.start(checked.workflow, input);
+  }
+
+  /** A run's state once it has finished. */
+  waitRun(runId: string): Promise<RunState> {
+    return this.engine.wait(runId);
   }
 
   /** Who this gateway is and how its partners have answered lately. */

@@ -12,3 +12,4 @@ export type { StepExecutor, WorkflowEngineDeps } from './engine.js';
 export type { RunEvent, RunEventLog, RunEventType } from './ports.js';
 export { foldRun } from './state.js';
 export type { RunState, StepState, StepStatus } from './state.js';
+export { GatewayStepExecutor } from './executor.js';

@@ -1,0 +1,73 @@
+import { AgentError, type AgentRegistry } from '../agents/index.js';
+import type { Clock } from '../lib/index.js';
+import type { Logger } from '../observability/index.js';
+import { isRetryable, TaskError, type ReasonCode, type Requester } from '../tasks/index.js';
+import type { StepExecutor } from './engine.js';
+
+/** A local agent's failure as the reason code a partner's would carry. */
+const AGENT_REASON: Record<string, ReasonCode> = {
+  INVALID_INPUT: 'invalid_input',
+  CAPABILITY_UNAVAILABLE: 'capability_unavailable',
+  AGENT_TIMEOUT: 'agent_timeout',
+  AGENT_CANCELLED: 'cancelled',
+};
+
+/**
+ * Carries out a workflow's steps with the gateway's own parts: a local step runs the local
+ * agent (the data does not leave, so no policy or receipt is involved); a step at a partner
+ * is a task through the Requester, with its outbound policy, receipts on both sides, and the
+ * step's task id as the idempotency key.
+ */
+export class GatewayStepExecutor implements StepExecutor {
+  constructor(
+    private readonly deps: {
+      readonly org: string;
+      readonly requester: Requester;
+      readonly agents: AgentRegistry;
+      readonly clock: Clock;
+      readonly callTimeoutMs: number;
+      readonly log: Logger;
+    },
+  ) {}
+
+  async execute(task: Parameters<StepExecutor['execute']>[0]): ReturnType<StepExecutor['execute']> {
+    const { deps } = this;
+    if (task.at === 'local') {
+      try {
+        const parsed = deps.agents.parseInput(task.capability, task.input);
+        const output = await deps.agents.run(
+          {
+            taskId: task.taskId,
+            requester: deps.org,
+            capability: task.capability,
+            purpose: task.purpose,
+            input: task.input,
+            deadline: deps.clock.now() + (task.timeoutMs ?? deps.callTimeoutMs),
+            log: deps.log.child({ task_id: task.taskId, capability: task.capability }),
+          },
+          parsed,
+        );
+        return { ok: true, output };
+      } catch (err) {
+        const reason: ReasonCode = err instanceof AgentError ? (AGENT_REASON[err.code] ?? 'agent_failed') : 'internal';
+        return { ok: false, reason, message: (err as Error).message, retryable: isRetryable(reason) };
+      }
+    }
+    try {
+      const outcome = await deps.requester.call({
+        partner: task.at,
+        capability: task.capability,
+        purpose: task.purpose,
+        input: task.input,
+        taskId: task.taskId,
+        ...(task.timeoutMs !== undefined ? { timeoutMs: task.timeoutMs } : {}),
+      });
+      if (outcome.status === 'completed') return { ok: true, output: outcome.result };
+      const reason = outcome.reason ?? 'internal';
+      return { ok: false, reason, message: outcome.message ?? '', retryable: isRetryable(reason) };
+    } catch (err) {
+      if (!(err instanceof TaskError)) throw err;
+      return { ok: false, reason: err.reason, message: err.message, retryable: err.retryable };
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineAgent, defineWorkflow } from '@entente/sdk';
+import { countAgreements, startFederation, type TestFederation } from '../support/federation.js';
+
+const A = 'hospital-a';
+const B = 'hospital-b';
+const C = 'hospital-c';
+
+const counter = (count: number) =>
+  defineAgent({
+    name: 'cohort-counter',
+    capabilities: ['patients.count'],
+    input: z.strictObject({ condition: z.string() }),
+    output: z.strictObject({ count: z.number().int() }),
+    handler: () => ({ count }),
+  });
+const summer = defineAgent({
+  name: 'summer',
+  capabilities: ['counts.sum'],
+  input: z.strictObject({ counts: z.array(z.union([z.number(), z.string()])) }),
+  output: z.strictObject({ total: z.number(), suppressed: z.number() }),
+  handler: ({ counts }) => ({
+    total: counts.filter((c): c is number => typeof c === 'number').reduce((a, b) => a + b, 0),
+    suppressed: counts.filter((c) => typeof c === 'string').length,
+  }),
+});
+
+/** The cohort study: two partners counted in parallel, under their policies, summed locally. */
+const cohortStudy = defineWorkflow({
+  name: 'cohort-study',
+  steps: [
+    { id: 'b', capability: 'patients.count', at: B, purpose: 'research', input: 'input.cohort' },
+    { id: 'c', capability: 'patients.count', at: C, purpose: 'research', input: 'input.cohort' },
+    { id: 'total', capability: 'counts.sum', needs: ['b', 'c'], input: '{"counts": [steps.b.output.count, steps.c.output.count]}' },
+  ],
+  output: 'steps.total.output',
+});
+
+describe('a workflow run across real gateways', () => {
+  let fed: TestFederation;
+  beforeAll(async () => {
+    fed = await startFederation({
+      [A]: { agents: [summer], agreements: countAgreements(A, [B, C]) },
+      [B]: { agents: [counter(12)], agreements: countAgreements(B, [A]) },
+      [C]: { agents: [counter(3)], agreements: countAgreements(C, [A]) },
+    });
+  });
+  afterAll(async () => {
+    await fed?.stop();
+  });
+
+  it("runs the partners' steps in parallel under their policies, sums locally, and leaves receipts on both sides", async () => {
+    const runId = await fed.gateways[A]!.startRun(cohortStudy, { cohort: { condition: 'asthma', requested_by: 'stays at A' } });
+    const run = await fed.gateways[A]!.waitRun(runId);
+    // C's disclosure policy suppresses a count under 5: it leaves as "<5".
+    expect(run.finished).toEqual({ status: 'completed', output: { total: 12, suppressed: 1 } });
+    for (const [partner, step] of [[B, 'b'], [C, 'c']] as const) {
+      const taskId = `${runId}.${step}.1`;
+      expect((await fed.gateways[A]!.receipts(taskId, partner))[0]?.verification.state).toBe('verified');
+      expect((await fed.gateways[partner]!.receipts(taskId, A))[0]?.verification.state).toBe('verified');
+    }
+  });
+
+  it('refuses a workflow naming a provider this gateway does not have, before anything runs', async () => {
+    const wrong = { ...cohortStudy, steps: [...cohortStudy.steps.slice(0, 2), { ...cohortStudy.steps[2]!, capability: 'counts.median' }] };
+    await expect(fed.gateways[A]!.startRun(wrong, {})).rejects.toMatchObject({
+      code: 'WORKFLOW_INVALID',
+      message: expect.stringContaining('steps[2].at: no local agent serves counts.median'),
+    });
+  });
+});
