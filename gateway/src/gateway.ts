@@ -239,6 +239,7 @@ export class Gateway implements ControlBackend {
   /** Graceful: stop taking calls, let in-flight tasks finish, flush and close the store. */
   async stop(graceMs = 5000): Promise<void> {
     await Promise.all([this.control.stop(graceMs), this.server.stop(graceMs)]);
+    await this.engine.stop();
     this.clients.close();
     await this.store.close();
     this.log.info('gateway stopped');

@@ -60,7 +60,21 @@ export class WorkflowEngine {
   /** Expressions by text: a resumed run has only its definition, so they are compiled on demand. */
   private readonly compiled = new Map<string, ReturnType<typeof compileExpr>>();
 
+  /** Aborted by stop(): loops stop between transitions, and the run resumes at the next start. */
+  private readonly stopping = new AbortController();
+  private readonly stopped = new Promise<void>((resolve) => this.stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
+
   constructor(private readonly deps: WorkflowEngineDeps) {}
+
+  /**
+   * Stops driving runs (at shutdown, before the store closes): each loop ends at its next
+   * transition, steps in flight are left to be asked again, under the same task ids, when
+   * the gateway starts again. Resolves once every loop has ended.
+   */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await Promise.allSettled([...this.driving.values()]);
+  }
 
   /** Starts a run of a validated workflow; resolves with its id once run_started is durable. */
   async start(workflow: ValidWorkflow, input: unknown, runId: string = randomUUID()): Promise<string> {
@@ -89,7 +103,10 @@ export class WorkflowEngine {
     let driving = this.driving.get(runId);
     if (driving === undefined) {
       driving = this.loop(runId).finally(() => this.driving.delete(runId));
-      driving.catch((err: unknown) => this.deps.log.error({ run_id: runId, err }, 'run stopped'));
+      driving.catch((err: unknown) => {
+        if (this.stopping.signal.aborted) this.deps.log.info({ run_id: runId }, 'run paused by shutdown; it resumes at the next start');
+        else this.deps.log.error({ run_id: runId, err }, 'run stopped');
+      });
       this.driving.set(runId, driving);
     }
     return driving;
@@ -113,6 +130,7 @@ export class WorkflowEngine {
     for (;;) {
       const state = foldRun(runId, events);
       if (state.finished !== undefined) return state;
+      if (this.stopping.signal.aborted) throw new RunError('RUN_PAUSED', `run ${runId} paused: the gateway is stopping`);
       const def = state.definition;
       const byId = new Map(def.steps.map((s) => [s.id, s]));
       const bindings = bindingsOf(state);
@@ -162,7 +180,7 @@ export class WorkflowEngine {
       const waits: Promise<unknown>[] = [...inflight.values()];
       if (timers.length > 0) waits.push(clock.sleep(Math.max(0, Math.min(...timers) - clock.now()), wake.signal).catch(() => undefined));
       if (waits.length === 0) throw new RunError('RUN_STUCK', `run ${runId} cannot progress: no step is ready, running or waiting`);
-      await Promise.race(waits);
+      await Promise.race([...waits, this.stopped]);
       wake.abort();
     }
   }

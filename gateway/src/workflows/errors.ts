@@ -4,6 +4,7 @@ export const WORKFLOW_ERROR_CODES = {
   WORKFLOW_INVALID: 'a workflow definition does not parse, breaks its schema, or fails a static check; every problem is listed with its location',
   RUN_CONFLICT: "another writer appended to the run's events first (two gateways driving one run)",
   RUN_STUCK: 'a run has no step ready, running or waiting, yet has not finished (a bug in the engine)',
+  RUN_PAUSED: 'the gateway stopped while the run was going; it resumes at the next start',
 } as const;
 
 export type WorkflowErrorCode = keyof typeof WORKFLOW_ERROR_CODES;

@@ -172,4 +172,16 @@ steps:
     expect(await s.unfinishedRuns()).toEqual([]);
     expect(exec.calls).toEqual([]);
   });
+
+  it('stops driving at shutdown without failing the run, which resumes at the next start', async () => {
+    const { s } = store();
+    const exec = new ScriptedExecutor((t) => (t.taskId.includes('.c.') ? 'hang' : t.capability === 'counts.sum' ? sum(t.input) : { ok: true, output: { count: 2 } }));
+    const e = engine(s, exec);
+    const runId = await e.start(parseWorkflow(FLOW, 'counts.yaml'), { cohort: {} });
+    await expect.poll(() => exec.calls.length).toBe(2);
+    await e.stop();
+    await expect(e.wait(runId)).rejects.toMatchObject({ code: 'RUN_PAUSED' });
+    expect(await s.unfinishedRuns()).toEqual([runId]);
+    expect((await s.readRun(runId)).map((ev) => ev.type)).not.toContain('run_finished');
+  });
 });
