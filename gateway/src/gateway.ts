@@ -8,7 +8,7 @@ import { KeyRing, SigningKey } from './crypto/index.js';
 import { FederationClients, FederationServer } from './federation/index.js';
 import { createLogger, type Logger } from './observability/index.js';
 import { systemClock, type Clock } from './lib/index.js';
-import { GatewayStepExecutor, validateWorkflow, WorkflowEngine, WorkflowError, type RunState } from './workflows/index.js';
+import { foldRun, GatewayStepExecutor, parseWorkflow, validateWorkflow, WorkflowEngine, WorkflowError, type CapabilityCatalog, type RunState } from './workflows/index.js';
 import { cardFor, readTaskReceipts, Requester, Responder, type CallOptions, type CallResult, type TaskFilter, type TaskReceipts, type TaskRecord } from './tasks/index.js';
 import { loadPolicyEngine, type PolicyEngine } from './policy/index.js';
 import { ClientTrust, TrustStore } from './pki/index.js';
@@ -206,15 +206,31 @@ export class Gateway implements ControlBackend {
    * this gateway's agents and partners first; resolves with the run id once the run is durable.
    */
   async startRun(workflow: unknown, input: unknown): Promise<string> {
-    const catalog = { local: new Set(this.agents.capabilities().map((c) => c.name)), partners: new Map(this.config.partners.map((p) => [p.org, undefined])) };
-    const checked = validateWorkflow(workflow, catalog);
+    const checked = validateWorkflow(workflow, this.catalog());
     if (!checked.ok) throw new WorkflowError(typeof (workflow as { name?: unknown })?.name === 'string' ? (workflow as { name: string }).name : 'workflow', checked.problems);
     return this.engine.start(checked.workflow, input);
+  }
+
+  /** The same, from a definition's YAML or JSON text (the control API's StartRun). */
+  async startRunFromText(text: string, input: unknown): Promise<string> {
+    return this.engine.start(parseWorkflow(text, 'workflow', this.catalog()), input);
   }
 
   /** A run's state once it has finished. */
   waitRun(runId: string): Promise<RunState> {
     return this.engine.wait(runId);
+  }
+
+  /** A run's current state (or, with `wait`, its final one); undefined for an unknown run. */
+  async getRun(runId: string, wait: boolean): Promise<RunState | undefined> {
+    const events = await this.store.readRun(runId);
+    if (events.length === 0) return undefined;
+    return wait ? this.engine.wait(runId) : foldRun(runId, events);
+  }
+
+  /** What this gateway can offer a workflow's steps: its agents, and its partners (cards unknown here). */
+  private catalog(): CapabilityCatalog {
+    return { local: new Set(this.agents.capabilities().map((c) => c.name)), partners: new Map(this.config.partners.map((p) => [p.org, undefined])) };
   }
 
   /** Who this gateway is and how its partners have answered lately. */

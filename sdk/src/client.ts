@@ -9,6 +9,7 @@ import type { CallResponse__Output } from './generated/entente/control/v1/CallRe
 import type { TaskSummary__Output } from './generated/entente/control/v1/TaskSummary.js';
 import type { Status__Output } from './generated/entente/control/v1/Status.js';
 import type { TaskReceipts__Output } from './generated/entente/control/v1/TaskReceipts.js';
+import type { Run__Output } from './generated/entente/control/v1/Run.js';
 
 /** Where the gateway's control API listens: its Unix socket, or a TCP address with mutual TLS. */
 export type ControlTarget =
@@ -100,6 +101,23 @@ export interface GatewayStatus {
   }[];
   readonly certificateExpiresAt?: Date;
   readonly startedAt?: Date;
+}
+
+export interface RunView {
+  readonly runId: string;
+  readonly workflow: string;
+  readonly status: 'running' | 'completed' | 'failed';
+  readonly steps: readonly {
+    readonly id: string;
+    readonly status: string;
+    readonly attempt: number;
+    readonly taskId?: string;
+    readonly output?: unknown;
+    readonly reason?: string;
+    readonly message?: string;
+  }[];
+  readonly output?: unknown;
+  readonly reason?: string;
 }
 
 /** A refusal or failure of the control API: the gRPC status, the gateway's reason code, its message. */
@@ -270,6 +288,22 @@ export class EntenteClient {
     };
   }
 
+  /** Starts a run of a workflow (YAML or JSON text); its definition is checked first and refused with every problem listed. */
+  async startRun(workflow: string, input: unknown, opts: CallOptions = {}): Promise<RunView> {
+    const r = await this.unary<Run__Output>(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.signal, (meta, o, cb) =>
+      this.client.StartRun({ workflow, input_json: JSON.stringify(input ?? {}) }, meta, o, cb),
+    );
+    return runOf(r);
+  }
+
+  /** A run's state; with `wait`, once it has finished (give a timeout long enough for the run). */
+  async getRun(runId: string, opts: CallOptions & { readonly wait?: boolean } = {}): Promise<RunView> {
+    const r = await this.unary<Run__Output>(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.signal, (meta, o, cb) =>
+      this.client.GetRun({ run_id: runId, wait: opts.wait ?? false }, meta, o, cb),
+    );
+    return runOf(r);
+  }
+
   close(): void {
     this.client.close();
   }
@@ -293,6 +327,29 @@ export class EntenteClient {
       signal?.addEventListener('abort', cancel, { once: true });
     });
   }
+}
+
+function runOf(r: Run__Output): RunView {
+  const json = (text: string) => (text === '' ? {} : { value: JSON.parse(text) as unknown });
+  return {
+    runId: r.run_id,
+    workflow: r.workflow,
+    status: r.status as RunView['status'],
+    steps: r.steps.map((s) => {
+      const out = json(s.output_json);
+      return {
+        id: s.id,
+        status: s.status,
+        attempt: s.attempt,
+        ...(s.task_id !== '' ? { taskId: s.task_id } : {}),
+        ...('value' in out ? { output: out.value } : {}),
+        ...(s.reason !== '' ? { reason: s.reason } : {}),
+        ...(s.message !== '' ? { message: s.message } : {}),
+      };
+    }),
+    ...(r.output_json !== '' ? { output: JSON.parse(r.output_json) as unknown } : {}),
+    ...(r.reason !== '' ? { reason: r.reason } : {}),
+  };
 }
 
 function controlError(err: grpc.ServiceError): ControlCallError {

@@ -7,6 +7,7 @@ export type {
   CallRequest,
   ControlTarget,
   GatewayStatus,
+  RunView,
   TaskFilter,
   TaskReceipts,
   TaskStatus,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineAgent, defineWorkflow } from '@entente/sdk';
+import { defineAgent, defineWorkflow, EntenteClient } from '@entente/sdk';
 import { countAgreements, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'hospital-a';
@@ -68,5 +68,33 @@ describe('a workflow run across real gateways', () => {
       code: 'WORKFLOW_INVALID',
       message: expect.stringContaining('steps[2].at: no local agent serves counts.median'),
     });
+  });
+
+  it('starts a run from YAML through the control API and reports its steps and output; refuses a broken one with locations', async () => {
+    const client = EntenteClient.connect({ socket: fed.config(A).control.socket });
+    try {
+      const yaml = [
+        'name: cohort-study',
+        'steps:',
+        `  - { id: b, capability: patients.count, at: ${B}, purpose: research, input: 'input.cohort' }`,
+        `  - { id: total, capability: counts.sum, needs: [b], input: '{"counts": [steps.b.output.count]}' }`,
+        'output: steps.total.output',
+      ].join('\n');
+      const started = await client.startRun(yaml, { cohort: { condition: 'flu' } });
+      expect(started).toMatchObject({ workflow: 'cohort-study', status: 'running' });
+      const done = await client.getRun(started.runId, { wait: true, timeoutMs: 20_000 });
+      expect(done).toMatchObject({ status: 'completed', output: { total: 12, suppressed: 0 } });
+      expect(done.steps.map((st) => [st.id, st.status, st.taskId])).toEqual([
+        ['b', 'completed', `${started.runId}.b.1`],
+        ['total', 'completed', `${started.runId}.total.1`],
+      ]);
+      await expect(client.startRun(yaml.replace('needs: [b]', 'needs: [bb]'), {})).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining('steps[1].needs: unknown step "bb"'),
+      });
+      await expect(client.getRun('no-such-run')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      client.close();
+    }
   });
 });

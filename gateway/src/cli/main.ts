@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   receipts: async () => (await import('./receipts.js')).receipts,
   status: async () => (await import('./status.js')).status,
   policy: async () => (await import('./policy.js')).policy,
+  run: async () => (await import('./run.js')).run,
   workflows: async () => (await import('./workflows.js')).workflows,
   demo: async () => (await import('./demo.js')).demo,
 };

@@ -1,4 +1,5 @@
 import type { CallOptions, CallResult, TaskFilter, TaskReceipts, TaskRecord } from '../tasks/index.js';
+import type { RunState } from '../workflows/index.js';
 
 export interface PartnerState {
   readonly org: string;
@@ -27,4 +28,8 @@ export interface ControlBackend {
   listTasks(filter: TaskFilter): Promise<readonly TaskRecord[]>;
   receipts(taskId: string, peerOrg?: string): Promise<readonly TaskReceipts[]>;
   status(): GatewayStatus;
+  /** Starts a run of a workflow given as YAML or JSON text; resolves with its id once durable. */
+  startRunFromText(workflow: string, input: unknown): Promise<string>;
+  /** A run's state (once finished, with `wait`); undefined for a run this gateway does not hold. */
+  getRun(runId: string, wait: boolean): Promise<RunState | undefined>;
 }

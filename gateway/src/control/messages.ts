@@ -5,6 +5,8 @@ import type { ListTasksRequest__Output } from '../generated/entente/control/v1/L
 import type { ListTasksResponse } from '../generated/entente/control/v1/ListTasksResponse.js';
 import type { Status } from '../generated/entente/control/v1/Status.js';
 import type { TaskSummary } from '../generated/entente/control/v1/TaskSummary.js';
+import type { Run } from '../generated/entente/control/v1/Run.js';
+import type { RunState } from '../workflows/index.js';
 import type { CallOptions, CallResult, TaskFilter, TaskReceipts, TaskRecord } from '../tasks/index.js';
 import type { GatewayStatus } from './backend.js';
 import { inspectCompactJws } from '../crypto/index.js';
@@ -18,12 +20,7 @@ export function toCallOptions(req: CallRequest__Output, deadlineInMs: number | u
   for (const field of ['partner', 'capability', 'purpose', 'input_json'] as const) {
     if (req[field] === '') throw new ControlError('CONTROL_INVALID_ARGUMENT', `${field} is required`);
   }
-  let input: unknown;
-  try {
-    input = JSON.parse(req.input_json);
-  } catch (err) {
-    throw new ControlError('CONTROL_INVALID_ARGUMENT', `input_json is not valid JSON: ${(err as Error).message}`);
-  }
+  const input = parseJsonField(req.input_json, 'input_json');
   const timeouts = [req.timeout_ms > 0 ? req.timeout_ms : undefined, deadlineInMs].filter((t): t is number => t !== undefined);
   return {
     partner: req.partner,
@@ -135,4 +132,37 @@ export function toStatus(s: GatewayStatus): Status {
     certificate_expires_at: iso(s.certificateExpiresAt),
     started_at: iso(s.startedAt),
   };
+}
+
+/** A run's state as the control API shows it. */
+export function toRun(state: RunState): Run {
+  const json = (v: unknown) => (v === undefined ? '' : JSON.stringify(v));
+  return {
+    run_id: state.runId,
+    workflow: state.definition.name,
+    status: state.finished?.status ?? 'running',
+    steps: state.definition.steps.map((s) => {
+      const st = state.steps.get(s.id);
+      return {
+        id: s.id,
+        status: st?.status ?? 'pending',
+        attempt: st?.attempt ?? 0,
+        task_id: st?.taskId ?? '',
+        output_json: st?.status === 'completed' ? json(st.output) : '',
+        reason: st?.reason ?? '',
+        message: st?.message ?? '',
+      };
+    }),
+    output_json: state.finished?.status === 'completed' ? json(state.finished.output) : '',
+    reason: state.finished?.reason ?? '',
+  };
+}
+
+/** The JSON text of a request field, or a refusal naming the field. */
+export function parseJsonField(text: string, field: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ControlError('CONTROL_INVALID_ARGUMENT', `${field} is not valid JSON: ${(err as Error).message}`);
+  }
 }

@@ -13,6 +13,8 @@ export const METHOD_ROLES = {
   ListTasks: ['app', 'auditor'],
   GetReceipts: ['auditor'],
   GetStatus: ['auditor'],
+  StartRun: ['app'],
+  GetRun: ['app', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ControlMethod = keyof typeof METHOD_ROLES;

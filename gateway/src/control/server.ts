@@ -7,7 +7,8 @@ import type { ClientTrust } from '../pki/index.js';
 import type { ControlHandlers } from '../generated/entente/control/v1/Control.js';
 import type { ControlBackend } from './backend.js';
 import { ControlError } from './errors.js';
-import { toCallOptions, toCallResponse, toListTasks, toReceipts, toStatus } from './messages.js';
+import { parseJsonField, toCallOptions, toCallResponse, toListTasks, toReceipts, toRun, toStatus } from './messages.js';
+import { WorkflowError } from '../workflows/index.js';
 import { authorize, isRole, ROLES, type Caller, type ControlMethod } from './roles.js';
 import { bindPrivate, prepareSocketPath, removeSocket } from './socket.js';
 import { toControlError } from './status.js';
@@ -139,6 +140,24 @@ export class ControlServer {
         return toReceipts(found);
       }),
       GetStatus: unary('GetStatus', async () => toStatus(backend.status())),
+      StartRun: unary('StartRun', async (req, caller) => {
+        if (req.workflow === '') throw new ControlError('CONTROL_INVALID_ARGUMENT', 'workflow is required: the definition as YAML or JSON text');
+        const input = req.input_json === '' ? {} : parseJsonField(req.input_json, 'input_json');
+        let runId: string;
+        try {
+          runId = await backend.startRunFromText(req.workflow, input);
+        } catch (err) {
+          if (err instanceof WorkflowError) throw new ControlError('CONTROL_INVALID_ARGUMENT', err.message, { cause: err });
+          throw err;
+        }
+        this.opts.log.info({ client: caller.name, run_id: runId }, 'control: run started');
+        return toRun((await backend.getRun(runId, false))!);
+      }),
+      GetRun: unary('GetRun', async (req) => {
+        const state = await backend.getRun(req.run_id, req.wait);
+        if (state === undefined) throw new ControlError('CONTROL_NOT_FOUND', `this gateway holds no run ${JSON.stringify(req.run_id)}`);
+        return toRun(state);
+      }),
     };
   }
 

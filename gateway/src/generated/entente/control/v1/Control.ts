@@ -6,9 +6,12 @@ import type { CallRequest as _entente_control_v1_CallRequest, CallRequest__Outpu
 import type { CallResponse as _entente_control_v1_CallResponse, CallResponse__Output as _entente_control_v1_CallResponse__Output } from '../../../entente/control/v1/CallResponse.js';
 import type { GetReceiptsRequest as _entente_control_v1_GetReceiptsRequest, GetReceiptsRequest__Output as _entente_control_v1_GetReceiptsRequest__Output } from '../../../entente/control/v1/GetReceiptsRequest.js';
 import type { GetReceiptsResponse as _entente_control_v1_GetReceiptsResponse, GetReceiptsResponse__Output as _entente_control_v1_GetReceiptsResponse__Output } from '../../../entente/control/v1/GetReceiptsResponse.js';
+import type { GetRunRequest as _entente_control_v1_GetRunRequest, GetRunRequest__Output as _entente_control_v1_GetRunRequest__Output } from '../../../entente/control/v1/GetRunRequest.js';
 import type { GetStatusRequest as _entente_control_v1_GetStatusRequest, GetStatusRequest__Output as _entente_control_v1_GetStatusRequest__Output } from '../../../entente/control/v1/GetStatusRequest.js';
 import type { ListTasksRequest as _entente_control_v1_ListTasksRequest, ListTasksRequest__Output as _entente_control_v1_ListTasksRequest__Output } from '../../../entente/control/v1/ListTasksRequest.js';
 import type { ListTasksResponse as _entente_control_v1_ListTasksResponse, ListTasksResponse__Output as _entente_control_v1_ListTasksResponse__Output } from '../../../entente/control/v1/ListTasksResponse.js';
+import type { Run as _entente_control_v1_Run, Run__Output as _entente_control_v1_Run__Output } from '../../../entente/control/v1/Run.js';
+import type { StartRunRequest as _entente_control_v1_StartRunRequest, StartRunRequest__Output as _entente_control_v1_StartRunRequest__Output } from '../../../entente/control/v1/StartRunRequest.js';
 import type { Status as _entente_control_v1_Status, Status__Output as _entente_control_v1_Status__Output } from '../../../entente/control/v1/Status.js';
 
 export interface ControlClient extends grpc.Client {
@@ -55,6 +58,23 @@ export interface ControlClient extends grpc.Client {
   getReceipts(argument: _entente_control_v1_GetReceiptsRequest, callback: grpc.requestCallback<_entente_control_v1_GetReceiptsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * A run's state: its status, each step's, and its output once completed; with `wait`, once
+   * it has finished. NOT_FOUND for a run this gateway does not hold. Roles: app, auditor, operator.
+   */
+  GetRun(argument: _entente_control_v1_GetRunRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_Run__Output>): grpc.ClientUnaryCall;
+  GetRun(argument: _entente_control_v1_GetRunRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_control_v1_Run__Output>): grpc.ClientUnaryCall;
+  GetRun(argument: _entente_control_v1_GetRunRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_Run__Output>): grpc.ClientUnaryCall;
+  GetRun(argument: _entente_control_v1_GetRunRequest, callback: grpc.requestCallback<_entente_control_v1_Run__Output>): grpc.ClientUnaryCall;
+  /**
+   * A run's state: its status, each step's, and its output once completed; with `wait`, once
+   * it has finished. NOT_FOUND for a run this gateway does not hold. Roles: app, auditor, operator.
+   */
+  getRun(argument: _entente_control_v1_GetRunRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_Run__Output>): grpc.ClientUnaryCall;
+  getRun(argument: _entente_control_v1_GetRunRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_control_v1_Run__Output>): grpc.ClientUnaryCall;
+  getRun(argument: _entente_control_v1_GetRunRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_Run__Output>): grpc.ClientUnaryCall;
+  getRun(argument: _entente_control_v1_GetRunRequest, callback: grpc.requestCallback<_entente_control_v1_Run__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Who this gateway is and how it is doing: org, policy revision, agents and capabilities,
    * partners with their last-seen reachability and certificate expiry. Roles: auditor, operator.
    */
@@ -88,6 +108,25 @@ export interface ControlClient extends grpc.Client {
   listTasks(argument: _entente_control_v1_ListTasksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
   listTasks(argument: _entente_control_v1_ListTasksRequest, callback: grpc.requestCallback<_entente_control_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Starts a run of a workflow, given as YAML or JSON text, checked against this gateway's
+   * agents and partners first: INVALID_ARGUMENT lists every problem with its location, and
+   * nothing runs. The run is durable when this returns. Roles: app, operator.
+   */
+  StartRun(argument: _entente_control_v1_StartRunRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_Run__Output>): grpc.ClientUnaryCall;
+  StartRun(argument: _entente_control_v1_StartRunRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_control_v1_Run__Output>): grpc.ClientUnaryCall;
+  StartRun(argument: _entente_control_v1_StartRunRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_Run__Output>): grpc.ClientUnaryCall;
+  StartRun(argument: _entente_control_v1_StartRunRequest, callback: grpc.requestCallback<_entente_control_v1_Run__Output>): grpc.ClientUnaryCall;
+  /**
+   * Starts a run of a workflow, given as YAML or JSON text, checked against this gateway's
+   * agents and partners first: INVALID_ARGUMENT lists every problem with its location, and
+   * nothing runs. The run is durable when this returns. Roles: app, operator.
+   */
+  startRun(argument: _entente_control_v1_StartRunRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_Run__Output>): grpc.ClientUnaryCall;
+  startRun(argument: _entente_control_v1_StartRunRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_control_v1_Run__Output>): grpc.ClientUnaryCall;
+  startRun(argument: _entente_control_v1_StartRunRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_Run__Output>): grpc.ClientUnaryCall;
+  startRun(argument: _entente_control_v1_StartRunRequest, callback: grpc.requestCallback<_entente_control_v1_Run__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface ControlHandlers extends grpc.UntypedServiceImplementation {
@@ -108,6 +147,12 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   GetReceipts: grpc.handleUnaryCall<_entente_control_v1_GetReceiptsRequest__Output, _entente_control_v1_GetReceiptsResponse>;
   
   /**
+   * A run's state: its status, each step's, and its output once completed; with `wait`, once
+   * it has finished. NOT_FOUND for a run this gateway does not hold. Roles: app, auditor, operator.
+   */
+  GetRun: grpc.handleUnaryCall<_entente_control_v1_GetRunRequest__Output, _entente_control_v1_Run>;
+  
+  /**
    * Who this gateway is and how it is doing: org, policy revision, agents and capabilities,
    * partners with their last-seen reachability and certificate expiry. Roles: auditor, operator.
    */
@@ -119,11 +164,20 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
    */
   ListTasks: grpc.handleUnaryCall<_entente_control_v1_ListTasksRequest__Output, _entente_control_v1_ListTasksResponse>;
   
+  /**
+   * Starts a run of a workflow, given as YAML or JSON text, checked against this gateway's
+   * agents and partners first: INVALID_ARGUMENT lists every problem with its location, and
+   * nothing runs. The run is durable when this returns. Roles: app, operator.
+   */
+  StartRun: grpc.handleUnaryCall<_entente_control_v1_StartRunRequest__Output, _entente_control_v1_Run>;
+  
 }
 
 export interface ControlDefinition extends grpc.ServiceDefinition {
   Call: MethodDefinition<_entente_control_v1_CallRequest, _entente_control_v1_CallResponse, _entente_control_v1_CallRequest__Output, _entente_control_v1_CallResponse__Output>
   GetReceipts: MethodDefinition<_entente_control_v1_GetReceiptsRequest, _entente_control_v1_GetReceiptsResponse, _entente_control_v1_GetReceiptsRequest__Output, _entente_control_v1_GetReceiptsResponse__Output>
+  GetRun: MethodDefinition<_entente_control_v1_GetRunRequest, _entente_control_v1_Run, _entente_control_v1_GetRunRequest__Output, _entente_control_v1_Run__Output>
   GetStatus: MethodDefinition<_entente_control_v1_GetStatusRequest, _entente_control_v1_Status, _entente_control_v1_GetStatusRequest__Output, _entente_control_v1_Status__Output>
   ListTasks: MethodDefinition<_entente_control_v1_ListTasksRequest, _entente_control_v1_ListTasksResponse, _entente_control_v1_ListTasksRequest__Output, _entente_control_v1_ListTasksResponse__Output>
+  StartRun: MethodDefinition<_entente_control_v1_StartRunRequest, _entente_control_v1_Run, _entente_control_v1_StartRunRequest__Output, _entente_control_v1_Run__Output>
 }
