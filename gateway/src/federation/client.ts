@@ -7,7 +7,7 @@ import { TaskError, type PartnerTransport, type TaskView } from '../tasks/index.
 import type { FederationClient } from '../generated/entente/federation/v1/Federation.js';
 import type { Card__Output } from '../generated/entente/federation/v1/Card.js';
 import type { Task__Output } from '../generated/entente/federation/v1/Task.js';
-import { federationProto } from '../lib/index.js';
+import { federationProto, splitHostPort } from '../lib/index.js';
 import { fromServiceError, MD_REASON } from './status.js';
 
 export interface PartnerEndpoint {
@@ -72,7 +72,7 @@ export class FederationClients implements PartnerTransport {
     const { opts } = this;
     const Ctor = federationProto().entente.federation.v1.Federation;
     const caPem = opts.trust().caPemOf(p.org);
-    const host = hostOf(p.address);
+    const { host } = splitHostPort(p.address);
     const creds = grpc.credentials.createSsl(Buffer.from(caPem), Buffer.from(opts.keyPem), Buffer.from(opts.certPem), {
       // The address, not the TLS server name, is what the certificate must cover (see serverNameFor).
       checkServerIdentity: (_servername: string, cert: PeerCertificate) => {
@@ -206,12 +206,6 @@ export class FederationClients implements PartnerTransport {
       entry.slots.release();
     }
   }
-}
-
-/** The host part of `host:port` or `[v6]:port`. */
-function hostOf(address: string): string {
-  const host = address.slice(0, address.lastIndexOf(':'));
-  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import type * as grpc from '@grpc/grpc-js';
+import { splitHostPort } from './address.js';
 import { EntenteError } from './errors.js';
 
 export const LISTEN_ERROR_CODES = {
@@ -38,9 +39,7 @@ export async function bindServer(server: grpc.Server, address: string, creds: gr
 }
 
 async function probe(address: string, field: string): Promise<void> {
-  const at = address.lastIndexOf(':');
-  const host = address.slice(0, at).replace(/^\[(.*)\]$/, '$1');
-  const port = Number(address.slice(at + 1));
+  const { host, port } = splitHostPort(address);
   if (port === 0) return;
   await new Promise<void>((resolve, reject) => {
     const probe = createServer();

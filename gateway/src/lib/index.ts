@@ -7,3 +7,4 @@ export { ManualClock, systemClock } from './clock.js';
 export type { Clock } from './clock.js';
 export { durationSchema } from './duration.js';
 export { nearest } from './suggest.js';
+export { splitHostPort } from './address.js';

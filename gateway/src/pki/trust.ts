@@ -30,30 +30,23 @@ interface Pinned {
  * THAT partner's pinned CA, so one partner's CA can never vouch for another partner.
  */
 export class TrustStore {
-  private pinned = new Map<string, Pinned>();
+  private readonly pinned = new Map<string, Pinned>();
   /**
    * Certificates already parsed and chained to their org's CA, by DER. Parsing X.509 costs
    * far more than the rest of a call; validity and revocation are still checked every time.
    */
-  private verified = new Map<string, { org: string; serial: string; fingerprint256: string; notBefore: Date; notAfter: Date }>();
+  private readonly verified = new Map<string, { org: string; serial: string; fingerprint256: string; notBefore: Date; notAfter: Date }>();
 
+  /** The partners and their revocation lists; a reload builds a new TrustStore and swaps it in whole. */
   constructor(entries: readonly TrustEntry[]) {
-    this.update(entries);
-  }
-
-  /** Replaces the partners and their revocation lists (reload without restart). */
-  update(entries: readonly TrustEntry[]): void {
-    const next = new Map<string, Pinned>();
     for (const e of entries) {
-      next.set(e.org, {
+      this.pinned.set(e.org, {
         ca: new X509Certificate(e.caPem),
         caPem: e.caPem,
         serials: new Set((e.revoked?.serials ?? []).map(normalizeSerial)),
         fingerprints: new Set((e.revoked?.fingerprints ?? []).map(normalizeFingerprint)),
       });
     }
-    this.pinned = next;
-    this.verified = new Map();
   }
 
   /** The partner CAs, concatenated, for the TLS server's client-certificate roots. */
