@@ -53,14 +53,15 @@ export class Gateway implements ControlBackend {
   ) {
     this.org = config.org;
     this.log = opts.logger ?? createLogger({ level: config.log.level, org: config.org, format: config.log.format });
-    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-    this.store = openSqliteStore(join(config.dataDir, 'entente.db'));
     const clock = opts.clock ?? systemClock;
     this.agents = new AgentRegistry(opts.agents ?? [], clock);
     this.policyEngine = loadPolicyEngine(config.policies);
     this.trust = new TrustStore(config.partners.map(trustEntry));
     this.signer = SigningKey.fromJwk(config.receipts.signingJwk);
     this.keys = keyRingOf(config, this.signer);
+    // Opened last of the parts that can refuse the configuration, so a refusal leaves no store open.
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    this.store = openSqliteStore(join(config.dataDir, 'entente.db'));
     const limits = config.limits;
     this.clients = new FederationClients({
       partners: config.partners.map((p) => ({ org: p.org, address: p.address })),
