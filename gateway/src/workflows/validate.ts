@@ -10,11 +10,10 @@ export interface CapabilityCatalog {
   readonly partners: ReadonlyMap<string, ReadonlySet<string> | undefined>;
 }
 
-/** A workflow that passed every static check, with its expressions compiled and its steps in an order that respects `needs`. */
+/** A workflow that passed every static check, with its steps in an order that respects `needs`. */
 export interface ValidWorkflow {
   readonly definition: WorkflowDefinition;
   readonly order: readonly string[];
-  readonly expressions: ReadonlyMap<string, CompiledExpr>;
 }
 
 export type Validation = { readonly ok: true; readonly workflow: ValidWorkflow } | { readonly ok: false; readonly problems: readonly string[] };
@@ -47,7 +46,6 @@ export function validateWorkflow(raw: unknown, catalog?: CapabilityCatalog): Val
   for (const cycle of cyclic) problems.push(`steps[${index.get(cycle[0]!)}].needs: cycle ${[...cycle, cycle[0]].join(' -> ')}`);
   const inCycle = new Set(cyclic.flat());
   const ancestors = ancestorsOf(def.steps, index);
-  const expressions = new Map<string, CompiledExpr>();
   const never = new Set<string>();
   def.steps.forEach((s, i) => {
     const compile = (field: string, text: string | undefined, extra: readonly string[] = []) => {
@@ -59,7 +57,6 @@ export function validateWorkflow(raw: unknown, catalog?: CapabilityCatalog): Val
         problems.push(`steps[${i}].${field}: ${(err as Error).message}`);
         return undefined;
       }
-      expressions.set(`${s.id}.${field}`, compiled);
       for (const ref of compiled.steps) {
         if (extra.includes(ref)) continue;
         if (!index.has(ref)) problems.push(`steps[${i}].${field}: reads steps.${ref}, an unknown step${suggest(ref, [...index.keys()])}`);
@@ -85,7 +82,6 @@ export function validateWorkflow(raw: unknown, catalog?: CapabilityCatalog): Val
   if (def.output !== undefined) {
     try {
       const out = compileExpr(def.output);
-      expressions.set('output', out);
       for (const ref of out.steps) if (!index.has(ref)) problems.push(`output: reads steps.${ref}, an unknown step${suggest(ref, [...index.keys()])}`);
     } catch (err) {
       problems.push(`output: ${(err as Error).message}`);
@@ -100,7 +96,7 @@ export function validateWorkflow(raw: unknown, catalog?: CapabilityCatalog): Val
     else if (blocked !== undefined) problems.push(`steps[${i}].needs: can never run: it needs "${blocked}", which never runs`);
   });
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, workflow: { definition: def, order, expressions } };
+  return { ok: true, workflow: { definition: def, order } };
 }
 
 /** Where a step runs must exist, and offer the capability, as far as the catalog knows. */
