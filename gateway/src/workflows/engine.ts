@@ -161,8 +161,8 @@ export class WorkflowEngine {
           const ready = st.status === 'pending' && s.needs.every((n) => settled(byId.get(n)!, state.steps.get(n)!));
           const due = st.status === 'waiting' && (st.fireAt ?? 0) <= clock.now();
           if (!ready && !due) continue;
-          const started = await this.begin(s, st.attempt + (ready ? 1 : 0), runId, bindings, append);
-          progressed ||= started;
+          await this.begin(s, st.attempt + (ready ? 1 : 0), runId, bindings, append);
+          progressed = true;
         }
       }
       if (progressed) continue;
@@ -201,21 +201,20 @@ export class WorkflowEngine {
     runId: string,
     bindings: ReturnType<typeof bindingsOf>,
     append: (...e: RunEvent[]) => Promise<void>,
-  ): Promise<boolean> {
+  ): Promise<void> {
     const now = this.deps.clock.now();
     let input: unknown;
     try {
       if (s.when !== undefined && this.expr(s.when).evaluate(bindings) !== true) {
         await append({ type: 'step_skipped', at: now, step: s.id, why: `when ${s.when} is not true` });
-        return true;
+        return;
       }
       input = s.input === undefined ? {} : this.expr(s.input).evaluate(bindings);
     } catch (err) {
       await append({ type: 'step_failed', at: now, step: s.id, attempt, reason: 'mapping_failed', message: (err as Error).message, retryable: false });
-      return true;
+      return;
     }
     await append({ type: 'step_started', at: now, step: s.id, attempt, taskId: `${runId}.${s.id}.${attempt}`, input });
-    return true;
   }
 
   /** One attempt of a started step; records its outcome, and a retry's timer when one can help. */
