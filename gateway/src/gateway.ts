@@ -8,7 +8,20 @@ import { KeyRing, SigningKey } from './crypto/index.js';
 import { FederationClients, FederationServer } from './federation/index.js';
 import { createLogger, type Logger } from './observability/index.js';
 import { systemClock, type Clock } from './lib/index.js';
-import { foldRun, GatewayStepExecutor, parseWorkflow, validateWorkflow, WorkflowEngine, WorkflowError, type CapabilityCatalog, type RunState } from './workflows/index.js';
+import {
+  GatewayStepExecutor,
+  parseWorkflow,
+  validateWorkflow,
+  WorkflowEngine,
+  WorkflowError,
+  type ApprovalDecision,
+  type CapabilityCatalog,
+  type PendingApproval,
+  type RunFilter,
+  type RunState,
+  type RunSummary,
+  type RunWatchItem,
+} from './workflows/index.js';
 import { cardFor, readTaskReceipts, Requester, Responder, type CallOptions, type CallResult, type TaskFilter, type TaskReceipts, type TaskRecord } from './tasks/index.js';
 import { loadPolicyEngine, type PolicyEngine } from './policy/index.js';
 import { ClientTrust, TrustStore } from './pki/index.js';
@@ -112,6 +125,9 @@ export class Gateway implements ControlBackend {
       runs: this.store,
       clock,
       log: this.log,
+      catalog: () => this.catalog(),
+      // Partners in configuration order; the engine skips those whose circuit is open.
+      providers: () => this.config.partners.map((p) => p.org),
       executor: new GatewayStepExecutor({ org: config.org, requester: this.requester, agents: this.agents, clock, callTimeoutMs: limits.callTimeoutMs, log: this.log }),
     });
     this.clientTrust = new ClientTrust(config.org, config.tls.caPem, config.control.revoked);
@@ -224,9 +240,34 @@ export class Gateway implements ControlBackend {
 
   /** A run's current state (or, with `wait`, its final one); undefined for an unknown run. */
   async getRun(runId: string, wait: boolean): Promise<RunState | undefined> {
-    const events = await this.store.readRun(runId);
-    if (events.length === 0) return undefined;
-    return wait ? this.engine.wait(runId) : foldRun(runId, events);
+    const state = await this.engine.get(runId);
+    if (state === undefined || !wait || state.finished !== undefined) return state;
+    return this.engine.wait(runId);
+  }
+
+  /** Runs held here, newest first. */
+  listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
+    return this.engine.list(filter);
+  }
+
+  /** A run's events from `from` on, as they happen, each with the state after it. */
+  watchRun(runId: string, from: number, signal: AbortSignal): Promise<AsyncIterable<RunWatchItem> | undefined> {
+    return this.engine.watch(runId, from, signal);
+  }
+
+  /** Cancels a run: its in-flight steps (at partners too), then compensation of what it completed. */
+  cancelRun(runId: string, by: string, reason: string): Promise<RunState | undefined> {
+    return this.engine.cancel(runId, by, reason);
+  }
+
+  /** Decisions waiting for a person: approval steps and escalations of this gateway's runs. */
+  async listApprovals(filter: { readonly runId?: string } = {}): Promise<PendingApproval[]> {
+    return this.engine.approvals(filter);
+  }
+
+  /** Records a person's decision (`by` is the caller's verified identity) and lets the run go on. */
+  decideApproval(approvalId: string, decision: { readonly decision: ApprovalDecision; readonly by: string; readonly reason: string; readonly output?: unknown }): Promise<PendingApproval> {
+    return this.engine.decide(approvalId, decision);
   }
 
   /** What this gateway can offer a workflow's steps: its agents, and its partners (cards unknown here). */

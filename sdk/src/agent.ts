@@ -3,6 +3,12 @@ import type { z } from 'zod';
 /** What a handler may use besides its input: never another task's data. */
 export interface AgentContext {
   readonly taskId: string;
+  /**
+   * The same for every attempt of a workflow step, also after the gateway restarts (the task
+   * id otherwise): key a side effect on it (an order update, a payment) so that doing it again
+   * is harmless. The gateway cannot make an effect outside it exactly-once by itself.
+   */
+  readonly idempotencyKey: string;
   /** The verified organization that asked (from its certificate), or the own org for local calls. */
   readonly requester: string;
   readonly capability: string;

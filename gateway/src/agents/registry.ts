@@ -13,6 +13,8 @@ export interface CapabilityInfo {
 
 export interface RunRequest {
   readonly taskId: string;
+  /** Stable across a workflow step's attempts (the task id otherwise). */
+  readonly idempotencyKey?: string;
   readonly requester: string;
   readonly capability: string;
   readonly purpose: string;
@@ -86,6 +88,7 @@ export class AgentRegistry {
     const done = new AbortController();
     const ctx: AgentContext = {
       taskId: req.taskId,
+      idempotencyKey: req.idempotencyKey ?? req.taskId,
       requester: req.requester,
       capability: req.capability,
       purpose: req.purpose,

@@ -1,5 +1,5 @@
 import type { CallOptions, CallResult, TaskFilter, TaskReceipts, TaskRecord } from '../tasks/index.js';
-import type { RunState } from '../workflows/index.js';
+import type { ApprovalDecision, PendingApproval, RunEvent, RunFilter, RunState, RunSummary } from '../workflows/index.js';
 
 export interface PartnerState {
   readonly org: string;
@@ -32,4 +32,19 @@ export interface ControlBackend {
   startRunFromText(workflow: string, input: unknown): Promise<string>;
   /** A run's state (once finished, with `wait`); undefined for a run this gateway does not hold. */
   getRun(runId: string, wait: boolean): Promise<RunState | undefined>;
+  listRuns(filter: RunFilter): Promise<readonly RunSummary[]>;
+  /**
+   * A run's events from position `from` on, as they are appended, each with the run's state
+   * after it; ends after run_finished, or when `signal` aborts. Undefined for an unknown run.
+   */
+  watchRun(runId: string, from: number, signal: AbortSignal): Promise<AsyncIterable<{ readonly seq: number; readonly event: RunEvent; readonly state: RunState }> | undefined>;
+  /** Asks a run to stop: in-flight steps are cancelled (at partners too), completed ones compensated. */
+  cancelRun(runId: string, by: string, reason: string): Promise<RunState | undefined>;
+  /** Decisions waiting for a person: approval steps, escalations, and partners' requests our policy holds for approval. */
+  listApprovals(filter: { readonly runId?: string }): Promise<readonly PendingApproval[]>;
+  /**
+   * Records a person's decision (who: the caller's identity) and lets the run or task go on.
+   * Refused when the approval is unknown or already decided, or the decision is not one it takes.
+   */
+  decideApproval(approvalId: string, decision: { readonly decision: ApprovalDecision; readonly by: string; readonly reason: string; readonly output?: unknown }): Promise<PendingApproval>;
 }

@@ -32,6 +32,7 @@ export interface PartnerTransport {
     deadline: number,
   ): Promise<TaskView>;
   acknowledge(partner: string, taskId: string, ackStatement: string, deadline: number): Promise<void>;
+  cancelTask(partner: string, taskId: string, deadline: number): Promise<TaskView>;
 }
 
 export interface RequesterDeps {
@@ -59,6 +60,8 @@ export interface CallOptions {
   readonly taskId?: string;
   /** Milliseconds for the whole call; the gateway's limits.callTimeout by default. */
   readonly timeoutMs?: number;
+  /** The workflow run and step this call is part of: the outbound policy sees them as `input.workflow`. */
+  readonly workflow?: { readonly runId: string; readonly workflow: string; readonly step: string };
 }
 
 export interface CallResult {
@@ -311,6 +314,25 @@ export class Requester {
   }
 
   /**
+   * Cancels a task at the partner (a workflow abandoned the attempt). While our call is still
+   * waiting, the partner's answer to it carries the cancelled (or, if the agent finished
+   * first, completed) result statement and is receipted as usual; if our call had already
+   * given up, the statement CancelTask returns is verified and receipted here, so both sides
+   * still hold the whole triple.
+   */
+  async cancel(partner: string, taskId: string): Promise<void> {
+    const task = await this.deps.store.getTask('requester', partner, taskId);
+    if (task === undefined || !this.deps.transport.has(partner)) return;
+    const deadline = this.clock.now() + this.deps.callTimeoutMs;
+    const view = await this.deps.transport.cancelTask(partner, taskId, deadline);
+    if (task.status === 'running' || view.resultStatement === undefined) return;
+    if ((await this.statement(task, 'result')) !== undefined) return;
+    const request = (await this.statement(task, 'request'))?.jws;
+    if (request === undefined) return;
+    await this.settle(task, request, view.resultStatement, view, undefined, deadline);
+  }
+
+  /**
    * Asks the outbound policy what may leave. The input itself is never stored (receipts hold
    * digests only), so a retry with the same taskId re-derives it from the caller's input.
    */
@@ -323,6 +345,7 @@ export class Requester {
         capability: opts.capability,
         purpose: opts.purpose,
         input: opts.input,
+        ...(opts.workflow !== undefined ? { workflow: { run_id: opts.workflow.runId, name: opts.workflow.workflow, step: opts.workflow.step } } : {}),
       });
     } catch (err) {
       if (err instanceof PolicyError) {

@@ -1,24 +1,38 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../lib/index.js';
 import type { Logger } from '../observability/index.js';
-import type { StepDefinition } from './definition.js';
-import { RunError, WorkflowError } from './errors.js';
-import { compileExpr } from './expr.js';
-import type { RunEvent, RunEventLog } from './ports.js';
-import { foldRun, settled, type RunState } from './state.js';
-import type { ValidWorkflow } from './validate.js';
+import { Circuits, type CircuitOptions } from './circuits.js';
+import { decide, onCompensation, onDecision, onOutcome, type DecideEnv, type Outcome } from './decide.js';
+import { RunError } from './errors.js';
+import { compileExpr, type CompiledExpr } from './expr.js';
+import { checkPlan } from './plan.js';
+import type { ApprovalDecision, RunEvent, RunEventLog, RunFilter, RunSummary } from './ports.js';
+import { APPROVAL_DECISIONS, foldRun, RunFold, type PendingApproval, type RunState, type StepState } from './state.js';
+import type { CapabilityCatalog, ValidWorkflow } from './validate.js';
+
+/** One attempt of a step, as the engine hands it to whoever carries it out. */
+export interface StepTask {
+  readonly taskId: string;
+  readonly capability: string;
+  /** `local` or a partner's org id. */
+  readonly at: string;
+  readonly purpose: string;
+  readonly input: unknown;
+  readonly timeoutMs?: number;
+  /** Aborted when the attempt is abandoned (timed out, the run cancelled or failing): cancel it. */
+  readonly signal: AbortSignal;
+  /**
+   * The same for every attempt of the step, across restarts: what a local agent with a side
+   * effect should deduplicate on (a partner deduplicates on the task id).
+   */
+  readonly idempotencyKey: string;
+  /** The run and step the task belongs to (the outbound policy sees them). */
+  readonly run: { readonly runId: string; readonly workflow: string; readonly step: string };
+}
 
 /** How a step's task is carried out: by a local agent, or at a partner through the requester. */
 export interface StepExecutor {
-  execute(task: {
-    readonly taskId: string;
-    readonly capability: string;
-    /** `local` or a partner's org id. */
-    readonly at: string;
-    readonly purpose: string;
-    readonly input: unknown;
-    readonly timeoutMs?: number;
-  }): Promise<{ readonly ok: true; readonly output: unknown } | { readonly ok: false; readonly reason: string; readonly message: string; readonly retryable: boolean }>;
+  execute(task: StepTask): Promise<Outcome>;
 }
 
 export interface WorkflowEngineDeps {
@@ -26,166 +40,274 @@ export interface WorkflowEngineDeps {
   readonly executor: StepExecutor;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Who offers what: plans are checked against it before they run. */
+  readonly catalog?: () => CapabilityCatalog;
+  /** Partners offering a capability, in preference order, for `at: any` without `prefer`. */
+  readonly providers?: (capability: string) => readonly string[];
+  readonly circuits?: CircuitOptions;
 }
 
-const DEFAULT_RETRY = { initialInterval: 1000, coefficient: 2, maximumInterval: 60_000, maximumAttempts: 1 };
+export interface StartOptions {
+  /** A run id of the caller's choosing: starting it again returns the same run (idempotent). */
+  readonly runId?: string;
+  readonly parentTask?: { readonly org: string; readonly taskId: string };
+}
 
-/** What this engine runs today; a workflow using anything else is refused before it starts. */
-function unsupported(step: StepDefinition): string | undefined {
-  if (step.approval !== undefined) return 'approval steps';
-  if (step.plan !== undefined) return 'plan steps';
-  if (step.foreach !== undefined) return 'foreach';
-  if (step.compensate !== undefined) return 'compensate';
-  if (step.fallback !== undefined) return 'fallback';
-  if (step.at === 'any') return 'at: any';
-  if (step.on_failure === 'escalate') return 'on_failure: escalate';
-  return undefined;
+export type RunWatchItem = { readonly seq: number; readonly event: RunEvent; readonly state: RunState };
+
+/** Wakes a waiting loop; a notice given while nobody waits is kept for the next wait. */
+class Wakeup {
+  private pending = false;
+  private resolve: (() => void) | undefined;
+
+  notify(): void {
+    this.pending = true;
+    this.resolve?.();
+  }
+
+  wait(): Promise<void> {
+    if (this.pending) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((r) => {
+      this.resolve = () => {
+        this.pending = false;
+        this.resolve = undefined;
+        r();
+      };
+    });
+  }
+}
+
+/** One run driven by this process: its fold, its serialized appends, its attempts in flight. */
+interface Driver {
+  readonly runId: string;
+  readonly fold: RunFold;
+  chain: Promise<unknown>;
+  readonly inflight: Map<string, { readonly node: string; readonly abort: AbortController; readonly undo: boolean }>;
+  readonly wakeup: Wakeup;
+  readonly listeners: Set<(seq: number, event: RunEvent) => void>;
+  done?: Promise<RunState>;
 }
 
 /**
  * Runs workflows durably: every transition is an event appended before it takes effect, a
  * run's state is the fold of its events, and `resume()` picks up every unfinished run after a
- * restart. A step's task id is `<run>.<step>.<attempt>`, written before the task is sent, so a
- * step re-run after a crash asks its partner for the same task, which the partner answers from
- * its record instead of running it again.
+ * restart. Decisions are pure functions of the state and the time (decide.ts); this class
+ * appends them one batch at a time per run, carries out the attempts the state asks for, and
+ * wakes runs when an answer, a timer, a person's decision or a cancellation arrives.
  *
- * This first engine runs steps locally or at named partners, by `needs` (in sequence and in
- * parallel), with input mappings and `when` in CEL, retries with exponential backoff and
- * deterministic jitter on the injected clock, per-attempt timeouts, and on_failure fail or
- * continue. Approvals, plans, foreach, compensation, fallback, `any` and escalation are refused
- * at start, naming the feature.
+ * A step's task id is derived from the run, the step and the attempt, and written before the
+ * task is sent, so a step asked again after a crash re-attaches to the partner's task, which
+ * the partner answers from its record instead of running it again.
  */
 export class WorkflowEngine {
-  private readonly driving = new Map<string, Promise<RunState>>();
+  private readonly drivers = new Map<string, Driver>();
   /** Expressions by text: a resumed run has only its definition, so they are compiled on demand. */
-  private readonly compiled = new Map<string, ReturnType<typeof compileExpr>>();
+  private readonly compiled = new Map<string, CompiledExpr>();
+  private readonly circuits: Circuits;
 
   /** Aborted by stop(): loops stop between transitions, and the run resumes at the next start. */
   private readonly stopping = new AbortController();
   private readonly stopped = new Promise<void>((resolve) => this.stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
 
-  constructor(private readonly deps: WorkflowEngineDeps) {}
+  constructor(private readonly deps: WorkflowEngineDeps) {
+    this.circuits = new Circuits(deps.clock, deps.circuits);
+  }
 
   /**
    * Stops driving runs (at shutdown, before the store closes): each loop ends at its next
-   * transition, steps in flight are left to be asked again, under the same task ids, when
-   * the gateway starts again. Resolves once every loop has ended.
+   * transition; attempts in flight are not cancelled but left to be asked again, under the
+   * same task ids, when the gateway starts again. Resolves once every loop has ended.
    */
   async stop(): Promise<void> {
     this.stopping.abort();
-    await Promise.allSettled([...this.driving.values()]);
+    await Promise.allSettled([...this.drivers.values()].map((d) => d.done));
   }
 
   /** Starts a run of a validated workflow; resolves with its id once run_started is durable. */
-  async start(workflow: ValidWorkflow, input: unknown, runId: string = randomUUID()): Promise<string> {
-    const missing = [...new Set(workflow.definition.steps.map(unsupported).filter((u): u is string => u !== undefined))];
-    if (missing.length > 0) {
-      throw new WorkflowError(workflow.definition.name, [`uses what this engine does not run yet: ${missing.join(', ')}`]);
+  async start(workflow: ValidWorkflow, input: unknown, opts: StartOptions = {}): Promise<string> {
+    const runId = opts.runId ?? randomUUID();
+    const now = this.deps.clock.now();
+    const def = workflow.definition;
+    const started: RunEvent = {
+      type: 'run_started',
+      at: now,
+      definition: def,
+      input,
+      ...(def.deadline !== undefined ? { deadlineAt: now + def.deadline } : {}),
+      ...(opts.parentTask !== undefined ? { parentTask: opts.parentTask } : {}),
+    };
+    try {
+      await this.deps.runs.appendRunEvents(runId, 0, [started]);
+    } catch (err) {
+      // A caller-chosen id that exists already is the same run started again.
+      if (!(opts.runId !== undefined && err instanceof RunError && err.code === 'RUN_CONFLICT')) throw err;
     }
-    await this.deps.runs.appendRunEvents(runId, 0, [{ type: 'run_started', at: this.deps.clock.now(), definition: workflow.definition, input }]);
-    this.drive(runId);
+    void this.drive(runId);
     return runId;
   }
 
   /** Resolves with the run's final state once it has finished (driving it here if needed). */
   async wait(runId: string): Promise<RunState> {
-    return this.driving.get(runId) ?? this.drive(runId);
+    return this.drive(runId);
   }
 
   /** Continues every unfinished run (after a restart); resolves once each is being driven. */
   async resume(): Promise<string[]> {
     const ids = await this.deps.runs.unfinishedRuns();
-    for (const id of ids) this.drive(id);
+    for (const id of ids) void this.drive(id);
     return ids;
   }
 
-  private drive(runId: string): Promise<RunState> {
-    let driving = this.driving.get(runId);
-    if (driving === undefined) {
-      driving = this.loop(runId).finally(() => this.driving.delete(runId));
-      driving.catch((err: unknown) => {
-        if (this.stopping.signal.aborted) this.deps.log.info({ run_id: runId }, 'run paused by shutdown; it resumes at the next start');
-        else this.deps.log.error({ run_id: runId, err }, 'run stopped');
-      });
-      this.driving.set(runId, driving);
-    }
-    return driving;
-  }
-
-  private async loop(runId: string): Promise<RunState> {
-    const { clock } = this.deps;
+  /** A run's state now; undefined for a run this gateway does not hold. */
+  async get(runId: string): Promise<RunState | undefined> {
+    const driver = this.drivers.get(runId);
+    if (driver !== undefined) return driver.fold.state();
     const events = await this.deps.runs.readRun(runId);
-    // Appends of one run go one after the other: each is written at the position the previous
-    // one left (parallel steps finish at the same time, and the log refuses a reused position).
-    let tail: Promise<void> = Promise.resolve();
-    const append = (...more: RunEvent[]): Promise<void> => {
-      const next = tail.then(async () => {
-        await this.deps.runs.appendRunEvents(runId, events.length, more);
-        events.push(...more);
-      });
-      tail = next.catch(() => undefined);
-      return next;
-    };
-    const inflight = new Map<string, Promise<void>>();
-    for (;;) {
-      const state = foldRun(runId, events);
-      if (state.finished !== undefined) return state;
-      if (this.stopping.signal.aborted) throw new RunError('RUN_PAUSED', `run ${runId} paused: the gateway is stopping`);
-      const def = state.definition;
-      const byId = new Map(def.steps.map((s) => [s.id, s]));
-      const bindings = bindingsOf(state);
-
-      const failed = def.steps.find((s) => state.steps.get(s.id)?.status === 'failed' && s.on_failure !== 'continue');
-      if (failed !== undefined && inflight.size === 0) {
-        const st = state.steps.get(failed.id)!;
-        await append({ type: 'run_finished', at: clock.now(), status: 'failed', reason: `step ${failed.id} failed: ${st.reason}: ${st.message}` });
-        continue;
-      }
-      if (def.steps.every((s) => settled(s, state.steps.get(s.id)!))) {
-        let output: unknown;
-        try {
-          output = def.output === undefined ? bindings.steps : this.expr(def.output).evaluate(bindings);
-        } catch (err) {
-          await append({ type: 'run_finished', at: clock.now(), status: 'failed', reason: `output: ${(err as Error).message}` });
-          continue;
-        }
-        await append({ type: 'run_finished', at: clock.now(), status: 'completed', output });
-        continue;
-      }
-
-      // Start what is ready; a failed run starts nothing new and lets the in-flight settle.
-      let progressed = false;
-      if (failed === undefined) {
-        for (const s of def.steps) {
-          const st = state.steps.get(s.id)!;
-          const ready = st.status === 'pending' && s.needs.every((n) => settled(byId.get(n)!, state.steps.get(n)!));
-          const due = st.status === 'waiting' && (st.fireAt ?? 0) <= clock.now();
-          if (!ready && !due) continue;
-          await this.begin(s, st.attempt + (ready ? 1 : 0), runId, bindings, append);
-          progressed = true;
-        }
-      }
-      if (progressed) continue;
-      // Carry out every started step not yet in flight here (after a restart, the same task id).
-      for (const s of def.steps) {
-        const st = state.steps.get(s.id)!;
-        if (st.status !== 'running' || inflight.has(s.id)) continue;
-        inflight.set(
-          s.id,
-          this.attempt(s, st.attempt, st.taskId!, st.input, append).finally(() => inflight.delete(s.id)),
-        );
-      }
-      const timers = def.steps.map((s) => state.steps.get(s.id)!).filter((st) => st.status === 'waiting').map((st) => st.fireAt ?? 0);
-      const wake = new AbortController();
-      const waits: Promise<unknown>[] = [...inflight.values()];
-      if (timers.length > 0) waits.push(clock.sleep(Math.max(0, Math.min(...timers) - clock.now()), wake.signal).catch(() => undefined));
-      if (waits.length === 0) throw new RunError('RUN_STUCK', `run ${runId} cannot progress: no step is ready, running or waiting`);
-      await Promise.race([...waits, this.stopped]);
-      wake.abort();
-    }
+    return events.length === 0 ? undefined : foldRun(runId, events);
   }
 
-  private expr(text: string): ReturnType<typeof compileExpr> {
+  list(filter: RunFilter = {}): Promise<RunSummary[]> {
+    return this.deps.runs.listRuns(filter);
+  }
+
+  /**
+   * Asks a run to stop: attempts in flight are aborted (a partner's task is cancelled there),
+   * completed steps with `compensate` are undone, and the run ends `cancelled`. A finished run
+   * is returned as it is. Resolves once the request is durable.
+   */
+  async cancel(runId: string, by: string, reason: string): Promise<RunState | undefined> {
+    const state = await this.get(runId);
+    if (state === undefined || state.finished !== undefined) return state;
+    void this.drive(runId);
+    const driver = await this.driver(runId);
+    await this.transition(driver, () => (driver.fold.cancel !== undefined || driver.fold.finished !== undefined ? [] : [{ type: 'run_cancel_requested', at: this.deps.clock.now(), by, reason }]));
+    this.deps.log.info({ run_id: runId, by }, 'run cancellation requested');
+    return driver.fold.state();
+  }
+
+  /** Decisions waiting for a person in the runs this gateway drives. */
+  approvals(filter: { readonly runId?: string } = {}): PendingApproval[] {
+    const out: PendingApproval[] = [];
+    for (const d of this.drivers.values()) {
+      if (filter.runId !== undefined && d.runId !== filter.runId) continue;
+      for (const n of d.fold.nodes.values()) if (n.status === 'awaiting_approval' && n.approval !== undefined) out.push(pendingOf(d.fold, n));
+    }
+    return out.sort((a, b) => a.requestedAt - b.requestedAt);
+  }
+
+  /**
+   * Records a person's decision and lets the run go on. Refused (APPROVAL_UNKNOWN,
+   * APPROVAL_DECIDED, APPROVAL_DECISION_INVALID) without writing anything when the approval is
+   * not waiting here or does not take that decision.
+   */
+  async decide(approvalId: string, d: { readonly decision: ApprovalDecision; readonly by: string; readonly reason: string; readonly output?: unknown }): Promise<PendingApproval> {
+    if (d.reason.trim() === '') throw new RunError('APPROVAL_DECISION_INVALID', 'a decision needs a reason: it is recorded with the decider');
+    const found = this.findApproval(approvalId);
+    if (found === undefined) throw this.notWaiting(approvalId);
+    const { driver } = found;
+    let decided: PendingApproval | undefined;
+    let refusal: RunError | undefined;
+    await this.transition(driver, () => {
+      const n = [...driver.fold.nodes.values()].find((x) => x.approval?.approvalId === approvalId);
+      if (n === undefined || n.status !== 'awaiting_approval') {
+        refusal = this.notWaiting(approvalId);
+        return [];
+      }
+      const allowed = APPROVAL_DECISIONS[n.approval!.kind];
+      if (!allowed.includes(d.decision)) {
+        refusal = new RunError('APPROVAL_DECISION_INVALID', `${approvalId} is an ${n.approval!.kind}: its decisions are ${allowed.join(', ')}, not ${d.decision}`);
+        return [];
+      }
+      decided = { ...pendingOf(driver.fold, n), decided: { decision: d.decision, by: d.by, reason: d.reason, at: this.deps.clock.now() } };
+      return onDecision(driver.fold, n, this.env(), d);
+    });
+    if (refusal !== undefined) throw refusal;
+    this.deps.log.info({ run_id: driver.runId, approval_id: approvalId, decision: d.decision, by: d.by }, 'approval decided');
+    return decided!;
+  }
+
+  /**
+   * A run's events from position `from`, then each new one as it is appended, with the run's
+   * state after it; ends after run_finished or when `signal` aborts. Undefined for an unknown run.
+   */
+  async watch(runId: string, from: number, signal: AbortSignal): Promise<AsyncIterable<RunWatchItem> | undefined> {
+    const queue: { seq: number; event: RunEvent }[] = [];
+    const wakeup = new Wakeup();
+    const listener = (seq: number, event: RunEvent) => {
+      queue.push({ seq, event });
+      wakeup.notify();
+    };
+    // Listen before reading, so that nothing appended in between is missed.
+    const driver = this.drivers.get(runId);
+    driver?.listeners.add(listener);
+    const stored = await this.deps.runs.readRun(runId);
+    if (stored.length === 0) {
+      driver?.listeners.delete(listener);
+      return undefined;
+    }
+    if (driver === undefined && !stored.some((e) => e.type === 'run_finished')) void this.drive(runId);
+    const live = driver ?? (stored.some((e) => e.type === 'run_finished') ? undefined : await this.driver(runId));
+    if (driver === undefined) live?.listeners.add(listener);
+    const stoppedWatching = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    return {
+      [Symbol.asyncIterator]: async function* () {
+        try {
+          const fold = new RunFold(runId, stored[0]);
+          let seq = 0;
+          const emit = function* (event: RunEvent): Generator<RunWatchItem> {
+            if (seq > 0) fold.apply(event);
+            if (seq >= from) yield { seq, event, state: fold.state() };
+            seq++;
+          };
+          for (const e of stored) yield* emit(e);
+          let ended = stored.some((e) => e.type === 'run_finished');
+          while (!ended && !signal.aborted && live !== undefined) {
+            for (const item of queue.splice(0)) {
+              if (item.seq < seq) continue;
+              yield* emit(item.event);
+              if (item.event.type === 'run_finished') ended = true;
+            }
+            if (!ended) await Promise.race([wakeup.wait(), stoppedWatching]);
+          }
+        } finally {
+          live?.listeners.delete(listener);
+        }
+      },
+    };
+  }
+
+  private findApproval(approvalId: string): { driver: Driver; node: StepState } | undefined {
+    for (const driver of this.drivers.values()) {
+      for (const node of driver.fold.nodes.values()) if (node.approval?.approvalId === approvalId) return { driver, node };
+    }
+    return undefined;
+  }
+
+  private notWaiting(approvalId: string): RunError {
+    for (const driver of this.drivers.values()) {
+      for (const node of driver.fold.nodes.values()) {
+        if (node.decided?.approvalId === approvalId) {
+          return new RunError('APPROVAL_DECIDED', `${approvalId} was already decided: ${node.decided.decision} by ${node.decided.by} (${node.decided.reason})`);
+        }
+      }
+    }
+    return new RunError('APPROVAL_UNKNOWN', `no approval ${JSON.stringify(approvalId)} waits here; entente approvals list shows the ones that do`);
+  }
+
+  private env(): DecideEnv {
+    return {
+      now: this.deps.clock.now(),
+      expr: (text) => this.expr(text),
+      providers: (capability) => this.deps.providers?.(capability) ?? [],
+      circuitOpen: (partner) => this.circuits.isOpen(partner),
+      checkPlan: (parent, proposed) => checkPlan(parent, proposed, this.deps.catalog?.()),
+    };
+  }
+
+  private expr(text: string): CompiledExpr {
     let e = this.compiled.get(text);
     if (e === undefined) {
       e = compileExpr(text);
@@ -194,59 +316,171 @@ export class WorkflowEngine {
     return e;
   }
 
-  /** Evaluates `when` and the input mapping, then records the attempt: skipped, started, or failed. */
-  private async begin(
-    s: StepDefinition,
-    attempt: number,
-    runId: string,
-    bindings: ReturnType<typeof bindingsOf>,
-    append: (...e: RunEvent[]) => Promise<void>,
-  ): Promise<void> {
-    const now = this.deps.clock.now();
-    let input: unknown;
-    try {
-      if (s.when !== undefined && this.expr(s.when).evaluate(bindings) !== true) {
-        await append({ type: 'step_skipped', at: now, step: s.id, why: `when ${s.when} is not true` });
-        return;
+  /** The driver of a run, created (from its stored events) if this process is not driving it yet. */
+  private async driver(runId: string): Promise<Driver> {
+    const existing = this.drivers.get(runId);
+    if (existing !== undefined) return existing;
+    const events = await this.deps.runs.readRun(runId);
+    const raced = this.drivers.get(runId);
+    if (raced !== undefined) return raced;
+    if (events.length === 0) throw new RunError('RUN_UNKNOWN', `this gateway holds no run ${JSON.stringify(runId)}`);
+    const fold = new RunFold(runId, events[0]);
+    for (const e of events.slice(1)) fold.apply(e);
+    const driver: Driver = { runId, fold, chain: Promise.resolve(), inflight: new Map(), wakeup: new Wakeup(), listeners: new Set() };
+    this.drivers.set(runId, driver);
+    return driver;
+  }
+
+  private drive(runId: string): Promise<RunState> {
+    const current = this.drivers.get(runId)?.done;
+    if (current !== undefined) return current;
+    const done = this.driver(runId).then((driver) => {
+      driver.done ??= this.loop(driver).finally(() => {
+        if (driver.inflight.size === 0) this.drivers.delete(runId);
+      });
+      return driver.done;
+    });
+    done.catch((err: unknown) => {
+      if (this.stopping.signal.aborted) this.deps.log.info({ run_id: runId }, 'run paused by shutdown; it resumes at the next start');
+      else if (!(err instanceof RunError && err.code === 'RUN_UNKNOWN')) this.deps.log.error({ run_id: runId, err }, 'run stopped');
+    });
+    return done;
+  }
+
+  /**
+   * Appends what `compute` decides, against the run's state once every earlier append of the
+   * run is durable (appends of one run go one after the other), then applies it. Resolves with
+   * whether anything was written.
+   */
+  private transition(driver: Driver, compute: () => RunEvent[]): Promise<boolean> {
+    const next = driver.chain.then(async () => {
+      const events = compute();
+      if (events.length === 0) return false;
+      const from = driver.fold.count;
+      await this.deps.runs.appendRunEvents(driver.runId, from, events);
+      events.forEach((e, i) => {
+        driver.fold.apply(e);
+        for (const l of driver.listeners) l(from + i, e);
+      });
+      this.abandon(driver);
+      driver.wakeup.notify();
+      return true;
+    });
+    driver.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async loop(driver: Driver): Promise<RunState> {
+    const { fold } = driver;
+    for (;;) {
+      if (fold.finished !== undefined) return fold.state();
+      if (this.stopping.signal.aborted) throw new RunError('RUN_PAUSED', `run ${driver.runId} paused: the gateway is stopping`);
+      if (await this.transition(driver, () => decide(fold, this.env()))) continue;
+      this.carryOut(driver);
+      const next = nextTimer(fold);
+      if (next === undefined && driver.inflight.size === 0 && ![...fold.nodes.values()].some((n) => n.status === 'awaiting_approval')) {
+        throw new RunError('RUN_STUCK', `run ${driver.runId} cannot progress: no step is ready, running or waiting`);
       }
-      input = s.input === undefined ? {} : this.expr(s.input).evaluate(bindings);
-    } catch (err) {
-      await append({ type: 'step_failed', at: now, step: s.id, attempt, reason: 'mapping_failed', message: (err as Error).message, retryable: false });
-      return;
+      // Something is already due (it fell due while this turn ran): decide again, after letting
+      // other work in.
+      if (next !== undefined && next <= this.deps.clock.now()) {
+        await new Promise<void>((r) => setImmediate(r));
+        continue;
+      }
+      const sleeper = new AbortController();
+      const waits: Promise<unknown>[] = [driver.wakeup.wait(), this.stopped];
+      if (next !== undefined) waits.push(this.deps.clock.sleep(Math.max(0, next - this.deps.clock.now()), sleeper.signal).catch(() => undefined));
+      await Promise.race(waits);
+      sleeper.abort();
     }
-    await append({ type: 'step_started', at: now, step: s.id, attempt, taskId: `${runId}.${s.id}.${attempt}`, input });
   }
 
-  /** One attempt of a started step; records its outcome, and a retry's timer when one can help. */
-  private async attempt(s: StepDefinition, attempt: number, taskId: string, input: unknown, append: (...e: RunEvent[]) => Promise<void>): Promise<void> {
-    const outcome = await this.deps.executor
-      .execute({ taskId, capability: s.capability!, at: s.at, purpose: s.purpose ?? 'workflow', input, ...(s.timeout !== undefined ? { timeoutMs: s.timeout } : {}) })
-      .catch((err: unknown) => ({ ok: false as const, reason: (err as { reason?: string }).reason ?? 'internal', message: (err as Error).message, retryable: false }));
+  /** Starts every attempt and compensation the state says is running and this process is not carrying out yet. */
+  private carryOut(driver: Driver): void {
+    const { fold } = driver;
+    for (const n of fold.nodes.values()) {
+      if (n.status === 'running' && n.children === undefined && n.taskId !== undefined && n.def.capability !== undefined && !driver.inflight.has(n.taskId)) {
+        this.launch(driver, n, false);
+      }
+      const c = n.compensation;
+      if (c?.status === 'running' && c.taskId !== undefined && !driver.inflight.has(c.taskId)) this.launch(driver, n, true);
+    }
+  }
+
+  private launch(driver: Driver, n: StepState, undo: boolean): void {
+    const { fold } = driver;
+    const c = n.compensation;
+    const taskId = undo ? c!.taskId! : n.taskId!;
+    const provider = undo ? (c!.provider ?? 'local') : (n.provider ?? 'local');
+    const abort = new AbortController();
+    driver.inflight.set(taskId, { node: n.id, abort, undo });
     const now = this.deps.clock.now();
-    if (outcome.ok) {
-      await append({ type: 'step_completed', at: now, step: s.id, attempt, output: outcome.output });
-      return;
-    }
-    const failed: RunEvent = { type: 'step_failed', at: now, step: s.id, attempt, reason: outcome.reason, message: outcome.message, retryable: outcome.retryable };
-    const retry = { ...DEFAULT_RETRY, ...s.retry };
-    if (outcome.retryable && attempt < retry.maximumAttempts) {
-      await append(failed, { type: 'timer_set', at: now, step: s.id, attempt: attempt + 1, fireAt: now + backoff(retry, attempt, taskId) });
-    } else {
-      await append(failed);
+    const task: StepTask = {
+      taskId,
+      capability: undo ? n.def.compensate!.capability : n.def.capability!,
+      at: provider,
+      purpose: n.def.purpose ?? 'workflow',
+      input: undo ? c!.input : n.input,
+      ...(!undo && n.timeoutAt !== undefined ? { timeoutMs: Math.max(1, n.timeoutAt - now) } : {}),
+      signal: abort.signal,
+      idempotencyKey: `${fold.runId}.${n.id}${undo ? ':undo' : ''}`,
+      run: { runId: fold.runId, workflow: fold.definition.name, step: n.id },
+    };
+    const attempt = n.attempt;
+    void this.deps.executor
+      .execute(task)
+      .catch((err: unknown): Outcome => ({ ok: false, reason: (err as { reason?: string }).reason ?? 'internal', message: (err as Error).message, retryable: false }))
+      .then((outcome) => {
+        if (!undo) this.circuits.record(provider, outcome);
+        return this.transition(driver, () => (undo ? onCompensation(fold, n.id, taskId, outcome, this.env()) : onOutcome(fold, n.id, attempt, taskId, outcome, this.env())));
+      })
+      .catch((err: unknown) => {
+        const level = this.stopping.signal.aborted ? 'info' : 'error';
+        this.deps.log[level]({ run_id: fold.runId, step: n.id, task_id: taskId, err }, 'could not record a step outcome; the step is asked again at the next start');
+      })
+      .finally(() => {
+        driver.inflight.delete(taskId);
+        driver.wakeup.notify();
+        if (driver.inflight.size === 0 && fold.finished !== undefined && this.drivers.get(fold.runId) === driver) this.drivers.delete(fold.runId);
+      });
+  }
+
+  /** Aborts attempts the run no longer waits for: timed out, superseded, cancelled. Their answers are recorded as late. */
+  private abandon(driver: Driver): void {
+    for (const [taskId, entry] of driver.inflight) {
+      if (entry.abort.signal.aborted) continue;
+      const n = driver.fold.nodes.get(entry.node);
+      const current = entry.undo ? n?.compensation?.status === 'running' && n.compensation.taskId === taskId : n?.status === 'running' && n.taskId === taskId;
+      if (!current) entry.abort.abort(new RunError('RUN_PAUSED', `the attempt ${taskId} was abandoned`));
     }
   }
 }
 
-/** Exponential backoff with jitter in [50%, 100%] of the interval, derived from the task id (reproducible on replay). */
-export function backoff(retry: { initialInterval: number; coefficient: number; maximumInterval: number }, attempt: number, taskId: string): number {
-  const interval = Math.min(retry.initialInterval * retry.coefficient ** (attempt - 1), retry.maximumInterval);
-  const jitter = createHash('sha256').update(taskId).digest().readUInt16BE(0) / 0xffff;
-  return Math.round(interval * (0.5 + jitter / 2));
+/** The earliest instant at which something in the run is due: a retry, a timeout, a deadline, an approval's expiry. */
+function nextTimer(fold: RunFold): number | undefined {
+  const times: number[] = [];
+  if (fold.deadlineAt !== undefined) times.push(fold.deadlineAt);
+  for (const n of fold.nodes.values()) {
+    if (n.status === 'waiting' && n.fireAt !== undefined) times.push(n.fireAt);
+    if ((n.status === 'running' || n.status === 'waiting') && n.deadlineAt !== undefined) times.push(n.deadlineAt);
+    if (n.status === 'running' && n.children === undefined && n.timeoutAt !== undefined) times.push(n.timeoutAt);
+    if (n.status === 'awaiting_approval' && n.approval?.expiresAt !== undefined) times.push(n.approval.expiresAt);
+    if (n.compensation?.status === 'waiting' && n.compensation.retryAt !== undefined) times.push(n.compensation.retryAt);
+  }
+  return times.length === 0 ? undefined : Math.min(...times);
 }
 
-/** What expressions see: the run's input, and each step's output (null until it has one) and status. */
-function bindingsOf(state: RunState): { input: unknown; steps: Record<string, { output: unknown; status: string }> } {
-  const steps: Record<string, { output: unknown; status: string }> = {};
-  for (const [id, st] of state.steps) steps[id] = { output: st.status === 'completed' ? (st.output ?? null) : null, status: st.status };
-  return { input: state.input, steps };
+function pendingOf(fold: RunFold, n: StepState): PendingApproval {
+  const a = n.approval!;
+  return {
+    approvalId: a.approvalId,
+    kind: a.kind,
+    runId: fold.runId,
+    workflow: fold.definition.name,
+    step: n.id,
+    details: a.details,
+    requestedAt: a.requestedAt,
+    ...(a.expiresAt !== undefined ? { expiresAt: a.expiresAt } : {}),
+    decisions: APPROVAL_DECISIONS[a.kind],
+  };
 }

@@ -2,7 +2,8 @@ import { AgentError, type AgentRegistry } from '../agents/index.js';
 import type { Clock } from '../lib/index.js';
 import type { Logger } from '../observability/index.js';
 import { isRetryable, TaskError, type ReasonCode, type Requester } from '../tasks/index.js';
-import type { StepExecutor } from './engine.js';
+import type { Outcome } from './decide.js';
+import type { StepExecutor, StepTask } from './engine.js';
 
 /** A local agent's failure as the reason code a partner's would carry. */
 const AGENT_REASON: Record<string, ReasonCode> = {
@@ -15,8 +16,9 @@ const AGENT_REASON: Record<string, ReasonCode> = {
 /**
  * Carries out a workflow's steps with the gateway's own parts: a local step runs the local
  * agent (the data does not leave, so no policy or receipt is involved); a step at a partner
- * is a task through the Requester, with its outbound policy, receipts on both sides, and the
- * step's task id as the idempotency key.
+ * is a task through the Requester, with its outbound policy (which sees the run and step),
+ * receipts on both sides, and the step's task id as the idempotency key. An abandoned attempt
+ * is aborted: the local agent's signal fires, the partner's task is cancelled there.
  */
 export class GatewayStepExecutor implements StepExecutor {
   constructor(
@@ -30,29 +32,42 @@ export class GatewayStepExecutor implements StepExecutor {
     },
   ) {}
 
-  async execute(task: Parameters<StepExecutor['execute']>[0]): ReturnType<StepExecutor['execute']> {
+  async execute(task: StepTask): Promise<Outcome> {
+    return task.at === 'local' ? this.local(task) : this.remote(task);
+  }
+
+  private async local(task: StepTask): Promise<Outcome> {
     const { deps } = this;
-    if (task.at === 'local') {
-      try {
-        const parsed = deps.agents.parseInput(task.capability, task.input);
-        const output = await deps.agents.run(
-          {
-            taskId: task.taskId,
-            requester: deps.org,
-            capability: task.capability,
-            purpose: task.purpose,
-            input: task.input,
-            deadline: deps.clock.now() + (task.timeoutMs ?? deps.callTimeoutMs),
-            log: deps.log.child({ task_id: task.taskId, capability: task.capability }),
-          },
-          parsed,
-        );
-        return { ok: true, output };
-      } catch (err) {
-        const reason: ReasonCode = err instanceof AgentError ? (AGENT_REASON[err.code] ?? 'agent_failed') : 'internal';
-        return { ok: false, reason, message: (err as Error).message, retryable: isRetryable(reason) };
-      }
+    try {
+      const parsed = deps.agents.parseInput(task.capability, task.input);
+      const output = await deps.agents.run(
+        {
+          taskId: task.taskId,
+          idempotencyKey: task.idempotencyKey,
+          requester: deps.org,
+          capability: task.capability,
+          purpose: task.purpose,
+          input: task.input,
+          deadline: deps.clock.now() + (task.timeoutMs ?? deps.callTimeoutMs),
+          signal: task.signal,
+          log: deps.log.child({ task_id: task.taskId, run_id: task.run.runId, step: task.run.step, capability: task.capability }),
+        },
+        parsed,
+      );
+      return { ok: true, output };
+    } catch (err) {
+      const reason: ReasonCode = err instanceof AgentError ? (AGENT_REASON[err.code] ?? 'agent_failed') : 'internal';
+      if (reason === 'internal') deps.log.error({ task_id: task.taskId, err }, 'local step failed');
+      return { ok: false, reason, message: (err as Error).message, retryable: isRetryable(reason) };
     }
+  }
+
+  private async remote(task: StepTask): Promise<Outcome> {
+    const { deps } = this;
+    const onAbort = () => {
+      deps.requester.cancel(task.at, task.taskId).catch((err: unknown) => deps.log.warn({ task_id: task.taskId, partner: task.at, err }, 'could not cancel an abandoned task at the partner'));
+    };
+    task.signal.addEventListener('abort', onAbort, { once: true });
     try {
       const outcome = await deps.requester.call({
         partner: task.at,
@@ -60,6 +75,7 @@ export class GatewayStepExecutor implements StepExecutor {
         purpose: task.purpose,
         input: task.input,
         taskId: task.taskId,
+        workflow: task.run,
         ...(task.timeoutMs !== undefined ? { timeoutMs: task.timeoutMs } : {}),
       });
       if (outcome.status === 'completed') return { ok: true, output: outcome.result };
@@ -68,6 +84,8 @@ export class GatewayStepExecutor implements StepExecutor {
     } catch (err) {
       if (!(err instanceof TaskError)) throw err;
       return { ok: false, reason: err.reason, message: err.message, retryable: err.retryable };
+    } finally {
+      task.signal.removeEventListener('abort', onAbort);
     }
   }
 }

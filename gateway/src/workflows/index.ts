@@ -7,9 +7,13 @@ export type { CapabilityCatalog, Validation, ValidWorkflow } from './validate.js
 export { parseWorkflow } from './load.js';
 export { RunError, WORKFLOW_ERROR_CODES, WorkflowError } from './errors.js';
 export type { WorkflowErrorCode } from './errors.js';
-export { backoff, WorkflowEngine } from './engine.js';
-export type { StepExecutor, WorkflowEngineDeps } from './engine.js';
-export type { RunEvent, RunEventLog, RunEventType } from './ports.js';
-export { foldRun } from './state.js';
-export type { RunState, StepState, StepStatus } from './state.js';
+export { WorkflowEngine } from './engine.js';
+export type { RunWatchItem, StartOptions, StepExecutor, StepTask, WorkflowEngineDeps } from './engine.js';
+export { backoff, taskIdOf } from './decide.js';
+export type { Outcome } from './decide.js';
+export { checkPlan, MAX_PLAN_STEPS } from './plan.js';
+export { Circuits } from './circuits.js';
+export type { ApprovalDecision, ApprovalKind, RunEvent, RunEventLog, RunEventType, RunFilter, RunStatus, RunSummary } from './ports.js';
+export { APPROVAL_DECISIONS, foldRun, RunFold } from './state.js';
+export type { PendingApproval, RunState, StepState, StepStatus } from './state.js';
 export { GatewayStepExecutor } from './executor.js';

@@ -191,13 +191,20 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       it('appends at the position given, reads back in order, and lists unfinished runs', async () => {
         const store = open(harness.fresh());
         await store.appendRunEvents('r1', 0, [started]);
-        await store.appendRunEvents('r1', 1, [{ type: 'step_started', at: 2, step: 'a', attempt: 1, taskId: 'r1.a.1', input: {} }]);
+        await store.appendRunEvents('r1', 1, [{ type: 'step_started', at: 2, step: 'a', attempt: 1, taskId: 'r1.a.1', input: {}, provider: 'local' }]);
         await store.appendRunEvents('r2', 0, [started]);
         expect((await store.readRun('r1')).map((e) => e.type)).toEqual(['run_started', 'step_started']);
         expect(await store.readRun('r1')).toContainEqual(started);
         expect(await store.unfinishedRuns()).toEqual(['r1', 'r2']);
         await store.appendRunEvents('r2', 1, [{ type: 'run_finished', at: 3, status: 'completed', output: 1 }]);
         expect(await store.unfinishedRuns()).toEqual(['r1']);
+        // Listed newest first, with the status and the time of their last event.
+        expect(await store.listRuns()).toEqual([
+          { runId: 'r1', workflow: 'w', status: 'running', startedAt: 1, updatedAt: 2 },
+          { runId: 'r2', workflow: 'w', status: 'completed', startedAt: 1, updatedAt: 3 },
+        ]);
+        expect(await store.listRuns({ status: 'completed' })).toEqual([{ runId: 'r2', workflow: 'w', status: 'completed', startedAt: 1, updatedAt: 3 }]);
+        expect(await store.listRuns({ limit: 1, offset: 1 })).toHaveLength(1);
       });
 
       it('refuses an append at a position already taken (two writers) with RUN_CONFLICT, writing nothing', async () => {

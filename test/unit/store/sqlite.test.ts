@@ -176,7 +176,7 @@ describe('the SQLite store', () => {
       const file = fresh();
       await open(file).close();
       const db = new Database(file);
-      expect(db.prepare('SELECT version FROM schema_version').pluck().get()).toBe(5);
+      expect(db.prepare('SELECT version FROM schema_version').pluck().get()).toBe(MIGRATIONS.length);
       db.prepare('UPDATE schema_version SET version = 99').run();
       db.close();
       expect(() => openSqliteStore(file)).toThrow(expect.objectContaining({ code: 'STORE_SCHEMA_TOO_NEW' }));

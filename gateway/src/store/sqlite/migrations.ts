@@ -47,6 +47,18 @@ export const MIGRATIONS: readonly string[] = [
      run_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, event_json TEXT NOT NULL,
      PRIMARY KEY (run_id, seq));
    CREATE TABLE runs_unfinished (run_id TEXT PRIMARY KEY);`,
+  // 6: runs listed without reading their events: workflow, status, times (existing runs are
+  // summarised from their events).
+  `CREATE TABLE runs (
+     run_id TEXT PRIMARY KEY, workflow TEXT NOT NULL, status TEXT NOT NULL,
+     started_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+   CREATE INDEX runs_started ON runs (started_at DESC, run_id);
+   INSERT INTO runs (run_id, workflow, status, started_at, updated_at)
+     SELECT s.run_id, json_extract(s.event_json, '$.definition.name'),
+            coalesce((SELECT json_extract(f.event_json, '$.status') FROM run_events f WHERE f.run_id = s.run_id AND f.type = 'run_finished'), 'running'),
+            json_extract(s.event_json, '$.at'),
+            (SELECT max(json_extract(l.event_json, '$.at')) FROM run_events l WHERE l.run_id = s.run_id)
+     FROM run_events s WHERE s.type = 'run_started';`,
 ];
 
 /**

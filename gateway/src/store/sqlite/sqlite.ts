@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { StatementFilter, StatementRecord } from '../../audit/index.js';
 import type { ClaimResult, TaskFilter, TaskRecord, TaskRole, WriteBatch } from '../../tasks/index.js';
-import { RunError, type RunEvent } from '../../workflows/index.js';
+import { RunError, type RunEvent, type RunFilter, type RunSummary } from '../../workflows/index.js';
 import { StoreClosedError, StoreError, StoreInvalidRecordError, StoreOpenFailedError, StoreReadOnlyError } from '../errors.js';
 import type { Store } from '../store.js';
 import { GroupCommit } from './group-commit.js';
@@ -88,6 +88,8 @@ export class SqliteStore implements Store {
       runStarted: this.db.prepare('INSERT INTO runs_unfinished (run_id) VALUES (?)'),
       runFinished: this.db.prepare('DELETE FROM runs_unfinished WHERE run_id = ?'),
       unfinishedRuns: this.db.prepare('SELECT run_id FROM runs_unfinished ORDER BY run_id'),
+      insertRun: this.db.prepare('INSERT INTO runs (run_id, workflow, status, started_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
+      touchRun: this.db.prepare('UPDATE runs SET status = coalesce(?, status), updated_at = max(updated_at, ?) WHERE run_id = ?'),
       checkpoint: this.db.prepare('PRAGMA wal_checkpoint(PASSIVE)'),
     };
     const every = this.readonly ? 0 : (opts.checkpointMs ?? 5000);
@@ -188,7 +190,13 @@ export class SqliteStore implements Store {
       if (n !== from) throw new RunError('RUN_CONFLICT', `run ${runId} has ${n} events, not ${from}: another writer appended first`);
       rows.forEach(([type, json], i) => {
         this.sql.appendRunEvent.run(runId, from + i, type, json);
-        if (type === 'run_started') this.sql.runStarted.run(runId);
+        const e = events[i]!;
+        if (e.type === 'run_started') {
+          this.sql.runStarted.run(runId);
+          this.sql.insertRun.run(runId, e.definition.name, 'running', e.at, e.at);
+        } else {
+          this.sql.touchRun.run(e.type === 'run_finished' ? e.status : null, e.at, runId);
+        }
         if (type === 'run_finished') this.sql.runFinished.run(runId);
       });
     });
@@ -197,6 +205,14 @@ export class SqliteStore implements Store {
   async readRun(runId: string): Promise<RunEvent[]> {
     this.checkOpen();
     return (this.sql.readRun.all(runId) as { event_json: string }[]).map((r) => JSON.parse(r.event_json) as RunEvent);
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
+    this.checkOpen();
+    const { where, args } = conditions([['status = ?', filter.status]]);
+    const sql = `SELECT * FROM runs ${where} ORDER BY started_at DESC, run_id LIMIT ? OFFSET ?`;
+    const rows = this.query(sql).all(...args, limitOf(filter.limit, 100), limitOf(filter.offset, 0)) as { run_id: string; workflow: string; status: RunSummary['status']; started_at: number; updated_at: number }[];
+    return rows.map((r) => ({ runId: r.run_id, workflow: r.workflow, status: r.status, startedAt: r.started_at, updatedAt: r.updated_at }));
   }
 
   async unfinishedRuns(): Promise<string[]> {
