@@ -85,7 +85,7 @@ interface Driver {
   readonly runId: string;
   readonly fold: RunFold;
   chain: Promise<unknown>;
-  readonly inflight: Map<string, { readonly node: string; readonly abort: AbortController; readonly undo: boolean }>;
+  readonly inflight: Map<string, { readonly node: string; readonly abort: AbortController; readonly undo: boolean; answered: boolean }>;
   readonly wakeup: Wakeup;
   readonly listeners: Set<(seq: number, event: RunEvent) => void>;
   done?: Promise<RunState>;
@@ -413,7 +413,8 @@ export class WorkflowEngine {
     const taskId = undo ? c!.taskId! : n.taskId!;
     const provider = undo ? (c!.provider ?? 'local') : (n.provider ?? 'local');
     const abort = new AbortController();
-    driver.inflight.set(taskId, { node: n.id, abort, undo });
+    const entry = { node: n.id, abort, undo, answered: false };
+    driver.inflight.set(taskId, entry);
     const now = this.deps.clock.now();
     const task: StepTask = {
       taskId,
@@ -431,6 +432,8 @@ export class WorkflowEngine {
       .execute(task)
       .catch((err: unknown): Outcome => ({ ok: false, reason: (err as { reason?: string }).reason ?? 'internal', message: (err as Error).message, retryable: false }))
       .then((outcome) => {
+        // Answered: nothing left to abort, whatever the run does next.
+        entry.answered = true;
         if (!undo) this.circuits.record(provider, outcome);
         return this.transition(driver, () => (undo ? onCompensation(fold, n.id, taskId, outcome, this.env()) : onOutcome(fold, n.id, attempt, taskId, outcome, this.env())));
       })
@@ -448,7 +451,7 @@ export class WorkflowEngine {
   /** Aborts attempts the run no longer waits for: timed out, superseded, cancelled. Their answers are recorded as late. */
   private abandon(driver: Driver): void {
     for (const [taskId, entry] of driver.inflight) {
-      if (entry.abort.signal.aborted) continue;
+      if (entry.abort.signal.aborted || entry.answered) continue;
       const n = driver.fold.nodes.get(entry.node);
       const current = entry.undo ? n?.compensation?.status === 'running' && n.compensation.taskId === taskId : n?.status === 'running' && n.taskId === taskId;
       if (!current) entry.abort.abort(new RunError('RUN_PAUSED', `the attempt ${taskId} was abandoned`));

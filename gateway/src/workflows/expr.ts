@@ -7,14 +7,14 @@ import { celEnv, isCelError, isCelList, isCelMap, isCelUint, parse, plan } from 
  * whose user-defined recursive functions make termination a matter of timeouts.
  *
  * An expression sees `input` (the run's input) and `steps.<id>.output` (the outputs of steps
- * it may depend on). JSON numbers that are whole become CEL `int` (as Kubernetes does), others
+ * it may depend on); in a foreach step's input mapping also `item` and `index`. JSON numbers that are whole become CEL `int` (as Kubernetes does), others
  * `double`; results come back as plain JSON.
  */
 export interface CompiledExpr {
   readonly text: string;
   /** The step ids the expression reads (`steps.<id>` or `steps["<id>"]`). */
   readonly steps: ReadonlySet<string>;
-  evaluate(bindings: { readonly input: unknown; readonly steps: Readonly<Record<string, { readonly output: unknown }>> }): unknown;
+  evaluate(bindings: { readonly input: unknown; readonly steps: Readonly<Record<string, { readonly output: unknown }>>; readonly item?: unknown; readonly index?: number }): unknown;
 }
 
 const env = celEnv();
@@ -29,7 +29,10 @@ export function compileExpr(text: string): CompiledExpr {
     text,
     steps,
     evaluate(bindings) {
-      const result = run({ input: toCel(bindings.input), steps: toCel(bindings.steps) } as never);
+      const vars: Record<string, unknown> = { input: toCel(bindings.input), steps: toCel(bindings.steps) };
+      if ('item' in bindings) vars['item'] = toCel(bindings.item);
+      if (bindings.index !== undefined) vars['index'] = toCel(bindings.index);
+      const result = run(vars as never);
       if (isCelError(result)) throw new Error(result.message);
       return fromCel(result);
     },
