@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './observability/index.js';
 import { systemClock, type Clock } from './lib/index.js';
 import {
   GatewayStepExecutor,
+  servedWorkflow,
   parseWorkflow,
   validateWorkflow,
   WorkflowEngine,
@@ -67,7 +68,12 @@ export class Gateway implements ControlBackend {
     this.org = config.org;
     this.log = opts.logger ?? createLogger({ level: config.log.level, org: config.org, format: config.log.format });
     const clock = opts.clock ?? systemClock;
-    this.agents = new AgentRegistry(opts.agents ?? [], clock);
+    // Capabilities served by workflows here are checked against the agents and partners they use.
+    const ownCapabilities = new Set([...(opts.agents ?? []).flatMap((a) => a.capabilities), ...config.workflows.map((w) => w.capability)]);
+    const served = config.workflows.map((w) =>
+      servedWorkflow(w, parseWorkflow(w.text, w.file, { local: ownCapabilities, partners: new Map(config.partners.map((p) => [p.org, undefined])) }), () => this.engine),
+    );
+    this.agents = new AgentRegistry([...(opts.agents ?? []), ...served], clock);
     this.policyEngine = loadPolicyEngine(config.policies);
     this.trust = new TrustStore(config.partners.map(trustEntry));
     this.signer = SigningKey.fromJwk(config.receipts.signingJwk);

@@ -23,6 +23,11 @@ export const requestStatement = z
     iat: seconds,
     exp: seconds,
     outbound: decisionRef,
+    /**
+     * The task at the previous hop that this one serves, when a partner's request started the
+     * workflow that asks for it (nested orchestration): each hop's receipt cites its parent.
+     */
+    parent: z.strictObject({ org, task_id: taskId }).optional(),
   })
   .check((ctx) => {
     if (ctx.value.exp < ctx.value.iat) ctx.issues.push({ code: 'custom', path: ['exp'], message: 'exp is before iat', input: ctx.value.exp });

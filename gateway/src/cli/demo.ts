@@ -1,24 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { importPartner, loadConfig } from '../config/index.js';
-import { EntenteClient, type CallOutcome } from '@entente/sdk';
-import { certsInit, exportBundle } from '../pki/index.js';
+import type { CallOutcome } from '@entente/sdk';
 import { defineCommand } from './command.js';
-import { CliError } from './errors.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { freePorts } from './ports.js';
+import { createFederation, ROOT } from './federation.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-// Run from TypeScript sources (tests, tsx) or from the build: start `serve` the same way.
-const RUNNING_TS = import.meta.url.endsWith('.ts');
-const SERVE_ARGS = RUNNING_TS
-  ? ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./main.ts', import.meta.url))]
-  : [fileURLToPath(new URL('./main.js', import.meta.url))];
 const ORGS = ['hospital-a', 'hospital-b', 'hospital-c'] as const;
 
 /**
@@ -53,25 +40,27 @@ async function runDemo(workDir: string | undefined): Promise<ExitCode> {
   const say = (line = ''): void => void process.stdout.write(line + '\n');
   say(`entente demo: a federation of ${ORGS.join(', ')} in ${dir}`);
 
-  const ports = await freePorts(ORGS.length);
-  const configs = setUp(dir, ports);
+  const fed = await createFederation(
+    dir,
+    ORGS.map((org) => ({
+      org,
+      policyDirs: [join(ROOT, 'policies', org)],
+      agents: [{ module: join(ROOT, 'examples/hospitals/agents/cohort-counter.mjs'), options: { dataFile: join(ROOT, 'examples/hospitals', org, 'patients.json') } }],
+    })),
+  );
   say(`  development certificates, receipt keys and configs written; partners imported from each other's bundles`);
 
-  const children = await Promise.all(ORGS.map((org) => startGateway(org, configs[org], join(dir, 'logs'))));
+  await Promise.all(ORGS.map((org) => fed.start(org)));
   let ok = false;
   let results: CallOutcome[] = [];
   let denied: CallOutcome | undefined;
   let allVerified = true;
   try {
-    say(`  gateways serving as separate processes: ${ORGS.map((o, i) => `${o} on 127.0.0.1:${ports[i]} (pid ${children[i]?.pid})`).join(', ')}`);
+    say(`  gateways serving as separate processes: ${ORGS.map((o) => `${o} on 127.0.0.1:${fed.ports[o]} (pid ${fed.pid(o)})`).join(', ')}`);
     say('');
     // Everything below goes through each gateway's control API, as an operator's tools would.
-    const clients = Object.fromEntries(ORGS.map((org) => [org, EntenteClient.connect({ socket: loadConfig(configs[org]).control.socket })])) as Record<
-      (typeof ORGS)[number],
-      EntenteClient
-    >;
-    try {
-      const a = clients['hospital-a'];
+    {
+      const a = fed.client('hospital-a');
       const cohort = { condition: 'diabetes', min_age: 40, max_age: 65, requested_by: 'Dr. Example (not allowed to leave)' };
       say(`hospital-a asks hospital-b and hospital-c: how many patients with diabetes, aged 40-65? (purpose: research)`);
       results = await Promise.all(
@@ -88,7 +77,7 @@ async function runDemo(workDir: string | undefined): Promise<ExitCode> {
       for (const r of [...results, denied]) {
         const sides = r === denied ? (['hospital-a'] as const) : (['hospital-a', r.partner as (typeof ORGS)[number]] as const);
         for (const org of sides) {
-          const [receipt] = await clients[org].receipts(r.taskId, org === 'hospital-a' ? r.partner : 'hospital-a');
+          const [receipt] = await fed.client(org).receipts(r.taskId, org === 'hospital-a' ? r.partner : 'hospital-a');
           const state = receipt?.verification.state ?? 'missing';
           const kinds = receipt?.statements.map((s) => `${s.kind} by ${s.signerOrg}`).join(', ') ?? '';
           say(`  task ${r.taskId} at ${org.padEnd(10)}: ${state} [${kinds}]`);
@@ -96,8 +85,6 @@ async function runDemo(workDir: string | undefined): Promise<ExitCode> {
           if (state !== expected) allVerified = false;
         }
       }
-    } finally {
-      for (const client of Object.values(clients)) client.close();
     }
     const [b, c] = results;
     ok =
@@ -110,7 +97,7 @@ async function runDemo(workDir: string | undefined): Promise<ExitCode> {
     say('');
     say(ok ? 'demo: all tasks behaved as expected and every receipt verified' : 'demo: FAILED: see the lines above');
   } finally {
-    const codes = await Promise.all(children.map(stopGateway));
+    const codes = Object.values(await fed.stopAll());
     say(`gateways stopped (exit codes ${codes.join(', ')}) after ${((Date.now() - started) / 1000).toFixed(1)} s; logs in ${join(dir, 'logs')}`);
     if (codes.some((c) => c !== 0)) ok = false;
   }
@@ -120,67 +107,4 @@ async function runDemo(workDir: string | undefined): Promise<ExitCode> {
 function describe(r: CallOutcome): string {
   if (r.status === 'completed') return `completed, result that left: ${JSON.stringify(r.result)}`;
   return `${r.status} (${r.reason}${r.policyReasons?.length ? `: ${r.policyReasons.join(', ')}` : ''}): ${r.message}`;
-}
-
-function setUp(dir: string, ports: readonly number[]): Record<(typeof ORGS)[number], string> {
-  const certsDir = join(dir, 'certs');
-  const out = {} as Record<(typeof ORGS)[number], string>;
-  ORGS.forEach((org, i) => {
-    certsInit({ org, certsDir });
-    const configPath = join(dir, `${org}.yaml`);
-    writeFileSync(
-      configPath,
-      [
-        `# ${org}: generated by entente demo`,
-        `org: ${org}`,
-        `listen: 127.0.0.1:${ports[i]}`,
-        `dataDir: data/${org}`,
-        `tls: { ca: certs/${org}/ca.pem, cert: certs/${org}/gateway.pem, key: certs/${org}/gateway.key.pem }`,
-        `receipts: { signingKey: certs/${org}/receipt-signing.jwk.json }`,
-        `policies: { dir: [${JSON.stringify(join(ROOT, 'policies/default'))}, ${JSON.stringify(join(ROOT, 'policies', org))}] }`,
-        `agents:`,
-        `  - module: ${JSON.stringify(join(ROOT, 'examples/hospitals/agents/cohort-counter.mjs'))}`,
-        `    options: { dataFile: ${JSON.stringify(join(ROOT, 'examples/hospitals', org, 'patients.json'))} }`,
-        `partners: []`,
-        '',
-      ].join('\n'),
-    );
-    out[org] = configPath;
-  });
-  ORGS.forEach((org, i) => {
-    const bundle = exportBundle({ org, address: `127.0.0.1:${ports[i]}`, certsDir });
-    for (const other of ORGS) if (other !== org) importPartner(out[other], bundle);
-  });
-  return out;
-}
-
-async function startGateway(org: string, configPath: string, logDir: string): Promise<ChildProcess> {
-  mkdirSync(logDir, { recursive: true });
-  const child = spawn(process.execPath, [...SERVE_ARGS, 'serve', '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = createWriteStream(join(logDir, `${org}.log`));
-  child.stderr?.pipe(log);
-  const lines = createInterface({ input: child.stdout! });
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new CliError('CLI_DEMO_START', `${org} did not start within 20 s; see ${join(logDir, `${org}.log`)}`)), 20_000);
-    lines.on('line', (line) => {
-      log.write(line + '\n');
-      if (line.includes('"gateway serving"')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new CliError('CLI_DEMO_START', `${org} exited with code ${code} before serving; see ${join(logDir, `${org}.log`)}`));
-    });
-  });
-  await ready;
-  return child;
-}
-
-async function stopGateway(child: ChildProcess): Promise<number> {
-  if (child.exitCode !== null) return child.exitCode;
-  child.kill('SIGTERM');
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return code ?? 1;
 }

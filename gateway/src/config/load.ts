@@ -19,6 +19,8 @@ export interface GatewayConfig {
     | { readonly engine: 'rego'; readonly dirs: readonly string[] }
     | { readonly engine: 'opa-wasm'; readonly bundle: string };
   readonly agents: readonly { readonly module: string; readonly options?: Readonly<Record<string, unknown>> }[];
+  /** Capabilities served by a workflow here: the definition's file and its text (checked when the gateway is built). */
+  readonly workflows: readonly { readonly capability: string; readonly file: string; readonly text: string; readonly description?: string }[];
   readonly limits: {
     readonly maxPayloadBytes: number;
     readonly callTimeoutMs: number;
@@ -169,6 +171,12 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
     },
     policies,
     agents: c.agents.map((a) => ({ module: path(a.module), ...(a.options !== undefined ? { options: a.options } : {}) })),
+    workflows: c.workflows.map((w, i) => ({
+      capability: w.capability,
+      file: path(w.file),
+      text: readOrProblem(`workflows[${i}].file`, path(w.file)),
+      ...(w.description !== undefined ? { description: w.description } : {}),
+    })),
     limits: {
       maxPayloadBytes: c.limits.maxPayloadBytes,
       callTimeoutMs: c.limits.callTimeout,

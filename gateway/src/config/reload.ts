@@ -19,6 +19,7 @@ export function restartOnlyChanges(running: GatewayConfig, next: GatewayConfig):
     ['tls.key', (c) => c.tls.keyPem],
     ['receipts.signingKey', (c) => c.receipts.signingJwk],
     ['agents', (c) => c.agents],
+    ['workflows', (c) => c.workflows],
     ['limits', (c) => c.limits],
     ['control.socket', (c) => c.control.socket],
     ['control.listen', (c) => c.control.listen],

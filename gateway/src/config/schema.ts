@@ -27,6 +27,20 @@ export const configSchema = z.strictObject({
   agents: z
     .array(z.strictObject({ module: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }))
     .default([]),
+  /**
+   * Capabilities this gateway offers that are workflows here: a partner asks for the
+   * capability like any other, and the request starts a run of the workflow (nested,
+   * hierarchical orchestration).
+   */
+  workflows: z
+    .array(
+      z.strictObject({
+        capability: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/, 'expected a capability name: [a-z0-9][a-z0-9._-]*'),
+        file: z.string().min(1),
+        description: z.string().max(500).optional(),
+      }),
+    )
+    .default([]),
   limits: z
     .strictObject({
       maxPayloadBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),

@@ -62,6 +62,8 @@ export interface CallOptions {
   readonly timeoutMs?: number;
   /** The workflow run and step this call is part of: the outbound policy sees them as `input.workflow`. */
   readonly workflow?: { readonly runId: string; readonly workflow: string; readonly step: string };
+  /** The partner's task this call serves (a step of a nested workflow): cited in the request statement. */
+  readonly parentTask?: { readonly org: string; readonly taskId: string };
 }
 
 export interface CallResult {
@@ -168,6 +170,7 @@ export class Requester {
       iat,
       exp: Math.ceil(deadline / 1000) + 60,
       outbound: { decision_id: outbound.id, policy_revision: outbound.revision },
+      ...(opts.parentTask !== undefined ? { parent: { org: opts.parentTask.org, task_id: opts.parentTask.taskId } } : {}),
     }).jws;
     const requestRecord = recordStatement(opts.taskId, 'request', org, opts.partner, request, this.clock.now());
 

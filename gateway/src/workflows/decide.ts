@@ -86,7 +86,8 @@ export function decide(fold: RunFold, env: DecideEnv): RunEvent[] {
 /** Carries an attempt's outcome into events: completion (or an accepted plan), or failure and what follows it. */
 export function onOutcome(fold: RunFold, nodeId: string, attempt: number, taskId: string, outcome: Outcome, env: DecideEnv): RunEvent[] {
   const n = fold.nodes.get(nodeId);
-  if (n === undefined || n.status !== 'running' || n.attempt !== attempt || n.taskId !== taskId || fold.finished !== undefined) {
+  const current = n !== undefined && (n.status === 'running' || (n.status === 'awaiting_approval' && n.held === true)) && n.attempt === attempt && n.taskId === taskId;
+  if (n === undefined || !current || fold.finished !== undefined) {
     return [{ type: 'step_late', at: env.now, step: nodeId, attempt, taskId, outcome: outcome.ok ? 'completed' : outcome.reason }];
   }
   if (!outcome.ok) return failure(fold, n, env, outcome.reason, outcome.message, outcome.retryable);
@@ -203,6 +204,7 @@ function advance(fold: RunFold, n: StepState, env: DecideEnv, starting: Readonly
       }
       return [];
     case 'awaiting_approval':
+      if (n.held === true) return n.deadlineAt !== undefined && now >= n.deadlineAt ? deadline(n, env) : [];
       if (n.approval?.expiresAt !== undefined && now >= n.approval.expiresAt) return expire(fold, n, env);
       return [];
     default:
@@ -225,6 +227,13 @@ function ready(fold: RunFold, n: StepState, starting: ReadonlyMap<string, number
     const dep = fold.nodes.get(prefix + need);
     return dep !== undefined && settled(dep);
   });
+}
+
+/** The partner holds the attempt's task for approval: recorded once, while the attempt is current. */
+export function onHeld(fold: RunFold, nodeId: string, attempt: number, taskId: string, env: DecideEnv): RunEvent[] {
+  const n = fold.nodes.get(nodeId);
+  if (n?.status !== 'running' || n.attempt !== attempt || n.taskId !== taskId) return [];
+  return [{ type: 'step_held', at: env.now, step: nodeId, attempt, taskId }];
 }
 
 /** A ready node: skipped by `when`, or asks for approval, or expands its items, or starts its first attempt. */

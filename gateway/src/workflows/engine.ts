@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../lib/index.js';
 import type { Logger } from '../observability/index.js';
 import { Circuits, type CircuitOptions } from './circuits.js';
-import { decide, onCompensation, onDecision, onOutcome, type DecideEnv, type Outcome } from './decide.js';
+import { decide, onCompensation, onDecision, onHeld, onOutcome, type DecideEnv, type Outcome } from './decide.js';
 import { RunError } from './errors.js';
 import { compileExpr, type CompiledExpr } from './expr.js';
 import { checkPlan } from './plan.js';
@@ -26,8 +26,10 @@ export interface StepTask {
    * effect should deduplicate on (a partner deduplicates on the task id).
    */
   readonly idempotencyKey: string;
-  /** The run and step the task belongs to (the outbound policy sees them). */
-  readonly run: { readonly runId: string; readonly workflow: string; readonly step: string };
+  /** The run and step the task belongs to (the outbound policy sees them), and the partner's task the run serves. */
+  readonly run: { readonly runId: string; readonly workflow: string; readonly step: string; readonly parentTask?: { readonly org: string; readonly taskId: string } };
+  /** Call when the partner holds the task for its people's approval: the attempt's timeout stops. */
+  readonly onHeld: () => void;
 }
 
 /** How a step's task is carried out: by a local agent, or at a partner through the requester. */
@@ -193,7 +195,7 @@ export class WorkflowEngine {
     const out: PendingApproval[] = [];
     for (const d of this.drivers.values()) {
       if (filter.runId !== undefined && d.runId !== filter.runId) continue;
-      for (const n of d.fold.nodes.values()) if (n.status === 'awaiting_approval' && n.approval !== undefined) out.push(pendingOf(d.fold, n));
+      for (const n of d.fold.nodes.values()) if (n.status === 'awaiting_approval' && n.approval !== undefined && n.held !== true) out.push(pendingOf(d.fold, n));
     }
     return out.sort((a, b) => a.requestedAt - b.requestedAt);
   }
@@ -378,7 +380,7 @@ export class WorkflowEngine {
       if (await this.transition(driver, () => decide(fold, this.env()))) continue;
       this.carryOut(driver);
       const next = nextTimer(fold);
-      if (next === undefined && driver.inflight.size === 0 && ![...fold.nodes.values()].some((n) => n.status === 'awaiting_approval')) {
+      if (next === undefined && driver.inflight.size === 0 && ![...fold.nodes.values()].some((n) => n.status === 'awaiting_approval' && n.held !== true)) {
         throw new RunError('RUN_STUCK', `run ${driver.runId} cannot progress: no step is ready, running or waiting`);
       }
       // Something is already due (it fell due while this turn ran): decide again, after letting
@@ -399,7 +401,8 @@ export class WorkflowEngine {
   private carryOut(driver: Driver): void {
     const { fold } = driver;
     for (const n of fold.nodes.values()) {
-      if (n.status === 'running' && n.children === undefined && n.taskId !== undefined && n.def.capability !== undefined && !driver.inflight.has(n.taskId)) {
+      const attempting = n.status === 'running' || (n.status === 'awaiting_approval' && n.held === true);
+      if (attempting && n.children === undefined && n.taskId !== undefined && n.def.capability !== undefined && !driver.inflight.has(n.taskId)) {
         this.launch(driver, n, false);
       }
       const c = n.compensation;
@@ -416,6 +419,7 @@ export class WorkflowEngine {
     const entry = { node: n.id, abort, undo, answered: false };
     driver.inflight.set(taskId, entry);
     const now = this.deps.clock.now();
+    const attempt = n.attempt;
     const task: StepTask = {
       taskId,
       capability: undo ? n.def.compensate!.capability : n.def.capability!,
@@ -425,9 +429,11 @@ export class WorkflowEngine {
       ...(!undo && n.timeoutAt !== undefined ? { timeoutMs: Math.max(1, n.timeoutAt - now) } : {}),
       signal: abort.signal,
       idempotencyKey: `${fold.runId}.${n.id}${undo ? ':undo' : ''}`,
-      run: { runId: fold.runId, workflow: fold.definition.name, step: n.id },
+      run: { runId: fold.runId, workflow: fold.definition.name, step: n.id, ...(fold.parentTask !== undefined ? { parentTask: fold.parentTask } : {}) },
+      onHeld: () => {
+        if (!undo) void this.transition(driver, () => onHeld(fold, n.id, attempt, taskId, this.env())).catch(() => undefined);
+      },
     };
-    const attempt = n.attempt;
     void this.deps.executor
       .execute(task)
       .catch((err: unknown): Outcome => ({ ok: false, reason: (err as { reason?: string }).reason ?? 'internal', message: (err as Error).message, retryable: false }))
@@ -453,7 +459,8 @@ export class WorkflowEngine {
     for (const [taskId, entry] of driver.inflight) {
       if (entry.abort.signal.aborted || entry.answered) continue;
       const n = driver.fold.nodes.get(entry.node);
-      const current = entry.undo ? n?.compensation?.status === 'running' && n.compensation.taskId === taskId : n?.status === 'running' && n.taskId === taskId;
+      const attempting = n?.status === 'running' || (n?.status === 'awaiting_approval' && n.held === true);
+      const current = entry.undo ? n?.compensation?.status === 'running' && n.compensation.taskId === taskId : attempting && n?.taskId === taskId;
       if (!current) entry.abort.abort(new RunError('RUN_PAUSED', `the attempt ${taskId} was abandoned`));
     }
   }
@@ -465,7 +472,7 @@ function nextTimer(fold: RunFold): number | undefined {
   if (fold.deadlineAt !== undefined) times.push(fold.deadlineAt);
   for (const n of fold.nodes.values()) {
     if (n.status === 'waiting' && n.fireAt !== undefined) times.push(n.fireAt);
-    if ((n.status === 'running' || n.status === 'waiting') && n.deadlineAt !== undefined) times.push(n.deadlineAt);
+    if ((n.status === 'running' || n.status === 'waiting' || n.held === true) && n.deadlineAt !== undefined) times.push(n.deadlineAt);
     if (n.status === 'running' && n.children === undefined && n.timeoutAt !== undefined) times.push(n.timeoutAt);
     if (n.status === 'awaiting_approval' && n.approval?.expiresAt !== undefined) times.push(n.approval.expiresAt);
     if (n.compensation?.status === 'waiting' && n.compensation.retryAt !== undefined) times.push(n.compensation.retryAt);

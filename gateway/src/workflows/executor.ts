@@ -76,6 +76,7 @@ export class GatewayStepExecutor implements StepExecutor {
         input: task.input,
         taskId: task.taskId,
         workflow: task.run,
+        ...(task.run.parentTask !== undefined ? { parentTask: task.run.parentTask } : {}),
         ...(task.timeoutMs !== undefined ? { timeoutMs: task.timeoutMs } : {}),
       });
       if (outcome.status === 'completed') return { ok: true, output: outcome.result };

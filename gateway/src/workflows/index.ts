@@ -17,3 +17,4 @@ export type { ApprovalDecision, ApprovalKind, RunEvent, RunEventLog, RunEventTyp
 export { APPROVAL_DECISIONS, foldRun, RunFold } from './state.js';
 export type { PendingApproval, RunState, StepState, StepStatus } from './state.js';
 export { GatewayStepExecutor } from './executor.js';
+export { servedWorkflow } from './served.js';

@@ -47,6 +47,11 @@ export type RunEvent =
       /** The failure is final: no retry, no fallback, no escalation follows. */
       readonly final?: boolean;
     }
+  /**
+   * The partner's own policy holds the step's task for one of its people to decide: the
+   * attempt's timeout stops counting (the step's and the run's deadlines still do).
+   */
+  | { readonly type: 'step_held'; readonly at: number; readonly step: string; readonly attempt: number; readonly taskId: string }
   /** An answer that came after its attempt had ended (timed out, cancelled): kept, not used. */
   | { readonly type: 'step_late'; readonly at: number; readonly step: string; readonly attempt: number; readonly taskId: string; readonly outcome: string }
   /** The next attempt, at `provider` (the same one: a retry; the next one: a fallback), may start at `fireAt`. */

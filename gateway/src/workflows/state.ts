@@ -50,6 +50,8 @@ export interface StepState {
     /** When waiting: the next attempt's time. */
     readonly retryAt?: number;
   };
+  /** The current attempt's task is held at the partner for its people's approval. */
+  readonly held?: boolean;
   /** A failure that nothing follows: no retry, fallback or escalation. */
   readonly final?: boolean;
   /** Answers that arrived after their attempt had ended. */
@@ -166,14 +168,18 @@ export class RunFold {
           fireAt: undefined,
           reason: undefined,
           message: undefined,
+          held: false,
         });
         break;
       }
       case 'step_completed':
-        Object.assign(this.node(e.step), { status: 'completed', attempt: e.attempt, output: e.output, finishedAt: e.at, approval: undefined, completedSeq: this.completions++ });
+        Object.assign(this.node(e.step), { status: 'completed', attempt: e.attempt, output: e.output, finishedAt: e.at, approval: undefined, held: false, completedSeq: this.completions++ });
         break;
       case 'step_failed':
-        Object.assign(this.node(e.step), { status: 'failed', attempt: e.attempt, reason: e.reason, message: e.message, finishedAt: e.at, approval: undefined, final: e.final ?? false });
+        Object.assign(this.node(e.step), { status: 'failed', attempt: e.attempt, reason: e.reason, message: e.message, finishedAt: e.at, approval: undefined, held: false, final: e.final ?? false });
+        break;
+      case 'step_held':
+        Object.assign(this.node(e.step), { status: 'awaiting_approval', held: true, timeoutAt: undefined });
         break;
       case 'step_late':
         this.node(e.step).late++;
@@ -182,7 +188,7 @@ export class RunFold {
         Object.assign(this.node(e.step), { status: 'waiting', attempt: e.attempt, fireAt: e.fireAt, nextProvider: e.provider, finishedAt: undefined });
         break;
       case 'step_cancelled':
-        Object.assign(this.node(e.step), { status: 'cancelled', message: e.why, finishedAt: e.at, approval: undefined });
+        Object.assign(this.node(e.step), { status: 'cancelled', message: e.why, finishedAt: e.at, approval: undefined, held: false });
         break;
       case 'step_skipped':
         Object.assign(this.node(e.step), { status: 'skipped', message: e.why, finishedAt: e.at });

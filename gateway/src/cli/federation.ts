@@ -1,0 +1,153 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { EntenteClient } from '@entente/sdk';
+import { importPartner, loadConfig } from '../config/index.js';
+import { certsInit, exportBundle } from '../pki/index.js';
+import { CliError } from './errors.js';
+import { freePorts } from './ports.js';
+
+/** The repository root: shipped policies and examples live there. */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+// Run from TypeScript sources (tests, tsx) or from the build: start `serve` the same way.
+const RUNNING_TS = import.meta.url.endsWith('.ts');
+const SERVE_ARGS = RUNNING_TS
+  ? ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./main.ts', import.meta.url))]
+  : [fileURLToPath(new URL('./main.js', import.meta.url))];
+
+/** One organization of a local federation: its policy data, agents and served workflows. */
+export interface LocalOrg {
+  readonly org: string;
+  /** Policy directories after the shipped defaults (policies/default): typically its agreements (data.json). */
+  readonly policyDirs: readonly string[];
+  readonly agents?: readonly { readonly module: string; readonly options?: Readonly<Record<string, unknown>> }[];
+  readonly workflows?: readonly { readonly capability: string; readonly file: string; readonly description?: string }[];
+  readonly limits?: Readonly<Record<string, unknown>>;
+}
+
+export interface LocalFederation {
+  readonly dir: string;
+  readonly orgs: readonly string[];
+  /** Each organization's config file. */
+  readonly configs: Readonly<Record<string, string>>;
+  readonly ports: Readonly<Record<string, number>>;
+  /** Starts `entente serve` for the org as a process of its own; resolves once it serves. */
+  start(org: string): Promise<void>;
+  /** SIGTERM (graceful) or SIGKILL (a crash); resolves with the exit code, or the signal's name. */
+  stop(org: string, signal?: 'SIGTERM' | 'SIGKILL'): Promise<number | string>;
+  running(org: string): boolean;
+  pid(org: string): number | undefined;
+  /** A control-API client on the org's socket (closed by stopAll). */
+  client(org: string): EntenteClient;
+  /** Stops every running gateway gracefully; resolves with their exit codes. */
+  stopAll(): Promise<Record<string, number | string>>;
+}
+
+/**
+ * A federation on loopback for demos, examples and tests: development PKI per organization,
+ * a config each, every partner imported from the others' federation bundles (CAs pinned to
+ * their org ids), gateways started as separate `entente serve` processes when asked. An
+ * organization can be set up and never started: its partners know it, and it is down.
+ */
+export async function createFederation(dir: string, orgs: readonly LocalOrg[]): Promise<LocalFederation> {
+  const certsDir = join(dir, 'certs');
+  const logDir = join(dir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const portList = await freePorts(orgs.length);
+  const ports: Record<string, number> = {};
+  const configs: Record<string, string> = {};
+  orgs.forEach((o, i) => {
+    ports[o.org] = portList[i]!;
+    certsInit({ org: o.org, certsDir });
+    const config = {
+      org: o.org,
+      listen: `127.0.0.1:${portList[i]}`,
+      dataDir: `data/${o.org}`,
+      tls: { ca: `certs/${o.org}/ca.pem`, cert: `certs/${o.org}/gateway.pem`, key: `certs/${o.org}/gateway.key.pem` },
+      receipts: { signingKey: `certs/${o.org}/receipt-signing.jwk.json` },
+      policies: { dir: [join(ROOT, 'policies/default'), ...o.policyDirs] },
+      agents: o.agents ?? [],
+      workflows: o.workflows ?? [],
+      ...(o.limits !== undefined ? { limits: o.limits } : {}),
+      log: { format: 'json' },
+      partners: [],
+    };
+    configs[o.org] = join(dir, `${o.org}.yaml`);
+    writeFileSync(configs[o.org]!, `# ${o.org}: generated for a local federation\n${stringify(config)}`);
+  });
+  for (const o of orgs) {
+    const bundle = exportBundle({ org: o.org, address: `127.0.0.1:${ports[o.org]}`, certsDir });
+    for (const other of orgs) if (other.org !== o.org) importPartner(configs[other.org]!, bundle);
+  }
+  const children = new Map<string, ChildProcess>();
+  const clients = new Map<string, EntenteClient>();
+  const fed: LocalFederation = {
+    dir,
+    orgs: orgs.map((o) => o.org),
+    configs,
+    ports,
+    async start(org) {
+      if (children.get(org)?.exitCode === null) return;
+      children.set(org, await startGateway(org, configs[org]!, logDir));
+    },
+    async stop(org, signal = 'SIGTERM') {
+      const child = children.get(org);
+      if (child === undefined) return 0;
+      children.delete(org);
+      clients.get(org)?.close();
+      clients.delete(org);
+      return stopGateway(child, signal);
+    },
+    running: (org) => children.get(org)?.exitCode === null,
+    pid: (org) => children.get(org)?.pid,
+    client(org) {
+      let c = clients.get(org);
+      if (c === undefined) {
+        c = EntenteClient.connect({ socket: loadConfig(configs[org]!).control.socket });
+        clients.set(org, c);
+      }
+      return c;
+    },
+    async stopAll() {
+      const codes: Record<string, number | string> = {};
+      await Promise.all([...children.keys()].map(async (org) => (codes[org] = await fed.stop(org))));
+      return codes;
+    },
+  };
+  return fed;
+}
+
+async function startGateway(org: string, configPath: string, logDir: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...SERVE_ARGS, 'serve', '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const logFile = join(logDir, `${org}.log`);
+  const log = createWriteStream(logFile, { flags: 'a' });
+  child.stderr?.pipe(log);
+  const lines = createInterface({ input: child.stdout! });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new CliError('CLI_DEMO_START', `${org} did not start within 20 s; see ${logFile}`)), 20_000);
+    lines.on('line', (line) => {
+      log.write(line + '\n');
+      if (line.includes('"gateway serving"')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new CliError('CLI_DEMO_START', `${org} exited with code ${code} before serving; see ${logFile}`));
+    });
+  });
+  return child;
+}
+
+async function stopGateway(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<number | string> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  child.kill(signal);
+  const [code, by] = await exited;
+  return code ?? by ?? 1;
+}
