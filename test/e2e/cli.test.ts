@@ -150,11 +150,11 @@ describe('entente demo', () => {
 
 describe('entente workflows validate', () => {
   it('accepts a valid workflow file and lists the problems of a broken one with their locations (exit 1)', async () => {
-    const ok = await entente('workflows', 'validate', 'examples/workflows/order-exception.yaml');
+    const ok = await entente('workflows', 'validate', 'examples/order-exception/order-exception.yaml');
     expect(ok.stdout).toMatch(/order-exception\.yaml: ok, workflow order-exception with 6 steps \(stock -> /);
     const dir = mkdtempSync(join(tmpdir(), 'entente-wf-'));
     const broken = join(dir, 'broken.yaml');
-    writeFileSync(broken, readFileSync(join(REPO, 'examples/workflows/order-exception.yaml'), 'utf8').replace('needs: [substitutes, terms]', 'needs: [substitute]'));
+    writeFileSync(broken, readFileSync(join(REPO, 'examples/order-exception/order-exception.yaml'), 'utf8').replace('needs: [substitutes, terms]', 'needs: [substitute]'));
     const err = await entente('workflows', 'validate', broken).then(
       () => undefined,
       (e: { code: number; stderr: string }) => e,

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./run.js')).run,
   workflows: async () => (await import('./workflows.js')).workflows,
   demo: async () => (await import('./demo.js')).demo,
+  example: async () => (await import('./example.js')).example,
 };
 
 const VERSION = '0.1.0';
