@@ -35,8 +35,8 @@ export interface LocalFederation {
   /** Each organization's config file. */
   readonly configs: Readonly<Record<string, string>>;
   readonly ports: Readonly<Record<string, number>>;
-  /** Starts `entente serve` for the org as a process of its own; resolves once it serves. */
-  start(org: string): Promise<void>;
+  /** Starts `entente serve` for the org as a process of its own (with extra environment); resolves once it serves. */
+  start(org: string, env?: Readonly<Record<string, string>>): Promise<void>;
   /** SIGTERM (graceful) or SIGKILL (a crash); resolves with the exit code, or the signal's name. */
   stop(org: string, signal?: 'SIGTERM' | 'SIGKILL'): Promise<number | string>;
   running(org: string): boolean;
@@ -90,9 +90,9 @@ export async function createFederation(dir: string, orgs: readonly LocalOrg[]): 
     orgs: orgs.map((o) => o.org),
     configs,
     ports,
-    async start(org) {
-      if (children.get(org)?.exitCode === null) return;
-      children.set(org, await startGateway(org, configs[org]!, logDir));
+    async start(org, env) {
+      if (alive(children.get(org))) return;
+      children.set(org, await startGateway(org, configs[org]!, logDir, env));
     },
     async stop(org, signal = 'SIGTERM') {
       const child = children.get(org);
@@ -102,7 +102,7 @@ export async function createFederation(dir: string, orgs: readonly LocalOrg[]): 
       clients.delete(org);
       return stopGateway(child, signal);
     },
-    running: (org) => children.get(org)?.exitCode === null,
+    running: (org) => alive(children.get(org)),
     pid: (org) => children.get(org)?.pid,
     client(org) {
       let c = clients.get(org);
@@ -121,8 +121,8 @@ export async function createFederation(dir: string, orgs: readonly LocalOrg[]): 
   return fed;
 }
 
-async function startGateway(org: string, configPath: string, logDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...SERVE_ARGS, 'serve', '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startGateway(org: string, configPath: string, logDir: string, env?: Readonly<Record<string, string>>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...SERVE_ARGS, 'serve', '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const logFile = join(logDir, `${org}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   child.stderr?.pipe(log);
@@ -144,8 +144,13 @@ async function startGateway(org: string, configPath: string, logDir: string): Pr
   return child;
 }
 
+/** Whether a started gateway is still running (a process killed by a signal has no exit code, but a signal code). */
+function alive(child: ChildProcess | undefined): boolean {
+  return child !== undefined && child.exitCode === null && child.signalCode === null;
+}
+
 async function stopGateway(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<number | string> {
-  if (child.exitCode !== null) return child.exitCode;
+  if (!alive(child)) return child.exitCode ?? child.signalCode ?? 1;
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   child.kill(signal);
   const [code, by] = await exited;

@@ -91,6 +91,9 @@ export class FederationClients implements PartnerTransport {
       ...serverNameFor(p.org, host),
       'grpc.max_receive_message_length': opts.maxPayloadBytes + MESSAGE_OVERHEAD,
       'grpc.max_send_message_length': opts.maxPayloadBytes + MESSAGE_OVERHEAD,
+      // A partner that comes back is found within seconds (grpc's default backs off to 120 s).
+      'grpc.initial_reconnect_backoff_ms': 250,
+      'grpc.max_reconnect_backoff_ms': 5000,
       'grpc.keepalive_time_ms': 30_000,
       'grpc.keepalive_timeout_ms': 10_000,
     });

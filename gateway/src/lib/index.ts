@@ -8,3 +8,4 @@ export type { Clock } from './clock.js';
 export { durationSchema } from './duration.js';
 export { nearest } from './suggest.js';
 export { splitHostPort } from './address.js';
+export { crashPoint } from './failpoints.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../lib/index.js';
+import { crashPoint, type Clock } from '../lib/index.js';
 import type { Logger } from '../observability/index.js';
 import { Circuits, type CircuitOptions } from './circuits.js';
 import { decide, onCompensation, onDecision, onHeld, onOutcome, type DecideEnv, type Outcome } from './decide.js';
@@ -364,6 +364,8 @@ export class WorkflowEngine {
         driver.fold.apply(e);
         for (const l of driver.listeners) l(from + i, e);
       });
+      // For crash tests: dies with the event durable and nothing after it done.
+      for (const e of events) crashPoint(`workflow.${e.type}`);
       this.abandon(driver);
       driver.wakeup.notify();
       return true;

@@ -77,7 +77,10 @@ export class GatewayStepExecutor implements StepExecutor {
         taskId: task.taskId,
         workflow: task.run,
         ...(task.run.parentTask !== undefined ? { parentTask: task.run.parentTask } : {}),
-        ...(task.timeoutMs !== undefined ? { timeoutMs: task.timeoutMs } : {}),
+        // The engine times the attempt out itself and then cancels the task at the partner;
+        // the call waits longer, so that the partner's late answer is still received and
+        // receipted on both sides (and recorded as late by the engine).
+        ...(task.timeoutMs !== undefined ? { timeoutMs: Math.max(task.timeoutMs, deps.callTimeoutMs) } : {}),
       });
       if (outcome.status === 'completed') return { ok: true, output: outcome.result };
       const reason = outcome.reason ?? 'internal';
