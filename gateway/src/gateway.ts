@@ -9,9 +9,11 @@ import { FederationClients, FederationServer } from './federation/index.js';
 import { createLogger, type Logger } from './observability/index.js';
 import { systemClock, type Clock } from './lib/index.js';
 import {
+  APPROVAL_DECISIONS,
   GatewayStepExecutor,
   servedWorkflow,
   parseWorkflow,
+  RunError,
   validateWorkflow,
   WorkflowEngine,
   WorkflowError,
@@ -23,7 +25,20 @@ import {
   type RunSummary,
   type RunWatchItem,
 } from './workflows/index.js';
-import { cardFor, readTaskReceipts, Requester, Responder, type CallOptions, type CallResult, type TaskFilter, type TaskReceipts, type TaskRecord } from './tasks/index.js';
+import {
+  cardFor,
+  isInboundApprovalId,
+  readTaskReceipts,
+  Requester,
+  Responder,
+  type CallOptions,
+  type CallResult,
+  type DecidedInbound,
+  type PendingInbound,
+  type TaskFilter,
+  type TaskReceipts,
+  type TaskRecord,
+} from './tasks/index.js';
 import { loadPolicyEngine, type PolicyEngine } from './policy/index.js';
 import { ClientTrust, TrustStore } from './pki/index.js';
 import { openSqliteStore, type Store } from './store/index.js';
@@ -55,6 +70,7 @@ export class Gateway implements ControlBackend {
   private readonly signer: SigningKey;
   private readonly clients: FederationClients;
   private readonly server: FederationServer;
+  private readonly responder: Responder;
   private readonly requester: Requester;
   private readonly engine: WorkflowEngine;
   private readonly control: ControlServer;
@@ -91,7 +107,7 @@ export class Gateway implements ControlBackend {
       maxInFlightPerPartner: limits.maxInFlightPerPartner,
       log: this.log,
     });
-    const responder = new Responder({
+    this.responder = new Responder({
       org: config.org,
       store: this.store,
       policy: () => this.policyEngine,
@@ -100,6 +116,7 @@ export class Gateway implements ControlBackend {
       partnerKeys: () => this.keys,
       maxPayloadBytes: limits.maxPayloadBytes,
       maxJsonDepth: limits.maxJsonDepth,
+      callTimeoutMs: limits.callTimeoutMs,
       log: this.log,
       clock,
     });
@@ -108,7 +125,7 @@ export class Gateway implements ControlBackend {
       certPem: config.tls.certPem,
       keyPem: config.tls.keyPem,
       trust: () => this.trust,
-      responder,
+      responder: this.responder,
       card: (peer) => cardFor({ org: config.org, policy: () => this.policyEngine, agents: this.agents, keys: () => this.keys, log: this.log }, peer),
       maxPayloadBytes: limits.maxPayloadBytes,
       callTimeoutMs: limits.callTimeoutMs,
@@ -134,7 +151,15 @@ export class Gateway implements ControlBackend {
       catalog: () => this.catalog(),
       // Partners in configuration order; the engine skips those whose circuit is open.
       providers: () => this.config.partners.map((p) => p.org),
-      executor: new GatewayStepExecutor({ org: config.org, requester: this.requester, agents: this.agents, clock, callTimeoutMs: limits.callTimeoutMs, log: this.log }),
+      executor: new GatewayStepExecutor({
+        org: config.org,
+        requester: this.requester,
+        agents: this.agents,
+        clock,
+        callTimeoutMs: limits.callTimeoutMs,
+        maxInFlightPerPartner: limits.maxInFlightPerPartner,
+        log: this.log,
+      }),
     });
     this.clientTrust = new ClientTrust(config.org, config.tls.caPem, config.control.revoked);
     this.control = new ControlServer({
@@ -266,14 +291,24 @@ export class Gateway implements ControlBackend {
     return this.engine.cancel(runId, by, reason);
   }
 
-  /** Decisions waiting for a person: approval steps and escalations of this gateway's runs. */
+  /**
+   * Decisions waiting for a person: approval steps and escalations of this gateway's runs, and
+   * partners' requests our inbound policy holds (those belong to no run: a run filter leaves
+   * them out).
+   */
   async listApprovals(filter: { readonly runId?: string } = {}): Promise<PendingApproval[]> {
-    return this.engine.approvals(filter);
+    const runs = this.engine.approvals(filter);
+    if (filter.runId !== undefined) return runs;
+    return [...runs, ...(await this.responder.pendingApprovals()).map(inboundApproval)];
   }
 
-  /** Records a person's decision (`by` is the caller's verified identity) and lets the run go on. */
-  decideApproval(approvalId: string, decision: { readonly decision: ApprovalDecision; readonly by: string; readonly reason: string; readonly output?: unknown }): Promise<PendingApproval> {
-    return this.engine.decide(approvalId, decision);
+  /**
+   * Records a person's decision (`by` is the caller's verified identity): a partner's held
+   * request (`inbound:…`) goes to the responder, any other approval to the run it belongs to.
+   */
+  async decideApproval(approvalId: string, decision: { readonly decision: ApprovalDecision; readonly by: string; readonly reason: string; readonly output?: unknown }): Promise<PendingApproval> {
+    if (!isInboundApprovalId(approvalId)) return this.engine.decide(approvalId, decision);
+    return inboundApproval(await this.responder.decideApproval(approvalId, decision));
   }
 
   /** What this gateway can offer a workflow's steps: its agents, and its partners (cards unknown here). */
@@ -310,6 +345,19 @@ export class Gateway implements ControlBackend {
   }
 }
 
+
+/** A partner's held request as the control API lists approvals. */
+function inboundApproval(p: PendingInbound | DecidedInbound): PendingApproval {
+  return {
+    approvalId: p.approvalId,
+    kind: 'inbound',
+    task: { taskId: p.taskId, partner: p.partner, capability: p.capability, purpose: p.purpose },
+    details: null,
+    requestedAt: p.requestedAt,
+    decisions: APPROVAL_DECISIONS.inbound,
+    ...('decided' in p ? { decided: p.decided } : {}),
+  };
+}
 
 function trustEntry(p: GatewayConfig['partners'][number]) {
   return { org: p.org, caPem: p.caPem, ...(p.revoked !== undefined ? { revoked: p.revoked } : {}) };

@@ -1,14 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import { z } from 'zod';
 import { defineAgent } from '@entente/sdk';
-import { FederationClients } from '../../gateway/src/federation/index.js';
-import { createLogger } from '../../gateway/src/observability/index.js';
-import { TrustStore } from '../../gateway/src/pki/index.js';
 import type { TaskView } from '../../gateway/src/tasks/index.js';
-import { countAgreements, startFederation, type TestFederation } from '../support/federation.js';
+import { countAgreements, partnerClient, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'hospital-a';
 const B = 'hospital-b';
@@ -40,18 +35,7 @@ describe('following and cancelling a long task at a partner', () => {
     await fed?.stop();
   });
 
-  /** A federation client with `org`'s own certificate, talking to B. */
-  function clientAs(org: string): FederationClients {
-    return new FederationClients({
-      partners: [{ org: B, address: `127.0.0.1:${fed.ports[B]}` }],
-      certPem: readFileSync(join(fed.certsDir, org, 'gateway.pem'), 'utf8'),
-      keyPem: readFileSync(join(fed.certsDir, org, 'gateway.key.pem'), 'utf8'),
-      trust: () => new TrustStore([{ org: B, caPem: readFileSync(join(fed.certsDir, B, 'ca.pem'), 'utf8') }]),
-      maxPayloadBytes: 1 << 20,
-      maxInFlightPerPartner: 4,
-      log: createLogger({ level: 'silent' }),
-    });
-  }
+  const clientAs = (org: string) => partnerClient(fed, org, B);
 
   async function until(check: () => Promise<boolean>): Promise<void> {
     for (let i = 0; i < 100; i++) {

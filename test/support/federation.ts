@@ -1,10 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { AgentDefinition } from '@entente/sdk';
+import { defineAgent, type AgentDefinition } from '@entente/sdk';
+import { z } from 'zod';
 import { importPartner, loadConfig, type GatewayConfig } from '../../gateway/src/config/index.js';
 import { Gateway } from '../../gateway/src/gateway.js';
+import { FederationClients } from '../../gateway/src/federation/index.js';
+import { TrustStore } from '../../gateway/src/pki/index.js';
 import { createLogger } from '../../gateway/src/observability/index.js';
 import { certsInit, exportBundle } from '../../gateway/src/pki/index.js';
 import { freePorts } from '../../gateway/src/cli/ports.js';
@@ -131,4 +134,28 @@ export function countAgreements(self: string, others: readonly string[], extra: 
       others.map((o) => [o, { 'patients.count': { purposes, until, disclose: ['count'], suppress_below: { count: 5 } } }]),
     ),
   };
+}
+
+/** The cohort-counter agent of the tests: serves patients.count, answering `count` whatever the condition. */
+export function cohortCounter(count: number): AgentDefinition {
+  return defineAgent({
+    name: 'cohort-counter',
+    capabilities: ['patients.count'],
+    input: z.strictObject({ condition: z.string() }),
+    output: z.strictObject({ count: z.number().int() }),
+    handler: () => ({ count }),
+  });
+}
+
+/** A federation client with `org`'s own gateway certificate, talking to `partner` only: to call a partner's RPCs directly. */
+export function partnerClient(fed: TestFederation, org: string, partner: string): FederationClients {
+  return new FederationClients({
+    partners: [{ org: partner, address: `127.0.0.1:${fed.ports[partner]}` }],
+    certPem: readFileSync(join(fed.certsDir, org, 'gateway.pem'), 'utf8'),
+    keyPem: readFileSync(join(fed.certsDir, org, 'gateway.key.pem'), 'utf8'),
+    trust: () => new TrustStore([{ org: partner, caPem: readFileSync(join(fed.certsDir, partner, 'ca.pem'), 'utf8') }]),
+    maxPayloadBytes: 1 << 20,
+    maxInFlightPerPartner: 4,
+    log: createLogger({ level: 'silent' }),
+  });
 }

@@ -7,7 +7,7 @@ import { TaskError, type PartnerTransport, type TaskView } from '../tasks/index.
 import type { FederationClient } from '../generated/entente/federation/v1/Federation.js';
 import type { Card__Output } from '../generated/entente/federation/v1/Card.js';
 import type { Task__Output } from '../generated/entente/federation/v1/Task.js';
-import { federationProto, splitHostPort } from '../lib/index.js';
+import { federationProto, Semaphore, splitHostPort } from '../lib/index.js';
 import { fromServiceError, MD_REASON } from './status.js';
 
 export interface PartnerEndpoint {
@@ -97,6 +97,7 @@ export class FederationClients implements PartnerTransport {
       'grpc.keepalive_time_ms': 30_000,
       'grpc.keepalive_timeout_ms': 10_000,
     });
+    // Bounds the calls in flight to one partner, so one slow partner cannot take every socket.
     return { client, slots: new Semaphore(opts.maxInFlightPerPartner), endpoint: p, caPem };
   }
 
@@ -146,7 +147,15 @@ export class FederationClients implements PartnerTransport {
     const views: TaskView[] = [];
     return new Promise((resolve, reject) => {
       stream.on('data', (t: Task__Output) => {
-        const view = fromTask(t);
+        let view: TaskView;
+        try {
+          view = fromTask(t);
+        } catch (err) {
+          // Thrown in an event handler it would be uncaught: end the stream with it instead.
+          stream.cancel();
+          reject(err as TaskError);
+          return;
+        }
         views.push(view);
         onUpdate?.(view);
       });
@@ -220,11 +229,12 @@ function serverNameFor(org: string, host: string): Record<string, string> {
   return isIP(host) === 0 ? {} : { 'grpc.ssl_target_name_override': `${org}.partner.invalid` };
 }
 
+const TASK_STATUSES: ReadonlySet<string> = new Set<TaskView['status']>(['awaiting_approval', 'approved', 'running', 'completed', 'failed', 'denied', 'cancelled']);
+
 function fromTask(t: Task__Output): TaskView {
-  const status = t.status.replace('TASK_STATUS_', '').toLowerCase();
-  if (status !== 'running' && status !== 'completed' && status !== 'failed' && status !== 'denied' && status !== 'cancelled') {
-    throw new TaskError('internal', `the partner sent an unknown task status ${t.status}`);
-  }
+  const lowered = t.status.replace('TASK_STATUS_', '').toLowerCase();
+  if (!TASK_STATUSES.has(lowered)) throw new TaskError('internal', `the partner sent an unknown task status ${t.status}`);
+  const status = lowered as TaskView['status'];
   return {
     taskId: t.task_id,
     status,
@@ -232,28 +242,4 @@ function fromTask(t: Task__Output): TaskView {
     ...(t.reason !== '' ? { reason: t.reason } : {}),
     ...(t.result_statement !== '' ? { resultStatement: t.result_statement } : {}),
   };
-}
-
-/** Bounds the calls in flight to one partner, so one slow partner cannot take every socket. */
-class Semaphore {
-  private available: number;
-  private readonly waiters: (() => void)[] = [];
-
-  constructor(size: number) {
-    this.available = size;
-  }
-
-  acquire(): Promise<void> {
-    if (this.available > 0) {
-      this.available--;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  release(): void {
-    const next = this.waiters.shift();
-    if (next !== undefined) next();
-    else this.available++;
-  }
 }

@@ -37,6 +37,8 @@ export class FederationServer {
   /** The gRPC health service, for a partner's (or a load balancer's) stock client: NOT_SERVING until bound. */
   private readonly health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE]: 'NOT_SERVING' });
   private boundPort: number | undefined;
+  /** Open WatchTask streams: a task awaiting approval may be watched for days, so stop() ends them. */
+  private readonly watches = new Set<AbortController>();
 
   private readonly tls: ReloadableTls;
 
@@ -73,6 +75,8 @@ export class FederationServer {
   async stop(graceMs = 5000): Promise<void> {
     this.health.setStatus('', 'NOT_SERVING');
     this.health.setStatus(SERVICE, 'NOT_SERVING');
+    // A watcher whose stream ends before the task's final state calls WatchTask again.
+    for (const watch of this.watches) watch.abort();
     await shutdownServer(this.server, graceMs);
   }
 
@@ -110,17 +114,22 @@ export class FederationServer {
         });
       },
       WatchTask: (call) => {
+        const watch = new AbortController();
+        this.watches.add(watch);
+        call.on('cancelled', () => watch.abort());
         void (async () => {
           try {
             const peer = this.identify(call);
-            for await (const view of responder.watch(peer, call.request.task_id)) {
+            for await (const view of responder.watch(peer, call.request.task_id, watch.signal)) {
               if (call.cancelled) return;
               call.write(toTask(view));
             }
-            call.end();
+            if (!call.cancelled) call.end();
           } catch (err) {
             // grpc-js ends a server stream with the status object emitted as its error.
             call.emit('error', toServiceError(err));
+          } finally {
+            this.watches.delete(watch);
           }
         })();
       },

@@ -26,6 +26,11 @@ export const REASON_CODES = {
     retryable: false,
     message: "the partner's disclosure policy did not allow the result to leave",
   },
+  approval_rejected: {
+    status: 'PERMISSION_DENIED',
+    retryable: false,
+    message: "a person at the partner did not approve this request (its inbound policy asks for an approval)",
+  },
   invalid_input: { status: 'INVALID_ARGUMENT', retryable: false, message: 'the input does not match the capability schema' },
   payload_too_large: { status: 'RESOURCE_EXHAUSTED', retryable: false, message: 'the payload exceeds the size limit' },
   capability_unavailable: { status: 'NOT_FOUND', retryable: false, message: 'the capability is not available at this gateway' },
@@ -76,6 +81,11 @@ export function isRetryable(reason: ReasonCode): boolean {
   return REASON_CODES[reason].retryable;
 }
 
+/** Whether a task that ended for `reason` was refused (status `denied`) rather than failed. */
+export function isDenial(reason: ReasonCode): boolean {
+  return REASON_CODES[reason].status === 'PERMISSION_DENIED';
+}
+
 /** The gRPC status name for `reason`; transports turn it into their status number. */
 export function grpcStatusOf(reason: ReasonCode): GrpcStatusName {
   return REASON_CODES[reason].status;
@@ -106,3 +116,12 @@ export class TaskError extends EntenteError<ReasonCode> {
     return isRetryable(this.code);
   }
 }
+
+/**
+ * Why a person's decision on a partner's held request was refused. The codes are the workflow
+ * engine's approval codes (workflows/errors.ts), so that the control API and its callers treat
+ * both kinds of approval alike: unknown id, no longer waiting, a decision it does not take.
+ */
+export type InboundApprovalErrorCode = 'APPROVAL_UNKNOWN' | 'APPROVAL_DECIDED' | 'APPROVAL_DECISION_INVALID';
+
+export class InboundApprovalError extends EntenteError<InboundApprovalErrorCode> {}

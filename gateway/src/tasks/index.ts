@@ -1,14 +1,28 @@
 export { Requester } from './requester.js';
 export type { CallOptions, CallResult, PartnerTransport, RequesterDeps } from './requester.js';
 export { Responder } from './responder.js';
-export type { ResponderDeps, SubmitRequest } from './responder.js';
-export { grpcStatusOf, isReasonCode, isRetryable, REASON_CODES, REASONS, TaskError } from './errors.js';
-export type { ReasonCode, ReasonInfo } from './errors.js';
+export type { DecidedInbound, PendingInbound, ResponderDeps, SubmitRequest } from './responder.js';
+export { isInboundApprovalId } from './approval-id.js';
+export { grpcStatusOf, InboundApprovalError, isDenial, isReasonCode, isRetryable, REASON_CODES, REASONS, TaskError } from './errors.js';
+export type { InboundApprovalErrorCode, ReasonCode, ReasonInfo } from './errors.js';
 export { FINAL_STATUSES } from './task.js';
 export type { Peer, TaskStatus, TaskView } from './task.js';
 export { cardFor } from './card.js';
 export type { CardDeps, CardView } from './card.js';
-export { STORED_TASK_STATUSES, TASK_ROLES } from './ports.js';
-export type { ClaimResult, StoredTaskStatus, TaskFilter, TaskRecord, TaskRole, TaskStore, WriteBatch } from './ports.js';
+export { INBOUND_VERDICTS, STORED_TASK_STATUSES, TASK_ROLES } from './ports.js';
+export type {
+  ClaimResult,
+  DecideResult,
+  InboundApprovalFilter,
+  InboundApprovalRecord,
+  InboundDecision,
+  InboundVerdict,
+  StoredTaskStatus,
+  TaskFilter,
+  TaskRecord,
+  TaskRole,
+  TaskStore,
+  WriteBatch,
+} from './ports.js';
 export { readTaskReceipts, verifyTaskReceipts } from './receipts.js';
 export type { ReceiptState, ReceiptVerification, TaskReceipts } from './receipts.js';

@@ -7,7 +7,7 @@ import type { StatementRecord } from '../audit/index.js';
 
 export const TASK_ROLES = ['requester', 'responder'] as const;
 export type TaskRole = (typeof TASK_ROLES)[number];
-export const STORED_TASK_STATUSES = ['received', 'running', 'completed', 'failed', 'denied', 'cancelled'] as const;
+export const STORED_TASK_STATUSES = ['received', 'running', 'awaiting_approval', 'approved', 'completed', 'failed', 'denied', 'cancelled'] as const;
 export type StoredTaskStatus = (typeof STORED_TASK_STATUSES)[number];
 
 export interface TaskRecord {
@@ -39,13 +39,59 @@ export interface TaskFilter {
   readonly offset?: number;
 }
 
-/** One durable write: tasks are upserted, statements appended to the log, all or nothing. */
+/**
+ * One durable write: tasks are upserted, statements appended to the log, inbound approvals
+ * recorded (each once: a second record of the same task is refused), all or nothing.
+ */
 export interface WriteBatch {
   readonly tasks?: readonly TaskRecord[];
   readonly statements?: readonly StatementRecord[];
+  readonly approvals?: readonly InboundApprovalRecord[];
 }
 
 export type ClaimResult = { readonly created: true } | { readonly created: false; readonly existing: TaskRecord };
+
+export const INBOUND_VERDICTS = ['approve', 'reject'] as const;
+export type InboundVerdict = (typeof INBOUND_VERDICTS)[number];
+
+/** A person's decision on a held request: who, why and when, kept as evidence. */
+export interface InboundDecision {
+  readonly decision: InboundVerdict;
+  readonly by: string;
+  readonly reason: string;
+  readonly at: number;
+}
+
+/**
+ * A partner's request that our inbound policy held for a person's decision. It holds nothing
+ * of the input (payloads are never stored): who asks, for which capability and purpose.
+ */
+export interface InboundApprovalRecord {
+  readonly peerOrg: string;
+  readonly taskId: string;
+  readonly capability: string;
+  readonly purpose: string;
+  /** The inbound decision that asked for the approval; the task's result statement cites it. */
+  readonly inbound: { readonly decisionId: string; readonly policyRevision: string };
+  readonly requestedAt: number;
+  /** Once decided; never changes after. */
+  readonly decided?: InboundDecision;
+}
+
+export interface InboundApprovalFilter {
+  readonly peerOrg?: string;
+  readonly taskId?: string;
+  /** Only those waiting for a person: undecided, and their task still awaiting approval. */
+  readonly pending?: boolean;
+  /** Oldest first (by requestedAt, then peer and task id); default 1000. */
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export type DecideResult =
+  | { readonly decided: true }
+  /** Nothing written: the approval as stored (undefined if there is none). */
+  | { readonly decided: false; readonly existing: InboundApprovalRecord | undefined };
 
 export interface TaskStore {
   getTask(role: TaskRole, peerOrg: string, taskId: string): Promise<TaskRecord | undefined>;
@@ -62,4 +108,17 @@ export interface TaskStore {
    * (even from two processes sharing the store), exactly one creates.
    */
   claimTask(task: TaskRecord, statements?: readonly StatementRecord[]): Promise<ClaimResult>;
+  /**
+   * Upserts `task` with `statements`, atomically and durably, only if the stored task (same
+   * role, peer and id) has status `from`; resolves whether it wrote. Of two concurrent
+   * transitions from one status (even from two processes), exactly one writes.
+   */
+  transitionTask(task: TaskRecord, from: StoredTaskStatus, statements?: readonly StatementRecord[]): Promise<boolean>;
+  listInboundApprovals(filter?: InboundApprovalFilter): Promise<InboundApprovalRecord[]>;
+  /**
+   * Records a decision on (peer, task)'s approval together with `batch`, atomically and
+   * durably, only if the approval is undecided and its responder task still awaits approval;
+   * otherwise writes nothing. Of two concurrent decisions, exactly one is recorded.
+   */
+  decideInboundApproval(peerOrg: string, taskId: string, decided: InboundDecision, batch?: WriteBatch): Promise<DecideResult>;
 }

@@ -12,8 +12,8 @@ import {
 import { signAck, signRequest, signResult, verifyResult, type ResultStatus } from '../audit/index.js';
 import type { StatementLog, StatementRecord } from '../audit/index.js';
 import type { TaskRecord, TaskStore } from './ports.js';
-import { isReasonCode, REASONS, TaskError, type ReasonCode } from './errors.js';
-import { NAME, TASK_ID, type TaskView } from './task.js';
+import { isDenial, isReasonCode, REASONS, TaskError, type ReasonCode } from './errors.js';
+import { FINAL_STATUSES, NAME, TASK_ID, type TaskView } from './task.js';
 import { contentDigestOf, parseJsonPayload, recordStatement } from './shared.js';
 
 /** How requests reach partners; the federation transport implements it over mutual-TLS gRPC. */
@@ -33,6 +33,8 @@ export interface PartnerTransport {
   ): Promise<TaskView>;
   acknowledge(partner: string, taskId: string, ackStatement: string, deadline: number): Promise<void>;
   cancelTask(partner: string, taskId: string, deadline: number): Promise<TaskView>;
+  /** Follows a task: `onUpdate` gets each state the partner reports; settles when the stream ends. */
+  watchTask(partner: string, taskId: string, deadline: number, onUpdate: (view: TaskView) => void): Promise<unknown>;
 }
 
 export interface RequesterDeps {
@@ -64,13 +66,22 @@ export interface CallOptions {
   readonly workflow?: { readonly runId: string; readonly workflow: string; readonly step: string };
   /** The partner's task this call serves (a step of a nested workflow): cited in the request statement. */
   readonly parentTask?: { readonly org: string; readonly taskId: string };
+  /**
+   * Called once when the partner holds the task for a person's approval: the call then waits,
+   * up to its deadline, for the decision (a workflow stops the step's attempt timeout here).
+   */
+  readonly onAwaitingApproval?: () => void;
 }
 
 export interface CallResult {
   readonly taskId: string;
   readonly partner: string;
   readonly capability: string;
-  readonly status: 'completed' | 'denied' | 'failed' | 'cancelled';
+  /**
+   * `awaiting_approval`: the deadline passed while the partner held the task for a person's
+   * approval; calling again with the same taskId and content follows it on.
+   */
+  readonly status: 'completed' | 'denied' | 'failed' | 'cancelled' | 'awaiting_approval';
   /** The minimised result the partner's disclosure policy let leave (completed only). */
   readonly result?: unknown;
   readonly reason?: ReasonCode;
@@ -89,6 +100,8 @@ export interface CallResult {
  */
 export class Requester {
   private readonly clock: Clock;
+  /** Tasks calls of ours are sending or following now (how many calls each): those calls settle their receipts. */
+  private readonly following = new Map<string, number>();
 
   constructor(private readonly deps: RequesterDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -113,13 +126,13 @@ export class Requester {
       if (existing.contentDigest !== contentDigest) {
         throw new TaskError('task_conflict', 'this taskId was already used with different content; choose a new taskId');
       }
-      if (existing.status === 'running' || existing.reason === 'partner_unavailable') {
+      if (existing.status === 'running' || existing.status === 'awaiting_approval' || existing.reason === 'partner_unavailable') {
         // A retry: the partner answers an already-claimed task id from its own record, so the
         // input that left the first time is sent again with the stored request statement.
         const { inputBytes } = this.outbound(opts, taskId);
         const request = (await this.statement(existing, 'request'))?.jws;
         if (request === undefined) throw new TaskError('internal', `task ${taskId} has no stored request statement`);
-        outcome = await this.send(existing, deadline, { inputBytes, request });
+        outcome = await this.send(existing, deadline, { inputBytes, request, onAwaitingApproval: opts.onAwaitingApproval });
       } else {
         outcome = await this.stored(existing);
       }
@@ -205,28 +218,68 @@ export class Requester {
     }
     // Durable before anything leaves: if we crash after sending, the record shows it.
     await this.deps.store.write({ tasks: [task], statements: [requestRecord] });
-    return this.send(task, deadline, { inputBytes, request });
+    return this.send(task, deadline, { inputBytes, request, onAwaitingApproval: opts.onAwaitingApproval });
   }
 
-  /** Sends (or resends, idempotently) a recorded task and settles its receipts. */
+  /**
+   * Sends (or resends, idempotently) a recorded task and settles its receipts. A task the
+   * partner holds for approval is recorded as awaiting it and followed until it is decided,
+   * resubmitted when the partner answers APPROVED (it no longer has the input), and left
+   * awaiting approval if the deadline passes first.
+   */
   private async send(
     task: TaskRecord,
     deadline: number,
-    prepared: { inputBytes: Buffer; request: string },
+    prepared: Prepared,
   ): Promise<CallResult> {
-    const { request, inputBytes } = prepared;
-    let view: TaskView;
-    let remote: TaskError | undefined;
+    const key = followKey(task.peerOrg, task.taskId);
+    this.following.set(key, (this.following.get(key) ?? 0) + 1);
     try {
-      view = await this.deps.transport.submit(
-        task.peerOrg,
-        { taskId: task.taskId, capability: task.capability, purpose: task.purpose, inputBytes, salt: task.salt, requestStatement: request },
-        deadline,
-      );
-    } catch (err) {
-      if (!(err instanceof TaskError)) throw err;
-      remote = err;
-      view = { taskId: task.taskId, status: 'failed', reason: err.reason };
+      return await this.sendAndFollow(task, deadline, prepared);
+    } finally {
+      const left = (this.following.get(key) ?? 1) - 1;
+      if (left === 0) this.following.delete(key);
+      else this.following.set(key, left);
+    }
+  }
+
+  private async sendAndFollow(
+    task: TaskRecord,
+    deadline: number,
+    prepared: Prepared,
+  ): Promise<CallResult> {
+    const { request } = prepared;
+    let { view, remote } = await this.submit(task, deadline, prepared);
+    let held = false;
+    let resubmitted = false;
+    while (remote === undefined && (view.status === 'awaiting_approval' || view.status === 'approved')) {
+      if (view.status === 'approved') {
+        // Approved where the partner no longer holds the input: our resubmission runs it.
+        if (resubmitted) {
+          ({ view, remote } = failed(task, new TaskError('internal', 'the partner answered APPROVED to the resubmission of an approved task')));
+          break;
+        }
+        resubmitted = true;
+        ({ view, remote } = await this.submit(task, deadline, prepared));
+        continue;
+      }
+      if (!held) {
+        held = true;
+        await this.deps.store.write({ tasks: [{ ...task, status: 'awaiting_approval', updatedAt: this.clock.now() }] });
+        this.notifyHeld(task, prepared.onAwaitingApproval);
+      }
+      const next = await this.follow(task, deadline);
+      if (next === undefined) {
+        return {
+          taskId: task.taskId,
+          partner: task.peerOrg,
+          capability: task.capability,
+          status: 'awaiting_approval',
+          message: "the partner holds this task for a person's approval; call again with the same taskId to follow it",
+          receipts: { request },
+        };
+      }
+      ({ view, remote } = next);
     }
     const resultStatement = remote?.details.resultStatement ?? view.resultStatement;
     if (resultStatement === undefined) {
@@ -235,6 +288,57 @@ export class Requester {
       return this.outcome(task, 'failed', reason, remote?.message, { request });
     }
     return this.settle(task, request, resultStatement, view, remote, deadline);
+  }
+
+  private async submit(
+    task: TaskRecord,
+    deadline: number,
+    prepared: { inputBytes: Buffer; request: string },
+  ): Promise<{ view: TaskView; remote: TaskError | undefined }> {
+    try {
+      const view = await this.deps.transport.submit(
+        task.peerOrg,
+        { taskId: task.taskId, capability: task.capability, purpose: task.purpose, inputBytes: prepared.inputBytes, salt: task.salt, requestStatement: prepared.request },
+        deadline,
+      );
+      return { view, remote: undefined };
+    } catch (err) {
+      if (!(err instanceof TaskError)) throw err;
+      return failed(task, err);
+    }
+  }
+
+  /**
+   * Follows a task the partner holds for approval until it is approved or final, calling
+   * WatchTask again (with backoff) when the stream breaks or ends early; undefined if the
+   * deadline passes first. Refusals (the task is unknown there, our identity refused) end it.
+   */
+  private async follow(task: TaskRecord, deadline: number): Promise<{ view: TaskView; remote: TaskError | undefined } | undefined> {
+    for (let attempt = 0; this.clock.now() < deadline; attempt++) {
+      let last: TaskView | undefined;
+      try {
+        await this.deps.transport.watchTask(task.peerOrg, task.taskId, deadline, (view) => {
+          last = view;
+        });
+      } catch (err) {
+        if (!(err instanceof TaskError)) throw err;
+        if (!FOLLOW_AGAIN.has(err.reason)) return failed(task, err);
+      }
+      // Assigned in the callback, which TypeScript's narrowing does not see.
+      const seen = last as TaskView | undefined;
+      if (seen !== undefined && (FINAL_STATUSES.has(seen.status) || seen.status === 'approved')) return { view: seen, remote: undefined };
+      const wait = Math.min(100 * 2 ** Math.min(attempt, 5), 2000, deadline - this.clock.now());
+      if (wait > 0) await this.clock.sleep(wait);
+    }
+    return undefined;
+  }
+
+  private notifyHeld(task: TaskRecord, onAwaitingApproval: (() => void) | undefined): void {
+    try {
+      onAwaitingApproval?.();
+    } catch (err) {
+      this.deps.log.warn({ task_id: task.taskId, partner: task.peerOrg, err }, 'onAwaitingApproval threw');
+    }
   }
 
   /** Verifies the partner's result statement against what we sent and got, then acknowledges it. */
@@ -276,7 +380,7 @@ export class Requester {
       to: task.peerOrg,
       result_statement_digest: resultRecord.digest,
     }).jws;
-    const reason = status === 'completed' ? undefined : remote?.reason ?? 'internal';
+    const reason = status === 'completed' ? undefined : (remote?.reason ?? (view.reason !== undefined && isReasonCode(view.reason) ? view.reason : 'internal'));
     await this.deps.store.write({
       tasks: [
         {
@@ -328,7 +432,7 @@ export class Requester {
     if (task === undefined || !this.deps.transport.has(partner)) return;
     const deadline = this.clock.now() + this.deps.callTimeoutMs;
     const view = await this.deps.transport.cancelTask(partner, taskId, deadline);
-    if (task.status === 'running' || view.resultStatement === undefined) return;
+    if (this.following.has(followKey(partner, taskId)) || view.resultStatement === undefined) return;
     if ((await this.statement(task, 'result')) !== undefined) return;
     const request = (await this.statement(task, 'request'))?.jws;
     if (request === undefined) return;
@@ -400,7 +504,7 @@ export class Requester {
       taskId: task.taskId,
       partner: task.peerOrg,
       capability: task.capability,
-      status: reason === 'inbound_denied' || reason === 'disclosure_denied' || reason === 'outbound_denied' ? 'denied' : status,
+      status: isDenial(reason) ? 'denied' : status,
       reason,
       message: message ?? REASONS[reason],
       ...(policyReasons !== undefined && policyReasons.length > 0 ? { policyReasons } : {}),
@@ -411,4 +515,23 @@ export class Requester {
   private async statement(task: TaskRecord, kind: StatementRecord['kind']): Promise<StatementRecord | undefined> {
     return (await this.deps.store.listStatements({ taskId: task.taskId, peerOrg: task.peerOrg, kind }))[0];
   }
+}
+
+/** What a (re)submission sends, and whom to tell when the partner holds the task for approval. */
+interface Prepared {
+  readonly inputBytes: Buffer;
+  readonly request: string;
+  readonly onAwaitingApproval: (() => void) | undefined;
+}
+
+/** Why a WatchTask stream may have broken on the way, not at the partner's word: follow it again. */
+const FOLLOW_AGAIN: ReadonlySet<ReasonCode> = new Set(['partner_unavailable', 'deadline_exceeded', 'internal']);
+
+function followKey(partner: string, taskId: string): string {
+  return partner + '\u0000' + taskId;
+}
+
+/** A call that got no task back: a failure, with the partner's result statement if it sent one. */
+function failed(task: TaskRecord, err: TaskError): { view: TaskView; remote: TaskError } {
+  return { view: { taskId: task.taskId, status: 'failed', reason: err.reason }, remote: err };
 }

@@ -1,5 +1,9 @@
-/** The state of a task as the transports show it. */
-export type TaskStatus = 'running' | 'completed' | 'failed' | 'denied' | 'cancelled';
+/**
+ * The state of a task as the transports show it. `awaiting_approval`: the responder's inbound
+ * policy holds it for a person's decision; `approved`: decided, but the responder no longer
+ * holds the input, so it runs when the requester submits it again.
+ */
+export type TaskStatus = 'awaiting_approval' | 'approved' | 'running' | 'completed' | 'failed' | 'denied' | 'cancelled';
 
 export interface TaskView {
   readonly taskId: string;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatementRecord } from '../../../gateway/src/audit/index.js';
 import type { Store } from '../../../gateway/src/store/index.js';
-import type { TaskRecord } from '../../../gateway/src/tasks/index.js';
+import type { InboundApprovalRecord, TaskRecord } from '../../../gateway/src/tasks/index.js';
 
 export const task = (id: string, over: Partial<TaskRecord> = {}): TaskRecord => ({
   taskId: id, role: 'responder', peerOrg: 'org-a', capability: 'patients.count', purpose: 'research',
@@ -10,6 +10,11 @@ export const task = (id: string, over: Partial<TaskRecord> = {}): TaskRecord => 
 
 export const statement = (id: string, n: number, over: Partial<StatementRecord> = {}): StatementRecord => ({
   taskId: id, kind: 'request', signerOrg: 'org-a', peerOrg: 'org-a', kid: 'k1', jws: `h.p${n}.s`, digest: `sha256:d${n}`, storedAt: 2_000, ...over,
+});
+
+export const approval = (id: string, over: Partial<InboundApprovalRecord> = {}): InboundApprovalRecord => ({
+  peerOrg: 'org-a', taskId: id, capability: 'patients.count', purpose: 'research',
+  inbound: { decisionId: `decision-${id}`, policyRevision: 'sha256:rev' }, requestedAt: 1_000, ...over,
 });
 
 /** A place a driver can open, reopen (same data) and forget. */
@@ -130,6 +135,96 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       it('refuses an invalid claim', async () => {
         const store = open(harness.fresh());
         await expect(store.claimTask({ ...task('t'), role: 'observer' as never })).rejects.toMatchObject({ code: 'STORE_INVALID_RECORD' });
+      });
+    });
+
+    describe('transitionTask', () => {
+      it('writes for exactly one of many concurrent transitions from one status, with its statements only', async () => {
+        const store = open(harness.fresh());
+        await store.write({ tasks: [task('t', { status: 'approved' })] });
+        const wrote = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => store.transitionTask(task('t', { status: 'running', updatedAt: 2_000 + i }), 'approved', [statement('t', i)])),
+        );
+        expect(wrote.filter(Boolean)).toHaveLength(1);
+        const winner = wrote.indexOf(true);
+        expect(await store.getTask('responder', 'org-a', 't')).toEqual(task('t', { status: 'running', updatedAt: 2_000 + winner }));
+        expect((await store.listStatements({ taskId: 't' })).map((s) => s.digest)).toEqual([`sha256:d${winner}`]);
+      });
+
+      it('writes nothing when the task is in another status, or unknown', async () => {
+        const store = open(harness.fresh());
+        await store.write({ tasks: [task('t', { status: 'completed' })] });
+        expect(await store.transitionTask(task('t', { status: 'cancelled' }), 'awaiting_approval', [statement('t', 1)])).toBe(false);
+        expect(await store.transitionTask(task('unknown', { status: 'running' }), 'approved')).toBe(false);
+        expect(await store.getTask('responder', 'org-a', 't')).toEqual(task('t', { status: 'completed' }));
+        expect(await store.getTask('responder', 'org-a', 'unknown')).toBeUndefined();
+        expect(await store.listStatements()).toEqual([]);
+        await expect(store.transitionTask({ ...task('t'), status: 'exploded' as never }, 'completed')).rejects.toMatchObject({ code: 'STORE_INVALID_RECORD' });
+      });
+    });
+
+    describe('inbound approvals', () => {
+      const held = (id: string, over: Partial<TaskRecord> = {}) => task(id, { status: 'awaiting_approval', ...over });
+      const bob = { decision: 'approve' as const, by: 'bob', reason: 'agreed', at: 3_000 };
+
+      it('records approvals with their task, lists them oldest first with filters, and keeps them across a reopen', async () => {
+        const where = harness.fresh();
+        const store = open(where);
+        await store.write({ tasks: [held('late'), held('early'), held('other', { peerOrg: 'org-b' })], approvals: [approval('late', { requestedAt: 3 }), approval('early', { requestedAt: 1 }), approval('other', { peerOrg: 'org-b', requestedAt: 2 })] });
+        await store.close();
+        const again = open(where);
+        expect((await again.listInboundApprovals()).map((a) => a.taskId)).toEqual(['early', 'other', 'late']);
+        expect(await again.listInboundApprovals({ peerOrg: 'org-b' })).toEqual([approval('other', { peerOrg: 'org-b', requestedAt: 2 })]);
+        expect((await again.listInboundApprovals({ taskId: 'late' })).map((a) => a.taskId)).toEqual(['late']);
+        expect((await again.listInboundApprovals({ limit: 1, offset: 1 })).map((a) => a.taskId)).toEqual(['other']);
+      });
+
+      it('lists as pending only undecided approvals whose task still awaits approval', async () => {
+        const store = open(harness.fresh());
+        await store.write({
+          tasks: [held('waiting'), held('decided'), task('withdrawn', { status: 'cancelled' })],
+          approvals: [approval('waiting'), approval('decided', { decided: bob }), approval('withdrawn')],
+        });
+        expect((await store.listInboundApprovals({ pending: true })).map((a) => a.taskId)).toEqual(['waiting']);
+        expect((await store.listInboundApprovals({ pending: true, peerOrg: 'org-b' }))).toEqual([]);
+      });
+
+      it('records exactly one of concurrent decisions, with its batch only, and never changes it', async () => {
+        const where = harness.fresh();
+        const store = open(where);
+        await store.write({ tasks: [held('t')], statements: [statement('t', 0)], approvals: [approval('t')] });
+        const results = await Promise.all(
+          Array.from({ length: 5 }, (_, i) =>
+            store.decideInboundApproval('org-a', 't', { ...bob, by: `p${i}` }, { tasks: [task('t', { status: 'denied', reason: `r${i}` })], statements: [statement('t', i + 1, { kind: 'result' })] }),
+          ),
+        );
+        const winner = results.findIndex((r) => r.decided);
+        expect(results.filter((r) => r.decided)).toHaveLength(1);
+        for (const r of results) if (!r.decided) expect(r.existing?.decided).toEqual({ ...bob, by: `p${winner}` });
+        expect((await store.getTask('responder', 'org-a', 't'))?.reason).toBe(`r${winner}`);
+        expect((await store.listStatements({ taskId: 't', kind: 'result' })).map((s) => s.digest)).toEqual([`sha256:d${winner + 1}`]);
+        await store.close();
+        const again = open(where);
+        expect((await again.listInboundApprovals({ taskId: 't' }))[0]?.decided).toEqual({ ...bob, by: `p${winner}` });
+        expect(await again.decideInboundApproval('org-a', 't', { ...bob, decision: 'reject' })).toEqual({ decided: false, existing: approval('t', { decided: { ...bob, by: `p${winner}` } }) });
+      });
+
+      it('decides nothing for an unknown approval, or one whose task no longer awaits approval', async () => {
+        const store = open(harness.fresh());
+        await store.write({ tasks: [task('withdrawn', { status: 'cancelled' })], approvals: [approval('withdrawn')] });
+        expect(await store.decideInboundApproval('org-a', 'nope', bob)).toEqual({ decided: false, existing: undefined });
+        expect(await store.decideInboundApproval('org-a', 'withdrawn', bob, { tasks: [task('withdrawn', { status: 'running' })] })).toEqual({ decided: false, existing: approval('withdrawn') });
+        expect((await store.getTask('responder', 'org-a', 'withdrawn'))?.status).toBe('cancelled');
+      });
+
+      it('refuses an invalid approval or decision, and a second record of the same approval', async () => {
+        const store = open(harness.fresh());
+        await expect(store.write({ approvals: [approval('t', { capability: '' })] })).rejects.toMatchObject({ code: 'STORE_INVALID_RECORD', message: expect.stringMatching(/approvals\[0\]\.capability/) });
+        await expect(store.write({ approvals: [approval('t', { decided: { ...bob, decision: 'maybe' as never } })] })).rejects.toMatchObject({ code: 'STORE_INVALID_RECORD' });
+        await expect(store.decideInboundApproval('org-a', 't', { ...bob, by: '' })).rejects.toMatchObject({ code: 'STORE_INVALID_RECORD' });
+        await store.write({ tasks: [held('t')], approvals: [approval('t')] });
+        await expect(store.write({ approvals: [approval('t')] })).rejects.toMatchObject({ code: 'STORE_WRITE_FAILED' });
+        expect(await store.listInboundApprovals()).toEqual([approval('t')]);
       });
     });
 

@@ -59,6 +59,19 @@ export const MIGRATIONS: readonly string[] = [
             json_extract(s.event_json, '$.at'),
             (SELECT max(json_extract(l.event_json, '$.at')) FROM run_events l WHERE l.run_id = s.run_id)
      FROM run_events s WHERE s.type = 'run_started';`,
+  // 7: partners' requests the inbound policy held for a person, and the decision on each (who,
+  // why, when), kept as evidence: a decision, once made, never changes. Never the input.
+  `CREATE TABLE inbound_approvals (
+     peer_org TEXT NOT NULL, task_id TEXT NOT NULL, capability TEXT NOT NULL, purpose TEXT NOT NULL,
+     inbound_decision_id TEXT NOT NULL, inbound_policy_revision TEXT NOT NULL, requested_at INTEGER NOT NULL,
+     decision TEXT CHECK (decision IN ('approve','reject')), decided_by TEXT, decided_reason TEXT, decided_at INTEGER,
+     CHECK ((decision IS NULL) = (decided_by IS NULL) AND (decision IS NULL) = (decided_reason IS NULL) AND (decision IS NULL) = (decided_at IS NULL)),
+     PRIMARY KEY (peer_org, task_id));
+   CREATE INDEX inbound_approvals_requested ON inbound_approvals (requested_at, peer_org, task_id);
+   CREATE TRIGGER inbound_approvals_decided BEFORE UPDATE ON inbound_approvals WHEN OLD.decision IS NOT NULL
+     BEGIN SELECT RAISE(ABORT, 'an approval decision never changes'); END;
+   CREATE TRIGGER inbound_approvals_no_delete BEFORE DELETE ON inbound_approvals
+     BEGIN SELECT RAISE(ABORT, 'approval decisions are kept'); END;`,
 ];
 
 /**

@@ -1,5 +1,5 @@
 import { STATEMENT_KINDS, type StatementRecord } from '../../audit/index.js';
-import { STORED_TASK_STATUSES, TASK_ROLES, type TaskRecord } from '../../tasks/index.js';
+import { INBOUND_VERDICTS, STORED_TASK_STATUSES, TASK_ROLES, type InboundApprovalRecord, type InboundDecision, type TaskRecord } from '../../tasks/index.js';
 import { StoreInvalidRecordError } from '../errors.js';
 
 /**
@@ -42,6 +42,24 @@ export function checkTask(t: TaskRecord, where: string): void {
   optionalText(t.resultJson, `${where}.resultJson`);
   millis(t.createdAt, `${where}.createdAt`);
   millis(t.updatedAt, `${where}.updatedAt`);
+}
+
+export function checkDecision(d: InboundDecision, where: string): void {
+  oneOf(d.decision, INBOUND_VERDICTS, `${where}.decision`);
+  text(d.by, `${where}.by`);
+  text(d.reason, `${where}.reason`);
+  millis(d.at, `${where}.at`);
+}
+
+export function checkApproval(a: InboundApprovalRecord, where: string): void {
+  text(a.peerOrg, `${where}.peerOrg`);
+  text(a.taskId, `${where}.taskId`);
+  text(a.capability, `${where}.capability`);
+  text(a.purpose, `${where}.purpose`);
+  text(a.inbound?.decisionId, `${where}.inbound.decisionId`);
+  text(a.inbound?.policyRevision, `${where}.inbound.policyRevision`);
+  millis(a.requestedAt, `${where}.requestedAt`);
+  if (a.decided !== undefined) checkDecision(a.decided, `${where}.decided`);
 }
 
 export function checkStatement(s: StatementRecord, where: string): void {
@@ -157,5 +175,49 @@ export function toStatement(r: StatementRow): StatementRecord {
     jws: r.jws,
     digest: r.digest,
     storedAt: r.stored_at,
+  };
+}
+
+/** An inbound approval as its SQL parameters. */
+export function approvalParams(a: InboundApprovalRecord) {
+  return {
+    peerOrg: a.peerOrg,
+    taskId: a.taskId,
+    capability: a.capability,
+    purpose: a.purpose,
+    decisionId: a.inbound.decisionId,
+    policyRevision: a.inbound.policyRevision,
+    requestedAt: a.requestedAt,
+    ...decisionParams(a.decided),
+  };
+}
+
+export function decisionParams(d: InboundDecision | undefined) {
+  return { decision: d?.decision ?? null, decidedBy: d?.by ?? null, decidedReason: d?.reason ?? null, decidedAt: d?.at ?? null };
+}
+
+export interface ApprovalRow {
+  peer_org: string;
+  task_id: string;
+  capability: string;
+  purpose: string;
+  inbound_decision_id: string;
+  inbound_policy_revision: string;
+  requested_at: number;
+  decision: InboundDecision['decision'] | null;
+  decided_by: string | null;
+  decided_reason: string | null;
+  decided_at: number | null;
+}
+
+export function toApproval(r: ApprovalRow): InboundApprovalRecord {
+  return {
+    peerOrg: r.peer_org,
+    taskId: r.task_id,
+    capability: r.capability,
+    purpose: r.purpose,
+    inbound: { decisionId: r.inbound_decision_id, policyRevision: r.inbound_policy_revision },
+    requestedAt: r.requested_at,
+    ...(r.decision !== null ? { decided: { decision: r.decision, by: r.decided_by!, reason: r.decided_reason!, at: r.decided_at! } } : {}),
   };
 }

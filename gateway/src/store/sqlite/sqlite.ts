@@ -1,18 +1,35 @@
 import Database from 'better-sqlite3';
 import type { StatementFilter, StatementRecord } from '../../audit/index.js';
-import type { ClaimResult, TaskFilter, TaskRecord, TaskRole, WriteBatch } from '../../tasks/index.js';
+import type {
+  ClaimResult,
+  DecideResult,
+  InboundApprovalFilter,
+  InboundApprovalRecord,
+  InboundDecision,
+  StoredTaskStatus,
+  TaskFilter,
+  TaskRecord,
+  TaskRole,
+  WriteBatch,
+} from '../../tasks/index.js';
 import { RunError, type RunEvent, type RunFilter, type RunSummary } from '../../workflows/index.js';
 import { StoreClosedError, StoreError, StoreInvalidRecordError, StoreOpenFailedError, StoreReadOnlyError } from '../errors.js';
 import type { Store } from '../store.js';
 import { GroupCommit } from './group-commit.js';
 import { checkSchema, migrate } from './migrations.js';
 import {
+  approvalParams,
+  checkApproval,
+  checkDecision,
   checkStatement,
   checkTask,
+  decisionParams,
   statementParams,
   taskParams,
+  toApproval,
   toStatement,
   toTask,
+  type ApprovalRow,
   type StatementRow,
   type TaskRow,
 } from './records.js';
@@ -82,6 +99,22 @@ export class SqliteStore implements Store {
          ON CONFLICT (task_id, kind, signer_org, digest) DO NOTHING`,
       ),
       getTask: this.db.prepare('SELECT * FROM tasks WHERE role = ? AND peer_org = ? AND task_id = ?'),
+      transitionTask: this.db.prepare(
+        `UPDATE tasks SET status = @status, reason = @reason, result_json = @resultJson, updated_at = @updatedAt
+         WHERE role = @role AND peer_org = @peerOrg AND task_id = @taskId AND status = @from`,
+      ),
+      insertApproval: this.db.prepare(
+        `INSERT INTO inbound_approvals (peer_org, task_id, capability, purpose, inbound_decision_id, inbound_policy_revision, requested_at,
+           decision, decided_by, decided_reason, decided_at)
+         VALUES (@peerOrg, @taskId, @capability, @purpose, @decisionId, @policyRevision, @requestedAt, @decision, @decidedBy, @decidedReason, @decidedAt)`,
+      ),
+      // Decided inside the transaction: only an undecided approval whose task still awaits it.
+      decideApproval: this.db.prepare(
+        `UPDATE inbound_approvals SET decision = @decision, decided_by = @decidedBy, decided_reason = @decidedReason, decided_at = @decidedAt
+         WHERE peer_org = @peerOrg AND task_id = @taskId AND decision IS NULL
+           AND EXISTS (SELECT 1 FROM tasks t WHERE t.role = 'responder' AND t.peer_org = @peerOrg AND t.task_id = @taskId AND t.status = 'awaiting_approval')`,
+      ),
+      getApproval: this.db.prepare('SELECT * FROM inbound_approvals WHERE peer_org = ? AND task_id = ?'),
       runLength: this.db.prepare('SELECT count(*) AS n FROM run_events WHERE run_id = ?'),
       appendRunEvent: this.db.prepare('INSERT INTO run_events (run_id, seq, type, event_json) VALUES (?, ?, ?, ?)'),
       readRun: this.db.prepare('SELECT event_json FROM run_events WHERE run_id = ? ORDER BY seq'),
@@ -146,19 +179,29 @@ export class SqliteStore implements Store {
   }
 
   write(batch: WriteBatch): Promise<void> {
+    let run: () => void;
     try {
       this.checkWritable();
-      for (const [i, t] of (batch.tasks ?? []).entries()) checkTask(t, `tasks[${i}]`);
-      for (const [i, s] of (batch.statements ?? []).entries()) checkStatement(s, `statements[${i}]`);
+      run = this.batch(batch);
     } catch (err) {
       return Promise.reject(err as StoreError);
     }
+    return this.group.submit(run);
+  }
+
+  /** Checks a batch's records and returns the SQL that writes it, to run inside a transaction. */
+  private batch(batch: WriteBatch): () => void {
+    for (const [i, t] of (batch.tasks ?? []).entries()) checkTask(t, `tasks[${i}]`);
+    for (const [i, s] of (batch.statements ?? []).entries()) checkStatement(s, `statements[${i}]`);
+    for (const [i, a] of (batch.approvals ?? []).entries()) checkApproval(a, `approvals[${i}]`);
     const tasks = (batch.tasks ?? []).map(taskParams);
     const statements = (batch.statements ?? []).map(statementParams);
-    return this.group.submit(() => {
+    const approvals = (batch.approvals ?? []).map(approvalParams);
+    return () => {
       for (const t of tasks) this.sql.upsertTask.run(t);
       for (const s of statements) this.sql.appendStatement.run(s);
-    });
+      for (const a of approvals) this.sql.insertApproval.run(a);
+    };
   }
 
   async claimTask(task: TaskRecord, statements: readonly StatementRecord[] = []): Promise<ClaimResult> {
@@ -179,6 +222,52 @@ export class SqliteStore implements Store {
       existing = toTask(this.sql.getTask.get(task.role, task.peerOrg, task.taskId) as TaskRow);
     });
     return existing === undefined ? { created: true } : { created: false, existing };
+  }
+
+  async transitionTask(task: TaskRecord, from: StoredTaskStatus, statements: readonly StatementRecord[] = []): Promise<boolean> {
+    this.checkWritable();
+    checkTask(task, 'task');
+    const append = this.batch({ statements });
+    const params = { ...taskParams(task), from };
+    let wrote = false;
+    await this.group.submit(() => {
+      // Compared inside the transaction, so that of two transitions from one status one writes.
+      wrote = this.sql.transitionTask.run(params).changes === 1;
+      if (wrote) append();
+    });
+    return wrote;
+  }
+
+  async listInboundApprovals(filter: InboundApprovalFilter = {}): Promise<InboundApprovalRecord[]> {
+    this.checkOpen();
+    const { where, args } = conditions([
+      ['a.peer_org = ?', filter.peerOrg],
+      ['a.task_id = ?', filter.taskId],
+    ]);
+    const pending =
+      filter.pending === true
+        ? `${where === '' ? 'WHERE' : ' AND'} a.decision IS NULL AND EXISTS (SELECT 1 FROM tasks t WHERE t.role = 'responder'
+             AND t.peer_org = a.peer_org AND t.task_id = a.task_id AND t.status = 'awaiting_approval')`
+        : '';
+    const sql = `SELECT a.* FROM inbound_approvals a ${where}${pending} ORDER BY a.requested_at, a.peer_org, a.task_id LIMIT ? OFFSET ?`;
+    return (this.query(sql).all(...args, limitOf(filter.limit, 1000), limitOf(filter.offset, 0)) as ApprovalRow[]).map(toApproval);
+  }
+
+  async decideInboundApproval(peerOrg: string, taskId: string, decided: InboundDecision, batch: WriteBatch = {}): Promise<DecideResult> {
+    this.checkWritable();
+    checkDecision(decided, 'decided');
+    const rest = this.batch(batch);
+    const params = { peerOrg, taskId, ...decisionParams(decided) };
+    let result: DecideResult = { decided: true };
+    await this.group.submit(() => {
+      if (this.sql.decideApproval.run(params).changes === 1) {
+        rest();
+        return;
+      }
+      const row = this.sql.getApproval.get(peerOrg, taskId) as ApprovalRow | undefined;
+      result = { decided: false, existing: row === undefined ? undefined : toApproval(row) };
+    });
+    return result;
   }
 
   async appendRunEvents(runId: string, from: number, events: readonly RunEvent[]): Promise<void> {

@@ -33,8 +33,8 @@ export interface FederationClient extends grpc.Client {
   acknowledge(argument: _entente_federation_v1_AcknowledgeRequest, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeResponse__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Stop a running task (it ends CANCELLED with a signed result statement); a final task is
-   * returned unchanged. Idempotent.
+   * Stop a running task, or withdraw one awaiting approval or approved (it ends CANCELLED with
+   * a signed result statement); a final task is returned unchanged. Idempotent.
    * Statuses: OK; NOT_FOUND (task_unknown); UNAUTHENTICATED (peer_unauthenticated).
    */
   CancelTask(argument: _entente_federation_v1_TaskRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
@@ -42,8 +42,8 @@ export interface FederationClient extends grpc.Client {
   CancelTask(argument: _entente_federation_v1_TaskRef, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   CancelTask(argument: _entente_federation_v1_TaskRef, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   /**
-   * Stop a running task (it ends CANCELLED with a signed result statement); a final task is
-   * returned unchanged. Idempotent.
+   * Stop a running task, or withdraw one awaiting approval or approved (it ends CANCELLED with
+   * a signed result statement); a final task is returned unchanged. Idempotent.
    * Statuses: OK; NOT_FOUND (task_unknown); UNAUTHENTICATED (peer_unauthenticated).
    */
   cancelTask(argument: _entente_federation_v1_TaskRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
@@ -94,17 +94,27 @@ export interface FederationClient extends grpc.Client {
    * within iat - 60 s .. exp + 60 s), then runs inbound policy, agent, disclosure policy, and
    * signs a result statement whatever the outcome.
    * 
+   * When the inbound policy holds the request for a person's approval, the responder records
+   * the task and answers at once with AWAITING_APPROVAL and no result statement; the
+   * requester follows it with WatchTask. An approval runs it (if the responder still holds the
+   * input in memory) or marks it APPROVED: then the requester MUST submit it again, same
+   * task_id, salt, request statement and content, and that call runs it. A rejection ends it
+   * DENIED (approval_rejected) with a result statement.
+   * 
    * Idempotent on task_id, per caller: the same id with the same content (capability, purpose,
    * canonical input) answers from the responder's record without running again (retries MUST
-   * resend the same salt and request statement); with other content it is refused.
+   * resend the same salt and request statement); with other content it is refused. A request
+   * statement identical to the one stored for the task is checked against the time window as
+   * of when it was first stored, so a resubmission after a long approval is not "expired".
    * 
    * Statuses (reason; "+ statement" = entente-result-statement trailer):
-   * OK                  Task COMPLETED with result and result_statement
+   * OK                  Task COMPLETED with result and result_statement; AWAITING_APPROVAL
+   * (held for a person's decision; no result statement yet)
    * INVALID_ARGUMENT    request_invalid (malformed request, or request statement does not
    * verify or match); invalid_input + statement (input fails the schema)
    * RESOURCE_EXHAUSTED  payload_too_large (input too large; + statement if the result is)
    * ALREADY_EXISTS      task_conflict (task_id used with other content)
-   * PERMISSION_DENIED   inbound_denied, disclosure_denied + statement
+   * PERMISSION_DENIED   inbound_denied, disclosure_denied, approval_rejected + statement
    * NOT_FOUND           capability_unavailable + statement
    * INTERNAL            agent_failed, policy_error + statement; internal (+ statement if any)
    * DEADLINE_EXCEEDED   agent_timeout + statement
@@ -122,17 +132,27 @@ export interface FederationClient extends grpc.Client {
    * within iat - 60 s .. exp + 60 s), then runs inbound policy, agent, disclosure policy, and
    * signs a result statement whatever the outcome.
    * 
+   * When the inbound policy holds the request for a person's approval, the responder records
+   * the task and answers at once with AWAITING_APPROVAL and no result statement; the
+   * requester follows it with WatchTask. An approval runs it (if the responder still holds the
+   * input in memory) or marks it APPROVED: then the requester MUST submit it again, same
+   * task_id, salt, request statement and content, and that call runs it. A rejection ends it
+   * DENIED (approval_rejected) with a result statement.
+   * 
    * Idempotent on task_id, per caller: the same id with the same content (capability, purpose,
    * canonical input) answers from the responder's record without running again (retries MUST
-   * resend the same salt and request statement); with other content it is refused.
+   * resend the same salt and request statement); with other content it is refused. A request
+   * statement identical to the one stored for the task is checked against the time window as
+   * of when it was first stored, so a resubmission after a long approval is not "expired".
    * 
    * Statuses (reason; "+ statement" = entente-result-statement trailer):
-   * OK                  Task COMPLETED with result and result_statement
+   * OK                  Task COMPLETED with result and result_statement; AWAITING_APPROVAL
+   * (held for a person's decision; no result statement yet)
    * INVALID_ARGUMENT    request_invalid (malformed request, or request statement does not
    * verify or match); invalid_input + statement (input fails the schema)
    * RESOURCE_EXHAUSTED  payload_too_large (input too large; + statement if the result is)
    * ALREADY_EXISTS      task_conflict (task_id used with other content)
-   * PERMISSION_DENIED   inbound_denied, disclosure_denied + statement
+   * PERMISSION_DENIED   inbound_denied, disclosure_denied, approval_rejected + statement
    * NOT_FOUND           capability_unavailable + statement
    * INTERNAL            agent_failed, policy_error + statement; internal (+ statement if any)
    * DEADLINE_EXCEEDED   agent_timeout + statement
@@ -145,13 +165,21 @@ export interface FederationClient extends grpc.Client {
   submitTask(argument: _entente_federation_v1_SubmitTaskRequest, callback: grpc.requestCallback<_entente_federation_v1_Task__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Follow a task: the current state, then, if it was running, the final state once it ends.
+   * Follow a task: the current state, then each change of state (AWAITING_APPROVAL, RUNNING,
+   * APPROVED, final) as it happens. The stream ends after a final state, after APPROVED (only
+   * the requester's resubmission moves the task on), or when the responder cannot advance the
+   * task (RUNNING but executing nowhere, after a restart); a stream that breaks before then is
+   * resumed by calling WatchTask again.
    * Statuses: OK; NOT_FOUND (task_unknown); UNAUTHENTICATED (peer_unauthenticated).
    */
   WatchTask(argument: _entente_federation_v1_TaskRef, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_entente_federation_v1_Task__Output>;
   WatchTask(argument: _entente_federation_v1_TaskRef, options?: grpc.CallOptions): grpc.ClientReadableStream<_entente_federation_v1_Task__Output>;
   /**
-   * Follow a task: the current state, then, if it was running, the final state once it ends.
+   * Follow a task: the current state, then each change of state (AWAITING_APPROVAL, RUNNING,
+   * APPROVED, final) as it happens. The stream ends after a final state, after APPROVED (only
+   * the requester's resubmission moves the task on), or when the responder cannot advance the
+   * task (RUNNING but executing nowhere, after a restart); a stream that breaks before then is
+   * resumed by calling WatchTask again.
    * Statuses: OK; NOT_FOUND (task_unknown); UNAUTHENTICATED (peer_unauthenticated).
    */
   watchTask(argument: _entente_federation_v1_TaskRef, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_entente_federation_v1_Task__Output>;
@@ -169,8 +197,8 @@ export interface FederationHandlers extends grpc.UntypedServiceImplementation {
   Acknowledge: grpc.handleUnaryCall<_entente_federation_v1_AcknowledgeRequest__Output, _entente_federation_v1_AcknowledgeResponse>;
   
   /**
-   * Stop a running task (it ends CANCELLED with a signed result statement); a final task is
-   * returned unchanged. Idempotent.
+   * Stop a running task, or withdraw one awaiting approval or approved (it ends CANCELLED with
+   * a signed result statement); a final task is returned unchanged. Idempotent.
    * Statuses: OK; NOT_FOUND (task_unknown); UNAUTHENTICATED (peer_unauthenticated).
    */
   CancelTask: grpc.handleUnaryCall<_entente_federation_v1_TaskRef__Output, _entente_federation_v1_Task>;
@@ -195,17 +223,27 @@ export interface FederationHandlers extends grpc.UntypedServiceImplementation {
    * within iat - 60 s .. exp + 60 s), then runs inbound policy, agent, disclosure policy, and
    * signs a result statement whatever the outcome.
    * 
+   * When the inbound policy holds the request for a person's approval, the responder records
+   * the task and answers at once with AWAITING_APPROVAL and no result statement; the
+   * requester follows it with WatchTask. An approval runs it (if the responder still holds the
+   * input in memory) or marks it APPROVED: then the requester MUST submit it again, same
+   * task_id, salt, request statement and content, and that call runs it. A rejection ends it
+   * DENIED (approval_rejected) with a result statement.
+   * 
    * Idempotent on task_id, per caller: the same id with the same content (capability, purpose,
    * canonical input) answers from the responder's record without running again (retries MUST
-   * resend the same salt and request statement); with other content it is refused.
+   * resend the same salt and request statement); with other content it is refused. A request
+   * statement identical to the one stored for the task is checked against the time window as
+   * of when it was first stored, so a resubmission after a long approval is not "expired".
    * 
    * Statuses (reason; "+ statement" = entente-result-statement trailer):
-   * OK                  Task COMPLETED with result and result_statement
+   * OK                  Task COMPLETED with result and result_statement; AWAITING_APPROVAL
+   * (held for a person's decision; no result statement yet)
    * INVALID_ARGUMENT    request_invalid (malformed request, or request statement does not
    * verify or match); invalid_input + statement (input fails the schema)
    * RESOURCE_EXHAUSTED  payload_too_large (input too large; + statement if the result is)
    * ALREADY_EXISTS      task_conflict (task_id used with other content)
-   * PERMISSION_DENIED   inbound_denied, disclosure_denied + statement
+   * PERMISSION_DENIED   inbound_denied, disclosure_denied, approval_rejected + statement
    * NOT_FOUND           capability_unavailable + statement
    * INTERNAL            agent_failed, policy_error + statement; internal (+ statement if any)
    * DEADLINE_EXCEEDED   agent_timeout + statement
@@ -215,7 +253,11 @@ export interface FederationHandlers extends grpc.UntypedServiceImplementation {
   SubmitTask: grpc.handleUnaryCall<_entente_federation_v1_SubmitTaskRequest__Output, _entente_federation_v1_Task>;
   
   /**
-   * Follow a task: the current state, then, if it was running, the final state once it ends.
+   * Follow a task: the current state, then each change of state (AWAITING_APPROVAL, RUNNING,
+   * APPROVED, final) as it happens. The stream ends after a final state, after APPROVED (only
+   * the requester's resubmission moves the task on), or when the responder cannot advance the
+   * task (RUNNING but executing nowhere, after a restart); a stream that breaks before then is
+   * resumed by calling WatchTask again.
    * Statuses: OK; NOT_FOUND (task_unknown); UNAUTHENTICATED (peer_unauthenticated).
    */
   WatchTask: grpc.handleServerStreamingCall<_entente_federation_v1_TaskRef__Output, _entente_federation_v1_Task>;

@@ -10,6 +10,15 @@ export const TaskStatus = {
   TASK_STATUS_FAILED: 'TASK_STATUS_FAILED',
   TASK_STATUS_DENIED: 'TASK_STATUS_DENIED',
   TASK_STATUS_CANCELLED: 'TASK_STATUS_CANCELLED',
+  /**
+   * Held by the responder's inbound policy for a person's decision; not final.
+   */
+  TASK_STATUS_AWAITING_APPROVAL: 'TASK_STATUS_AWAITING_APPROVAL',
+  /**
+   * Approved, but the responder no longer holds the input (it restarted): the requester MUST
+   * submit the task again (same task_id and content) to run it. Not final.
+   */
+  TASK_STATUS_APPROVED: 'TASK_STATUS_APPROVED',
 } as const;
 
 export type TaskStatus =
@@ -28,5 +37,16 @@ export type TaskStatus =
   | 4
   | 'TASK_STATUS_CANCELLED'
   | 5
+  /**
+   * Held by the responder's inbound policy for a person's decision; not final.
+   */
+  | 'TASK_STATUS_AWAITING_APPROVAL'
+  | 6
+  /**
+   * Approved, but the responder no longer holds the input (it restarted): the requester MUST
+   * submit the task again (same task_id and content) to run it. Not final.
+   */
+  | 'TASK_STATUS_APPROVED'
+  | 7
 
 export type TaskStatus__Output = typeof TaskStatus[keyof typeof TaskStatus]
