@@ -10,6 +10,10 @@ import type { TaskSummary__Output } from './generated/entente/control/v1/TaskSum
 import type { Status__Output } from './generated/entente/control/v1/Status.js';
 import type { TaskReceipts__Output } from './generated/entente/control/v1/TaskReceipts.js';
 import type { Run__Output } from './generated/entente/control/v1/Run.js';
+import type { RunEvent__Output } from './generated/entente/control/v1/RunEvent.js';
+import type { RunSummary__Output } from './generated/entente/control/v1/RunSummary.js';
+import type { Approval__Output } from './generated/entente/control/v1/Approval.js';
+import type { Decision__Output } from './generated/entente/control/v1/Decision.js';
 
 /** Where the gateway's control API listens: its Unix socket, or a TCP address with mutual TLS. */
 export type ControlTarget =
@@ -24,7 +28,8 @@ export type ControlTarget =
       readonly serverName?: string;
     };
 
-export type TaskStatus = 'running' | 'completed' | 'failed' | 'denied' | 'cancelled';
+/** awaiting_approval: the responder holds the task for a person; approved: a person let it run. */
+export type TaskStatus = 'running' | 'awaiting_approval' | 'approved' | 'completed' | 'failed' | 'denied' | 'cancelled';
 
 export interface CallRequest {
   readonly partner: string;
@@ -103,21 +108,115 @@ export interface GatewayStatus {
   readonly startedAt?: Date;
 }
 
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** One node of a run: a step of the definition, a foreach item (`counts[2]`), or a step of an accepted plan (`consult.cardiology`). */
+export interface StepView {
+  readonly id: string;
+  /** The foreach step or plan step this node belongs to. */
+  readonly parent?: string;
+  /** pending, running, waiting, awaiting_approval, completed, failed, skipped or cancelled. */
+  readonly status: string;
+  readonly attempt: number;
+  /** Where the current (or last) attempt runs: `local` or a partner's org id. */
+  readonly provider?: string;
+  readonly taskId?: string;
+  /** Of a foreach item: its position and value. */
+  readonly item?: { readonly index: number; readonly value: unknown };
+  readonly startedAt?: Date;
+  readonly finishedAt?: Date;
+  /** Answers that arrived after their attempt had ended: kept, not used. */
+  readonly late: number;
+  /** The open approval, while awaiting_approval: decide it with `approve`, `reject` or `decideApproval`. */
+  readonly approvalId?: string;
+  /** Undoing the step after the run failed or was cancelled. */
+  readonly compensation?: { readonly status: string; readonly taskId?: string; readonly reason?: string };
+  /** The last decision a person made about the step. */
+  readonly decided?: DecisionView;
+  readonly output?: unknown;
+  readonly reason?: string;
+  readonly message?: string;
+}
+
 export interface RunView {
   readonly runId: string;
   readonly workflow: string;
-  readonly status: 'running' | 'completed' | 'failed';
-  readonly steps: readonly {
-    readonly id: string;
-    readonly status: string;
-    readonly attempt: number;
-    readonly taskId?: string;
-    readonly output?: unknown;
-    readonly reason?: string;
-    readonly message?: string;
-  }[];
+  readonly status: RunStatus;
+  /** Every node, in the order the nodes came to exist. */
+  readonly steps: readonly StepView[];
+  readonly startedAt?: Date;
+  readonly finishedAt?: Date;
   readonly output?: unknown;
+  /** Why it failed or was cancelled. */
   readonly reason?: string;
+  /** Steps that failed and were continued past: the output is partial. */
+  readonly partial: readonly string[];
+  /** The reason given when the run was asked to cancel. */
+  readonly cancelReason?: string;
+}
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly workflow: string;
+  readonly status: RunStatus;
+  readonly startedAt: Date;
+  /** When its last event was written. */
+  readonly updatedAt: Date;
+}
+
+export interface RunFilter {
+  readonly status?: RunStatus;
+  readonly pageSize?: number;
+}
+
+/** One event of a watched run, as the gateway stored it: `type`, `at` (epoch ms), and the fields of that type. */
+export interface RunEventView {
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+
+/** What `watchRun` yields: an event, its position in the run's log, and the run's state after it. */
+export interface RunUpdate {
+  readonly seq: number;
+  readonly event: RunEventView;
+  readonly run: RunView;
+}
+
+export type ApprovalDecision = 'approve' | 'reject' | 'retry' | 'skip' | 'fail';
+
+export interface DecisionView {
+  readonly decision: ApprovalDecision;
+  /** Who decided: a client certificate's name, `local` on the socket, or `timeout`. */
+  readonly by: string;
+  readonly reason: string;
+  readonly decidedAt?: Date;
+}
+
+/** A decision waiting for a person (or, once decided, how it went). */
+export interface ApprovalView {
+  readonly approvalId: string;
+  /** approval (an approval step), escalation (a failed step asks what to do), inbound (a partner's task our policy holds). */
+  readonly kind: 'approval' | 'escalation' | 'inbound';
+  readonly runId?: string;
+  readonly workflow?: string;
+  readonly step?: string;
+  /** Of inbound: the partner's task. */
+  readonly task?: { readonly taskId: string; readonly partner: string; readonly capability: string; readonly purpose: string };
+  /** What to decide on: the step's mapped input, or the failure. */
+  readonly details?: unknown;
+  readonly requestedAt: Date;
+  readonly expiresAt?: Date;
+  /** The decisions it takes. */
+  readonly decisions: readonly ApprovalDecision[];
+  readonly decided?: DecisionView;
+}
+
+export interface DecideRequest {
+  readonly decision: ApprovalDecision;
+  /** Required: why; kept with the decision and who made it. */
+  readonly reason: string;
+  /** With `skip`: the output the skipped step gets. */
+  readonly output?: unknown;
 }
 
 /** A refusal or failure of the control API: the gRPC status, the gateway's reason code, its message. */
@@ -236,13 +335,8 @@ export class EntenteClient {
   }
 
   /** Every task matching `filter`, newest first, fetched page by page as the iteration goes. */
-  async *tasks(filter: TaskFilter = {}, opts: CallOptions = {}): AsyncGenerator<TaskSummary> {
-    let pageToken: string | undefined;
-    do {
-      const page = await this.listTasks({ ...filter, ...(pageToken !== undefined ? { pageToken } : {}) }, opts);
-      yield* page.tasks;
-      pageToken = page.nextPageToken;
-    } while (pageToken !== undefined);
+  tasks(filter: TaskFilter = {}, opts: CallOptions = {}): AsyncGenerator<TaskSummary> {
+    return paged((token) => this.listTasks({ ...filter, ...token }, opts), (page) => page.tasks);
   }
 
   /** A task's statements as the gateway holds them, with their verification. */
@@ -304,6 +398,103 @@ export class EntenteClient {
     return runOf(r);
   }
 
+  /** One page of runs, newest first. */
+  async listRuns(filter: RunFilter & { readonly pageToken?: string } = {}, opts: CallOptions = {}): Promise<{ runs: RunSummary[]; nextPageToken?: string }> {
+    const r = await this.unary<{ runs: RunSummary__Output[]; next_page_token: string }>(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.signal, (meta, o, cb) =>
+      this.client.ListRuns({ status: filter.status ?? '', page_size: filter.pageSize ?? 0, page_token: filter.pageToken ?? '' }, meta, o, cb),
+    );
+    return {
+      runs: r.runs.map((s) => ({ runId: s.run_id, workflow: s.workflow, status: s.status as RunStatus, startedAt: new Date(s.started_at), updatedAt: new Date(s.updated_at) })),
+      ...(r.next_page_token !== '' ? { nextPageToken: r.next_page_token } : {}),
+    };
+  }
+
+  /** Every run matching `filter`, newest first, fetched page by page as the iteration goes. */
+  runs(filter: RunFilter = {}, opts: CallOptions = {}): AsyncGenerator<RunSummary> {
+    return paged((token) => this.listRuns({ ...filter, ...token }, opts), (page) => page.runs);
+  }
+
+  /**
+   * A run's events as they happen, each with the run's state after it, from position `from`
+   * (0, the default, replays the run from its start; pass the last `seq` seen + 1 to resume).
+   * Ends once the run has finished. Without `timeoutMs` it waits as long as the run takes;
+   * `signal` stops the watch (not the run), rejecting with its reason like the other methods.
+   *
+   * @example
+   * for await (const { event, run } of client.watchRun(runId)) console.log(event.type, run.status);
+   */
+  async *watchRun(runId: string, opts: CallOptions & { readonly from?: number } = {}): AsyncGenerator<RunUpdate> {
+    opts.signal?.throwIfAborted();
+    const call = this.client.WatchRun(
+      { run_id: runId, from_seq: opts.from ?? 0 },
+      new grpc.Metadata(),
+      opts.timeoutMs !== undefined ? { deadline: new Date(Date.now() + opts.timeoutMs) } : {},
+    );
+    const cancel = (): void => call.cancel();
+    opts.signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      for await (const m of call as AsyncIterable<RunEvent__Output>) {
+        yield { seq: m.seq, event: JSON.parse(m.event_json) as RunEventView, run: runOf(m.run!) };
+      }
+    } catch (err) {
+      if (opts.signal?.aborted) throw opts.signal.reason;
+      throw controlError(err as grpc.ServiceError);
+    } finally {
+      opts.signal?.removeEventListener('abort', cancel);
+      // The consumer may stop before the run ends: the CANCELLED status that follows is ours, not an error.
+      call.on('error', () => undefined);
+      call.cancel();
+    }
+  }
+
+  /**
+   * Asks a run to stop: its steps in flight are cancelled, completed steps with a `compensate`
+   * undone. Resolves with the run's state once the request is durable, usually still running.
+   */
+  async cancelRun(runId: string, reason: string, opts: CallOptions = {}): Promise<RunView> {
+    const r = await this.unary<Run__Output>(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.signal, (meta, o, cb) =>
+      this.client.CancelRun({ run_id: runId, reason }, meta, o, cb),
+    );
+    return runOf(r);
+  }
+
+  /** The decisions waiting for a person (approver or auditor role): of one run, or all of them. */
+  async listApprovals(filter: { readonly runId?: string } = {}, opts: CallOptions = {}): Promise<ApprovalView[]> {
+    const r = await this.unary<{ approvals: Approval__Output[] }>(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.signal, (meta, o, cb) =>
+      this.client.ListApprovals({ run_id: filter.runId ?? '' }, meta, o, cb),
+    );
+    return r.approvals.map(approvalOf);
+  }
+
+  /**
+   * Decides an approval (approver role); the gateway records the caller as the one who decided.
+   * Resolves with the approval as decided.
+   *
+   * @example
+   * await client.decideApproval(approvalId, { decision: 'skip', reason: 'counted by hand', output: { count: 0 } });
+   */
+  async decideApproval(approvalId: string, req: DecideRequest, opts: CallOptions = {}): Promise<ApprovalView> {
+    const r = await this.unary<Approval__Output>(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.signal, (meta, o, cb) =>
+      this.client.DecideApproval(
+        { approval_id: approvalId, decision: req.decision, reason: req.reason, output_json: req.output === undefined ? '' : JSON.stringify(req.output) },
+        meta,
+        o,
+        cb,
+      ),
+    );
+    return approvalOf(r);
+  }
+
+  /** Approves an approval step (or a partner's task our policy holds). */
+  approve(approvalId: string, reason: string, opts: CallOptions = {}): Promise<ApprovalView> {
+    return this.decideApproval(approvalId, { decision: 'approve', reason }, opts);
+  }
+
+  /** Rejects an approval step: the step fails (or a partner's task our policy holds is denied). */
+  reject(approvalId: string, reason: string, opts: CallOptions = {}): Promise<ApprovalView> {
+    return this.decideApproval(approvalId, { decision: 'reject', reason }, opts);
+  }
+
   close(): void {
     this.client.close();
   }
@@ -329,27 +520,77 @@ export class EntenteClient {
   }
 }
 
+/** Every item of a paged listing, fetching the next page as the iteration reaches it. */
+async function* paged<P extends { readonly nextPageToken?: string }, T>(
+  fetch: (token: { readonly pageToken?: string }) => Promise<P>,
+  items: (page: P) => readonly T[],
+): AsyncGenerator<T> {
+  let pageToken: string | undefined;
+  do {
+    const page = await fetch(pageToken !== undefined ? { pageToken } : {});
+    yield* items(page);
+    pageToken = page.nextPageToken;
+  } while (pageToken !== undefined);
+}
+
 function runOf(r: Run__Output): RunView {
-  const json = (text: string) => (text === '' ? {} : { value: JSON.parse(text) as unknown });
   return {
     runId: r.run_id,
     workflow: r.workflow,
-    status: r.status as RunView['status'],
-    steps: r.steps.map((s) => {
-      const out = json(s.output_json);
-      return {
-        id: s.id,
-        status: s.status,
-        attempt: s.attempt,
-        ...(s.task_id !== '' ? { taskId: s.task_id } : {}),
-        ...('value' in out ? { output: out.value } : {}),
-        ...(s.reason !== '' ? { reason: s.reason } : {}),
-        ...(s.message !== '' ? { message: s.message } : {}),
-      };
-    }),
-    ...(r.output_json !== '' ? { output: JSON.parse(r.output_json) as unknown } : {}),
+    status: r.status as RunStatus,
+    steps: r.steps.map((s) => ({
+      id: s.id,
+      ...(s.parent !== '' ? { parent: s.parent } : {}),
+      status: s.status,
+      attempt: s.attempt,
+      ...(s.provider !== '' ? { provider: s.provider } : {}),
+      ...(s.task_id !== '' ? { taskId: s.task_id } : {}),
+      ...(s.item !== null ? { item: { index: s.item.index, value: jsonOf(s.item.value_json) } } : {}),
+      ...dateField('startedAt', s.started_at),
+      ...dateField('finishedAt', s.finished_at),
+      late: s.late,
+      ...(s.approval_id !== '' ? { approvalId: s.approval_id } : {}),
+      ...(s.compensation !== null
+        ? {
+            compensation: {
+              status: s.compensation.status,
+              ...(s.compensation.task_id !== '' ? { taskId: s.compensation.task_id } : {}),
+              ...(s.compensation.reason !== '' ? { reason: s.compensation.reason } : {}),
+            },
+          }
+        : {}),
+      ...(s.decided !== null ? { decided: decisionOf(s.decided) } : {}),
+      ...jsonField('output', s.output_json),
+      ...(s.reason !== '' ? { reason: s.reason } : {}),
+      ...(s.message !== '' ? { message: s.message } : {}),
+    })),
+    ...dateField('startedAt', r.started_at),
+    ...dateField('finishedAt', r.finished_at),
+    ...jsonField('output', r.output_json),
     ...(r.reason !== '' ? { reason: r.reason } : {}),
+    partial: r.partial,
+    ...(r.cancel_reason !== '' ? { cancelReason: r.cancel_reason } : {}),
   };
+}
+
+function approvalOf(a: Approval__Output): ApprovalView {
+  return {
+    approvalId: a.approval_id,
+    kind: a.kind as ApprovalView['kind'],
+    ...(a.run_id !== '' ? { runId: a.run_id } : {}),
+    ...(a.workflow !== '' ? { workflow: a.workflow } : {}),
+    ...(a.step !== '' ? { step: a.step } : {}),
+    ...(a.task !== null ? { task: { taskId: a.task.task_id, partner: a.task.partner, capability: a.task.capability, purpose: a.task.purpose } } : {}),
+    ...jsonField('details', a.details_json),
+    requestedAt: new Date(a.requested_at),
+    ...dateField('expiresAt', a.expires_at),
+    decisions: a.decisions as ApprovalDecision[],
+    ...(a.decided !== null ? { decided: decisionOf(a.decided) } : {}),
+  };
+}
+
+function decisionOf(d: Decision__Output): DecisionView {
+  return { decision: d.decision as ApprovalDecision, by: d.by, reason: d.reason, ...dateField('decidedAt', d.decided_at) };
 }
 
 function controlError(err: grpc.ServiceError): ControlCallError {
@@ -383,4 +624,13 @@ function taskOf(t: TaskSummary__Output): TaskSummary {
 
 function dateField<K extends string>(key: K, iso: string): { [P in K]?: Date } {
   return (iso === '' ? {} : { [key]: new Date(iso) }) as { [P in K]?: Date };
+}
+
+/** The value of a `*_json` field: JSON text, where empty means none. */
+function jsonOf(text: string): unknown {
+  return text === '' ? undefined : (JSON.parse(text) as unknown);
+}
+
+function jsonField<K extends string>(key: K, text: string): { [P in K]?: unknown } {
+  return (text === '' ? {} : { [key]: JSON.parse(text) as unknown }) as { [P in K]?: unknown };
 }

@@ -2,12 +2,22 @@ export { defineAgent } from './agent.js';
 export type { AgentContext, AgentDefinition, AgentLogger } from './agent.js';
 export { ControlCallError, EntenteClient } from './client.js';
 export type {
+  ApprovalDecision,
+  ApprovalView,
   CallOptions as ControlCallOptions,
   CallOutcome,
   CallRequest,
   ControlTarget,
+  DecideRequest,
+  DecisionView,
   GatewayStatus,
+  RunEventView,
+  RunFilter,
+  RunStatus,
+  RunSummary,
+  RunUpdate,
   RunView,
+  StepView,
   TaskFilter,
   TaskReceipts,
   TaskStatus,

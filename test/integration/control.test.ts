@@ -6,25 +6,18 @@ import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { ControlCallError, EntenteClient, defineAgent } from '@entente/sdk';
+import { ControlCallError, EntenteClient } from '@entente/sdk';
 import { loadConfig } from '../../gateway/src/config/index.js';
 import { Gateway } from '../../gateway/src/gateway.js';
 import { createLogger } from '../../gateway/src/observability/index.js';
 import { issueClientCert, PKI_FILES } from '../../gateway/src/pki/index.js';
-import { countAgreements, REPO, startFederation, type TestFederation } from '../support/federation.js';
+import { cohortCounter, countAgreements, REPO, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'hospital-a';
 const B = 'hospital-b';
 const run = promisify(execFile);
 
-const counter = defineAgent({
-  name: 'cohort-counter',
-  capabilities: ['patients.count'],
-  input: z.strictObject({ condition: z.string() }),
-  output: z.strictObject({ count: z.number().int() }),
-  handler: () => ({ count: 12 }),
-});
+const counter = cohortCounter(12);
 
 describe('the control API', () => {
   let fed: TestFederation;

@@ -66,6 +66,14 @@ export function required(value: string | undefined, flag: string, what?: string)
   return value;
 }
 
+/** The value of an option that takes a positive whole number (`unit` follows "number" in the message), or undefined when absent. */
+export function positiveInteger(value: string | undefined, flag: string, unit = ''): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(Number.isSafeInteger(n) && n > 0)) throw new UsageError(`${flag} must be a positive whole number${unit}`);
+  return n;
+}
+
 /** node's parseArgs messages, shortened, with the nearest known option when one was mistyped. */
 function explain(err: Error & { code?: string }, known: readonly string[]): string {
   if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { ControlCallError } from '@entente/sdk';
-import { required, UsageError } from './args.js';
+import { positiveInteger, required } from './args.js';
 import { defineCommand } from './command.js';
 import { CONNECT_OPTIONS, CONNECT_USAGE, withGateway } from './connect.js';
 import { CliError } from './errors.js';
 import { EXIT, exitCodeOfCall } from './exit-codes.js';
+import { jsonOption } from './json-option.js';
 
 /** Asks the running gateway to call one capability at a partner; prints the outcome as JSON. */
 export const call = defineCommand(
@@ -44,9 +44,8 @@ export const call = defineCommand(
   },
   async ({ values }) => {
     const inputText = required(values.input, '--input', "the capability's input as JSON, or @file.json");
-    const input = parseInput(inputText);
-    const timeout = values['timeout-ms'] === undefined ? undefined : Number(values['timeout-ms']);
-    if (timeout !== undefined && !(Number.isSafeInteger(timeout) && timeout > 0)) throw new UsageError('--timeout-ms must be a positive whole number of milliseconds');
+    const input = jsonOption('--input', inputText);
+    const timeout = positiveInteger(values['timeout-ms'], '--timeout-ms', ' of milliseconds');
     // Chosen here, not by the gateway, so that a call that times out can still be looked up and retried.
     const taskId = values['task-id'] ?? randomUUID();
     const request = {
@@ -78,25 +77,3 @@ export const call = defineCommand(
     return exitCodeOfCall(shown.status);
   },
 );
-
-function parseInput(text: string): unknown {
-  if (!text.startsWith('@')) {
-    try {
-      return JSON.parse(text);
-    } catch (err) {
-      throw new UsageError(`--input is not valid JSON: ${(err as Error).message} (to read a file, write --input @file.json)`);
-    }
-  }
-  const file = text.slice(1);
-  let content: string;
-  try {
-    content = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`--input ${text}: cannot read ${file}: ${(err as Error).message}`);
-  }
-  try {
-    return JSON.parse(content);
-  } catch (err) {
-    throw new UsageError(`--input ${text}: ${file} is not valid JSON: ${(err as Error).message}`);
-  }
-}

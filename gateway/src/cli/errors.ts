@@ -5,7 +5,7 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 export const CLI_ERROR_CODES = {
   CLI_USAGE: 'the command line is wrong (unknown subcommand, missing or malformed option, a file that is in the way); printed with the usage, exit code 2',
   CLI_INPUT: 'a file the command was given cannot be used (unreadable, not JSON), or what it would write is already there; the message names it',
-  CLI_CALL_UNFINISHED: 'the call did not finish before its deadline; the message names the task id to look up or retry with',
+  CLI_CALL_UNFINISHED: 'the call or run did not finish before its deadline (or the watch ended first); the message names the task or run id to look up',
   CLI_AGENT_MODULE: 'an agents[].module named in the config cannot be imported, or its default export is not an agent',
   CLI_DEMO_START: 'a gateway of the demo federation exited or did not start within 20 s',
 } as const;

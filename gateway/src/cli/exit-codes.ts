@@ -1,3 +1,5 @@
+import type { TaskStatus } from '@entente/sdk';
+
 /**
  * How every `entente` command ends, so that a script can tell a policy's refusal from a call
  * that failed from a mistake in the command line. `entente --help` and the README print this
@@ -24,8 +26,11 @@ export const EXIT_CODE_TABLE: readonly (readonly [ExitCode, string])[] = [
   [EXIT.unverified, 'a receipt statement did not verify (receipts list, receipts show)'],
 ];
 
-/** A call's outcome as an exit code: completed 0, denied 3, anything else that ended without a result 4. */
-export function exitCodeOfCall(status: 'completed' | 'denied' | 'failed' | 'cancelled' | 'running'): ExitCode {
+/**
+ * A call's outcome as an exit code: completed 0, denied 3, anything else that ended without a
+ * result 4 (also a task the partner still held for a person's approval at the deadline).
+ */
+export function exitCodeOfCall(status: TaskStatus): ExitCode {
   if (status === 'completed') return EXIT.ok;
   if (status === 'denied') return EXIT.denied;
   return EXIT.failed;

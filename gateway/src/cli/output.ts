@@ -11,3 +11,8 @@ export function table(rows: readonly (readonly string[])[]): string {
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')).join('\n') + '\n';
 }
+
+/** Writes each line to stdout, ended by a newline. */
+export function writeLines(lines: readonly string[]): void {
+  process.stdout.write(lines.map((l) => `${l}\n`).join(''));
+}

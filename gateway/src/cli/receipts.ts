@@ -8,6 +8,7 @@ import { CliError } from './errors.js';
 import { defineCommand, defineGroup } from './command.js';
 import { CONNECT_OPTIONS, CONNECT_USAGE, withGateway } from './connect.js';
 import { EXIT } from './exit-codes.js';
+import { limitOf, limitOption, take } from './listing.js';
 import { table } from './output.js';
 
 const EXITS = [
@@ -28,7 +29,7 @@ const list = defineCommand(
     ],
     options: {
       partner: { type: 'string', arg: '<org>', help: 'only tasks with this partner' },
-      limit: { type: 'string', arg: '<n>', help: 'at most this many tasks (50 by default)' },
+      limit: limitOption('tasks'),
       json: { type: 'boolean', help: 'print JSON instead of a table' },
       offline: { type: 'boolean', help: "read a stopped gateway's store (named by --config) directly, read-only" },
       ...CONNECT_OPTIONS,
@@ -40,16 +41,10 @@ const list = defineCommand(
     exits: EXITS,
   },
   async ({ values }) => {
-    const limit = values.limit === undefined ? 50 : Number(values.limit);
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
-    const tasks = values.offline ? await offlineList(offlineConfig(values.config), values.partner, limit) : await withGateway(values, async (client) => {
-      const found: TaskSummary[] = [];
-      for await (const t of client.tasks({ ...(values.partner !== undefined ? { partner: values.partner } : {}), pageSize: Math.min(limit, 1000) })) {
-        found.push(t);
-        if (found.length >= limit) break;
-      }
-      return found;
-    });
+    const { limit, pageSize } = limitOf(values.limit);
+    const tasks = values.offline
+      ? await offlineList(offlineConfig(values.config), values.partner, limit)
+      : await withGateway(values, (client) => take(client.tasks({ ...(values.partner !== undefined ? { partner: values.partner } : {}), pageSize }), limit));
     printList(tasks, values.json ?? false);
     return tasks.some((t) => t.receipts === 'invalid') ? EXIT.unverified : EXIT.ok;
   },

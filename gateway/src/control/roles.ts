@@ -2,7 +2,8 @@ import { ControlError } from './errors.js';
 
 /**
  * The roles of the control API. `operator` may do everything; the others are narrow, so an
- * application's certificate cannot read the audit trail and an auditor's cannot make calls.
+ * application's certificate cannot read the audit trail, an auditor's cannot make calls, and
+ * only an approver (or the operator) decides an approval: an auditor may see what waits.
  */
 export const ROLES = ['operator', 'app', 'auditor', 'approver'] as const;
 export type Role = (typeof ROLES)[number];
@@ -15,6 +16,11 @@ export const METHOD_ROLES = {
   GetStatus: ['auditor'],
   StartRun: ['app'],
   GetRun: ['app', 'auditor'],
+  ListRuns: ['app', 'auditor'],
+  WatchRun: ['app', 'auditor'],
+  CancelRun: ['app'],
+  ListApprovals: ['approver', 'auditor'],
+  DecideApproval: ['approver'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ControlMethod = keyof typeof METHOD_ROLES;

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
@@ -7,7 +8,20 @@ import type { ClientTrust } from '../pki/index.js';
 import type { ControlHandlers } from '../generated/entente/control/v1/Control.js';
 import type { ControlBackend } from './backend.js';
 import { ControlError } from './errors.js';
-import { parseJsonField, toCallOptions, toCallResponse, toListTasks, toReceipts, toRun, toStatus } from './messages.js';
+import {
+  parseJsonField,
+  toApproval,
+  toCallOptions,
+  toCallResponse,
+  toCancel,
+  toDecision,
+  toListRuns,
+  toListTasks,
+  toReceipts,
+  toRun,
+  toRunEvent,
+  toStatus,
+} from './messages.js';
 import { WorkflowError } from '../workflows/index.js';
 import { authorize, isRole, ROLES, type Caller, type ControlMethod } from './roles.js';
 import { bindPrivate, prepareSocketPath, removeSocket } from './socket.js';
@@ -24,6 +38,8 @@ export interface ControlServerOptions {
 }
 
 const SERVICE = 'entente.control.v1.Control';
+/** What a listener reads its caller from: a unary call and a server stream alike. */
+type ServerCall = Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getAuthContext'>;
 const OPERATOR: Caller = { via: 'socket', name: 'local', roles: new Set(ROLES) };
 
 /**
@@ -82,7 +98,7 @@ export class ControlServer {
     this.ownsSocket = false;
   }
 
-  private server(authenticate: (call: grpc.ServerUnaryCall<unknown, unknown>) => Caller): grpc.Server {
+  private server(authenticate: (call: ServerCall) => Caller): grpc.Server {
     const server = new grpc.Server();
     server.addService(controlProto().entente.control.v1.Control.service, this.handlers(authenticate));
     this.health.addToServer(server);
@@ -91,39 +107,88 @@ export class ControlServer {
     return server;
   }
 
-  private handlers(authenticate: (call: grpc.ServerUnaryCall<unknown, unknown>) => Caller): ControlHandlers {
-    const { backend } = this.opts;
-    const unary = <Req, Res>(method: ControlMethod, run: (req: Req, caller: Caller, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>) =>
-      (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>): void => {
-        const started = Date.now();
-        let caller: Caller | undefined;
-        const done = (err: unknown, res?: Res) => {
+  private handlers(authenticate: (call: ServerCall) => Caller): ControlHandlers {
+    const { backend, log } = this.opts;
+    /**
+     * The part every method shares: `admit` authenticates the caller and checks its role;
+     * `end` logs how the call went and gives the status to answer with (null for OK).
+     */
+    const begin = (method: ControlMethod, call: ServerCall) => {
+      const started = Date.now();
+      let caller: Caller | undefined;
+      return {
+        admit(): Caller {
+          caller = authenticate(call);
+          authorize(method, caller);
+          return caller;
+        },
+        end(err: unknown): Partial<grpc.StatusObject> | null {
           const fields = { method, via: caller?.via, client: caller?.name, duration_ms: Date.now() - started };
           if (err === null) {
-            this.opts.log.info(fields, 'control call');
-            callback(null, res);
-            return;
+            log.info(fields, 'control call');
+            return null;
           }
           const status = toControlError(err);
-          if (status.internal) this.opts.log.error({ ...fields, err }, 'control call failed');
-          else this.opts.log.info({ ...fields, code: status.reason }, 'control call refused');
-          callback(status.error);
+          if (status.internal) log.error({ ...fields, err }, 'control call failed');
+          else log.info({ ...fields, code: status.reason }, 'control call refused');
+          return status.error;
+        },
+      };
+    };
+    const unary = <Req, Res>(method: ControlMethod, run: (req: Req, caller: Caller, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>) =>
+      (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>): void => {
+        const { admit, end } = begin(method, call);
+        const done = (err: unknown, res?: Res) => {
+          const error = end(err);
+          if (error === null) callback(null, res);
+          else callback(error);
         };
+        let caller: Caller;
         try {
-          caller = authenticate(call as grpc.ServerUnaryCall<unknown, unknown>);
-          authorize(method, caller);
+          caller = admit();
         } catch (err) {
           done(err);
           return;
         }
         run(call.request, caller, call).then((res) => done(null, res), done);
       };
+    /**
+     * A server-streaming method: writes each item `open` yields (waiting while the client is
+     * slow to read) and ends the stream when the items end. A client that cancels aborts
+     * `signal`, which ends the items; it gets no answer, and the call is logged as ended.
+     */
+    const stream = <Req, Item, Res>(
+      method: ControlMethod,
+      open: (req: Req, caller: Caller, signal: AbortSignal) => Promise<AsyncIterable<Item>>,
+      toMessage: (item: Item) => Res,
+    ) =>
+      (call: grpc.ServerWritableStream<Req, Res>): void => {
+        const { admit, end } = begin(method, call);
+        const cancelled = new AbortController();
+        call.on('cancelled', () => cancelled.abort());
+        const send = async () => {
+          for await (const item of await open(call.request, admit(), cancelled.signal)) {
+            if (cancelled.signal.aborted) return;
+            if (!call.write(toMessage(item))) await once(call, 'drain', { signal: cancelled.signal });
+          }
+        };
+        send().then(
+          () => {
+            end(null);
+            if (!cancelled.signal.aborted) call.end();
+          },
+          (err: unknown) => {
+            if (cancelled.signal.aborted) end(null);
+            else call.emit('error', end(err));
+          },
+        );
+      };
     return {
       Call: unary('Call', async (req, caller, call) => {
         const deadline = call.getDeadline();
         const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
         const options = toCallOptions(req, Number.isFinite(deadlineMs) && deadlineMs > 0 ? deadlineMs - Date.now() : undefined);
-        this.opts.log.info({ client: caller.name, partner: options.partner, capability: options.capability, purpose: options.purpose }, 'control call: calling a partner');
+        log.info({ client: caller.name, partner: options.partner, capability: options.capability, purpose: options.purpose }, 'control call: calling a partner');
         return toCallResponse(await backend.call(options));
       }),
       ListTasks: unary('ListTasks', async (req) =>
@@ -150,19 +215,36 @@ export class ControlServer {
           if (err instanceof WorkflowError) throw new ControlError('CONTROL_INVALID_ARGUMENT', err.message, { cause: err });
           throw err;
         }
-        this.opts.log.info({ client: caller.name, run_id: runId }, 'control: run started');
+        log.info({ client: caller.name, run_id: runId }, 'control: run started');
         return toRun((await backend.getRun(runId, false))!);
       }),
-      GetRun: unary('GetRun', async (req) => {
-        const state = await backend.getRun(req.run_id, req.wait);
-        if (state === undefined) throw new ControlError('CONTROL_NOT_FOUND', `this gateway holds no run ${JSON.stringify(req.run_id)}`);
+      GetRun: unary('GetRun', async (req) => toRun(held(req.run_id, await backend.getRun(req.run_id, req.wait)))),
+      ListRuns: unary('ListRuns', async (req) => toListRuns(req, (filter) => backend.listRuns(filter))),
+      WatchRun: stream(
+        'WatchRun',
+        async (req, _caller, signal) => held(req.run_id, await backend.watchRun(req.run_id, req.from_seq, signal)),
+        toRunEvent,
+      ),
+      CancelRun: unary('CancelRun', async (req, caller) => {
+        const { runId, reason } = toCancel(req);
+        const state = held(runId, await backend.cancelRun(runId, caller.name, reason));
+        log.info({ client: caller.name, run_id: runId }, 'control: run cancel requested');
         return toRun(state);
+      }),
+      ListApprovals: unary('ListApprovals', async (req) => ({
+        approvals: (await backend.listApprovals(req.run_id === '' ? {} : { runId: req.run_id })).map(toApproval),
+      })),
+      DecideApproval: unary('DecideApproval', async (req, caller) => {
+        const { approvalId, decision } = toDecision(req, caller.name);
+        const decided = await backend.decideApproval(approvalId, decision);
+        log.info({ client: caller.name, approval_id: approvalId, decision: decision.decision }, 'control: approval decided');
+        return toApproval(decided);
       }),
     };
   }
 
   /** A TCP caller is its client certificate: issued by our CA for our org; its roles from its SANs. */
-  private identify(call: grpc.ServerUnaryCall<unknown, unknown>, clients: ClientTrust): Caller {
+  private identify(call: ServerCall, clients: ClientTrust): Caller {
     try {
       const id = clients.identify(call.getAuthContext().sslPeerCertificate?.raw);
       return { via: 'tls', name: id.name, roles: new Set(id.roles.filter(isRole)) };
@@ -170,4 +252,10 @@ export class ControlServer {
       throw new ControlError('CONTROL_UNAUTHENTICATED', `client certificate refused: ${(err as Error).message}`, { cause: err });
     }
   }
+}
+
+/** What the backend found for a run id, or NOT_FOUND naming the id. */
+function held<T>(runId: string, found: T | undefined): T {
+  if (found === undefined) throw new ControlError('CONTROL_NOT_FOUND', `this gateway holds no run ${JSON.stringify(runId)}: entente runs list shows the runs it holds`);
+  return found;
 }

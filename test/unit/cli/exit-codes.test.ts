@@ -19,7 +19,7 @@ describe('the exit codes of the entente CLI', () => {
     it('tells a completed call from a denied one from one that did not complete', () => {
       expect(exitCodeOfCall('completed')).toBe(0);
       expect(exitCodeOfCall('denied')).toBe(3);
-      expect(['failed', 'cancelled', 'running'].map((s) => exitCodeOfCall(s as 'failed'))).toEqual([4, 4, 4]);
+      expect((['failed', 'cancelled', 'running', 'awaiting_approval'] as const).map((s) => exitCodeOfCall(s))).toEqual([4, 4, 4, 4]);
     });
   });
 });

@@ -7,12 +7,15 @@ import { demo } from '../../../gateway/src/cli/demo.js';
 import { formatCommandHelp } from '../../../gateway/src/cli/help.js';
 import { init } from '../../../gateway/src/cli/init.js';
 import { policy } from '../../../gateway/src/cli/policy.js';
+import { approvals } from '../../../gateway/src/cli/approvals.js';
 import { receipts } from '../../../gateway/src/cli/receipts.js';
+import { run } from '../../../gateway/src/cli/run.js';
+import { runs } from '../../../gateway/src/cli/runs.js';
 import { serve } from '../../../gateway/src/cli/serve.js';
 import { status } from '../../../gateway/src/cli/status.js';
 
 const leaves = (c: Command): CommandSpec[] => (isGroup(c.spec) ? c.spec.commands.flatMap(leaves) : [c.spec]);
-const ALL = [init, certs, serve, call, receipts, status, policy, demo].flatMap(leaves);
+const ALL = [init, certs, serve, call, receipts, status, run, runs, approvals, policy, demo].flatMap(leaves);
 
 /** Splits an example the way a POSIX shell would for the quoting examples use. */
 function words(line: string): string[] {
@@ -23,7 +26,8 @@ describe('the help of every entente command', () => {
   it('covers every command and subcommand', () => {
     expect(ALL.map((s) => s.name)).toEqual([
       'init', 'certs init', 'certs export', 'certs import', 'certs issue-client', 'serve', 'call',
-      'receipts list', 'receipts show', 'status', 'policy eval', 'policy test', 'demo',
+      'receipts list', 'receipts show', 'status', 'run', 'runs list', 'runs show', 'runs cancel',
+      'approvals list', 'approvals approve', 'approvals reject', 'approvals decide', 'policy eval', 'policy test', 'demo',
     ]);
   });
 

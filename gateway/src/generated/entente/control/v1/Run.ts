@@ -6,34 +6,68 @@ export interface Run {
   'run_id'?: (string);
   'workflow'?: (string);
   /**
-   * running, completed or failed.
+   * running, completed, failed or cancelled.
    */
   'status'?: (string);
+  /**
+   * Every node of the run, in the order the nodes came to exist: the definition's steps first,
+   * then foreach items and planned steps as they are expanded.
+   */
   'steps'?: (_entente_control_v1_StepRun)[];
   /**
    * The run's output as JSON text, once completed.
    */
   'output_json'?: (string);
   /**
-   * Why it failed.
+   * Why it failed or was cancelled.
    */
   'reason'?: (string);
+  /**
+   * RFC 3339; finished_at is empty while the run goes on.
+   */
+  'started_at'?: (string);
+  'finished_at'?: (string);
+  /**
+   * Steps that failed and were continued past (on_failure: continue): the output is partial.
+   */
+  'partial'?: (string)[];
+  /**
+   * The reason given with CancelRun, once asked; empty when nobody asked.
+   */
+  'cancel_reason'?: (string);
 }
 
 export interface Run__Output {
   'run_id': (string);
   'workflow': (string);
   /**
-   * running, completed or failed.
+   * running, completed, failed or cancelled.
    */
   'status': (string);
+  /**
+   * Every node of the run, in the order the nodes came to exist: the definition's steps first,
+   * then foreach items and planned steps as they are expanded.
+   */
   'steps': (_entente_control_v1_StepRun__Output)[];
   /**
    * The run's output as JSON text, once completed.
    */
   'output_json': (string);
   /**
-   * Why it failed.
+   * Why it failed or was cancelled.
    */
   'reason': (string);
+  /**
+   * RFC 3339; finished_at is empty while the run goes on.
+   */
+  'started_at': (string);
+  'finished_at': (string);
+  /**
+   * Steps that failed and were continued past (on_failure: continue): the output is partial.
+   */
+  'partial': (string)[];
+  /**
+   * The reason given with CancelRun, once asked; empty when nobody asked.
+   */
+  'cancel_reason': (string);
 }
