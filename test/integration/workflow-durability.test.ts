@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFederation, type LocalFederation } from '../../gateway/src/cli/federation.js';
+import { createFederation, pollUntil, type LocalFederation } from '../../gateway/src/cli/federation.js';
 // @ts-expect-error: a JavaScript module of the examples, without types
 import { agreements } from '../../examples/shared.mjs';
 import { REPO } from '../support/paths.js';
@@ -10,7 +10,11 @@ import { REPO } from '../support/paths.js';
 const A = 'org-a';
 const B = 'org-b';
 const C = 'org-c';
-const WORK = { 'work.do': { purposes: ['research'], fields: ['n', 'delay_ms', 'slow_first'], disclose: ['n', 'by'] } };
+const WORK = {
+  'work.do': { purposes: ['research'], fields: ['n', 'delay_ms', 'slow_first'], disclose: ['n', 'by'] },
+  // org-b's people approve every review org-a asks for.
+  'work.review': { purposes: ['research'], fields: ['n'], disclose: ['n', 'by'], require_approval: true },
+};
 
 /**
  * Workflow runs across real gateways, each its own `entente serve` process on loopback with
@@ -30,15 +34,7 @@ describe('workflow runs across gateway processes', () => {
           .filter((l) => l.startsWith(`start ${prefix}`))
       : [];
   const flow = (steps: string) => `name: durable\nsteps:\n${steps}`;
-  const wait = async <T>(probe: () => Promise<T | undefined>, what: string, ms = 20_000): Promise<T> => {
-    const until = Date.now() + ms;
-    for (;;) {
-      const got = await probe();
-      if (got !== undefined) return got;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const wait = pollUntil;
   /** Brings a partner back and waits until org-a's channel reaches it again. */
   const restart = async (org: string) => {
     await fed.start(org);
@@ -57,8 +53,8 @@ describe('workflow runs across gateway processes', () => {
     dir = mkdtempSync(join(tmpdir(), 'entente-durable-'));
     const worker = (org: string) => [{ module: join(REPO, 'test/fixtures/agents/worker.mjs'), options: { logFile: log(org), org } }];
     fed = await createFederation(dir, [
-      { org: A, policyDirs: [agreements(dir, A, { outbound: { 'work.do': [B, C] }, options: WORK })], limits: { callTimeout: '5s' } },
-      { org: B, policyDirs: [agreements(dir, B, { inbound: { 'work.do': [A] }, options: WORK })], agents: worker(B) },
+      { org: A, policyDirs: [agreements(dir, A, { outbound: { 'work.do': [B, C], 'work.review': [B] }, options: WORK })], limits: { callTimeout: '5s' } },
+      { org: B, policyDirs: [agreements(dir, B, { inbound: { 'work.do': [A], 'work.review': [A] }, options: WORK })], agents: worker(B) },
       { org: C, policyDirs: [agreements(dir, C, { inbound: { 'work.do': [A] }, options: WORK })], agents: worker(C) },
     ]);
     await Promise.all([A, B, C].map((o) => fed.start(o)));
@@ -192,5 +188,66 @@ describe('workflow runs across gateway processes', () => {
     expect(late.steps[0]?.late).toBe(1);
     expect(started(B, run.runId)).toEqual([`start ${run.runId}.x.1`, `start ${run.runId}.x.2`]);
     await wait(async () => ((await receiptsVerified(`${run.runId}.x.1`, B)).every((s) => s === 'verified') ? true : undefined), 'the late task to be receipted on both sides');
+  });
+
+  it("cancels a run: the partner's task is cancelled there, with receipts on both sides, and nothing after it starts", async () => {
+    const run = await fed.client(A).startRun(
+      flow(`  - { id: x, capability: work.do, at: ${B}, purpose: research, input: '{"n": 10, "delay_ms": 3000}' }\n  - { id: y, capability: work.do, at: ${C}, purpose: research, needs: [x], input: '{"n": 11}' }\n`),
+      {},
+    );
+    await wait(async () => (started(B, run.runId).length > 0 ? true : undefined), "org-b's agent to start");
+    await fed.client(A).cancelRun(run.runId, 'the study was withdrawn');
+    const done = await fed.client(A).getRun(run.runId, { wait: true, timeoutMs: 20_000 });
+    expect(done).toMatchObject({ status: 'cancelled', cancelReason: 'the study was withdrawn' });
+    expect(done.steps.map((st) => [st.id, st.status])).toEqual([
+      ['x', 'cancelled'],
+      ['y', 'pending'],
+    ]);
+    const atB = await wait(async () => {
+      for await (const t of fed.client(B).tasks({ partner: A })) if (t.taskId === `${run.runId}.x.1` && t.status !== 'running') return t;
+      return undefined;
+    }, "org-b's task to end");
+    expect(atB).toMatchObject({ status: 'cancelled', reason: 'cancelled' });
+    await wait(async () => ((await receiptsVerified(`${run.runId}.x.1`, B)).every((st) => st === 'verified') ? true : undefined), 'the cancelled task to be receipted on both sides');
+    expect(started(C, run.runId)).toEqual([]);
+  });
+
+  describe("when the partner's own policy holds a step's task for its people", () => {
+    const held = (runId: string) =>
+      wait(async () => {
+        const state = await fed.client(A).getRun(runId);
+        return state.steps[0]?.status === 'awaiting_approval' ? state : undefined;
+      }, 'the step to wait for the partner');
+    const inboundAt = (org: string, taskId: string) =>
+      wait(async () => (await fed.client(org).listApprovals({})).find((ap) => ap.kind === 'inbound' && ap.task?.taskId === taskId), `the approval at ${org}`);
+
+    it('waits past its attempt timeout, survives a restart of the orchestrator, and goes on once approved there', async () => {
+      const run = await fed.client(A).startRun(flow(`  - { id: r, capability: work.review, at: ${B}, purpose: research, input: '{"n": 12}', timeout: 1s }\n`), {});
+      await held(run.runId);
+      const pending = await inboundAt(B, `${run.runId}.r.1`);
+      expect(pending).toMatchObject({ task: { partner: A, capability: 'work.review', purpose: 'research' }, decisions: ['approve', 'reject'] });
+      expect(started(B, run.runId)).toEqual([]);
+      await new Promise((r) => setTimeout(r, 1500)); // longer than the attempt timeout: a person is deciding
+      expect((await fed.client(A).getRun(run.runId)).steps[0]).toMatchObject({ status: 'awaiting_approval', attempt: 1 });
+      await fed.stop(A, 'SIGKILL');
+      await fed.start(A);
+      await held(run.runId);
+      await fed.client(B).approve(pending.approvalId, 'reviewed by the data steward');
+      const done = await fed.client(A).getRun(run.runId, { wait: true, timeoutMs: 20_000 });
+      expect(done).toMatchObject({ status: 'completed', output: { r: { n: 12, by: B } } });
+      expect(started(B, run.runId)).toEqual([`start ${run.runId}.r.1`]);
+      expect(await receiptsVerified(`${run.runId}.r.1`, B)).toEqual(['verified', 'verified']);
+    });
+
+    it('fails cleanly when they reject it: no retry, no execution, receipts on both sides', async () => {
+      const run = await fed.client(A).startRun(flow(`  - { id: r, capability: work.review, at: ${B}, purpose: research, input: '{"n": 13}', retry: { maximumAttempts: 3 } }\n`), {});
+      await held(run.runId);
+      await fed.client(B).reject((await inboundAt(B, `${run.runId}.r.1`)).approvalId, 'not within the agreement this month');
+      const done = await fed.client(A).getRun(run.runId, { wait: true, timeoutMs: 20_000 });
+      expect(done).toMatchObject({ status: 'failed' });
+      expect(done.steps[0]).toMatchObject({ status: 'failed', reason: 'approval_rejected', attempt: 1 });
+      expect(started(B, run.runId)).toEqual([]);
+      expect(await receiptsVerified(`${run.runId}.r.1`, B)).toEqual(['verified', 'verified']);
+    });
   });
 });

@@ -6,7 +6,7 @@ import type { EntenteClient } from '@entente/sdk';
 import { required, UsageError } from './args.js';
 import { defineCommand } from './command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { createFederation, ROOT, type LocalFederation, type LocalOrg } from './federation.js';
+import { createFederation, pollUntil, ROOT, type LocalFederation, type LocalOrg } from './federation.js';
 
 const EXAMPLES = join(ROOT, 'examples');
 
@@ -83,15 +83,7 @@ async function runExample(name: string, workDir: string | undefined): Promise<Ex
         say(`  ${holds ? 'ok  ' : 'FAIL'} ${what}`);
         if (!holds) failed.push(what);
       },
-      async until(probe, what, ms = 20_000) {
-        const deadline = Date.now() + ms;
-        for (;;) {
-          const got = await probe();
-          if (got !== undefined) return got;
-          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      },
+      until: (probe, what, ms) => pollUntil(probe, what, ms, 100),
     });
   } catch (err) {
     failed.push(`the scenario stopped: ${(err as Error).message}`);

@@ -144,6 +144,17 @@ async function startGateway(org: string, configPath: string, logDir: string, env
   return child;
 }
 
+/** Polls `probe` until it returns something other than undefined, or fails after `ms` naming `what`. */
+export async function pollUntil<T>(probe: () => Promise<T | undefined>, what: string, ms = 20_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const got = await probe();
+    if (got !== undefined) return got;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 /** Whether a started gateway is still running (a process killed by a signal has no exit code, but a signal code). */
 function alive(child: ChildProcess | undefined): boolean {
   return child !== undefined && child.exitCode === null && child.signalCode === null;

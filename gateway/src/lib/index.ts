@@ -9,3 +9,4 @@ export { durationSchema } from './duration.js';
 export { nearest } from './suggest.js';
 export { splitHostPort } from './address.js';
 export { crashPoint } from './failpoints.js';
+export { Semaphore } from './semaphore.js';

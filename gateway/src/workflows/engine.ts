@@ -354,10 +354,18 @@ export class WorkflowEngine {
    * run is durable (appends of one run go one after the other), then applies it. Resolves with
    * whether anything was written.
    */
-  private transition(driver: Driver, compute: () => RunEvent[]): Promise<boolean> {
+  private transition(driver: Driver, compute: () => RunEvent[], thenDecide = false): Promise<boolean> {
     const next = driver.chain.then(async () => {
       const events = compute();
       if (events.length === 0) return false;
+      if (thenDecide) {
+        // What the new state starts goes into the same commit (a step's end and the next
+        // step's start: one durable write per step, not two), decided on a copy, since
+        // nothing of it is true until the write is durable.
+        const ahead = driver.fold.clone();
+        for (const e of events) ahead.apply(e);
+        events.push(...decide(ahead, this.env()));
+      }
       const from = driver.fold.count;
       await this.deps.runs.appendRunEvents(driver.runId, from, events);
       events.forEach((e, i) => {
@@ -379,7 +387,8 @@ export class WorkflowEngine {
     for (;;) {
       if (fold.finished !== undefined) return fold.state();
       if (this.stopping.signal.aborted) throw new RunError('RUN_PAUSED', `run ${driver.runId} paused: the gateway is stopping`);
-      if (await this.transition(driver, () => decide(fold, this.env()))) continue;
+      // An answer's transition may have finished the run while this one waited its turn.
+      if ((await this.transition(driver, () => decide(fold, this.env()))) || fold.finished !== undefined) continue;
       this.carryOut(driver);
       const next = nextTimer(fold);
       if (next === undefined && driver.inflight.size === 0 && ![...fold.nodes.values()].some((n) => n.status === 'awaiting_approval' && n.held !== true)) {
@@ -443,7 +452,7 @@ export class WorkflowEngine {
         // Answered: nothing left to abort, whatever the run does next.
         entry.answered = true;
         if (!undo) this.circuits.record(provider, outcome);
-        return this.transition(driver, () => (undo ? onCompensation(fold, n.id, taskId, outcome, this.env()) : onOutcome(fold, n.id, attempt, taskId, outcome, this.env())));
+        return this.transition(driver, () => (undo ? onCompensation(fold, n.id, taskId, outcome, this.env()) : onOutcome(fold, n.id, attempt, taskId, outcome, this.env())), true);
       })
       .catch((err: unknown) => {
         const level = this.stopping.signal.aborted ? 'info' : 'error';

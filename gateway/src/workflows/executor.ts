@@ -1,5 +1,5 @@
 import { AgentError, type AgentRegistry } from '../agents/index.js';
-import type { Clock } from '../lib/index.js';
+import { Semaphore, type Clock } from '../lib/index.js';
 import type { Logger } from '../observability/index.js';
 import { isRetryable, TaskError, type ReasonCode, type Requester } from '../tasks/index.js';
 import type { Outcome } from './decide.js';
@@ -21,6 +21,13 @@ const AGENT_REASON: Record<string, ReasonCode> = {
  * is aborted: the local agent's signal fires, the partner's task is cancelled there.
  */
 export class GatewayStepExecutor implements StepExecutor {
+  /**
+   * Steps of every run share each partner's in-flight limit: a step waits here for a slot, so
+   * that a thousand runs starting at once queue instead of timing out in the transport (the
+   * call's deadline counts from when it leaves; the step's attempt timeout, from its start).
+   */
+  private readonly slots = new Map<string, Semaphore>();
+
   constructor(
     private readonly deps: {
       readonly org: string;
@@ -28,6 +35,7 @@ export class GatewayStepExecutor implements StepExecutor {
       readonly agents: AgentRegistry;
       readonly clock: Clock;
       readonly callTimeoutMs: number;
+      readonly maxInFlightPerPartner: number;
       readonly log: Logger;
     },
   ) {}
@@ -67,21 +75,39 @@ export class GatewayStepExecutor implements StepExecutor {
     const onAbort = () => {
       deps.requester.cancel(task.at, task.taskId).catch((err: unknown) => deps.log.warn({ task_id: task.taskId, partner: task.at, err }, 'could not cancel an abandoned task at the partner'));
     };
+    let slots = this.slots.get(task.at);
+    if (slots === undefined) this.slots.set(task.at, (slots = new Semaphore(deps.maxInFlightPerPartner)));
+    await slots.acquire();
+    // A task the partner holds for a person frees its slot: it may wait for days.
+    let holding = true;
+    const release = () => {
+      if (holding) slots.release();
+      holding = false;
+    };
     task.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const outcome = await deps.requester.call({
-        partner: task.at,
-        capability: task.capability,
-        purpose: task.purpose,
-        input: task.input,
-        taskId: task.taskId,
-        workflow: task.run,
-        ...(task.run.parentTask !== undefined ? { parentTask: task.run.parentTask } : {}),
-        // The engine times the attempt out itself and then cancels the task at the partner;
-        // the call waits longer, so that the partner's late answer is still received and
-        // receipted on both sides (and recorded as late by the engine).
-        ...(task.timeoutMs !== undefined ? { timeoutMs: Math.max(task.timeoutMs, deps.callTimeoutMs) } : {}),
-      });
+      const call = () =>
+        deps.requester.call({
+          partner: task.at,
+          capability: task.capability,
+          purpose: task.purpose,
+          input: task.input,
+          taskId: task.taskId,
+          workflow: task.run,
+          ...(task.run.parentTask !== undefined ? { parentTask: task.run.parentTask } : {}),
+          onAwaitingApproval: () => {
+            release();
+            task.onHeld();
+          },
+          // The engine times the attempt out itself and then cancels the task at the partner;
+          // the call waits longer, so that the partner's late answer is still received and
+          // receipted on both sides (and recorded as late by the engine).
+          ...(task.timeoutMs !== undefined ? { timeoutMs: Math.max(task.timeoutMs, deps.callTimeoutMs) } : {}),
+        });
+      let outcome = await call();
+      // The partner holds the task for one of its people: follow it (the same task id) until
+      // it is decided, or until the engine abandons the attempt (a deadline, a cancellation).
+      while (outcome.status === 'awaiting_approval' && !task.signal.aborted) outcome = await call();
       if (outcome.status === 'completed') return { ok: true, output: outcome.result };
       const reason = outcome.reason ?? 'internal';
       return { ok: false, reason, message: outcome.message ?? '', retryable: isRetryable(reason) };
@@ -90,6 +116,7 @@ export class GatewayStepExecutor implements StepExecutor {
       return { ok: false, reason: err.reason, message: err.message, retryable: err.retryable };
     } finally {
       task.signal.removeEventListener('abort', onAbort);
+      release();
     }
   }
 }

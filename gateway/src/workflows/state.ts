@@ -249,6 +249,13 @@ export class RunFold {
     }
   }
 
+  /** A copy to decide ahead on (nodes copied one level deep: apply replaces or assigns their fields). */
+  clone(): RunFold {
+    const copy = Object.create(RunFold.prototype) as RunFold;
+    Object.assign(copy, this, { nodes: new Map([...this.nodes].map(([k, v]) => [k, { ...v }])) });
+    return copy;
+  }
+
   state(): RunState {
     const steps = new Map<string, StepState>();
     for (const [k, v] of this.nodes) steps.set(k, { ...v });
