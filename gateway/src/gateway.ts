@@ -52,6 +52,9 @@ export interface GatewayOptions {
   readonly clock?: Clock;
 }
 
+/** How often partners' cards are fetched again (what they offer us changes with their agreements). */
+const CARD_REFRESH_MS = 60_000;
+
 /** The version this gateway reports in its status. */
 export const VERSION = '0.1.0';
 
@@ -75,6 +78,10 @@ export class Gateway implements ControlBackend {
   private readonly engine: WorkflowEngine;
   private readonly control: ControlServer;
   private clientTrust: ClientTrust;
+  /** What each partner's card shows us, by org, once fetched: `at: any` and workflow checks use it. */
+  private readonly offered = new Map<string, ReadonlySet<string>>();
+  private cardTimer: NodeJS.Timeout | undefined;
+  private cardsFetchedAt = 0;
   private readonly startedAt = new Date();
 
   private constructor(
@@ -149,8 +156,12 @@ export class Gateway implements ControlBackend {
       clock,
       log: this.log,
       catalog: () => this.catalog(),
-      // Partners in configuration order; the engine skips those whose circuit is open.
-      providers: () => this.config.partners.map((p) => p.org),
+      // Partners in configuration order that offer the capability (or whose card is not known
+      // yet); the engine skips those whose circuit is open.
+      providers: (capability) => {
+        this.refreshCardsSoon();
+        return this.config.partners.map((p) => p.org).filter((org) => this.offered.get(org)?.has(capability) ?? true);
+      },
       executor: new GatewayStepExecutor({
         org: config.org,
         requester: this.requester,
@@ -186,6 +197,9 @@ export class Gateway implements ControlBackend {
       throw err;
     }
     const capabilities = this.agents.capabilities();
+    // Not at once: partners starting with us would put their channels into reconnect backoff.
+    this.cardTimer = setInterval(() => void this.refreshCards(), CARD_REFRESH_MS);
+    this.cardTimer.unref();
     const resumed = await this.engine.resume();
     if (resumed.length > 0) this.log.info({ runs: resumed.length }, 'resumed unfinished workflow runs');
     this.log.info(
@@ -231,6 +245,7 @@ export class Gateway implements ControlBackend {
     [this.config, this.policyEngine, this.trust, this.keys, this.clientTrust] = [next, policyEngine, trust, keys, clientTrust];
     const partners = this.clients.update(next.partners.map((p) => ({ org: p.org, address: p.address })));
     this.server.reloadTrust();
+    for (const org of [...this.offered.keys()]) if (!next.partners.some((p) => p.org === org)) this.offered.delete(org);
     this.log.level = next.log.level;
     this.log.info({ policy_revision: policyEngine.revision, partners }, 'reloaded configuration');
   }
@@ -313,7 +328,31 @@ export class Gateway implements ControlBackend {
 
   /** What this gateway can offer a workflow's steps: its agents, and its partners (cards unknown here). */
   private catalog(): CapabilityCatalog {
-    return { local: new Set(this.agents.capabilities().map((c) => c.name)), partners: new Map(this.config.partners.map((p) => [p.org, undefined])) };
+    return { local: new Set(this.agents.capabilities().map((c) => c.name)), partners: new Map(this.config.partners.map((p) => [p.org, this.offered.get(p.org)])) };
+  }
+
+  /** A refresh in the background when some partner's card is not known yet (at most every 10 s). */
+  private refreshCardsSoon(): void {
+    const unknown = this.config.partners.some((p) => !this.offered.has(p.org));
+    if (unknown && Date.now() - this.cardsFetchedAt > 10_000) void this.refreshCards();
+  }
+
+  /**
+   * Fetches every partner's card in the background: a partner that does not answer keeps what
+   * was known of it (unknown partners are not held against a workflow).
+   */
+  private async refreshCards(): Promise<void> {
+    this.cardsFetchedAt = Date.now();
+    await Promise.all(
+      this.config.partners.map(async (p) => {
+        try {
+          const card = await this.clients.getCard(p.org, Date.now() + 5000);
+          this.offered.set(p.org, new Set(card.capabilities.map((c) => c.name)));
+        } catch {
+          // unreachable or refusing: try again at the next refresh
+        }
+      }),
+    );
   }
 
   /** Who this gateway is and how its partners have answered lately. */
@@ -337,6 +376,7 @@ export class Gateway implements ControlBackend {
 
   /** Graceful: stop taking calls, let in-flight tasks finish, flush and close the store. */
   async stop(graceMs = 5000): Promise<void> {
+    clearInterval(this.cardTimer);
     await Promise.all([this.control.stop(graceMs), this.server.stop(graceMs)]);
     await this.engine.stop();
     this.clients.close();
