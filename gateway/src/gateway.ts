@@ -156,6 +156,7 @@ export class Gateway implements ControlBackend {
       clock,
       log: this.log,
       catalog: () => this.catalog(),
+      circuits: { threshold: config.circuits.failures, openMs: config.circuits.openForMs },
       // Partners in configuration order that offer the capability (or whose card is not known
       // yet); the engine skips those whose circuit is open.
       providers: (capability) => {

@@ -120,6 +120,8 @@ export interface StepView {
   readonly attempt: number;
   /** Where the current (or last) attempt runs: `local` or a partner's org id. */
   readonly provider?: string;
+  /** The providers tried since the step (re)started, in order. */
+  readonly tried: readonly string[];
   readonly taskId?: string;
   /** Of a foreach item: its position and value. */
   readonly item?: { readonly index: number; readonly value: unknown };
@@ -544,6 +546,7 @@ function runOf(r: Run__Output): RunView {
       status: s.status,
       attempt: s.attempt,
       ...(s.provider !== '' ? { provider: s.provider } : {}),
+      tried: [...s.tried],
       ...(s.task_id !== '' ? { taskId: s.task_id } : {}),
       ...(s.item !== null ? { item: { index: s.item.index, value: jsonOf(s.item.value_json) } } : {}),
       ...dateField('startedAt', s.started_at),

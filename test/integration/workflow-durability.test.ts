@@ -53,7 +53,12 @@ describe('workflow runs across gateway processes', () => {
     dir = mkdtempSync(join(tmpdir(), 'entente-durable-'));
     const worker = (org: string) => [{ module: join(REPO, 'test/fixtures/agents/worker.mjs'), options: { logFile: log(org), org } }];
     fed = await createFederation(dir, [
-      { org: A, policyDirs: [agreements(dir, A, { outbound: { 'work.do': [B, C], 'work.review': [B] }, options: WORK })], limits: { callTimeout: '5s' } },
+      {
+        org: A,
+        policyDirs: [agreements(dir, A, { outbound: { 'work.do': [B, C], 'work.review': [B] }, options: WORK })],
+        limits: { callTimeout: '5s' },
+        extra: { circuits: { failures: 2, openFor: '2s' } },
+      },
       { org: B, policyDirs: [agreements(dir, B, { inbound: { 'work.do': [A], 'work.review': [A] }, options: WORK })], agents: worker(B) },
       { org: C, policyDirs: [agreements(dir, C, { inbound: { 'work.do': [A] }, options: WORK })], agents: worker(C) },
     ]);
@@ -153,6 +158,26 @@ describe('workflow runs across gateway processes', () => {
       [`${run.runId}.x.2`, 'failed', 'partner_unavailable'],
     ]);
     expect(started(C, run.runId)).toEqual([`start ${run.runId}.x.3`]);
+  });
+
+  it('skips a partner whose circuit opened (at: any), and tries it again once the circuit has cooled down', async () => {
+    const any = flow(`  - { id: x, capability: work.do, at: any, prefer: [${B}, ${C}], purpose: research, input: '{"n": 14}' }\n`);
+    const runOnce = async () => fed.client(A).getRun((await fed.client(A).startRun(any, {})).runId, { wait: true, timeoutMs: 20_000 });
+    await fed.stop(B);
+    // Earlier tests found org-b down too: let a circuit they opened cool down first.
+    await new Promise((r) => setTimeout(r, 2000));
+    // Runs find org-b down and go on at org-c until its circuit opens (circuits.failures: 2; a
+    // circuit that had opened before opens again at its first failed probe).
+    expect((await runOnce()).steps[0]).toMatchObject({ status: 'completed', provider: C, tried: [B, C] });
+    let skipped = await runOnce();
+    if (skipped.steps[0]?.tried.length === 2) skipped = await runOnce();
+    // Open: org-b is not even tried.
+    expect(skipped.steps[0]).toMatchObject({ status: 'completed', provider: C, tried: [C], attempt: 1 });
+    await restart(B);
+    await new Promise((r) => setTimeout(r, 2000)); // circuits.openFor
+    const probed = await runOnce();
+    expect(probed.steps[0]).toMatchObject({ status: 'completed', provider: B, tried: [B] });
+    expect(started(B, probed.runId)).toEqual([`start ${probed.runId}.x.1`]);
   });
 
   it('goes on without a partner that stays down (on_failure: continue), or asks a person (escalate), who can skip it', async () => {

@@ -27,6 +27,8 @@ export interface LocalOrg {
   readonly agents?: readonly { readonly module: string; readonly options?: Readonly<Record<string, unknown>> }[];
   readonly workflows?: readonly { readonly capability: string; readonly file: string; readonly description?: string }[];
   readonly limits?: Readonly<Record<string, unknown>>;
+  /** Further top-level config sections (e.g. `circuits`), as written in a config file. */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 export interface LocalFederation {
@@ -73,6 +75,7 @@ export async function createFederation(dir: string, orgs: readonly LocalOrg[]): 
       agents: o.agents ?? [],
       workflows: o.workflows ?? [],
       ...(o.limits !== undefined ? { limits: o.limits } : {}),
+      ...o.extra,
       log: { format: 'json' },
       partners: [],
     };

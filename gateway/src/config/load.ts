@@ -21,6 +21,7 @@ export interface GatewayConfig {
   readonly agents: readonly { readonly module: string; readonly options?: Readonly<Record<string, unknown>> }[];
   /** Capabilities served by a workflow here: the definition's file and its text (checked when the gateway is built). */
   readonly workflows: readonly { readonly capability: string; readonly file: string; readonly text: string; readonly description?: string }[];
+  readonly circuits: { readonly failures: number; readonly openForMs: number };
   readonly limits: {
     readonly maxPayloadBytes: number;
     readonly callTimeoutMs: number;
@@ -177,6 +178,7 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
       text: readOrProblem(`workflows[${i}].file`, path(w.file)),
       ...(w.description !== undefined ? { description: w.description } : {}),
     })),
+    circuits: { failures: c.circuits.failures, openForMs: c.circuits.openFor },
     limits: {
       maxPayloadBytes: c.limits.maxPayloadBytes,
       callTimeoutMs: c.limits.callTimeout,

@@ -21,6 +21,7 @@ export function restartOnlyChanges(running: GatewayConfig, next: GatewayConfig):
     ['agents', (c) => c.agents],
     ['workflows', (c) => c.workflows],
     ['limits', (c) => c.limits],
+    ['circuits', (c) => c.circuits],
     ['control.socket', (c) => c.control.socket],
     ['control.listen', (c) => c.control.listen],
   ];

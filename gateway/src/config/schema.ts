@@ -41,6 +41,13 @@ export const configSchema = z.strictObject({
       }),
     )
     .default([]),
+  /**
+   * Workflow steps skip a partner that keeps failing to answer (`at: any`, fallbacks): after
+   * `failures` consecutive failures to reach it, for `openFor`; then one attempt probes it.
+   */
+  circuits: z
+    .strictObject({ failures: z.number().int().min(1).max(1000).default(3), openFor: duration.default(30_000) })
+    .default({ failures: 3, openFor: 30_000 }),
   limits: z
     .strictObject({
       maxPayloadBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),

@@ -191,6 +191,7 @@ function toStepRun(n: StepState): StepRun {
     message: n.message ?? '',
     parent: n.parent ?? '',
     provider: n.provider ?? '',
+    tried: [...n.tried],
     started_at: iso(n.startedAt),
     finished_at: iso(n.finishedAt),
     item: n.item === undefined ? null : { index: n.item.index, value_json: json(n.item.value) },

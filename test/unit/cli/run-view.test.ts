@@ -5,7 +5,7 @@ import { changes, formatDuration, outcomeLines, redraw, renderRun, report } from
 // Local times, so that the HH:MM:SS the CLI prints is the same in any time zone.
 const T0 = new Date(2026, 10, 23, 14, 3, 0).getTime();
 const at = (s: number) => new Date(T0 + s * 1000);
-const step = (id: string, more: Partial<StepView> = {}): StepView => ({ id, status: 'pending', attempt: 0, late: 0, ...more });
+const step = (id: string, more: Partial<StepView> = {}): StepView => ({ id, status: 'pending', attempt: 0, late: 0, tried: [], ...more });
 const view = (steps: StepView[], more: Partial<RunView> = {}): RunView => ({ runId: 'r1', workflow: 'consult', status: 'running', steps, partial: [], ...more });
 
 /** A foreach step with two items (listed after the definition's steps, as the gateway sends them) and an approval step. */

@@ -57,6 +57,11 @@ export interface StepRun {
    * The last decision a person made about the step; unset when none.
    */
   'decided'?: (_entente_control_v1_Decision | null);
+  /**
+   * The providers tried since the step (re)started, in order: `local` or partners' org ids
+   * (a fallback, `at: any` skipping a partner whose circuit is open).
+   */
+  'tried'?: (string)[];
 }
 
 export interface StepRun__Output {
@@ -112,4 +117,9 @@ export interface StepRun__Output {
    * The last decision a person made about the step; unset when none.
    */
   'decided': (_entente_control_v1_Decision__Output | null);
+  /**
+   * The providers tried since the step (re)started, in order: `local` or partners' org ids
+   * (a fallback, `at: any` skipping a partner whose circuit is open).
+   */
+  'tried': (string)[];
 }
