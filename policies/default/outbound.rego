@@ -10,7 +10,15 @@ decision := deny("no_agreement") if {
 	not input.purpose in agreement.purposes
 } else := deny("agreement_expired") if {
 	time.now_ns() >= time.parse_rfc3339_ns(agreement.until)
+} else := deny("workflow_not_agreed") if {
+	not workflow_agreed
 } else := {"allow": true, "reasons": [], "input": minimised}
+
+# An agreement with `workflows` lets the request leave only as a step of one of those
+# workflows (input.workflow is set by the gateway for a workflow's steps, never by a caller).
+workflow_agreed if not agreement.workflows
+
+workflow_agreed if input.workflow.name in agreement.workflows
 
 # Only the fields the agreement names leave; anything else in the caller's input stays here.
 minimised := {field: value |

@@ -39,3 +39,14 @@ test_denies_after_agreement_ends if {
 	d := outbound.decision with input as request with data.agreements as expired
 	d.reasons == ["agreement_expired"]
 }
+
+test_an_agreement_scoped_to_workflows_allows_their_steps_only if {
+	scoped := json.patch(agreements, [{"op": "add", "path": "/outbound/hospital-b/patients.count/workflows", "value": ["cohort-study"]}])
+	step := object.union(request, {"workflow": {"run_id": "r1", "name": "cohort-study", "step": "b"}})
+	outbound.decision.allow with input as step with data.agreements as scoped
+	other := outbound.decision with input as object.union(step, {"workflow": {"run_id": "r2", "name": "marketing-push", "step": "b"}})
+		with data.agreements as scoped
+	other.reasons == ["workflow_not_agreed"]
+	direct := outbound.decision with input as request with data.agreements as scoped
+	direct.reasons == ["workflow_not_agreed"]
+}

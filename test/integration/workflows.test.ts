@@ -37,11 +37,17 @@ const cohortStudy = defineWorkflow({
   output: 'steps.total.output',
 });
 
+/** A's agreement for asking C lets requests leave only as steps of the cohort-study workflow. */
+function scopedToCohortStudy(agreements: ReturnType<typeof countAgreements>) {
+  const forC = agreements.outbound[C]!['patients.count']!;
+  return { ...agreements, outbound: { ...agreements.outbound, [C]: { 'patients.count': { ...forC, workflows: ['cohort-study'] } } } };
+}
+
 describe('a workflow run across real gateways', () => {
   let fed: TestFederation;
   beforeAll(async () => {
     fed = await startFederation({
-      [A]: { agents: [summer], agreements: countAgreements(A, [B, C]) },
+      [A]: { agents: [summer], agreements: scopedToCohortStudy(countAgreements(A, [B, C])) },
       [B]: { agents: [counter(12)], agreements: countAgreements(B, [A]) },
       [C]: { agents: [counter(3)], agreements: countAgreements(C, [A]) },
     });
@@ -96,5 +102,14 @@ describe('a workflow run across real gateways', () => {
     } finally {
       client.close();
     }
+  });
+
+  it("lets the outbound policy see the run a request belongs to: an agreement scoped to one workflow refuses other workflows' steps and direct calls", async () => {
+    const other = { ...cohortStudy, name: 'other-study' };
+    const run = await fed.gateways[A]!.waitRun(await fed.gateways[A]!.startRun(other, { cohort: { condition: 'asthma' } }));
+    expect(run.steps.get('c')).toMatchObject({ status: 'failed', reason: 'outbound_denied' });
+    expect(run.finished).toMatchObject({ status: 'failed', reason: expect.stringContaining('step c failed: outbound_denied') });
+    const direct = await fed.gateways[A]!.call({ partner: C, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma' } });
+    expect(direct).toMatchObject({ status: 'denied', reason: 'outbound_denied', policyReasons: ['workflow_not_agreed'] });
   });
 });

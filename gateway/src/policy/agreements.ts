@@ -8,8 +8,11 @@ const rfc3339 = z
   .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
 const common = { purposes: z.array(name).min(1, 'list at least one purpose'), until: rfc3339 };
 
-/** What this organization lets leave, per partner and capability. */
-const outbound = z.strictObject({ ...common, fields: z.array(z.string().min(1)) });
+/**
+ * What this organization lets leave, per partner and capability; with `workflows`, only as a
+ * step of those workflows (by name: the outbound policy sees the run a request belongs to).
+ */
+const outbound = z.strictObject({ ...common, fields: z.array(z.string().min(1)), workflows: z.array(name).min(1, 'list at least one workflow, or leave workflows out').optional() });
 /** What partners may ask of this organization, and what of the result they may see. */
 const inbound = z.strictObject({
   ...common,
