@@ -190,6 +190,7 @@ export class Gateway implements ControlBackend {
 
   /** Starts serving partners and the control API; resolves with the bound federation port. */
   async start(): Promise<number> {
+    await this.responder.recoverInterrupted();
     const port = await this.server.start();
     try {
       await this.control.start();

@@ -139,6 +139,26 @@ describe('workflow runs across gateway processes', () => {
     });
   });
 
+  it("survives the partner's crash while its agent runs: the partner ends that task as interrupted, and the retry is a new task", async () => {
+    const run = await fed.client(A).startRun(
+      flow(`  - { id: x, capability: work.do, at: ${B}, purpose: research, input: '{"n": 15, "delay_ms": 2000, "slow_first": true}', retry: { initialInterval: 1s, coefficient: 1.5, maximumAttempts: 6 } }\n`),
+      {},
+    );
+    await wait(async () => (started(B, run.runId).length > 0 ? true : undefined), "org-b's agent to start");
+    await fed.stop(B, 'SIGKILL');
+    await restart(B);
+    const done = await fed.client(A).getRun(run.runId, { wait: true, timeoutMs: 20_000 });
+    expect(done).toMatchObject({ status: 'completed', output: { x: { n: 15, by: B } } });
+    const attempt = done.steps[0]!.attempt;
+    expect(attempt).toBeGreaterThanOrEqual(2);
+    // The interrupted task was never run again: org-b ended it, signed, when it started.
+    expect(started(B, `${run.runId}.x.1`)).toEqual([`start ${run.runId}.x.1`]);
+    let first;
+    for await (const t of fed.client(B).tasks({ partner: A })) if (t.taskId === `${run.runId}.x.1`) first = t;
+    expect(first).toMatchObject({ status: 'failed', reason: 'interrupted' });
+    expect(await receiptsVerified(`${run.runId}.x.${attempt}`, B)).toEqual(['verified', 'verified']);
+  });
+
   it('retries a partner that is down with backoff, then falls back to another partner', async () => {
     await fed.stop(B);
     const run = await fed.client(A).startRun(

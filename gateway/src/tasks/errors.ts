@@ -37,6 +37,9 @@ export const REASON_CODES = {
   // An agent's failure may be passing (a database it reads was down); a new attempt can succeed.
   agent_failed: { status: 'INTERNAL', retryable: true, message: 'the agent failed while running the task' },
   agent_timeout: { status: 'DEADLINE_EXCEEDED', retryable: true, message: 'the agent did not finish before the deadline' },
+  // The responder's gateway stopped while its agent ran; a new task may succeed (and may repeat
+  // an effect of the interrupted one that the agent does not deduplicate).
+  interrupted: { status: 'UNAVAILABLE', retryable: true, message: "the partner's gateway stopped while its agent ran the task; it did not finish" },
   cancelled: { status: 'CANCELLED', retryable: false, message: 'the task was cancelled' },
   task_conflict: { status: 'ALREADY_EXISTS', retryable: false, message: 'this task id was already used with different content' },
   task_unknown: { status: 'NOT_FOUND', retryable: false, message: 'no such task for this requester' },

@@ -106,6 +106,28 @@ export class Responder {
     this.clock = deps.clock ?? systemClock;
   }
 
+  /**
+   * Ends the tasks an earlier process of this gateway left running (it stopped or crashed while
+   * their agents ran): each fails with `interrupted` and a signed result statement, so that its
+   * requester gets a final answer at its next resubmission, watch or get. Their agents are not
+   * run again: the input is not kept, and a second execution could repeat an effect. Call it
+   * before serving. Resolves with how many it ended.
+   */
+  async recoverInterrupted(): Promise<number> {
+    const stale = (await this.deps.store.listTasks({ role: 'responder', status: 'running', limit: 100_000 })).filter((t) => !this.running.has(key(t.peerOrg, t.taskId)));
+    for (const task of stale) {
+      const request = (await this.deps.store.listStatements({ taskId: task.taskId, peerOrg: task.peerOrg, kind: 'request' }))[0];
+      if (request === undefined) continue;
+      const statement = this.signResult(task, request.digest, 'failed', 'interrupted', undefined, undefined);
+      await this.deps.store.write({
+        tasks: [{ ...task, status: 'failed', reason: 'interrupted', updatedAt: this.clock.now() }],
+        statements: [recordStatement(task.taskId, 'result', this.deps.org, task.peerOrg, statement, this.clock.now())],
+      });
+      this.deps.log.warn({ task_id: task.taskId, partner: task.peerOrg, capability: task.capability }, 'task interrupted by the last stop: ended as failed (interrupted)');
+    }
+    return stale.length;
+  }
+
   async submit(peer: Peer, req: SubmitRequest): Promise<TaskView> {
     const started = this.clock.now();
     const input = await this.checkRequest(peer, req);
