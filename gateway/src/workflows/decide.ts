@@ -192,19 +192,19 @@ function advance(fold: RunFold, n: StepState, env: DecideEnv, starting: Readonly
     case 'pending':
       return ready(fold, n, starting) ? begin(fold, n, env) : [];
     case 'waiting':
-      if (n.deadlineAt !== undefined && now >= n.deadlineAt) return deadline(n, env);
+      if (n.deadlineAt !== undefined && now >= n.deadlineAt) return deadline(fold, n, env);
       // A waiting node's attempt is already the next one (timer_set names it).
       if ((n.fireAt ?? 0) <= now) return [started(fold, n, env, n.nextProvider ?? n.provider ?? 'local', n.input, n.attempt)];
       return [];
     case 'running':
       if (n.children !== undefined) return group(fold, n, env);
-      if (n.deadlineAt !== undefined && now >= n.deadlineAt) return deadline(n, env);
+      if (n.deadlineAt !== undefined && now >= n.deadlineAt) return deadline(fold, n, env);
       if (n.timeoutAt !== undefined && now >= n.timeoutAt) {
         return failure(fold, n, env, 'attempt_timeout', `the attempt did not finish within ${n.def.timeout} ms; its answer, if it comes, is recorded as late`, true);
       }
       return [];
     case 'awaiting_approval':
-      if (n.held === true) return n.deadlineAt !== undefined && now >= n.deadlineAt ? deadline(n, env) : [];
+      if (n.held === true) return n.deadlineAt !== undefined && now >= n.deadlineAt ? deadline(fold, n, env) : [];
       if (n.approval?.expiresAt !== undefined && now >= n.approval.expiresAt) return expire(fold, n, env);
       return [];
     default:
@@ -309,8 +309,10 @@ function fail(n: StepState, env: DecideEnv, reason: string, message: string): Ru
   return [{ type: 'step_failed', at: env.now, step: n.id, attempt: n.attempt, reason, message, retryable: false, final: true }];
 }
 
-function deadline(n: StepState, env: DecideEnv): RunEvent[] {
-  return fail(n, env, 'step_deadline', `the step did not finish within its deadline of ${n.def.deadline} ms`);
+/** A step out of time: no more attempts; escalated to a person when the step says so (a retry gets a new deadline). */
+function deadline(fold: RunFold, n: StepState, env: DecideEnv): RunEvent[] {
+  const message = `the step did not finish within its deadline of ${n.def.deadline} ms`;
+  return settle(fold, n, env, { type: 'step_failed', at: env.now, step: n.id, attempt: n.attempt, reason: 'step_deadline', message, retryable: false });
 }
 
 /** A foreach or plan step's progress: complete once every child settled, fail once one failed for good. */

@@ -217,7 +217,7 @@ export class RunFold {
         Object.assign(n, { approval: undefined, decided: { approvalId: e.approvalId, decision: e.decision, by: e.by, reason: e.reason, at: e.at } });
         // retry starts the step over with every provider; the other decisions are followed by
         // the step_completed / step_failed event that carries them out.
-        if (e.decision === 'retry') Object.assign(n, { status: 'pending', tried: [], attemptsHere: 0, final: false, reason: undefined, message: undefined });
+        if (e.decision === 'retry') Object.assign(n, { status: 'pending', tried: [], attemptsHere: 0, final: false, reason: undefined, message: undefined, deadlineAt: undefined });
         break;
       }
       case 'compensation_started':

@@ -141,4 +141,23 @@ steps:
     expect((await e.wait(runId)).finished).toMatchObject({ status: 'failed', reason: expect.stringContaining('failed by dana: not worth it') });
     expect(await types(s, runId)).toEqual(['run_started', 'step_started', 'step_failed', 'approval_requested', 'approval_decided', 'step_failed', 'run_finished']);
   });
+
+  it('escalates a step that ran out of time when it says so; a retry gets a fresh deadline', async () => {
+    const { s } = store();
+    const clock = new ManualClock(0);
+    let slow = true;
+    const exec = new ScriptedExecutor(() => (slow ? 'hang' : ok({ done: true })));
+    const e = engine(s, exec, clock);
+    const runId = await e.start(parseWorkflow('name: t\nsteps:\n  - { id: a, capability: x.a, at: hospital-b, purpose: p, deadline: 5s, on_failure: escalate }\n', 't.yaml'), {});
+    await expect.poll(() => exec.calls.length).toBe(1);
+    await clock.advance(5000);
+    await expect.poll(() => e.approvals().map((a) => [a.kind, (a.details as { reason: string }).reason])).toEqual([['escalation', 'step_deadline']]);
+    expect(exec.aborted).toEqual([`${runId}.a.1`]);
+    slow = false;
+    await clock.advance(60_000); // the person takes a minute: the retry's deadline counts from its own start
+    await e.decide(e.approvals()[0]!.approvalId, { decision: 'retry', by: 'dana', reason: 'the partner is back' });
+    const done = await e.wait(runId);
+    expect(done.finished?.status).toBe('completed');
+    expect(done.steps.get('a')).toMatchObject({ status: 'completed', attempt: 2, deadlineAt: 70_000 });
+  });
 });
