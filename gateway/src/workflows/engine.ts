@@ -208,7 +208,7 @@ export class WorkflowEngine {
   async decide(approvalId: string, d: { readonly decision: ApprovalDecision; readonly by: string; readonly reason: string; readonly output?: unknown }): Promise<PendingApproval> {
     if (d.reason.trim() === '') throw new RunError('APPROVAL_DECISION_INVALID', 'a decision needs a reason: it is recorded with the decider');
     const found = this.findApproval(approvalId);
-    if (found === undefined) throw this.notWaiting(approvalId);
+    if (found === undefined) throw (await this.decidedEarlier(approvalId)) ?? this.notWaiting(approvalId);
     const { driver } = found;
     let decided: PendingApproval | undefined;
     let refusal: RunError | undefined;
@@ -284,6 +284,21 @@ export class WorkflowEngine {
   private findApproval(approvalId: string): { driver: Driver; node: StepState } | undefined {
     for (const driver of this.drivers.values()) {
       for (const node of driver.fold.nodes.values()) if (node.approval?.approvalId === approvalId) return { driver, node };
+    }
+    return undefined;
+  }
+
+  /**
+   * An approval of a run this process no longer drives (it has finished) was decided, if it
+   * existed: the approval id starts with its run's id, which may itself contain dots.
+   */
+  private async decidedEarlier(approvalId: string): Promise<RunError | undefined> {
+    const parts = approvalId.split('.');
+    for (let k = parts.length - 2; k >= 1; k--) {
+      const events = await this.deps.runs.readRun(parts.slice(0, k).join('.'));
+      const decided = events.find((e): e is Extract<RunEvent, { type: 'approval_decided' }> => e.type === 'approval_decided' && e.approvalId === approvalId);
+      if (decided !== undefined) return new RunError('APPROVAL_DECIDED', `${approvalId} was already decided: ${decided.decision} by ${decided.by} (${decided.reason})`);
+      if (events.length > 0) return undefined;
     }
     return undefined;
   }

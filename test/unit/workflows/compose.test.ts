@@ -34,6 +34,12 @@ steps:
       expect(done.finished?.status).toBe('completed');
       expect(done.steps.get('approve')).toMatchObject({ status: 'completed', output: { approved: true, by: 'carol' } });
       expect(x.ran('orders.update')).toHaveLength(1);
+      // Deciding it again once the run has finished: already decided, and by whom.
+      await expect(e.decide(pending!.approvalId, { decision: 'reject', by: 'eve', reason: 'late' })).rejects.toMatchObject({
+        code: 'APPROVAL_DECIDED',
+        message: expect.stringContaining('approve by carol'),
+      });
+      await expect(e.decide(`${runId}.approve.a999`, { decision: 'reject', by: 'eve', reason: 'x' })).rejects.toMatchObject({ code: 'APPROVAL_UNKNOWN' });
     });
 
     it('skips the approval below the threshold', async () => {

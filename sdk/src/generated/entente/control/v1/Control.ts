@@ -75,10 +75,10 @@ export interface ControlClient extends grpc.Client {
   /**
    * Records a person's decision, made by the caller (the client certificate's name, `local` on
    * the socket), and lets the run or the task go on; answers with the approval as decided.
-   * NOT_FOUND (APPROVAL_UNKNOWN) for an approval that does not wait here (unknown, or its run has
-   * finished); FAILED_PRECONDITION (APPROVAL_DECIDED) for one already decided (by a person, or by
-   * its timeout) in a run still going; INVALID_ARGUMENT for a missing reason or a decision the
-   * approval does not take (APPROVAL_DECISION_INVALID). Roles: approver, operator.
+   * NOT_FOUND (APPROVAL_UNKNOWN) for an approval this gateway does not hold; FAILED_PRECONDITION
+   * (APPROVAL_DECIDED) for one already decided (by a person, or by its timeout), naming how and
+   * by whom; INVALID_ARGUMENT for a missing reason or a decision the approval does not take
+   * (APPROVAL_DECISION_INVALID). Roles: approver, operator.
    */
   DecideApproval(argument: _entente_control_v1_DecideApprovalRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_Approval__Output>): grpc.ClientUnaryCall;
   DecideApproval(argument: _entente_control_v1_DecideApprovalRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_control_v1_Approval__Output>): grpc.ClientUnaryCall;
@@ -87,10 +87,10 @@ export interface ControlClient extends grpc.Client {
   /**
    * Records a person's decision, made by the caller (the client certificate's name, `local` on
    * the socket), and lets the run or the task go on; answers with the approval as decided.
-   * NOT_FOUND (APPROVAL_UNKNOWN) for an approval that does not wait here (unknown, or its run has
-   * finished); FAILED_PRECONDITION (APPROVAL_DECIDED) for one already decided (by a person, or by
-   * its timeout) in a run still going; INVALID_ARGUMENT for a missing reason or a decision the
-   * approval does not take (APPROVAL_DECISION_INVALID). Roles: approver, operator.
+   * NOT_FOUND (APPROVAL_UNKNOWN) for an approval this gateway does not hold; FAILED_PRECONDITION
+   * (APPROVAL_DECIDED) for one already decided (by a person, or by its timeout), naming how and
+   * by whom; INVALID_ARGUMENT for a missing reason or a decision the approval does not take
+   * (APPROVAL_DECISION_INVALID). Roles: approver, operator.
    */
   decideApproval(argument: _entente_control_v1_DecideApprovalRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_Approval__Output>): grpc.ClientUnaryCall;
   decideApproval(argument: _entente_control_v1_DecideApprovalRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_control_v1_Approval__Output>): grpc.ClientUnaryCall;
@@ -260,10 +260,10 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   /**
    * Records a person's decision, made by the caller (the client certificate's name, `local` on
    * the socket), and lets the run or the task go on; answers with the approval as decided.
-   * NOT_FOUND (APPROVAL_UNKNOWN) for an approval that does not wait here (unknown, or its run has
-   * finished); FAILED_PRECONDITION (APPROVAL_DECIDED) for one already decided (by a person, or by
-   * its timeout) in a run still going; INVALID_ARGUMENT for a missing reason or a decision the
-   * approval does not take (APPROVAL_DECISION_INVALID). Roles: approver, operator.
+   * NOT_FOUND (APPROVAL_UNKNOWN) for an approval this gateway does not hold; FAILED_PRECONDITION
+   * (APPROVAL_DECIDED) for one already decided (by a person, or by its timeout), naming how and
+   * by whom; INVALID_ARGUMENT for a missing reason or a decision the approval does not take
+   * (APPROVAL_DECISION_INVALID). Roles: approver, operator.
    */
   DecideApproval: grpc.handleUnaryCall<_entente_control_v1_DecideApprovalRequest__Output, _entente_control_v1_Approval>;
   
