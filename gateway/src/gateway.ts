@@ -370,6 +370,7 @@ export class Gateway implements ControlBackend {
         address: p.address,
         caExpiresAt: new Date(new X509Certificate(p.caPem).validTo),
         ...this.clients.reachability(p.org),
+        ...circuitOf(this.engine.circuitOpenUntil(p.org)),
       })),
       certificateExpiresAt: new Date(new X509Certificate(this.config.tls.certPem).validTo),
       startedAt: this.startedAt,
@@ -399,6 +400,10 @@ function inboundApproval(p: PendingInbound | DecidedInbound): PendingApproval {
     decisions: APPROVAL_DECISIONS.inbound,
     ...('decided' in p ? { decided: p.decided } : {}),
   };
+}
+
+function circuitOf(openUntil: number | undefined): { circuitOpenUntil?: Date } {
+  return openUntil === undefined ? {} : { circuitOpenUntil: new Date(openUntil) };
 }
 
 function trustEntry(p: GatewayConfig['partners'][number]) {

@@ -103,6 +103,8 @@ export interface GatewayStatus {
     readonly lastError?: string;
     readonly caExpiresAt?: Date;
     readonly certificateExpiresAt?: Date;
+    /** Until when workflow steps skip it: its circuit opened after repeated failures to reach it. */
+    readonly circuitOpenUntil?: Date;
   }[];
   readonly certificateExpiresAt?: Date;
   readonly startedAt?: Date;
@@ -378,6 +380,7 @@ export class EntenteClient {
         ...(p.last_error !== '' ? { lastError: p.last_error } : {}),
         ...dateField('caExpiresAt', p.ca_expires_at),
         ...dateField('certificateExpiresAt', p.certificate_expires_at),
+        ...dateField('circuitOpenUntil', p.circuit_open_until),
       })),
       ...dateField('certificateExpiresAt', s.certificate_expires_at),
       ...dateField('startedAt', s.started_at),

@@ -193,8 +193,10 @@ describe('workflow runs across gateway processes', () => {
     expect((await runOnce()).steps[0]).toMatchObject({ status: 'completed', provider: C, tried: [B, C] });
     let skipped = await runOnce();
     if (skipped.steps[0]?.tried.length === 2) skipped = await runOnce();
-    // Open: org-b is not even tried.
+    // Open: org-b is not even tried, and the operator sees so in the gateway's status.
     expect(skipped.steps[0]).toMatchObject({ status: 'completed', provider: C, tried: [C], attempt: 1 });
+    const open = (await fed.client(A).status()).partners.find((p) => p.org === B);
+    expect(open?.circuitOpenUntil?.getTime()).toBeGreaterThan(Date.now());
     await restart(B);
     await new Promise((r) => setTimeout(r, 2000)); // circuits.openFor
     const probed = await runOnce();

@@ -50,7 +50,7 @@ export const status = defineCommand(
               ...s.partners.map((p) => [
                 p.org,
                 p.address,
-                p.reachability,
+                p.reachability + (p.circuitOpenUntil !== undefined ? ` (skipped by workflows until ${p.circuitOpenUntil.toISOString()})` : ''),
                 p.lastSeenAt?.toISOString() ?? '-',
                 day(p.caExpiresAt),
                 day(p.certificateExpiresAt),

@@ -9,6 +9,8 @@ export interface PartnerState {
   readonly lastError?: string;
   readonly caExpiresAt: Date;
   readonly certificateExpiresAt?: Date;
+  /** Until when workflow steps skip it (its circuit is open). */
+  readonly circuitOpenUntil?: Date;
 }
 
 export interface GatewayStatus {

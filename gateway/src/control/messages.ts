@@ -157,6 +157,7 @@ export function toStatus(s: GatewayStatus): Status {
       last_error: p.lastError ?? '',
       ca_expires_at: iso(p.caExpiresAt),
       certificate_expires_at: iso(p.certificateExpiresAt),
+      circuit_open_until: iso(p.circuitOpenUntil),
     })),
     certificate_expires_at: iso(s.certificateExpiresAt),
     started_at: iso(s.startedAt),

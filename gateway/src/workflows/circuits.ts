@@ -49,8 +49,9 @@ export class Circuits {
     return at !== undefined && this.clock.now() < at + this.openMs;
   }
 
-  /** Partners whose circuit is open now, for status displays. */
-  open(): string[] {
-    return [...this.openedAt.keys()].filter((p) => this.isOpen(p));
+  /** Until when the partner's circuit is open; undefined when it is closed (or half-open). */
+  openUntil(partner: string): number | undefined {
+    const at = this.openedAt.get(partner);
+    return at !== undefined && this.isOpen(partner) ? at + this.openMs : undefined;
   }
 }

@@ -171,6 +171,11 @@ export class WorkflowEngine {
     return events.length === 0 ? undefined : foldRun(runId, events);
   }
 
+  /** Until when workflow steps skip a partner (its circuit is open), for status displays. */
+  circuitOpenUntil(partner: string): number | undefined {
+    return this.circuits.openUntil(partner);
+  }
+
   list(filter: RunFilter = {}): Promise<RunSummary[]> {
     return this.deps.runs.listRuns(filter);
   }

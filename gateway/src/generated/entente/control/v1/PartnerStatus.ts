@@ -22,6 +22,11 @@ export interface PartnerStatus {
    */
   'ca_expires_at'?: (string);
   'certificate_expires_at'?: (string);
+  /**
+   * RFC 3339: until when workflow steps skip this partner, its circuit open after repeated
+   * failures to reach it (then one attempt probes it); empty when the circuit is closed.
+   */
+  'circuit_open_until'?: (string);
 }
 
 export interface PartnerStatus__Output {
@@ -45,4 +50,9 @@ export interface PartnerStatus__Output {
    */
   'ca_expires_at': (string);
   'certificate_expires_at': (string);
+  /**
+   * RFC 3339: until when workflow steps skip this partner, its circuit open after repeated
+   * failures to reach it (then one attempt probes it); empty when the circuit is closed.
+   */
+  'circuit_open_until': (string);
 }
