@@ -157,6 +157,7 @@ export class Gateway implements ControlBackend {
       log: this.log,
       catalog: () => this.catalog(),
       circuits: { threshold: config.circuits.failures, openMs: config.circuits.openForMs },
+      inputLimits: { maxBytes: limits.maxPayloadBytes, maxDepth: limits.maxJsonDepth },
       // Partners in configuration order that offer the capability (or whose card is not known
       // yet); the engine skips those whose circuit is open.
       providers: (capability) => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { crashPoint, type Clock } from '../lib/index.js';
+import { crashPoint, jsonValueDepth, type Clock } from '../lib/index.js';
 import type { Logger } from '../observability/index.js';
 import { Circuits, type CircuitOptions } from './circuits.js';
 import { decide, onCompensation, onDecision, onHeld, onOutcome, type DecideEnv, type Outcome } from './decide.js';
-import { RunError } from './errors.js';
+import { RunError, WorkflowError } from './errors.js';
 import { compileExpr, type CompiledExpr } from './expr.js';
 import { checkPlan } from './plan.js';
 import type { ApprovalDecision, RunEvent, RunEventLog, RunFilter, RunSummary } from './ports.js';
@@ -47,6 +47,8 @@ export interface WorkflowEngineDeps {
   /** Partners offering a capability, in preference order, for `at: any` without `prefer`. */
   readonly providers?: (capability: string) => readonly string[];
   readonly circuits?: CircuitOptions;
+  /** Bounds on a run's input (the gateway's limits.maxPayloadBytes and limits.maxJsonDepth). */
+  readonly inputLimits?: { readonly maxBytes: number; readonly maxDepth: number };
 }
 
 export interface StartOptions {
@@ -133,6 +135,7 @@ export class WorkflowEngine {
     const runId = opts.runId ?? randomUUID();
     const now = this.deps.clock.now();
     const def = workflow.definition;
+    this.checkInput(def.name, input);
     const started: RunEvent = {
       type: 'run_started',
       at: now,
@@ -149,6 +152,17 @@ export class WorkflowEngine {
     }
     void this.drive(runId);
     return runId;
+  }
+
+  /** Refuses, before anything is written, a run input larger or deeper than the limits (it is kept in the run's events and walked by every expression). */
+  private checkInput(workflow: string, input: unknown): void {
+    const limits = this.deps.inputLimits;
+    if (limits === undefined) return;
+    if (jsonValueDepth(input, limits.maxDepth) > limits.maxDepth) {
+      throw new WorkflowError(workflow, [`input: nests deeper than ${limits.maxDepth} levels (limits.maxJsonDepth); flatten it`]);
+    }
+    const bytes = Buffer.byteLength(JSON.stringify(input ?? null) ?? 'null');
+    if (bytes > limits.maxBytes) throw new WorkflowError(workflow, [`input: ${bytes} bytes; the limit is ${limits.maxBytes} bytes (limits.maxPayloadBytes)`]);
   }
 
   /** Resolves with the run's final state once it has finished (driving it here if needed). */

@@ -133,4 +133,17 @@ steps:
     expect(await s.unfinishedRuns()).toEqual([runId]);
     expect((await s.readRun(runId)).map((ev) => ev.type)).not.toContain('run_finished');
   });
+
+  it('refuses, before anything is written, a run input nested deeper or larger than the limits', async () => {
+    const { s } = store();
+    const exec = new ScriptedExecutor(() => ({ ok: true, output: {} }));
+    const e = engine(s, exec, new ManualClock(), { inputLimits: { maxBytes: 1000, maxDepth: 8 } });
+    let deep: unknown = 1;
+    for (let i = 0; i < 20; i++) deep = { d: deep };
+    const wf = parseWorkflow('name: w\nsteps:\n  - { id: a, capability: x.a }\n', 'w.yaml');
+    await expect(e.start(wf, deep)).rejects.toMatchObject({ code: 'WORKFLOW_INVALID', message: expect.stringContaining('input: nests deeper than 8 levels (limits.maxJsonDepth)') });
+    await expect(e.start(wf, { text: 'x'.repeat(2000) })).rejects.toMatchObject({ message: expect.stringContaining('the limit is 1000 bytes (limits.maxPayloadBytes)') });
+    expect(await s.listRuns()).toEqual([]);
+    expect(exec.calls).toEqual([]);
+  });
 });
