@@ -135,7 +135,7 @@ export class WorkflowEngine {
     const runId = opts.runId ?? randomUUID();
     const now = this.deps.clock.now();
     const def = workflow.definition;
-    this.checkInput(def.name, input);
+    this.checkBounds(def.name, 'input', input);
     const started: RunEvent = {
       type: 'run_started',
       at: now,
@@ -154,15 +154,19 @@ export class WorkflowEngine {
     return runId;
   }
 
-  /** Refuses, before anything is written, a run input larger or deeper than the limits (it is kept in the run's events and walked by every expression). */
-  private checkInput(workflow: string, input: unknown): void {
+  /**
+   * Refuses, before anything is written, a value from a caller larger or deeper than the limits
+   * (a run's input, an escalated step's output): it is kept in the run's events and walked by
+   * every expression.
+   */
+  private checkBounds(workflow: string, what: 'input' | 'output', value: unknown): void {
     const limits = this.deps.inputLimits;
     if (limits === undefined) return;
-    if (jsonValueDepth(input, limits.maxDepth) > limits.maxDepth) {
-      throw new WorkflowError(workflow, [`input: nests deeper than ${limits.maxDepth} levels (limits.maxJsonDepth); flatten it`]);
+    if (jsonValueDepth(value, limits.maxDepth) > limits.maxDepth) {
+      throw new WorkflowError(workflow, [`${what}: nests deeper than ${limits.maxDepth} levels (limits.maxJsonDepth); flatten it`]);
     }
-    const bytes = Buffer.byteLength(JSON.stringify(input ?? null) ?? 'null');
-    if (bytes > limits.maxBytes) throw new WorkflowError(workflow, [`input: ${bytes} bytes; the limit is ${limits.maxBytes} bytes (limits.maxPayloadBytes)`]);
+    const bytes = Buffer.byteLength(JSON.stringify(value ?? null) ?? 'null');
+    if (bytes > limits.maxBytes) throw new WorkflowError(workflow, [`${what}: ${bytes} bytes; the limit is ${limits.maxBytes} bytes (limits.maxPayloadBytes)`]);
   }
 
   /** Resolves with the run's final state once it has finished (driving it here if needed). */
@@ -226,6 +230,13 @@ export class WorkflowEngine {
    */
   async decide(approvalId: string, d: { readonly decision: ApprovalDecision; readonly by: string; readonly reason: string; readonly output?: unknown }): Promise<PendingApproval> {
     if (d.reason.trim() === '') throw new RunError('APPROVAL_DECISION_INVALID', 'a decision needs a reason: it is recorded with the decider');
+    if (d.output !== undefined) {
+      try {
+        this.checkBounds(approvalId, 'output', d.output);
+      } catch (err) {
+        throw new RunError('APPROVAL_DECISION_INVALID', (err as WorkflowError).problems.join('; '), { cause: err });
+      }
+    }
     const found = this.findApproval(approvalId);
     if (found === undefined) throw (await this.decidedEarlier(approvalId)) ?? this.notWaiting(approvalId);
     const { driver } = found;
