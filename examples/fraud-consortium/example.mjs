@@ -33,9 +33,9 @@ export async function run({ client, say, check }) {
   check(outcome.status === 'completed' && outcome.result?.score === 60 && outcome.result?.members === 2, 'the score combines both members (2 + 1 flags: 60)');
 
   const { runs } = await client('consortium').listRuns({});
-  const run = runs.find((r) => r.runId === `bank-a.${outcome.taskId}`);
-  check(run?.workflow === 'fraud-score' && run.status === 'completed', `at the consortium, bank-a's task ran as workflow run ${run?.runId}`);
-  const state = await client('consortium').getRun(run.runId);
+  const states = await Promise.all(runs.map((r) => client('consortium').getRun(r.runId)));
+  const state = states.find((r) => r.parentTask?.org === 'bank-a' && r.parentTask.taskId === outcome.taskId);
+  check(state?.workflow === 'fraud-score' && state.status === 'completed', `at the consortium, bank-a's task ran as workflow run ${state?.runId}, which cites it as its parent`);
   for (const s of state.steps) say(`  consortium step ${s.id.padEnd(8)} ${s.status} at ${s.provider}${s.taskId ? `, task ${s.taskId}` : ''}`);
 
   const hops = [['bank-a', 'consortium', outcome.taskId], ...['b', 'c'].map((id) => ['consortium', `bank-${id}`, state.steps.find((s) => s.id === id)?.taskId])];

@@ -157,6 +157,8 @@ export interface RunView {
   readonly partial: readonly string[];
   /** The reason given when the run was asked to cancel. */
   readonly cancelReason?: string;
+  /** The partner's task this run serves, when a partner's request started it (nested orchestration). */
+  readonly parentTask?: { readonly org: string; readonly taskId: string };
 }
 
 export interface RunSummary {
@@ -576,6 +578,7 @@ function runOf(r: Run__Output): RunView {
     ...(r.reason !== '' ? { reason: r.reason } : {}),
     partial: r.partial,
     ...(r.cancel_reason !== '' ? { cancelReason: r.cancel_reason } : {}),
+    ...(r.parent_org !== '' ? { parentTask: { org: r.parent_org, taskId: r.parent_task_id } } : {}),
   };
 }
 

@@ -178,6 +178,8 @@ export function toRun(state: RunState): Run {
     finished_at: iso(finished?.at),
     partial: [...(finished?.partial ?? [])],
     cancel_reason: state.cancel?.reason ?? '',
+    parent_org: state.parentTask?.org ?? '',
+    parent_task_id: state.parentTask?.taskId ?? '',
   };
 }
 

@@ -108,18 +108,15 @@ export function onCompensation(fold: RunFold, nodeId: string, taskId: string, ou
     return [{ type: 'step_late', at: env.now, step: nodeId, attempt: c?.attempt ?? 0, taskId, outcome: outcome.ok ? 'completed' : outcome.reason }];
   }
   if (outcome.ok) return [{ type: 'compensation_completed', at: env.now, step: nodeId }];
+  return [compensationFailed(n, env, outcome.reason, outcome.message, outcome.retryable)];
+}
+
+/** A failed compensation attempt: another after a backoff while attempts remain and a retry can help, else given up. */
+function compensationFailed(n: StepState, env: DecideEnv, reason: string, message: string, retryable: boolean): RunEvent {
+  const c = n.compensation!;
   const retry = retryOf(n.def);
-  const again = outcome.retryable && c.attempt < Math.max(retry.maximumAttempts, MIN_COMPENSATION_ATTEMPTS);
-  return [
-    {
-      type: 'compensation_failed',
-      at: env.now,
-      step: nodeId,
-      reason: outcome.reason,
-      message: outcome.message,
-      ...(again ? { retryAt: env.now + backoff(retry, c.attempt, taskId) } : {}),
-    },
-  ];
+  const again = retryable && c.attempt < Math.max(retry.maximumAttempts, MIN_COMPENSATION_ATTEMPTS);
+  return { type: 'compensation_failed', at: env.now, step: n.id, reason, message, ...(again ? { retryAt: env.now + backoff(retry, c.attempt, c.taskId ?? n.id) } : {}) };
 }
 
 type Ending = { readonly status: 'failed' | 'cancelled'; readonly reason: string };
@@ -142,13 +139,17 @@ function wind(fold: RunFold, env: DecideEnv, ending: Ending): RunEvent[] {
   const why = ending.status === 'cancelled' ? 'the run was cancelled' : `the run is failing (${ending.reason})`;
   const stop = [...fold.nodes.values()].filter((n) => UNFINISHED.has(n.status));
   if (stop.length > 0) return stop.map((n) => ({ type: 'step_cancelled', at: env.now, step: n.id, why }));
+  // A step a person skipped (with an output of their own) did nothing to undo.
   const undo = [...fold.nodes.values()]
-    .filter((n) => n.status === 'completed' && n.def.compensate !== undefined && n.def.plan === undefined && !(n.def.foreach !== undefined && n.parent === undefined))
+    .filter((n) => n.status === 'completed' && n.def.compensate !== undefined && n.def.plan === undefined && !(n.def.foreach !== undefined && n.parent === undefined) && n.decided?.decision !== 'skip')
     .sort((a, b) => (b.completedSeq ?? 0) - (a.completedSeq ?? 0));
   for (const n of undo) {
     const c = n.compensation;
     if (c?.status === 'completed' || c?.status === 'failed') continue;
-    if (c?.status === 'running') return [];
+    if (c?.status === 'running') {
+      if (c.timeoutAt !== undefined && env.now >= c.timeoutAt) return [compensationFailed(n, env, 'attempt_timeout', `the compensation did not finish within ${n.def.timeout} ms`, true)];
+      return [];
+    }
     if (c?.status === 'waiting' && (c.retryAt ?? 0) > env.now) return [];
     const attempt = (c?.attempt ?? 0) + 1;
     const comp = n.def.compensate!;
@@ -169,6 +170,7 @@ function wind(fold: RunFold, env: DecideEnv, ending: Ending): RunEvent[] {
         taskId: taskIdOf(fold.runId, n.id, attempt, true),
         input,
         provider: comp.at ?? n.provider ?? 'local',
+        ...(n.def.timeout !== undefined ? { timeoutAt: env.now + n.def.timeout } : {}),
       },
     ];
   }
@@ -197,7 +199,13 @@ function advance(fold: RunFold, n: StepState, env: DecideEnv, starting: Readonly
       if ((n.fireAt ?? 0) <= now) return [started(fold, n, env, n.nextProvider ?? n.provider ?? 'local', n.input, n.attempt)];
       return [];
     case 'running':
-      if (n.children !== undefined) return group(fold, n, env);
+      if (n.children !== undefined) {
+        // A foreach or plan step's deadline covers its items or planned steps.
+        if (n.deadlineAt !== undefined && now >= n.deadlineAt) {
+          return [...fail(n, env, 'step_deadline', `the step did not finish within its deadline of ${n.def.deadline} ms`), ...cancelChildren(fold, n, env)];
+        }
+        return group(fold, n, env);
+      }
       if (n.deadlineAt !== undefined && now >= n.deadlineAt) return deadline(fold, n, env);
       if (n.timeoutAt !== undefined && now >= n.timeoutAt) {
         return failure(fold, n, env, 'attempt_timeout', `the attempt did not finish within ${n.def.timeout} ms; its answer, if it comes, is recorded as late`, true);

@@ -59,14 +59,20 @@ export interface StartOptions {
 
 export type RunWatchItem = { readonly seq: number; readonly event: RunEvent; readonly state: RunState };
 
-/** Wakes a waiting loop; a notice given while nobody waits is kept for the next wait. */
+/**
+ * Wakes a waiting loop; a notice given while nobody waits is kept for the next wait. A wait
+ * that lost its race (a timer woke the loop) is ended with `stop()`, so that the next notice is
+ * kept rather than spent on it.
+ */
 class Wakeup {
   private pending = false;
   private resolve: (() => void) | undefined;
 
   notify(): void {
-    this.pending = true;
-    this.resolve?.();
+    const waiting = this.resolve;
+    this.resolve = undefined;
+    if (waiting !== undefined) waiting();
+    else this.pending = true;
   }
 
   wait(): Promise<void> {
@@ -74,13 +80,11 @@ class Wakeup {
       this.pending = false;
       return Promise.resolve();
     }
-    return new Promise<void>((r) => {
-      this.resolve = () => {
-        this.pending = false;
-        this.resolve = undefined;
-        r();
-      };
-    });
+    return new Promise<void>((r) => (this.resolve = r));
+  }
+
+  stop(): void {
+    this.resolve = undefined;
   }
 }
 
@@ -93,6 +97,9 @@ interface Driver {
   readonly wakeup: Wakeup;
   readonly listeners: Set<(seq: number, event: RunEvent) => void>;
   done?: Promise<RunState>;
+  /** After a failure to write (or to decide): how many in a row, and nothing new starts before `backoffUntil`. */
+  failures: number;
+  backoffUntil: number;
 }
 
 /**
@@ -273,16 +280,20 @@ export class WorkflowEngine {
       wakeup.notify();
     };
     // Listen before reading, so that nothing appended in between is missed.
-    const driver = this.drivers.get(runId);
-    driver?.listeners.add(listener);
-    const stored = await this.deps.runs.readRun(runId);
+    let live = this.drivers.get(runId);
+    live?.listeners.add(listener);
+    let stored = await this.deps.runs.readRun(runId);
     if (stored.length === 0) {
-      driver?.listeners.delete(listener);
+      live?.listeners.delete(listener);
       return undefined;
     }
-    if (driver === undefined && !stored.some((e) => e.type === 'run_finished')) void this.drive(runId);
-    const live = driver ?? (stored.some((e) => e.type === 'run_finished') ? undefined : await this.driver(runId));
-    if (driver === undefined) live?.listeners.add(listener);
+    if (live === undefined && !stored.some((e) => e.type === 'run_finished')) {
+      // Not driven here yet: drive it, listen, and read again what was appended meanwhile.
+      void this.drive(runId);
+      live = await this.driver(runId);
+      live.listeners.add(listener);
+      stored = await this.deps.runs.readRun(runId);
+    }
     const stoppedWatching = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     return {
       [Symbol.asyncIterator]: async function* () {
@@ -373,7 +384,7 @@ export class WorkflowEngine {
     if (events.length === 0) throw new RunError('RUN_UNKNOWN', `this gateway holds no run ${JSON.stringify(runId)}`);
     const fold = new RunFold(runId, events[0]);
     for (const e of events.slice(1)) fold.apply(e);
-    const driver: Driver = { runId, fold, chain: Promise.resolve(), inflight: new Map(), wakeup: new Wakeup(), listeners: new Set() };
+    const driver: Driver = { runId, fold, chain: Promise.resolve(), inflight: new Map(), wakeup: new Wakeup(), listeners: new Set(), failures: 0, backoffUntil: 0 };
     this.drivers.set(runId, driver);
     return driver;
   }
@@ -417,8 +428,13 @@ export class WorkflowEngine {
         driver.fold.apply(e);
         for (const l of driver.listeners) l(from + i, e);
       });
-      // For crash tests: dies with the event durable and nothing after it done.
-      for (const e of events) crashPoint(`workflow.${e.type}`);
+      driver.failures = 0;
+      for (const e of events) {
+        // An attempt the engine timed out is a failure to reach its provider, as an answer saying so would be.
+        if (e.type === 'step_failed' && e.reason === 'attempt_timeout') this.circuits.record(driver.fold.nodes.get(e.step)?.provider ?? 'local', { ok: false, reason: e.reason });
+        // For crash tests: dies with the event durable and nothing after it done.
+        crashPoint(`workflow.${e.type}`);
+      }
       this.abandon(driver);
       driver.wakeup.notify();
       return true;
@@ -429,33 +445,64 @@ export class WorkflowEngine {
 
   private async loop(driver: Driver): Promise<RunState> {
     const { fold } = driver;
+    const { clock } = this.deps;
     for (;;) {
       if (fold.finished !== undefined) return fold.state();
       if (this.stopping.signal.aborted) throw new RunError('RUN_PAUSED', `run ${driver.runId} paused: the gateway is stopping`);
-      // An answer's transition may have finished the run while this one waited its turn.
-      if ((await this.transition(driver, () => decide(fold, this.env()))) || fold.finished !== undefined) continue;
+      if (clock.now() < driver.backoffUntil) {
+        await this.pause(driver, driver.backoffUntil);
+        continue;
+      }
+      const decidedAt = clock.now();
+      try {
+        // An answer's transition may have finished the run while this one waited its turn.
+        if ((await this.transition(driver, () => decide(fold, this.env()))) || fold.finished !== undefined) continue;
+      } catch (err) {
+        // The store refused the write (or deciding failed): nothing of it took effect. Try the
+        // turn again after a backoff rather than leave the run undriven until a restart.
+        this.failed(driver, err, 'could not record the run\'s next transition');
+        continue;
+      }
       this.carryOut(driver);
-      const next = nextTimer(fold);
+      // Only what falls due after this turn's decision: what was due then, decide saw. A
+      // backoff that began meanwhile (an answer could not be recorded) is a time to wake too.
+      const timer = nextTimer(fold, decidedAt);
+      const next = driver.backoffUntil > clock.now() ? Math.min(timer ?? Infinity, driver.backoffUntil) : timer;
       if (next === undefined && driver.inflight.size === 0 && ![...fold.nodes.values()].some((n) => n.status === 'awaiting_approval' && n.held !== true)) {
         throw new RunError('RUN_STUCK', `run ${driver.runId} cannot progress: no step is ready, running or waiting`);
       }
-      // Something is already due (it fell due while this turn ran): decide again, after letting
-      // other work in.
-      if (next !== undefined && next <= this.deps.clock.now()) {
+      // Something fell due while this turn ran: decide again, after letting other work in.
+      if (next !== undefined && next <= clock.now()) {
         await new Promise<void>((r) => setImmediate(r));
         continue;
       }
-      const sleeper = new AbortController();
-      const waits: Promise<unknown>[] = [driver.wakeup.wait(), this.stopped];
-      if (next !== undefined) waits.push(this.deps.clock.sleep(Math.max(0, next - this.deps.clock.now()), sleeper.signal).catch(() => undefined));
-      await Promise.race(waits);
-      sleeper.abort();
+      await this.pause(driver, next);
     }
+  }
+
+  /** Waits for a notice (an answer, a decision, a cancellation), the time `until`, or the engine to stop. */
+  private async pause(driver: Driver, until: number | undefined): Promise<void> {
+    const sleeper = new AbortController();
+    const waits: Promise<unknown>[] = [driver.wakeup.wait(), this.stopped];
+    if (until !== undefined) waits.push(this.deps.clock.sleep(Math.max(0, until - this.deps.clock.now()), sleeper.signal).catch(() => undefined));
+    await Promise.race(waits);
+    driver.wakeup.stop();
+    sleeper.abort();
+  }
+
+  /** Counts a failure to write and holds the run back, 0.5 s doubling up to 30 s, before it tries again. */
+  private failed(driver: Driver, err: unknown, what: string): void {
+    driver.failures++;
+    const waitMs = Math.min(30_000, 500 * 2 ** (driver.failures - 1));
+    driver.backoffUntil = this.deps.clock.now() + waitMs;
+    this.deps.log[this.stopping.signal.aborted ? 'info' : 'error']({ run_id: driver.runId, err, retry_in_ms: waitMs }, what);
+    driver.wakeup.notify();
   }
 
   /** Starts every attempt and compensation the state says is running and this process is not carrying out yet. */
   private carryOut(driver: Driver): void {
     const { fold } = driver;
+    if (this.deps.clock.now() < driver.backoffUntil) return;
     for (const n of fold.nodes.values()) {
       const attempting = n.status === 'running' || (n.status === 'awaiting_approval' && n.held === true);
       if (attempting && n.children === undefined && n.taskId !== undefined && n.def.capability !== undefined && !driver.inflight.has(n.taskId)) {
@@ -500,8 +547,10 @@ export class WorkflowEngine {
         return this.transition(driver, () => (undo ? onCompensation(fold, n.id, taskId, outcome, this.env()) : onOutcome(fold, n.id, attempt, taskId, outcome, this.env())), true);
       })
       .catch((err: unknown) => {
-        const level = this.stopping.signal.aborted ? 'info' : 'error';
-        this.deps.log[level]({ run_id: fold.runId, step: n.id, task_id: taskId, err }, 'could not record a step outcome; the step is asked again at the next start');
+        // The answer is lost: after a backoff the attempt is asked again under the same task
+        // id (a partner answers it from its record; a local agent runs again, with the same
+        // idempotency key).
+        this.failed(driver, err, `could not record the outcome of ${taskId}; it is asked again after a backoff`);
       })
       .finally(() => {
         driver.inflight.delete(taskId);
@@ -523,7 +572,7 @@ export class WorkflowEngine {
 }
 
 /** The earliest instant at which something in the run is due: a retry, a timeout, a deadline, an approval's expiry. */
-function nextTimer(fold: RunFold): number | undefined {
+function nextTimer(fold: RunFold, after: number): number | undefined {
   const times: number[] = [];
   if (fold.deadlineAt !== undefined) times.push(fold.deadlineAt);
   for (const n of fold.nodes.values()) {
@@ -532,8 +581,10 @@ function nextTimer(fold: RunFold): number | undefined {
     if (n.status === 'running' && n.children === undefined && n.timeoutAt !== undefined) times.push(n.timeoutAt);
     if (n.status === 'awaiting_approval' && n.approval?.expiresAt !== undefined) times.push(n.approval.expiresAt);
     if (n.compensation?.status === 'waiting' && n.compensation.retryAt !== undefined) times.push(n.compensation.retryAt);
+    if (n.compensation?.status === 'running' && n.compensation.timeoutAt !== undefined) times.push(n.compensation.timeoutAt);
   }
-  return times.length === 0 ? undefined : Math.min(...times);
+  const due = times.filter((t) => t > after);
+  return due.length === 0 ? undefined : Math.min(...due);
 }
 
 function pendingOf(fold: RunFold, n: StepState): PendingApproval {

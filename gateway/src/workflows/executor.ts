@@ -78,6 +78,11 @@ export class GatewayStepExecutor implements StepExecutor {
     let slots = this.slots.get(task.at);
     if (slots === undefined) this.slots.set(task.at, (slots = new Semaphore(deps.maxInFlightPerPartner)));
     await slots.acquire();
+    // Abandoned while it waited for a slot (it timed out, the run was cancelled): never sent.
+    if (task.signal.aborted) {
+      slots.release();
+      return { ok: false, reason: 'cancelled', message: 'the attempt was abandoned before it was sent', retryable: false };
+    }
     // A task the partner holds for a person frees its slot: it may wait for days.
     let holding = true;
     const release = () => {

@@ -31,6 +31,11 @@ export function checkPlan(parent: StepDefinition, proposed: unknown, catalog?: C
     if (typeof step['capability'] === 'string' && !allow.includes(step['capability'])) {
       problems.push(`steps[${i}].capability: ${step['capability']} is not on the plan's allow-list (${allow.join(', ')})`);
     }
+    // A compensation calls a capability too: the allow-list bounds it as well.
+    const undo = (step['compensate'] as { capability?: unknown } | undefined)?.capability;
+    if (typeof undo === 'string' && !allow.includes(undo)) {
+      problems.push(`steps[${i}].compensate.capability: ${undo} is not on the plan's allow-list (${allow.join(', ')})`);
+    }
     const remote = step['at'] !== undefined && step['at'] !== 'local';
     return remote && step['purpose'] === undefined && parent.purpose !== undefined ? { ...step, purpose: parent.purpose } : step;
   });

@@ -87,7 +87,17 @@ export type RunEvent =
       readonly output?: unknown;
     }
   /** Undoing a completed step after the run failed or was cancelled. */
-  | { readonly type: 'compensation_started'; readonly at: number; readonly step: string; readonly attempt: number; readonly taskId: string; readonly input: unknown; readonly provider: string }
+  | {
+      readonly type: 'compensation_started';
+      readonly at: number;
+      readonly step: string;
+      readonly attempt: number;
+      readonly taskId: string;
+      readonly input: unknown;
+      readonly provider: string;
+      /** The step's per-attempt timeout applies to its compensation too. */
+      readonly timeoutAt?: number;
+    }
   | { readonly type: 'compensation_completed'; readonly at: number; readonly step: string }
   /** With `retryAt`, another attempt follows then; without, the step stays done and the run's end says so. */
   | { readonly type: 'compensation_failed'; readonly at: number; readonly step: string; readonly reason: string; readonly message: string; readonly retryAt?: number }

@@ -49,6 +49,8 @@ export interface StepState {
     readonly reason?: string;
     /** When waiting: the next attempt's time. */
     readonly retryAt?: number;
+    /** When running: when the attempt times out. */
+    readonly timeoutAt?: number;
   };
   /** The current attempt's task is held at the partner for its people's approval. */
   readonly held?: boolean;
@@ -195,7 +197,12 @@ export class RunFold {
         break;
       case 'foreach_expanded': {
         const parent = this.node(e.step);
-        Object.assign(parent, { status: 'running', startedAt: e.at, children: e.items.map((_, i) => `${e.step}[${i}]`) });
+        Object.assign(parent, {
+          status: 'running',
+          startedAt: e.at,
+          children: e.items.map((_, i) => `${e.step}[${i}]`),
+          ...(parent.def.deadline !== undefined ? { deadlineAt: e.at + parent.def.deadline } : {}),
+        });
         e.items.forEach((value, index) => this.add({ id: `${e.step}[${index}]`, def: parent.def, parent: e.step, item: { value, index } }));
         break;
       }
@@ -221,7 +228,7 @@ export class RunFold {
         break;
       }
       case 'compensation_started':
-        this.node(e.step).compensation = { status: 'running', taskId: e.taskId, attempt: e.attempt, input: e.input, provider: e.provider };
+        this.node(e.step).compensation = { status: 'running', taskId: e.taskId, attempt: e.attempt, input: e.input, provider: e.provider, ...(e.timeoutAt !== undefined ? { timeoutAt: e.timeoutAt } : {}) };
         break;
       case 'compensation_completed': {
         const n = this.node(e.step);
@@ -230,7 +237,8 @@ export class RunFold {
       }
       case 'compensation_failed': {
         const n = this.node(e.step);
-        n.compensation = { ...(n.compensation ?? { attempt: 0 }), status: e.retryAt !== undefined ? 'waiting' : 'failed', reason: `${e.reason}: ${e.message}`, ...(e.retryAt !== undefined ? { retryAt: e.retryAt } : {}) };
+        const { timeoutAt: _done, ...previous } = n.compensation ?? { attempt: 0 };
+        n.compensation = { ...previous, status: e.retryAt !== undefined ? 'waiting' : 'failed', reason: `${e.reason}: ${e.message}`, ...(e.retryAt !== undefined ? { retryAt: e.retryAt } : {}) };
         break;
       }
       case 'run_cancel_requested':

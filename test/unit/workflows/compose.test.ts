@@ -175,6 +175,30 @@ steps:
       expect((await s.readRun(runId)).map((ev) => ev.type)).not.toContain('plan_accepted');
     });
 
+    it("refuses a plan whose steps' compensations call a capability outside the allow-list", async () => {
+      const { s } = store();
+      const exec = new ScriptedExecutor((t) =>
+        t.capability === 'triage.plan' ? ok({ steps: [{ id: 'ok', capability: 'imaging.read', compensate: { capability: 'payments.refund_all' } }] }) : ok({}),
+      );
+      const e = engine(s, exec);
+      const done = await e.wait(await e.start(parseWorkflow(TRIAGE, 'triage.yaml'), { case: {} }));
+      expect(done.steps.get('consult')).toMatchObject({ reason: 'plan_refused', message: expect.stringContaining('compensate.capability: payments.refund_all is not on the plan') });
+      expect(exec.calls.map((c) => c.capability)).toEqual(['triage.plan']);
+    });
+
+    it("fails a plan step at its deadline, cancelling its planned steps", async () => {
+      const { s } = store();
+      const clock = new ManualClock(0);
+      const exec = new ScriptedExecutor((t) => (t.capability === 'triage.plan' ? ok({ steps: [{ id: 'slow', capability: 'imaging.read' }] }) : 'hang'));
+      const e = engine(s, exec, clock);
+      const runId = await e.start(parseWorkflow(TRIAGE.replace("plan: { allow:", "deadline: 10s, plan: { allow:"), 'triage.yaml'), { case: {} });
+      await expect.poll(() => exec.ran('imaging.read')).toHaveLength(1);
+      const done = await advanceUntilFinished(e, runId, clock, 2000);
+      expect(done.steps.get('consult')).toMatchObject({ status: 'failed', reason: 'step_deadline' });
+      expect(done.steps.get('consult.slow')?.status).toBe('cancelled');
+      expect(exec.aborted).toEqual([`${runId}.consult.slow.1`]);
+    });
+
     it('refuses a plan that fails the static checks (a cycle, an unknown need), listing each problem', async () => {
       const { s } = store();
       const exec = new ScriptedExecutor(() =>
@@ -213,6 +237,25 @@ steps:
     ]);
     expect(exec.calls[4]).toMatchObject({ taskId: `${runId}.reserve:undo.1`, input: { ref: `${runId}.reserve.1` } });
     expect(done.steps.get('reserve')?.compensation?.status).toBe('completed');
+  });
+
+  it('does not undo a step a person completed with skip', async () => {
+    const { s } = store();
+    const exec = new ScriptedExecutor((t): Outcome =>
+      t.capability === 'x.flaky' || t.capability === 'x.last' ? { ok: false, reason: 'agent_failed', message: 'boom', retryable: false } : ok({}),
+    );
+    const flow = `
+name: skipped
+steps:
+  - { id: flaky, capability: x.flaky, on_failure: escalate, compensate: { capability: x.undo } }
+  - { id: last, capability: x.last, needs: [flaky] }
+`;
+    const e = engine(s, exec);
+    const runId = await e.start(parseWorkflow(flow, 's.yaml'), {});
+    await expect.poll(() => e.approvals()).toHaveLength(1);
+    await e.decide(e.approvals()[0]!.approvalId, { decision: 'skip', by: 'dana', reason: 'done by hand', output: {} });
+    expect((await e.wait(runId)).finished?.status).toBe('failed');
+    expect(exec.ran('x.undo')).toEqual([]);
   });
 
   it('cancels a run: aborts what is in flight, compensates what completed, and ends cancelled', async () => {

@@ -160,4 +160,23 @@ steps:
     expect(done.finished?.status).toBe('completed');
     expect(done.steps.get('a')).toMatchObject({ status: 'completed', attempt: 2, deadlineAt: 70_000 });
   });
+
+  it('backs off when the store refuses a write, instead of asking again at once, and goes on when it accepts again', async () => {
+    const { s } = store();
+    const clock = new ManualClock(0);
+    let refuse = 1;
+    const flaky = Object.create(s) as typeof s;
+    flaky.appendRunEvents = (runId, from, events) =>
+      events.some((ev) => ev.type === 'step_completed') && refuse-- > 0 ? Promise.reject(new Error('disk full')) : s.appendRunEvents(runId, from, events);
+    const exec = new ScriptedExecutor(() => ok({ done: true }));
+    const e = engine(flaky, exec, clock);
+    const runId = await e.start(parseWorkflow('name: w\nsteps:\n  - { id: a, capability: x.a }\n', 'w.yaml'), {});
+    await expect.poll(() => exec.calls.length).toBe(1);
+    await new Promise((r) => setTimeout(r, 50));
+    // The answer could not be recorded: nothing is asked again before the backoff.
+    expect(exec.calls).toHaveLength(1);
+    const done = await advanceUntilFinished(e, runId, clock, 250);
+    expect(done.finished?.status).toBe('completed');
+    expect(exec.ran('x.a')).toEqual([`${runId}.a.1`, `${runId}.a.1`]);
+  });
 });

@@ -35,6 +35,12 @@ export interface Run {
    * The reason given with CancelRun, once asked; empty when nobody asked.
    */
   'cancel_reason'?: (string);
+  /**
+   * When a partner's task started this run (a capability this gateway serves as a workflow):
+   * that partner's org id and its task id; empty otherwise.
+   */
+  'parent_org'?: (string);
+  'parent_task_id'?: (string);
 }
 
 export interface Run__Output {
@@ -70,4 +76,10 @@ export interface Run__Output {
    * The reason given with CancelRun, once asked; empty when nobody asked.
    */
   'cancel_reason': (string);
+  /**
+   * When a partner's task started this run (a capability this gateway serves as a workflow):
+   * that partner's org id and its task id; empty otherwise.
+   */
+  'parent_org': (string);
+  'parent_task_id': (string);
 }
