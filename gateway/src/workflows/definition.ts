@@ -58,6 +58,9 @@ const step = z
     if (s.capability !== undefined && s.at !== 'local' && s.purpose === undefined) issue('purpose', 'required for a step at a partner: its policies decide on the purpose');
     if (s.prefer !== undefined && s.at !== 'any') issue('prefer', 'only with at: any');
     if (s.plan !== undefined && s.foreach !== undefined) issue('plan', 'a plan step cannot also be a foreach step');
+    if (s.approval !== undefined && (s.deadline !== undefined || s.timeout !== undefined || s.retry !== undefined)) {
+      issue('approval', 'an approval step waits for a person: give it approval.timeout, not deadline, timeout or retry');
+    }
   });
 
 /** A workflow definition as written (YAML/JSON) or built in TypeScript. */

@@ -104,6 +104,7 @@ steps:
   - { id: a, capability: x.a, at: other-org }
   - { id: b, capability: x.b, approval: {} }
   - { id: B-1, capability: x.c, retries: 3 }
+  - { id: e, approval: {}, deadline: 1h }
   - { id: d, capability: x.d, needs: [d] }
 `;
     expect(problems(text)).toEqual(
@@ -112,9 +113,10 @@ steps:
         'steps[1].capability: an approval step calls no capability: remove capability, or make it a separate step',
         expect.stringMatching(/^steps\[2\]\.id: expected a step id/),
         'steps[2]: unknown field "retries"',
+        'steps[3].approval: an approval step waits for a person: give it approval.timeout, not deadline, timeout or retry',
       ]),
     );
-    expect(problems(text.replace(/ {2}- \{ id: (a|b|B-1).*\n/g, ''))).toEqual(['steps[0].needs: a step cannot need itself']);
+    expect(problems(text.replace(/ {2}- \{ id: (a|b|B-1|e).*\n/g, ''))).toEqual(['steps[0].needs: a step cannot need itself']);
   });
 
   describe('with a catalog of who offers what', () => {
