@@ -1,7 +1,8 @@
 // The order-fulfilment exception (issue 9, example 2). The retailer runs order-exception.yaml
 // twice. The first order is worth 25,000: the run waits for a person's approval; the retailer's
 // gateway is killed (SIGKILL) while it waits and started again; the approval is still there, a
-// person approves it, and the run completes, each partner having done its task once. The
+// person with the approver role (carol, by her client certificate) approves it (the shop's
+// application may not), and the run completes, each partner having done its task once. The
 // second order is locked in the order system: the update fails after the supplier reserved
 // substitutes, and the reservation is released (compensation) before the run fails.
 import { existsSync, readFileSync } from 'node:fs';
@@ -26,6 +27,8 @@ export const orgs = (dir) => [
     org: 'retailer',
     policyDirs: [agreements(dir, 'retailer', { outbound: Object.fromEntries(Object.entries(AT).flatMap(([org, caps]) => caps.map((c) => [c, [org]]))), options: OPTIONS })],
     agents: [{ module: here('agents/retailer.mjs'), options: { ordersFile: join(dir, 'orders.json'), locked: ['O-1002'] } }],
+    // People and applications reach the control API over mutual TLS with role certificates.
+    extra: { control: { listen: '127.0.0.1:0' } },
   },
   { org: 'warehouse-org', policyDirs: [inbound(dir, 'warehouse-org')], agents: [{ module: here('agents/warehouse.mjs'), options: { stock: { 'SKU-7': 40 } } }] },
   { org: 'supplier-org', policyDirs: [inbound(dir, 'supplier-org')], agents: [{ module: here('agents/supplier.mjs'), options: { stateFile: join(dir, 'reservations.json') } }] },
@@ -39,7 +42,7 @@ function inbound(dir, org) {
 const workflow = readFileSync(here('order-exception.yaml'), 'utf8');
 const order = (id, value) => ({ order: { id, sku: 'SKU-7', quantity: 100, value, customer: 'key-account-17' } });
 
-export async function run({ fed, client, say, check, until }) {
+export async function run({ fed, client, clientAs, say, check, until }) {
   const dir = fed.dir;
   say('the retailer starts the exception for order O-1001 (worth 25,000: above the approval threshold)');
   const first = await client('retailer').startRun(workflow, order('O-1001', 25_000));
@@ -53,11 +56,16 @@ export async function run({ fed, client, say, check, until }) {
   const after = await until(async () => (await client('retailer').listApprovals({ runId: first.runId }))[0], 'the approval after the restart');
   check(killed === 'SIGKILL' && after.approvalId === pending.approvalId, 'after the crash and restart the same approval still waits (the run waited durably)');
 
-  await client('retailer').approve(after.approvalId, 'substitutes are fine for this customer');
+  // Who may decide: a person with the approver role. The shop's application may not.
+  const shop = clientAs('retailer', 'shop-app', ['app']);
+  const refused = await shop.approve(after.approvalId, 'looks fine').then(() => undefined, (err) => err);
+  check(refused?.code === 'PERMISSION_DENIED' && /approver role/.test(refused.message), `the shop's application (role app) may not decide: ${refused?.message}`);
+  const carol = clientAs('retailer', 'carol', ['approver']);
+  await carol.approve(after.approvalId, 'substitutes are fine for this customer');
   const done = await client('retailer').getRun(first.runId, { wait: true, timeoutMs: 60_000 });
   for (const s of done.steps) say(`  ${s.id.padEnd(11)} ${s.status.padEnd(10)} attempt ${s.attempt}${s.provider ? ` at ${s.provider}` : ''}`);
   check(done.status === 'completed', `order O-1001 completed: ${JSON.stringify(done.output?.proposal)}`);
-  check(done.output?.approved_by === 'local', 'the decision is recorded with the decider (the operator on the control socket)');
+  check(done.output?.approved_by === 'carol', "the decision is recorded with the decider's verified identity (carol, from her certificate)");
   const orders = existsSync(join(dir, 'orders.json')) ? Object.values(JSON.parse(readFileSync(join(dir, 'orders.json'), 'utf8'))) : [];
   check(orders.length === 1 && orders[0].order === 'O-1001', 'the order system was updated once');
   for (const [org, capability] of [['warehouse-org', 'inventory.check'], ['supplier-org', 'substitutes.reserve'], ['legal-org', 'contract.terms']]) {

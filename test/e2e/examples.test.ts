@@ -18,7 +18,7 @@ const run = promisify(execFile);
 describe('the examples', () => {
   const cases: [string, RegExp[]][] = [
     ['cohort-study', [/ok {3}the run completed although hospital-d is down/, /ok {3}the run records that it went on without hospital-d \(partial: d\)/, /ok {3}the sum is of the partners that answered/]],
-    ['order-exception', [/ok {3}after the crash and restart the same approval still waits/, /ok {3}supplier-org ran substitutes\.reserve for this run exactly once/, /ok {3}the supplier's reservation was compensated/]],
+    ['order-exception', [/ok {3}after the crash and restart the same approval still waits/, /ok {3}the shop's application \(role app\) may not decide/, /recorded with the decider's verified identity \(carol/, /ok {3}supplier-org ran substitutes\.reserve for this run exactly once/, /ok {3}the supplier's reservation was compensated/]],
     ['fraud-consortium', [/ok {3}the score combines both members/, /ok {3}bank-b's request statement cites bank-a's task .* as its parent/, /ok {3}hop consortium -> bank-c: receipts verified at both ends/]],
     ['triage', [/ok {3}the plan ran as a sub-graph at the two specialists/, /ok {3}the plan was refused, naming the capability outside the allow-list/, /ok {3}imaging-lab received nothing of it/]],
   ];

@@ -21,7 +21,10 @@ interface ExampleModule {
 /** What an example's scenario gets: the federation, its clients, and a way to say and to check. */
 export interface ExampleContext {
   readonly fed: LocalFederation;
+  /** The org's operator, on its control socket. */
   client(org: string): EntenteClient;
+  /** A person or an application with these roles, over mutual TLS (the org needs control.listen). */
+  clientAs(org: string, name: string, roles: readonly string[]): EntenteClient;
   say(line?: string): void;
   /** Records a check the example makes; the example passes when every check held. */
   check(holds: boolean, what: string): void;
@@ -78,6 +81,7 @@ async function runExample(name: string, workDir: string | undefined): Promise<Ex
     await mod.run({
       fed,
       client: (org) => fed.client(org),
+      clientAs: (org, name, roles) => fed.clientAs(org, name, roles),
       say,
       check(holds, what) {
         say(`  ${holds ? 'ok  ' : 'FAIL'} ${what}`);

@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { EntenteClient } from '@entente/sdk';
 import { importPartner, loadConfig } from '../config/index.js';
-import { certsInit, exportBundle } from '../pki/index.js';
+import { certsInit, exportBundle, issueClientFiles } from '../pki/index.js';
 import { CliError } from './errors.js';
 import { freePorts } from './ports.js';
 
@@ -43,8 +43,13 @@ export interface LocalFederation {
   stop(org: string, signal?: 'SIGTERM' | 'SIGKILL'): Promise<number | string>;
   running(org: string): boolean;
   pid(org: string): number | undefined;
-  /** A control-API client on the org's socket (closed by stopAll). */
+  /** A control-API client on the org's socket (closed by stopAll): the operator. */
   client(org: string): EntenteClient;
+  /**
+   * A control-API client over mutual TLS with a certificate of the org's CA carrying `roles`
+   * (needs `control: { listen: 127.0.0.1:0 }` in the org's config): a person or an application.
+   */
+  clientAs(org: string, name: string, roles: readonly string[]): EntenteClient;
   /** Stops every running gateway gracefully; resolves with their exit codes. */
   stopAll(): Promise<Record<string, number | string>>;
 }
@@ -87,6 +92,7 @@ export async function createFederation(dir: string, orgs: readonly LocalOrg[]): 
     for (const other of orgs) if (other.org !== o.org) importPartner(configs[other.org]!, bundle);
   }
   const children = new Map<string, ChildProcess>();
+  const controlPorts = new Map<string, number>();
   const clients = new Map<string, EntenteClient>();
   const fed: LocalFederation = {
     dir,
@@ -95,14 +101,19 @@ export async function createFederation(dir: string, orgs: readonly LocalOrg[]): 
     ports,
     async start(org, env) {
       if (alive(children.get(org))) return;
-      children.set(org, await startGateway(org, configs[org]!, logDir, env));
+      const started = await startGateway(org, configs[org]!, logDir, env);
+      children.set(org, started.child);
+      if (started.controlPort !== undefined) controlPorts.set(org, started.controlPort);
     },
     async stop(org, signal = 'SIGTERM') {
       const child = children.get(org);
       if (child === undefined) return 0;
       children.delete(org);
-      clients.get(org)?.close();
-      clients.delete(org);
+      for (const [k, c] of clients) {
+        if (k !== org && !k.startsWith(`${org}\u0000`)) continue;
+        c.close();
+        clients.delete(k);
+      }
       return stopGateway(child, signal);
     },
     running: (org) => alive(children.get(org)),
@@ -115,6 +126,23 @@ export async function createFederation(dir: string, orgs: readonly LocalOrg[]): 
       }
       return c;
     },
+    clientAs(org, name, roles) {
+      const k = `${org}\u0000${name}`;
+      let c = clients.get(k);
+      if (c === undefined) {
+        const port = controlPorts.get(org);
+        if (port === undefined) throw new CliError('CLI_DEMO_START', `${org} serves no control.listen: give it control: { listen: 127.0.0.1:0 }`);
+        const issued = issueClientFiles({ org, certsDir, name, roles, force: true });
+        c = EntenteClient.connect({
+          address: `127.0.0.1:${port}`,
+          ca: readFileSync(join(certsDir, org, 'ca.pem'), 'utf8'),
+          cert: readFileSync(issued.cert, 'utf8'),
+          key: readFileSync(issued.key, 'utf8'),
+        });
+        clients.set(k, c);
+      }
+      return c;
+    },
     async stopAll() {
       const codes: Record<string, number | string> = {};
       await Promise.all([...children.keys()].map(async (org) => (codes[org] = await fed.stop(org))));
@@ -124,19 +152,20 @@ export async function createFederation(dir: string, orgs: readonly LocalOrg[]): 
   return fed;
 }
 
-async function startGateway(org: string, configPath: string, logDir: string, env?: Readonly<Record<string, string>>): Promise<ChildProcess> {
+async function startGateway(org: string, configPath: string, logDir: string, env?: Readonly<Record<string, string>>): Promise<{ child: ChildProcess; controlPort?: number }> {
   const child = spawn(process.execPath, [...SERVE_ARGS, 'serve', '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const logFile = join(logDir, `${org}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   child.stderr?.pipe(log);
   const lines = createInterface({ input: child.stdout! });
-  await new Promise<void>((resolve, reject) => {
+  const controlPort = await new Promise<number | undefined>((resolve, reject) => {
     const timer = setTimeout(() => reject(new CliError('CLI_DEMO_START', `${org} did not start within 20 s; see ${logFile}`)), 20_000);
     lines.on('line', (line) => {
       log.write(line + '\n');
       if (line.includes('"gateway serving"')) {
         clearTimeout(timer);
-        resolve();
+        // The control API's TCP port, when it listens on one (port 0 in the config: chosen at start).
+        resolve((JSON.parse(line) as { control?: { port?: number } }).control?.port);
       }
     });
     child.once('exit', (code) => {
@@ -144,7 +173,7 @@ async function startGateway(org: string, configPath: string, logDir: string, env
       reject(new CliError('CLI_DEMO_START', `${org} exited with code ${code} before serving; see ${logFile}`));
     });
   });
-  return child;
+  return { child, ...(controlPort !== undefined ? { controlPort } : {}) };
 }
 
 /** Polls `probe` until it returns something other than undefined, or fails after `ms` naming `what`. */
