@@ -22,19 +22,11 @@ export type RunEvent =
       readonly parentTask?: { readonly org: string; readonly taskId: string };
     }
   /** Written before the step's task is submitted: its id is what a retry after a crash re-uses. */
-  | {
+  | (Attempt & {
       readonly type: 'step_started';
-      readonly at: number;
-      readonly step: string;
-      readonly attempt: number;
-      readonly taskId: string;
-      readonly input: unknown;
-      /** `local` or the partner's org id chosen for this attempt. */
-      readonly provider: string;
-      readonly timeoutAt?: number;
       /** The step's deadline, fixed by its first attempt. */
       readonly deadlineAt?: number;
-    }
+    })
   | { readonly type: 'step_completed'; readonly at: number; readonly step: string; readonly attempt: number; readonly output: unknown }
   | {
       readonly type: 'step_failed';
@@ -86,18 +78,8 @@ export type RunEvent =
       /** With `skip`: the output the step gets. */
       readonly output?: unknown;
     }
-  /** Undoing a completed step after the run failed or was cancelled. */
-  | {
-      readonly type: 'compensation_started';
-      readonly at: number;
-      readonly step: string;
-      readonly attempt: number;
-      readonly taskId: string;
-      readonly input: unknown;
-      readonly provider: string;
-      /** The step's per-attempt timeout applies to its compensation too. */
-      readonly timeoutAt?: number;
-    }
+  /** Undoing a completed step after the run failed or was cancelled (under the step's attempt timeout). */
+  | (Attempt & { readonly type: 'compensation_started' })
   | { readonly type: 'compensation_completed'; readonly at: number; readonly step: string }
   /** With `retryAt`, another attempt follows then; without, the step stays done and the run's end says so. */
   | { readonly type: 'compensation_failed'; readonly at: number; readonly step: string; readonly reason: string; readonly message: string; readonly retryAt?: number }
@@ -111,6 +93,18 @@ export type RunEvent =
       /** Steps that failed and were continued past: the output is partial. */
       readonly partial?: readonly string[];
     };
+
+/** What every attempt records when it starts: a step's, or a compensation's. */
+interface Attempt {
+  readonly at: number;
+  readonly step: string;
+  readonly attempt: number;
+  readonly taskId: string;
+  readonly input: unknown;
+  /** `local` or the partner's org id chosen for this attempt. */
+  readonly provider: string;
+  readonly timeoutAt?: number;
+}
 
 export type RunEventType = RunEvent['type'];
 export type RunStatus = 'completed' | 'failed' | 'cancelled';
