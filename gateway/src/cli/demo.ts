@@ -59,31 +59,29 @@ async function runDemo(workDir: string | undefined): Promise<ExitCode> {
     say(`  gateways serving as separate processes: ${ORGS.map((o) => `${o} on 127.0.0.1:${fed.ports[o]} (pid ${fed.pid(o)})`).join(', ')}`);
     say('');
     // Everything below goes through each gateway's control API, as an operator's tools would.
-    {
-      const a = fed.client('hospital-a');
-      const cohort = { condition: 'diabetes', min_age: 40, max_age: 65, requested_by: 'Dr. Example (not allowed to leave)' };
-      say(`hospital-a asks hospital-b and hospital-c: how many patients with diabetes, aged 40-65? (purpose: research)`);
-      results = await Promise.all(
-        (['hospital-b', 'hospital-c'] as const).map((partner) =>
-          a.call({ partner, capability: 'patients.count', purpose: 'research', input: cohort }),
-        ),
-      );
-      say(`hospital-a asks hospital-b the same for marketing (no agreement covers that purpose)`);
-      denied = await a.call({ partner: 'hospital-b', capability: 'patients.count', purpose: 'marketing', input: cohort });
-      say('');
-      for (const r of [...results, denied]) say(`  ${r.partner}: ${describe(r)}`);
-      say('');
-      say('receipts (request, result, ack), verified against the signers\' pinned keys on both sides:');
-      for (const r of [...results, denied]) {
-        const sides = r === denied ? (['hospital-a'] as const) : (['hospital-a', r.partner as (typeof ORGS)[number]] as const);
-        for (const org of sides) {
-          const [receipt] = await fed.client(org).receipts(r.taskId, org === 'hospital-a' ? r.partner : 'hospital-a');
-          const state = receipt?.verification.state ?? 'missing';
-          const kinds = receipt?.statements.map((s) => `${s.kind} by ${s.signerOrg}`).join(', ') ?? '';
-          say(`  task ${r.taskId} at ${org.padEnd(10)}: ${state} [${kinds}]`);
-          const expected = r === denied ? 'verified_local_denial' : 'verified';
-          if (state !== expected) allVerified = false;
-        }
+    const a = fed.client('hospital-a');
+    const cohort = { condition: 'diabetes', min_age: 40, max_age: 65, requested_by: 'Dr. Example (not allowed to leave)' };
+    say(`hospital-a asks hospital-b and hospital-c: how many patients with diabetes, aged 40-65? (purpose: research)`);
+    results = await Promise.all(
+      (['hospital-b', 'hospital-c'] as const).map((partner) =>
+        a.call({ partner, capability: 'patients.count', purpose: 'research', input: cohort }),
+      ),
+    );
+    say(`hospital-a asks hospital-b the same for marketing (no agreement covers that purpose)`);
+    denied = await a.call({ partner: 'hospital-b', capability: 'patients.count', purpose: 'marketing', input: cohort });
+    say('');
+    for (const r of [...results, denied]) say(`  ${r.partner}: ${describe(r)}`);
+    say('');
+    say('receipts (request, result, ack), verified against the signers\' pinned keys on both sides:');
+    for (const r of [...results, denied]) {
+      const sides = r === denied ? (['hospital-a'] as const) : (['hospital-a', r.partner as (typeof ORGS)[number]] as const);
+      for (const org of sides) {
+        const [receipt] = await fed.client(org).receipts(r.taskId, org === 'hospital-a' ? r.partner : 'hospital-a');
+        const state = receipt?.verification.state ?? 'missing';
+        const kinds = receipt?.statements.map((s) => `${s.kind} by ${s.signerOrg}`).join(', ') ?? '';
+        say(`  task ${r.taskId} at ${org.padEnd(10)}: ${state} [${kinds}]`);
+        const expected = r === denied ? 'verified_local_denial' : 'verified';
+        if (state !== expected) allVerified = false;
       }
     }
     const [b, c] = results;
