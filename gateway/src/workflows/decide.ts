@@ -202,7 +202,7 @@ function advance(fold: RunFold, n: StepState, env: DecideEnv, starting: Readonly
       if (n.children !== undefined) {
         // A foreach or plan step's deadline covers its items or planned steps.
         if (n.deadlineAt !== undefined && now >= n.deadlineAt) {
-          return [...fail(n, env, 'step_deadline', `the step did not finish within its deadline of ${n.def.deadline} ms`), ...cancelChildren(fold, n, env)];
+          return [...fail(n, env, 'step_deadline', deadlineMessage(n)), ...cancelChildren(fold, n, env)];
         }
         return group(fold, n, env);
       }
@@ -319,8 +319,11 @@ function fail(n: StepState, env: DecideEnv, reason: string, message: string): Ru
 
 /** A step out of time: no more attempts; escalated to a person when the step says so (a retry gets a new deadline). */
 function deadline(fold: RunFold, n: StepState, env: DecideEnv): RunEvent[] {
-  const message = `the step did not finish within its deadline of ${n.def.deadline} ms`;
-  return settle(fold, n, env, { type: 'step_failed', at: env.now, step: n.id, attempt: n.attempt, reason: 'step_deadline', message, retryable: false });
+  return settle(fold, n, env, { type: 'step_failed', at: env.now, step: n.id, attempt: n.attempt, reason: 'step_deadline', message: deadlineMessage(n), retryable: false });
+}
+
+function deadlineMessage(n: StepState): string {
+  return `the step did not finish within its deadline of ${n.def.deadline} ms`;
 }
 
 /** A foreach or plan step's progress: complete once every child settled, fail once one failed for good. */
@@ -328,11 +331,8 @@ function group(fold: RunFold, n: StepState, env: DecideEnv): RunEvent[] {
   const children = (n.children ?? []).map((c) => fold.nodes.get(c)!);
   const broken = children.find((c) => c.status === 'failed' && !settled(c));
   if (broken !== undefined) {
-    const what = n.def.plan !== undefined ? 'planned step' : 'item';
-    return [
-      { type: 'step_failed', at: env.now, step: n.id, attempt: n.attempt, reason: `${what === 'item' ? 'item' : 'plan_step'}_failed`, message: `${what} ${broken.id} failed: ${broken.reason}: ${broken.message}`, retryable: false, final: true },
-      ...cancelChildren(fold, n, env),
-    ];
+    const [reason, what] = n.def.plan !== undefined ? ['plan_step_failed', 'planned step'] : ['item_failed', 'item'];
+    return [...fail(n, env, reason, `${what} ${broken.id} failed: ${broken.reason}: ${broken.message}`), ...cancelChildren(fold, n, env)];
   }
   if (!children.every(settled)) return [];
   const output =

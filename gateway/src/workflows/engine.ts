@@ -244,15 +244,17 @@ export class WorkflowEngine {
         throw new RunError('APPROVAL_DECISION_INVALID', (err as WorkflowError).problems.join('; '), { cause: err });
       }
     }
-    const found = this.findApproval(approvalId);
-    if (found === undefined) throw (await this.decidedEarlier(approvalId)) ?? this.notWaiting(approvalId);
-    const { driver } = found;
+    const driver = this.driverWaitingFor(approvalId);
+    // Not waiting in a run driven here: decided already (the run's events say how), or unknown.
+    if (driver === undefined) throw (await this.decidedEarlier(approvalId)) ?? unknownApproval(approvalId);
     let decided: PendingApproval | undefined;
     let refusal: RunError | undefined;
     await this.transition(driver, () => {
       const n = [...driver.fold.nodes.values()].find((x) => x.approval?.approvalId === approvalId);
       if (n === undefined || n.status !== 'awaiting_approval') {
-        refusal = this.notWaiting(approvalId);
+        // Decided while this decision waited its turn.
+        const earlier = [...driver.fold.nodes.values()].find((x) => x.decided?.approvalId === approvalId)?.decided;
+        refusal = earlier !== undefined ? alreadyDecided(approvalId, earlier) : unknownApproval(approvalId);
         return [];
       }
       const allowed = APPROVAL_DECISIONS[n.approval!.kind];
@@ -322,11 +324,8 @@ export class WorkflowEngine {
     };
   }
 
-  private findApproval(approvalId: string): { driver: Driver; node: StepState } | undefined {
-    for (const driver of this.drivers.values()) {
-      for (const node of driver.fold.nodes.values()) if (node.approval?.approvalId === approvalId) return { driver, node };
-    }
-    return undefined;
+  private driverWaitingFor(approvalId: string): Driver | undefined {
+    return [...this.drivers.values()].find((d) => [...d.fold.nodes.values()].some((n) => n.approval?.approvalId === approvalId));
   }
 
   /**
@@ -338,21 +337,10 @@ export class WorkflowEngine {
     for (let k = parts.length - 2; k >= 1; k--) {
       const events = await this.deps.runs.readRun(parts.slice(0, k).join('.'));
       const decided = events.find((e): e is Extract<RunEvent, { type: 'approval_decided' }> => e.type === 'approval_decided' && e.approvalId === approvalId);
-      if (decided !== undefined) return new RunError('APPROVAL_DECIDED', `${approvalId} was already decided: ${decided.decision} by ${decided.by} (${decided.reason})`);
+      if (decided !== undefined) return alreadyDecided(approvalId, decided);
       if (events.length > 0) return undefined;
     }
     return undefined;
-  }
-
-  private notWaiting(approvalId: string): RunError {
-    for (const driver of this.drivers.values()) {
-      for (const node of driver.fold.nodes.values()) {
-        if (node.decided?.approvalId === approvalId) {
-          return new RunError('APPROVAL_DECIDED', `${approvalId} was already decided: ${node.decided.decision} by ${node.decided.by} (${node.decided.reason})`);
-        }
-      }
-    }
-    return new RunError('APPROVAL_UNKNOWN', `no approval ${JSON.stringify(approvalId)} waits here; entente approvals list shows the ones that do`);
   }
 
   private env(): DecideEnv {
@@ -585,6 +573,14 @@ function nextTimer(fold: RunFold, after: number): number | undefined {
   }
   const due = times.filter((t) => t > after);
   return due.length === 0 ? undefined : Math.min(...due);
+}
+
+function alreadyDecided(approvalId: string, d: { readonly decision: string; readonly by: string; readonly reason: string }): RunError {
+  return new RunError('APPROVAL_DECIDED', `${approvalId} was already decided: ${d.decision} by ${d.by} (${d.reason})`);
+}
+
+function unknownApproval(approvalId: string): RunError {
+  return new RunError('APPROVAL_UNKNOWN', `no approval ${JSON.stringify(approvalId)} waits here; entente approvals list shows the ones that do`);
 }
 
 function pendingOf(fold: RunFold, n: StepState): PendingApproval {

@@ -54,8 +54,6 @@ export interface StepState {
   };
   /** The current attempt's task is held at the partner for its people's approval. */
   readonly held?: boolean;
-  /** A failure that nothing follows: no retry, fallback or escalation. */
-  readonly final?: boolean;
   /** Answers that arrived after their attempt had ended. */
   readonly late: number;
   /** Of a plan step, once accepted: its steps' node keys. */
@@ -112,7 +110,6 @@ type MutableStep = { -readonly [K in keyof StepState]: StepState[K] };
  */
 export class RunFold {
   readonly nodes = new Map<string, MutableStep>();
-  status: RunState['status'] = 'running';
   cancel: RunState['cancel'];
   finished: RunState['finished'];
   count = 0;
@@ -178,7 +175,7 @@ export class RunFold {
         Object.assign(this.node(e.step), { status: 'completed', attempt: e.attempt, output: e.output, finishedAt: e.at, approval: undefined, held: false, completedSeq: this.completions++ });
         break;
       case 'step_failed':
-        Object.assign(this.node(e.step), { status: 'failed', attempt: e.attempt, reason: e.reason, message: e.message, finishedAt: e.at, approval: undefined, held: false, final: e.final ?? false });
+        Object.assign(this.node(e.step), { status: 'failed', attempt: e.attempt, reason: e.reason, message: e.message, finishedAt: e.at, approval: undefined, held: false });
         break;
       case 'step_held':
         Object.assign(this.node(e.step), { status: 'awaiting_approval', held: true, timeoutAt: undefined });
@@ -224,7 +221,7 @@ export class RunFold {
         Object.assign(n, { approval: undefined, decided: { approvalId: e.approvalId, decision: e.decision, by: e.by, reason: e.reason, at: e.at } });
         // retry starts the step over with every provider; the other decisions are followed by
         // the step_completed / step_failed event that carries them out.
-        if (e.decision === 'retry') Object.assign(n, { status: 'pending', tried: [], attemptsHere: 0, final: false, reason: undefined, message: undefined, deadlineAt: undefined });
+        if (e.decision === 'retry') Object.assign(n, { status: 'pending', tried: [], attemptsHere: 0, reason: undefined, message: undefined, deadlineAt: undefined });
         break;
       }
       case 'compensation_started':
@@ -245,7 +242,6 @@ export class RunFold {
         this.cancel ??= { by: e.by, reason: e.reason, at: e.at };
         break;
       case 'run_finished':
-        this.status = e.status;
         this.finished = {
           status: e.status,
           at: e.at,
@@ -271,7 +267,7 @@ export class RunFold {
       runId: this.runId,
       definition: this.definition,
       input: this.input,
-      status: this.status,
+      status: this.finished?.status ?? 'running',
       steps,
       startedAt: this.startedAt,
       events: this.count,
