@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
-import { importPartner, loadConfig } from '../../gateway/src/config/index.js';
+import { loadConfig } from '../../gateway/src/config/index.js';
 import { Gateway } from '../../gateway/src/gateway.js';
 import { createLogger } from '../../gateway/src/observability/index.js';
-import { certsInit, exportBundle } from '../../gateway/src/pki/index.js';
-import { freePorts } from '../../gateway/src/cli/ports.js';
+import { writeFederation } from '../../gateway/src/cli/federation.js';
+// @ts-expect-error: a JavaScript module of the examples, without types
+import { agreements } from '../../examples/shared.mjs';
 import { ECHO_SERVICE } from './echo-service.js';
 import { closedLoop } from './load.js';
 import { REPO } from '../support/paths.js';
@@ -24,42 +25,13 @@ const PAYLOAD = 'x'.repeat(1024);
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'entente-bench-'));
-  const certsDir = join(dir, 'certs');
-  const [portA, portB] = await freePorts(2);
-  const configs: Record<string, string> = {};
-  for (const [org, port] of [['bench-a', portA], ['bench-b', portB]] as const) {
-    certsInit({ org, certsDir });
-    const data = join(dir, 'policies', org);
-    mkdirSync(data, { recursive: true });
-    const other = org === 'bench-a' ? 'bench-b' : 'bench-a';
-    const until = '2099-01-01T00:00:00Z';
-    writeFileSync(
-      join(data, 'data.json'),
-      JSON.stringify({
-        agreements: {
-          outbound: { [other]: { 'bench.echo': { purposes: ['bench'], until, fields: ['data'] } } },
-          inbound: { [other]: { 'bench.echo': { purposes: ['bench'], until, disclose: ['length'] } } },
-        },
-      }),
-    );
-    configs[org] = join(dir, `${org}.yaml`);
-    writeFileSync(
-      configs[org],
-      [
-        `org: ${org}`,
-        `listen: 127.0.0.1:${port}`,
-        `dataDir: data/${org}`,
-        `tls: { ca: certs/${org}/ca.pem, cert: certs/${org}/gateway.pem, key: certs/${org}/gateway.key.pem }`,
-        `receipts: { signingKey: certs/${org}/receipt-signing.jwk.json }`,
-        `policies: { dir: [${JSON.stringify(join(REPO, 'policies/default'))}, ${JSON.stringify(data)}] }`,
-        `agents: [{ module: ${JSON.stringify(join(REPO, 'test/bench/echo-agent.mjs'))} }]`,
-        'partners: []',
-        '',
-      ].join('\n'),
-    );
-  }
-  importPartner(configs['bench-a']!, exportBundle({ org: 'bench-b', address: `127.0.0.1:${portB}`, certsDir }));
-  importPartner(configs['bench-b']!, exportBundle({ org: 'bench-a', address: `127.0.0.1:${portA}`, certsDir }));
+  // Each gateway lets the other call bench.echo for the purpose bench; only the length comes back.
+  const echo = { 'bench.echo': { purposes: ['bench'], fields: ['data'], disclose: ['length'] } };
+  const agreement = (org: string, other: string): string => agreements(dir, org, { outbound: { 'bench.echo': [other] }, inbound: { 'bench.echo': [other] }, options: echo });
+  const { certsDir, configs } = await writeFederation(dir, [
+    { org: 'bench-a', policyDirs: [agreement('bench-a', 'bench-b')], agents: [{ module: join(REPO, 'test/bench/echo-agent.mjs') }] },
+    { org: 'bench-b', policyDirs: [agreement('bench-b', 'bench-a')], agents: [{ module: join(REPO, 'test/bench/echo-agent.mjs') }] },
+  ]);
 
   const children: ChildProcess[] = [];
   try {

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { ControlCallError, EntenteClient } from '@entente/sdk';
 import { loadConfig } from '../../gateway/src/config/index.js';
 import { Gateway } from '../../gateway/src/gateway.js';
@@ -170,7 +171,9 @@ describe('the control API', () => {
       try {
         await expect(client.status()).resolves.toMatchObject({ org: A });
         const path = fed.configPaths[A]!;
-        writeFileSync(path, readFileSync(path, 'utf8').replace('control: { listen:', `control: { revoked: { serials: ["${cert.serial}"] }, listen:`));
+        const config = parseDocument(readFileSync(path, 'utf8'));
+        config.setIn(['control', 'revoked'], { serials: [cert.serial] });
+        writeFileSync(path, config.toString());
         fed.gateways[A]!.reload(loadConfig(path));
         await expect(client.status()).rejects.toMatchObject({
           code: 'UNAUTHENTICATED',

@@ -4,17 +4,16 @@ import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { defineAgent, type AgentDefinition } from '@entente/sdk';
 import { z } from 'zod';
-import { importPartner, loadConfig, type GatewayConfig } from '../../gateway/src/config/index.js';
+import { loadConfig, type GatewayConfig } from '../../gateway/src/config/index.js';
 import { Gateway } from '../../gateway/src/gateway.js';
 import { FederationClients } from '../../gateway/src/federation/index.js';
 import { TrustStore } from '../../gateway/src/pki/index.js';
 import { createLogger } from '../../gateway/src/observability/index.js';
-import { certsInit, exportBundle } from '../../gateway/src/pki/index.js';
 import { freePorts } from '../../gateway/src/cli/ports.js';
+import { writeFederation } from '../../gateway/src/cli/federation.js';
 import type { Clock } from '../../gateway/src/lib/index.js';
 
 export { REPO } from './paths.js';
-import { REPO } from './paths.js';
 
 export interface OrgSetup {
   readonly agents?: readonly AgentDefinition[];
@@ -47,41 +46,24 @@ export interface TestFederation {
  */
 export async function startFederation(orgs: Record<string, OrgSetup>): Promise<TestFederation> {
   const dir = mkdtempSync(join(tmpdir(), 'entente-test-'));
-  const certsDir = join(dir, 'certs');
   const names = Object.keys(orgs);
-  const portList = await freePorts(names.length * 2);
-  const ports: Record<string, number> = {};
+  const controlPortList = await freePorts(names.length);
   const controlPorts: Record<string, number> = {};
-  const configPaths: Record<string, string> = {};
-  names.forEach((org, i) => {
-    ports[org] = portList[i]!;
-    if (orgs[org]!.controlListen) controlPorts[org] = portList[names.length + i]!;
-    certsInit({ org, certsDir });
-    const policyData = join(dir, 'policies', org);
-    writeJson(join(policyData, 'data.json'), { agreements: orgs[org]!.agreements });
-    const limits = orgs[org]!.limits ?? {};
-    const configPath = join(dir, `${org}.yaml`);
-    writeFileSync(
-      configPath,
-      [
-        `org: ${org}`,
-        `listen: 127.0.0.1:${ports[org]}`,
-        `dataDir: data/${org}`,
-        `tls: { ca: certs/${org}/ca.pem, cert: certs/${org}/gateway.pem, key: certs/${org}/gateway.key.pem }`,
-        `receipts: { signingKey: certs/${org}/receipt-signing.jwk.json }`,
-        `policies: { dir: [${JSON.stringify(join(REPO, 'policies/default'))}, ${JSON.stringify(policyData)}] }`,
-        `limits: { maxPayloadBytes: ${limits.maxPayloadBytes ?? 1048576}, callTimeout: ${limits.callTimeout ?? '5s'} }`,
-        ...(controlPorts[org] !== undefined ? [`control: { listen: 127.0.0.1:${controlPorts[org]} }`] : []),
-        'partners: []',
-        '',
-      ].join('\n'),
-    );
-    configPaths[org] = configPath;
-  });
-  for (const org of names) {
-    const bundle = exportBundle({ org, address: `127.0.0.1:${ports[org]}`, certsDir });
-    for (const other of names) if (other !== org) importPartner(configPaths[other]!, bundle);
-  }
+  const { certsDir, configs: configPaths, ports } = await writeFederation(
+    dir,
+    names.map((org, i) => {
+      const setup = orgs[org]!;
+      if (setup.controlListen) controlPorts[org] = controlPortList[i]!;
+      const policyData = join(dir, 'policies', org);
+      writeJson(join(policyData, 'data.json'), { agreements: setup.agreements });
+      return {
+        org,
+        policyDirs: [policyData],
+        limits: { maxPayloadBytes: setup.limits?.maxPayloadBytes ?? 1048576, callTimeout: setup.limits?.callTimeout ?? '5s' },
+        ...(controlPorts[org] !== undefined ? { extra: { control: { listen: `127.0.0.1:${controlPorts[org]}` } } } : {}),
+      };
+    }),
+  );
   const gateways: Record<string, Gateway> = {};
   const logs: Record<string, Record<string, unknown>[]> = {};
   for (const org of names) {

@@ -55,15 +55,15 @@ export interface LocalFederation {
 }
 
 /**
- * A federation on loopback for demos, examples and tests: development PKI per organization,
- * a config each, every partner imported from the others' federation bundles (CAs pinned to
- * their org ids), gateways started as separate `entente serve` processes when asked. An
- * organization can be set up and never started: its partners know it, and it is down.
+ * The files of a federation on loopback: development PKI per organization (under
+ * `<dir>/certs`), a config each on a free port, and every partner imported from the others'
+ * federation bundles. Used by createFederation, and by tests that run gateways in-process.
  */
-export async function createFederation(dir: string, orgs: readonly LocalOrg[]): Promise<LocalFederation> {
+export async function writeFederation(
+  dir: string,
+  orgs: readonly LocalOrg[],
+): Promise<{ readonly certsDir: string; readonly configs: Readonly<Record<string, string>>; readonly ports: Readonly<Record<string, number>> }> {
   const certsDir = join(dir, 'certs');
-  const logDir = join(dir, 'logs');
-  mkdirSync(logDir, { recursive: true });
   const portList = await freePorts(orgs.length);
   const ports: Record<string, number> = {};
   const configs: Record<string, string> = {};
@@ -91,6 +91,20 @@ export async function createFederation(dir: string, orgs: readonly LocalOrg[]): 
     const bundle = exportBundle({ org: o.org, address: `127.0.0.1:${ports[o.org]}`, certsDir });
     for (const other of orgs) if (other.org !== o.org) importPartner(configs[other.org]!, bundle);
   }
+  return { certsDir, configs, ports };
+}
+
+
+/**
+ * A federation on loopback for demos, examples and tests: development PKI per organization,
+ * a config each, every partner imported from the others' federation bundles (CAs pinned to
+ * their org ids), gateways started as separate `entente serve` processes when asked. An
+ * organization can be set up and never started: its partners know it, and it is down.
+ */
+export async function createFederation(dir: string, orgs: readonly LocalOrg[]): Promise<LocalFederation> {
+  const logDir = join(dir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const { certsDir, configs, ports } = await writeFederation(dir, orgs);
   const children = new Map<string, ChildProcess>();
   const controlPorts = new Map<string, number>();
   const clients = new Map<string, EntenteClient>();
