@@ -122,7 +122,7 @@ async function decide(values: Parameters<typeof withGateway>[0], id: string | un
 
 /** Lists and decides what waits for a person at the running gateway. */
 export const approvals = defineGroup(
-  { name: 'approvals', summary: 'decisions waiting for a person: list, approve, reject, decide (escalations)' },
+  { name: 'approvals', summary: 'decisions waiting for a person: approval steps, escalations, partners\' held tasks' },
   [
     list,
     decideAs('approve', 'approve an approval step (or a partner\'s task held for approval): the run goes on', [

@@ -97,4 +97,4 @@ const cancel = defineCommand(
 );
 
 /** Lists, shows and cancels the running gateway's workflow runs. */
-export const runs = defineGroup({ name: 'runs', summary: "the running gateway's workflow runs: list, show, cancel" }, [list, show, cancel]);
+export const runs = defineGroup({ name: 'runs', summary: "the running gateway's workflow runs; cancel one" }, [list, show, cancel]);

@@ -63,4 +63,4 @@ async function catalogOf(configPath: string): Promise<CapabilityCatalog> {
 }
 
 /** Workflow definitions: checking them (running them comes with the workflow engine). */
-export const workflows = defineGroup({ name: 'workflows', summary: 'workflows validate: check workflow definitions before anything runs' }, [validate]);
+export const workflows = defineGroup({ name: 'workflows', summary: 'check workflow definitions before anything runs' }, [validate]);
