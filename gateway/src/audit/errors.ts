@@ -20,6 +20,9 @@ export const AUDIT_ERROR_CODES = {
   RECEIPT_NOT_YET_VALID: "the request statement's iat is in the future (beyond the clock skew); a clock is wrong",
   LOG_RANGE: 'a log index or size is not an integer within the tree',
   LOG_PROOF_INVALID: 'an inclusion or consistency proof does not lead to the expected root',
+  LOG_NOTE_MALFORMED: 'a signed note (checkpoint, cosignature) or a verifier key is not in the C2SP signed-note format',
+  LOG_CHECKPOINT_INVALID: 'a checkpoint is malformed, of another log, or lacks a valid signature of the log key',
+  LOG_INCONSISTENT: "a log's checkpoint is inconsistent with one seen before: its history was rewritten or forked",
 } as const;
 
 export type AuditErrorCode = keyof typeof AUDIT_ERROR_CODES;
@@ -131,5 +134,24 @@ export class LogRangeError extends LogError {
 export class LogProofInvalidError extends LogError {
   constructor(message: string, options?: Options) {
     super('LOG_PROOF_INVALID', message, options);
+  }
+}
+
+export class NoteError extends LogError {
+  constructor(message: string, options?: Options) {
+    super('LOG_NOTE_MALFORMED', message, options);
+  }
+}
+
+export class CheckpointInvalidError extends LogError {
+  constructor(message: string, options?: Options) {
+    super('LOG_CHECKPOINT_INVALID', message, options);
+  }
+}
+
+/** Two checkpoints of one log that no append-only history can join: evidence of a rewrite or a fork. */
+export class LogInconsistentError extends LogError {
+  constructor(message: string, options?: Options) {
+    super('LOG_INCONSISTENT', message, options);
   }
 }

@@ -20,6 +20,9 @@ export {
   LogError,
   LogProofInvalidError,
   LogRangeError,
+  LogInconsistentError,
+  CheckpointInvalidError,
+  NoteError,
   ReceiptBadSignatureError,
   ReceiptChainBrokenError,
   ReceiptContentMismatchError,
@@ -37,3 +40,5 @@ export {
 export type { AuditErrorCode, LogErrorCode, ReceiptErrorCode } from './errors.js';
 export { STATEMENT_KINDS } from './ports.js';
 export type { StatementFilter, StatementLog, StatementRecord } from './ports.js';
+export type { CheckpointRecord, LogAlarmRecord, LogStore, WitnessedRecord } from './ports.js';
+export * from './log/index.js';

@@ -40,14 +40,35 @@ function checkCount(value: number, what: string, max: number): void {
   }
 }
 
+/** One level of the tree: its hashes back to back in one growing buffer (no object per node). */
+class Level {
+  private buf = Buffer.alloc(HASH_BYTES * 64);
+  count = 0;
+
+  push(hash: Uint8Array): void {
+    if ((this.count + 1) * HASH_BYTES > this.buf.length) {
+      const bigger = Buffer.alloc(this.buf.length * 2);
+      this.buf.copy(bigger, 0, 0, this.count * HASH_BYTES);
+      this.buf = bigger;
+    }
+    this.buf.set(hash, this.count * HASH_BYTES);
+    this.count++;
+  }
+
+  /** Hash i (a view: hashes once written never change). */
+  at(i: number): Buffer {
+    return this.buf.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES);
+  }
+}
+
 /**
  * An append-only Merkle tree over leaf hashes, kept in memory with every complete subtree's
- * hash, so appends are amortised O(1) and roots and proofs for any earlier size are
- * O(log n) hashes.
+ * hash (about 64 bytes per leaf), so appends are amortised O(1) and roots and proofs for any
+ * earlier size are O(log n) hashes.
  */
 export class MerkleTree {
-  /** levels[h][i]: hash of the complete subtree of 2^h leaves starting at leaf i·2^h. */
-  private readonly levels: Buffer[][] = [[]];
+  /** levels[h]: hashes of the complete subtrees of 2^h leaves, left to right. */
+  private readonly levels: Level[] = [new Level()];
 
   /** A tree over the given leaf hashes, in order. */
   static of(leafHashes: Iterable<Uint8Array>): MerkleTree {
@@ -58,25 +79,27 @@ export class MerkleTree {
 
   /** Number of leaves. */
   get size(): number {
-    return this.leaves.length;
-  }
-
-  private get leaves(): Buffer[] {
-    return this.levels[0]!;
+    return this.levels[0]!.count;
   }
 
   /** Appends one leaf hash (see leafHash) and returns its index. */
   append(hash: Uint8Array): number {
     if (hash.length !== HASH_BYTES) throw new LogRangeError(`a leaf hash is ${HASH_BYTES} bytes, not ${hash.length}; pass leafHash(entry)`);
-    const index = this.leaves.length;
-    this.leaves.push(Buffer.from(hash));
+    const index = this.size;
+    this.levels[0]!.push(hash);
     // Each completed pair completes a subtree one level up.
     for (let level = 0, i = index; i % 2 === 1; level++, i = (i - 1) / 2) {
       const row = this.levels[level]!;
-      const up = this.levels[level + 1] ?? (this.levels[level + 1] = []);
-      up.push(nodeHash(row[i - 1]!, row[i]!));
+      const up = this.levels[level + 1] ?? (this.levels[level + 1] = new Level());
+      up.push(nodeHash(row.at(i - 1), row.at(i)));
     }
     return index;
+  }
+
+  /** The hash of leaf `index`. */
+  leaf(index: number): Buffer {
+    checkCount(index, 'leaf index', this.size - 1);
+    return Buffer.from(this.levels[0]!.at(index));
   }
 
   /** The root of the tree as it was at `size` leaves (default: now). */
@@ -102,10 +125,10 @@ export class MerkleTree {
 
   /** MTH of the n leaves from `start`. Every left part of the recursion is complete and aligned. */
   private subtree(start: number, n: number): Buffer {
-    if (n === 1) return this.leaves[start]!;
+    if (n === 1) return this.levels[0]!.at(start);
     let height = 0;
     while (2 ** height < n) height++;
-    if (2 ** height === n && start % n === 0) return this.levels[height]![start / n]!;
+    if (2 ** height === n && start % n === 0) return this.levels[height]!.at(start / n);
     const k = splitPoint(n);
     return nodeHash(this.subtree(start, k), this.subtree(start + k, n - k));
   }

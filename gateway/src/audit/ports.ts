@@ -44,3 +44,53 @@ export interface StatementLog {
   append(statements: readonly StatementRecord[]): Promise<void>;
   listStatements(filter?: StatementFilter): Promise<StatementRecord[]>;
 }
+
+/** A checkpoint this gateway signed of its own log, with the cosignatures partners returned. */
+export interface CheckpointRecord {
+  readonly size: number;
+  /** The signed note as the log signed it (without cosignatures). */
+  readonly note: string;
+  readonly createdAt: number;
+  readonly cosignatures: readonly { readonly witness: string; readonly line: string; readonly receivedAt: number }[];
+}
+
+/** A partner's checkpoint this gateway verified as consistent with what it saw before. */
+export interface WitnessedRecord {
+  readonly partner: string;
+  readonly size: number;
+  /** The partner's signed note, with our cosignature line appended. */
+  readonly note: string;
+  readonly verifiedAt: number;
+}
+
+/** Evidence that a partner's log was rewritten or forked (or that our own store was). */
+export interface LogAlarmRecord {
+  readonly partner: string;
+  readonly at: number;
+  /** LOG_INCONSISTENT, LOG_CHECKPOINT_INVALID, … */
+  readonly code: string;
+  readonly message: string;
+  /** The checkpoint we held and the one that contradicts it (signed notes), as evidence. */
+  readonly held?: string;
+  readonly offending: string;
+}
+
+/** What the Merkle log, its checkpoints and the witness keep. Declared here, implemented under store/. */
+export interface LogStore {
+  /** Leaf hashes of the statements at log positions from `from`, in order, at most `limit`. */
+  leafHashes(from: number, limit: number): Promise<Buffer[]>;
+  /** Records a checkpoint of our log (idempotent on size). */
+  saveCheckpoint(size: number, note: string, at: number): Promise<void>;
+  /** Records a witness's cosignature of our checkpoint at `size` (idempotent). */
+  addCosignature(size: number, witness: string, line: string, at: number): Promise<void>;
+  /** Our checkpoints in size order, between the sizes given (inclusive). */
+  listCheckpoints(filter?: { readonly fromSize?: number; readonly toSize?: number; readonly cosignedOnly?: boolean }): Promise<CheckpointRecord[]>;
+  /** Records a partner's checkpoint we verified; the latest by size is what we hold. */
+  saveWitnessed(record: WitnessedRecord): Promise<void>;
+  /** The latest (largest) verified checkpoint of each partner, or of one. */
+  heldCheckpoints(partner?: string): Promise<WitnessedRecord[]>;
+  /** Every verified checkpoint of a partner, in size order. */
+  listWitnessed(partner?: string): Promise<WitnessedRecord[]>;
+  recordAlarm(alarm: LogAlarmRecord): Promise<void>;
+  listAlarms(): Promise<LogAlarmRecord[]>;
+}

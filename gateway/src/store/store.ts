@@ -1,4 +1,4 @@
-import type { StatementLog } from '../audit/index.js';
+import type { LogStore, StatementLog } from '../audit/index.js';
 import type { TaskStore } from '../tasks/index.js';
 import type { RunEventLog } from '../workflows/index.js';
 
@@ -7,7 +7,7 @@ import type { RunEventLog } from '../workflows/index.js';
  * audit/ports.ts; later workflows' run events and the acks' outbox) over one database, so
  * that a task's record and its statements commit in one transaction.
  */
-export interface Store extends TaskStore, StatementLog, RunEventLog {
+export interface Store extends TaskStore, StatementLog, LogStore, RunEventLog {
   /** Copies the write-ahead log into the database file now, without blocking writers. */
   checkpoint(): void;
   /** Commits what is queued, checkpoints, and closes; later writes reject with STORE_CLOSED. */

@@ -88,8 +88,8 @@ describe('MerkleTree', () => {
 describe('verifyInclusion', () => {
   const tree = MerkleTree.of(many);
 
-  it('accepts every leaf of every tree size with its proof', () => {
-    for (let n = 1; n <= 40; n++) {
+  it('accepts every leaf of every tree size 1..64 with its proof', () => {
+    for (let n = 1; n <= 64; n++) {
       const root = tree.root(n);
       for (let m = 0; m < n; m++) expect(() => verifyInclusion(many[m]!, m, n, tree.inclusionProof(m, n), root)).not.toThrow();
     }
@@ -130,12 +130,34 @@ describe('verifyInclusion', () => {
 describe('verifyConsistency', () => {
   const tree = MerkleTree.of(many);
 
-  it('accepts every older size of every tree size up to 40', () => {
-    for (let n = 1; n <= 40; n++) {
+  it('accepts every pair of sizes of every tree size 1..64', () => {
+    for (let n = 1; n <= 64; n++) {
       for (let m = 0; m <= n; m++) {
         expect(() => verifyConsistency(m, n, tree.consistencyProof(m, n), tree.root(m), tree.root(n)), `${m}→${n}`).not.toThrow();
       }
     }
+  });
+
+  it('accepts the Certificate Transparency reference consistency proofs', () => {
+    const ct = MerkleTree.of(CT_LEAVES);
+    const h = (xs: string[]) => xs.map((x) => Buffer.from(x, 'hex'));
+    const root = (n: number) => Buffer.from(CT_ROOTS[n]!, 'hex');
+    const p18 = h(['96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7', '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4']);
+    const p68 = h(['0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a', 'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0', 'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7']);
+    const p25 = h(['5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', 'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b']);
+    for (const [m, n, p] of [[1, 8, p18], [6, 8, p68], [2, 5, p25]] as const) {
+      expect(hex(ct.consistencyProof(m, n)), `${m}→${n}`).toEqual(hex([...p]));
+      expect(() => verifyConsistency(m, n, p, root(m), root(n))).not.toThrow();
+    }
+  });
+
+  it('refuses reordered leaves and a truncated proof', () => {
+    const reordered = MerkleTree.of([...many.slice(0, 10), many[11]!, many[10]!, ...many.slice(12, 30)]);
+    const invalid = expect.objectContaining({ code: 'LOG_PROOF_INVALID' });
+    expect(() => verifyConsistency(11, 30, reordered.consistencyProof(11, 30), tree.root(11), reordered.root(30))).toThrow(invalid);
+    expect(() => verifyConsistency(11, 30, tree.consistencyProof(11, 30).slice(0, -1), tree.root(11), tree.root(30))).toThrow(invalid);
+    // A size is bound to the proof through its shape: claim one whose shape differs.
+    expect(() => verifyConsistency(11, 45, tree.consistencyProof(11, 30), tree.root(11), tree.root(30))).toThrow(invalid);
   });
 
   it('refuses a rewritten history', () => {

@@ -161,8 +161,10 @@ describe('the SQLite store', () => {
       const db = new Database(file);
       expect(() => db.prepare("UPDATE statements SET jws = 'forged'").run()).toThrow(/append-only/);
       expect(() => db.prepare('DELETE FROM statements').run()).toThrow(/append-only/);
-      const insert = (index: number | null) =>
-        db.prepare(`INSERT INTO statements (task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at, log_index) VALUES ('x', 'ack', 'org-a', 'org-a', 'k', 'j', 'd', 1, ?)`).run(index);
+      const insert = (index: number | null, hash: Buffer | null = Buffer.alloc(32)) =>
+        db.prepare(`INSERT INTO statements (task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at, leaf_hash, log_index) VALUES ('x', 'ack', 'org-a', 'org-a', 'k', 'j', 'd', 1, ?, ?)`).run(hash, index);
+      expect(() => insert(1, null)).toThrow(/leaf hash/);
+      expect(() => insert(1, Buffer.alloc(31))).toThrow(/leaf hash/);
       expect(() => insert(null)).toThrow(/without gaps/);
       expect(() => insert(5)).toThrow(/without gaps/);
       expect(() => insert(1)).not.toThrow();

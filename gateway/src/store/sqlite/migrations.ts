@@ -72,6 +72,31 @@ export const MIGRATIONS: readonly string[] = [
      BEGIN SELECT RAISE(ABORT, 'an approval decision never changes'); END;
    CREATE TRIGGER inbound_approvals_no_delete BEFORE DELETE ON inbound_approvals
      BEGIN SELECT RAISE(ABORT, 'approval decisions are kept'); END;`,
+  // 8: the Merkle log. Each statement's leaf hash (SHA-256(0x00 || its compact JWS)), kept so
+  // the tree is rebuilt at start without re-hashing every statement (existing ones are hashed
+  // here by entente_leaf_hash, which the driver registers); our signed checkpoints and the
+  // cosignatures partners returned; partners' checkpoints we verified as their witness; and
+  // alarms, the evidence of a partner's log rewritten or forked.
+  `ALTER TABLE statements ADD COLUMN leaf_hash BLOB;
+   DROP TRIGGER statements_no_update;
+   UPDATE statements SET leaf_hash = entente_leaf_hash(jws);
+   CREATE TRIGGER statements_no_update BEFORE UPDATE ON statements
+     BEGIN SELECT RAISE(ABORT, 'statements are append-only'); END;
+   CREATE TRIGGER statements_leaf_hash BEFORE INSERT ON statements
+     WHEN NEW.leaf_hash IS NULL OR length(NEW.leaf_hash) != 32
+     BEGIN SELECT RAISE(ABORT, 'a statement enters the log with its 32-byte leaf hash'); END;
+   CREATE TABLE log_checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, created_at INTEGER NOT NULL);
+   CREATE TABLE log_cosignatures (
+     size INTEGER NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL, received_at INTEGER NOT NULL,
+     PRIMARY KEY (size, witness, line));
+   CREATE TABLE witnessed_checkpoints (
+     partner TEXT NOT NULL, size INTEGER NOT NULL, note TEXT NOT NULL, verified_at INTEGER NOT NULL,
+     PRIMARY KEY (partner, size));
+   CREATE TABLE log_alarms (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, partner TEXT NOT NULL, at INTEGER NOT NULL, code TEXT NOT NULL,
+     message TEXT NOT NULL, held TEXT, offending TEXT NOT NULL);
+   CREATE TRIGGER log_alarms_no_delete BEFORE DELETE ON log_alarms
+     BEGIN SELECT RAISE(ABORT, 'alarms are evidence and are kept'); END;`,
 ];
 
 /**

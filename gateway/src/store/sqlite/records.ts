@@ -1,4 +1,4 @@
-import { STATEMENT_KINDS, type StatementRecord } from '../../audit/index.js';
+import { leafHash, STATEMENT_KINDS, type StatementRecord } from '../../audit/index.js';
 import { INBOUND_VERDICTS, STORED_TASK_STATUSES, TASK_ROLES, type InboundApprovalRecord, type InboundDecision, type TaskRecord } from '../../tasks/index.js';
 import { StoreInvalidRecordError } from '../errors.js';
 
@@ -107,8 +107,9 @@ export function taskParams(t: TaskRecord): TaskParams {
 }
 
 /** A statement as its SQL parameters; its log position is the log's to assign, never the caller's. */
-export function statementParams(s: StatementRecord): Omit<StatementRecord, 'index'> {
+export function statementParams(s: StatementRecord): Omit<StatementRecord, 'index'> & { leafHash: Buffer } {
   return {
+    leafHash: leafHash(s.jws),
     taskId: s.taskId,
     kind: s.kind,
     signerOrg: s.signerOrg,

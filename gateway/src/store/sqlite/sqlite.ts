@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { StatementFilter, StatementRecord } from '../../audit/index.js';
+import { leafHash, type CheckpointRecord, type LogAlarmRecord, type StatementFilter, type StatementRecord, type WitnessedRecord } from '../../audit/index.js';
 import type {
   ClaimResult,
   DecideResult,
@@ -93,8 +93,8 @@ export class SqliteStore implements Store {
       // transaction: gapless, and a duplicate (same identity) takes none. The conflict target
       // is the identity only, so a clash on the position itself fails loudly, never silently.
       appendStatement: this.db.prepare(
-        `INSERT INTO statements (task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at, log_index)
-         VALUES (@taskId, @kind, @signerOrg, @peerOrg, @kid, @jws, @digest, @storedAt,
+        `INSERT INTO statements (task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at, leaf_hash, log_index)
+         VALUES (@taskId, @kind, @signerOrg, @peerOrg, @kid, @jws, @digest, @storedAt, @leafHash,
                  (SELECT coalesce(max(log_index), -1) + 1 FROM statements))
          ON CONFLICT (task_id, kind, signer_org, digest) DO NOTHING`,
       ),
@@ -124,6 +124,15 @@ export class SqliteStore implements Store {
       insertRun: this.db.prepare('INSERT INTO runs (run_id, workflow, status, started_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
       touchRun: this.db.prepare('UPDATE runs SET status = coalesce(?, status), updated_at = max(updated_at, ?) WHERE run_id = ?'),
       checkpoint: this.db.prepare('PRAGMA wal_checkpoint(PASSIVE)'),
+      leafHashes: this.db.prepare('SELECT leaf_hash FROM statements WHERE log_index >= ? ORDER BY log_index LIMIT ?').pluck(),
+      saveCheckpoint: this.db.prepare('INSERT INTO log_checkpoints (size, note, created_at) VALUES (?, ?, ?) ON CONFLICT (size) DO NOTHING'),
+      addCosignature: this.db.prepare(
+        'INSERT INTO log_cosignatures (size, witness, line, received_at) VALUES (?, ?, ?, ?) ON CONFLICT (size, witness, line) DO NOTHING',
+      ),
+      saveWitnessed: this.db.prepare(
+        'INSERT INTO witnessed_checkpoints (partner, size, note, verified_at) VALUES (?, ?, ?, ?) ON CONFLICT (partner, size) DO NOTHING',
+      ),
+      recordAlarm: this.db.prepare('INSERT INTO log_alarms (partner, at, code, message, held, offending) VALUES (?, ?, ?, ?, ?, ?)'),
     };
     const every = this.readonly ? 0 : (opts.checkpointMs ?? 5000);
     if (every > 0) {
@@ -309,6 +318,74 @@ export class SqliteStore implements Store {
     return (this.sql.unfinishedRuns.all() as { run_id: string }[]).map((r) => r.run_id);
   }
 
+  async leafHashes(from: number, limit: number): Promise<Buffer[]> {
+    this.checkOpen();
+    return this.sql.leafHashes.all(from, limit) as Buffer[];
+  }
+
+  saveCheckpoint(size: number, note: string, at: number): Promise<void> {
+    return this.submit(() => this.sql.saveCheckpoint.run(size, note, at));
+  }
+
+  addCosignature(size: number, witness: string, line: string, at: number): Promise<void> {
+    return this.submit(() => this.sql.addCosignature.run(size, witness, line, at));
+  }
+
+  async listCheckpoints(filter: { readonly fromSize?: number; readonly toSize?: number; readonly cosignedOnly?: boolean } = {}): Promise<CheckpointRecord[]> {
+    this.checkOpen();
+    const { where, args } = conditions([
+      ['c.size >= ?', filter.fromSize],
+      ['c.size <= ?', filter.toSize],
+    ]);
+    const cosigned = filter.cosignedOnly === true ? `${where === '' ? 'WHERE' : ' AND'} EXISTS (SELECT 1 FROM log_cosignatures s WHERE s.size = c.size)` : '';
+    const rows = this.query(`SELECT c.* FROM log_checkpoints c ${where}${cosigned} ORDER BY c.size`).all(...args) as { size: number; note: string; created_at: number }[];
+    const cosigs = this.query('SELECT * FROM log_cosignatures WHERE size = ? ORDER BY received_at, witness');
+    return rows.map((r) => ({
+      size: r.size,
+      note: r.note,
+      createdAt: r.created_at,
+      cosignatures: (cosigs.all(r.size) as { witness: string; line: string; received_at: number }[]).map((c) => ({ witness: c.witness, line: c.line, receivedAt: c.received_at })),
+    }));
+  }
+
+  saveWitnessed(record: WitnessedRecord): Promise<void> {
+    return this.submit(() => this.sql.saveWitnessed.run(record.partner, record.size, record.note, record.verifiedAt));
+  }
+
+  async heldCheckpoints(partner?: string): Promise<WitnessedRecord[]> {
+    this.checkOpen();
+    const { where, args } = conditions([['w.partner = ?', partner]]);
+    const sql = `SELECT w.* FROM witnessed_checkpoints w ${where}${where === '' ? 'WHERE' : ' AND'}
+      w.size = (SELECT max(size) FROM witnessed_checkpoints x WHERE x.partner = w.partner) ORDER BY w.partner`;
+    return (this.query(sql).all(...args) as WitnessedRow[]).map(toWitnessed);
+  }
+
+  async listWitnessed(partner?: string): Promise<WitnessedRecord[]> {
+    this.checkOpen();
+    const { where, args } = conditions([['partner = ?', partner]]);
+    return (this.query(`SELECT * FROM witnessed_checkpoints ${where} ORDER BY partner, size`).all(...args) as WitnessedRow[]).map(toWitnessed);
+  }
+
+  recordAlarm(a: LogAlarmRecord): Promise<void> {
+    return this.submit(() => this.sql.recordAlarm.run(a.partner, a.at, a.code, a.message, a.held ?? null, a.offending));
+  }
+
+  async listAlarms(): Promise<LogAlarmRecord[]> {
+    this.checkOpen();
+    const rows = this.query('SELECT * FROM log_alarms ORDER BY id').all() as { partner: string; at: number; code: string; message: string; held: string | null; offending: string }[];
+    return rows.map((r) => ({ partner: r.partner, at: r.at, code: r.code, message: r.message, ...(r.held !== null ? { held: r.held } : {}), offending: r.offending }));
+  }
+
+  /** One write of our own into the next group commit. */
+  private submit(run: () => void): Promise<void> {
+    try {
+      this.checkWritable();
+    } catch (err) {
+      return Promise.reject(err as StoreError);
+    }
+    return this.group.submit(run);
+  }
+
   checkpoint(): void {
     if (!this.closed && !this.readonly) this.sql.checkpoint.run();
   }
@@ -343,6 +420,17 @@ export class SqliteStore implements Store {
   }
 }
 
+interface WitnessedRow {
+  partner: string;
+  size: number;
+  note: string;
+  verified_at: number;
+}
+
+function toWitnessed(r: WitnessedRow): WitnessedRecord {
+  return { partner: r.partner, size: r.size, note: r.note, verifiedAt: r.verified_at };
+}
+
 /** A WHERE clause from the filter fields that are set; unset ones do not constrain. */
 function conditions(fields: readonly (readonly [string, string | number | undefined])[]): { where: string; args: unknown[] } {
   const set = fields.filter(([, v]) => v !== undefined);
@@ -368,6 +456,8 @@ function open(file: string): Database.Database {
     // Checkpoints are ours to schedule: an automatic one runs inside whichever COMMIT crosses the threshold.
     db.pragma('wal_autocheckpoint = 0');
     db.pragma('busy_timeout = 5000');
+    // Migration 8 hashes the statements already stored into the Merkle log's leaves.
+    db.function('entente_leaf_hash', { deterministic: true }, (jws) => leafHash(String(jws)));
     migrate(db);
     return db;
   } catch (err) {
