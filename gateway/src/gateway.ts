@@ -5,7 +5,8 @@ import type { AgentDefinition } from '@entente/sdk';
 import { AgentRegistry } from './agents/index.js';
 import { ConfigError, restartOnlyChanges, type GatewayConfig } from './config/index.js';
 import { KeyRing, SigningKey } from './crypto/index.js';
-import { FederationClients, FederationServer } from './federation/index.js';
+import { FederationClients, FederationServer, LogExchange } from './federation/index.js';
+import { NoteKey } from './audit/index.js';
 import { createLogger, type Logger } from './observability/index.js';
 import { systemClock, type Clock } from './lib/index.js';
 import {
@@ -40,7 +41,7 @@ import {
   type TaskRecord,
 } from './tasks/index.js';
 import { loadPolicyEngine, type PolicyEngine } from './policy/index.js';
-import { ClientTrust, TrustStore } from './pki/index.js';
+import { ClientTrust, loadOrCreateLogKey, TrustStore } from './pki/index.js';
 import { openSqliteStore, type Store } from './store/index.js';
 import { ControlServer, type ControlBackend, type GatewayStatus } from './control/index.js';
 
@@ -77,6 +78,7 @@ export class Gateway implements ControlBackend {
   private readonly requester: Requester;
   private readonly engine: WorkflowEngine;
   private readonly control: ControlServer;
+  private readonly ledger: LogExchange;
   private clientTrust: ClientTrust;
   /** What each partner's card shows us, by org, once fetched: `at: any` and workflow checks use it. */
   private readonly offered = new Map<string, ReadonlySet<string>>();
@@ -103,6 +105,7 @@ export class Gateway implements ControlBackend {
     this.keys = keyRingOf(config, this.signer);
     // Opened last of the parts that can refuse the configuration, so a refusal leaves no store open.
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    const logKey = logKeyOf(config, this.log);
     this.store = openSqliteStore(join(config.dataDir, 'entente.db'));
     const limits = config.limits;
     this.clients = new FederationClients({
@@ -112,6 +115,16 @@ export class Gateway implements ControlBackend {
       trust: () => this.trust,
       maxPayloadBytes: limits.maxPayloadBytes,
       maxInFlightPerPartner: limits.maxInFlightPerPartner,
+      log: this.log,
+      checkpoint: () => this.ledger.checkpoint(),
+      onCheckpoint: (partner, note) => this.ledger.observe(partner, note),
+    });
+    this.ledger = new LogExchange({
+      store: this.store,
+      key: logKey,
+      clients: this.clients,
+      partners: () => this.config.partners,
+      now: () => clock.now(),
       log: this.log,
     });
     this.responder = new Responder({
@@ -133,7 +146,9 @@ export class Gateway implements ControlBackend {
       keyPem: config.tls.keyPem,
       trust: () => this.trust,
       responder: this.responder,
-      card: (peer) => cardFor({ org: config.org, policy: () => this.policyEngine, agents: this.agents, keys: () => this.keys, log: this.log }, peer),
+      card: (peer) =>
+        cardFor({ org: config.org, policy: () => this.policyEngine, agents: this.agents, keys: () => this.keys, logKey: logKey.vkey(), log: this.log }, peer),
+      audit: this.ledger,
       maxPayloadBytes: limits.maxPayloadBytes,
       callTimeoutMs: limits.callTimeoutMs,
       log: this.log,
@@ -191,6 +206,7 @@ export class Gateway implements ControlBackend {
 
   /** Starts serving partners and the control API; resolves with the bound federation port. */
   async start(): Promise<number> {
+    await this.ledger.start();
     await this.responder.recoverInterrupted();
     const port = await this.server.start();
     try {
@@ -350,6 +366,7 @@ export class Gateway implements ControlBackend {
       this.config.partners.map(async (p) => {
         try {
           const card = await this.clients.getCard(p.org, Date.now() + 5000);
+          this.ledger.learnKey(p.org, card.log_key);
           this.offered.set(p.org, new Set(card.capabilities.map((c) => c.name)));
         } catch {
           // unreachable or refusing: try again at the next refresh
@@ -378,9 +395,29 @@ export class Gateway implements ControlBackend {
     };
   }
 
+  /**
+   * The audit log: its size and latest checkpoint, the partners' checkpoints we hold as their
+   * witness, and the alarms raised (a partner's log that contradicts what we witnessed).
+   */
+  async logStatus(): Promise<LogStatus> {
+    const cp = await this.ledger.log.checkpoint();
+    const cosigned = await this.store.listCheckpoints({ cosignedOnly: true });
+    return {
+      origin: this.ledger.log.origin,
+      logKey: this.ledger.log.vkey.text,
+      size: Number(cp.size),
+      checkpoint: cp.note,
+      cosignedBy: Object.fromEntries(cosigned.flatMap((c) => c.cosignatures.map((w) => [w.witness, c.size] as const))),
+      witnessed: (await this.store.heldCheckpoints()).map((w) => ({ partner: w.partner, size: w.size, verifiedAt: new Date(w.verifiedAt) })),
+      alarms: this.ledger.recentAlarms.map((a) => ({ partner: a.partner, at: new Date(a.at), code: a.code, message: a.message })),
+      alarmCount: this.ledger.alarmCount,
+    };
+  }
+
   /** Graceful: stop taking calls, let in-flight tasks finish, flush and close the store. */
   async stop(graceMs = 5000): Promise<void> {
     clearInterval(this.cardTimer);
+    this.ledger.stop();
     await Promise.all([this.control.stop(graceMs), this.server.stop(graceMs)]);
     await this.engine.stop();
     this.clients.close();
@@ -389,6 +426,19 @@ export class Gateway implements ControlBackend {
   }
 }
 
+
+export interface LogStatus {
+  readonly origin: string;
+  /** Our log's verifier key (C2SP vkey). */
+  readonly logKey: string;
+  readonly size: number;
+  readonly checkpoint: string;
+  /** The largest checkpoint of ours each partner cosigned. */
+  readonly cosignedBy: Readonly<Record<string, number>>;
+  readonly witnessed: readonly { readonly partner: string; readonly size: number; readonly verifiedAt: Date }[];
+  readonly alarms: readonly { readonly partner: string; readonly at: Date; readonly code: string; readonly message: string }[];
+  readonly alarmCount: number;
+}
 
 /** A partner's held request as the control API lists approvals. */
 function inboundApproval(p: PendingInbound | DecidedInbound): PendingApproval {
@@ -409,6 +459,20 @@ function circuitOf(openUntil: number | undefined): { circuitOpenUntil?: Date } {
 
 function trustEntry(p: GatewayConfig['partners'][number]) {
   return { org: p.org, caPem: p.caPem, ...(p.revoked !== undefined ? { revoked: p.revoked } : {}) };
+}
+
+/** The audit log's key, named by the log's origin; created in the data directory at first start when not configured. */
+function logKeyOf(config: GatewayConfig, log: Logger): NoteKey {
+  const source = config.audit.logKey;
+  if ('jwk' in source) return NoteKey.fromJwk(logOrigin(config.org), source.jwk);
+  const { jwk, created } = loadOrCreateLogKey(source.file);
+  if (created) log.info({ file: source.file }, 'created the audit log key (back it up: checkpoints it signed only verify with it)');
+  return NoteKey.fromJwk(logOrigin(config.org), jwk);
+}
+
+/** The origin line of an organization's log checkpoints (and its log key's name). */
+export function logOrigin(org: string): string {
+  return `entente/${org}`;
 }
 
 function keyRingOf(config: GatewayConfig, signer: SigningKey): KeyRing {

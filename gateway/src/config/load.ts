@@ -33,8 +33,12 @@ export interface GatewayConfig {
     readonly address: string;
     readonly caPem: string;
     readonly receiptJwks: { readonly keys: readonly Jwk[] };
+    /** The partner's pinned audit log key (C2SP vkey), when its bundle gave one. */
+    readonly logKey?: string;
     readonly revoked?: { readonly serials: readonly string[]; readonly fingerprints: readonly string[] };
   }[];
+  /** The audit log's key: the JWK given, or the file it lives in (created at first start when absent). */
+  readonly audit: { readonly logKey: { readonly jwk: Jwk } | { readonly file: string } };
   /** The control API: always on a Unix socket (mode 0600); optionally on TCP with mutual TLS. */
   readonly control: {
     readonly socket: string;
@@ -137,6 +141,7 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
       address: p.address,
       caPem: checked(readLocated(`partners[${i}].ca`, p.ca, 'CERTIFICATE'), checkPartnerCa),
       receiptJwks: asJwks(`partners[${i}].receiptKeys`, readJson(`partners[${i}].receiptKeys`, p.receiptKeys)),
+      ...(p.logKey !== undefined ? { logKey: p.logKey } : {}),
       ...(p.revoked !== undefined ? { revoked: p.revoked } : {}),
     };
   });
@@ -186,6 +191,14 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
       maxJsonDepth: c.limits.maxJsonDepth,
     },
     partners,
+    audit: {
+      logKey:
+        c.audit.logKey === undefined
+          ? { file: join(path(c.dataDir), 'log-key.jwk.json') }
+          : typeof c.audit.logKey === 'string'
+            ? { file: path(c.audit.logKey) }
+            : { jwk: asJwk('audit.logKey', c.audit.logKey, true) },
+    },
     control: {
       socket,
       ...(c.control.listen !== undefined ? { listen: c.control.listen } : {}),

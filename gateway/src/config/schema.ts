@@ -64,12 +64,24 @@ export const configSchema = z.strictObject({
         address,
         ca: pemOrPath,
         receiptKeys: jwkOrPath,
+        /**
+         * The partner's audit log key (C2SP vkey, from its federation bundle). Without it, the key
+         * the partner's card shows (over the pinned mutual TLS) is used and remembered.
+         */
+        logKey: z.string().regex(/^[^\s+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+={0,2}$/, 'expected a verifier key <name>+<8 hex>+<base64>, as entente certs export writes it').optional(),
         revoked: z
           .strictObject({ serials: z.array(z.string()).default([]), fingerprints: z.array(z.string()).default([]) })
           .optional(),
       }),
     )
     .default([]),
+  /** The audit log: this gateway's Merkle log of statements and the checkpoints it signs. */
+  audit: z
+    .strictObject({
+      /** The log's private Ed25519 JWK (a file or the JWK); `<dataDir>/log-key.jwk.json` by default, created at first start. */
+      logKey: jwkOrPath.optional(),
+    })
+    .default({}),
   control: z
     .strictObject({
       /** The control API's Unix socket; `<dataDir>/control.sock` by default. */

@@ -8,7 +8,10 @@ import type { FederationClient } from '../generated/entente/federation/v1/Federa
 import type { Card__Output } from '../generated/entente/federation/v1/Card.js';
 import type { Task__Output } from '../generated/entente/federation/v1/Task.js';
 import { federationProto, Semaphore, splitHostPort } from '../lib/index.js';
-import { fromServiceError, MD_REASON } from './status.js';
+import type { AddCheckpointResponse__Output } from '../generated/entente/federation/v1/AddCheckpointResponse.js';
+import type { CheckpointResponse__Output } from '../generated/entente/federation/v1/CheckpointResponse.js';
+import type { ProofResponse__Output } from '../generated/entente/federation/v1/ProofResponse.js';
+import { fromServiceError, MD_CHECKPOINT, MD_REASON, MD_WITNESS_SIZE } from './status.js';
 
 export interface PartnerEndpoint {
   readonly org: string;
@@ -23,6 +26,10 @@ export interface FederationClientsOptions {
   readonly maxPayloadBytes: number;
   readonly maxInFlightPerPartner: number;
   readonly log: Logger;
+  /** Our latest checkpoint, sent with every call (undefined: none yet). */
+  readonly checkpoint?: () => Promise<string | undefined>;
+  /** A partner's checkpoint, from the trailer of its answer. */
+  readonly onCheckpoint?: (partner: string, note: string) => void;
 }
 
 const MESSAGE_OVERHEAD = 64 * 1024;
@@ -110,7 +117,7 @@ export class FederationClients implements PartnerTransport {
     req: { taskId: string; capability: string; purpose: string; inputBytes: Buffer; salt: string; requestStatement: string },
     deadline: number,
   ): Promise<TaskView> {
-    const task = await this.unary<Task__Output>(partner, deadline, (c, d, cb) =>
+    const task = await this.unary<Task__Output>(partner, deadline, (c, md, d, cb) =>
       c.SubmitTask(
         {
           task_id: req.taskId,
@@ -120,6 +127,7 @@ export class FederationClients implements PartnerTransport {
           salt: req.salt,
           request_statement: req.requestStatement,
         },
+        md,
         { deadline: d },
         cb,
       ),
@@ -128,22 +136,23 @@ export class FederationClients implements PartnerTransport {
   }
 
   async acknowledge(partner: string, taskId: string, ackStatement: string, deadline: number): Promise<void> {
-    await this.unary(partner, deadline, (c, d, cb) => c.Acknowledge({ task_id: taskId, ack_statement: ackStatement }, { deadline: d }, cb));
+    await this.unary(partner, deadline, (c, md, d, cb) => c.Acknowledge({ task_id: taskId, ack_statement: ackStatement }, md, { deadline: d }, cb));
   }
 
   async getTask(partner: string, taskId: string, deadline: number): Promise<TaskView> {
-    return fromTask(await this.unary<Task__Output>(partner, deadline, (c, d, cb) => c.GetTask({ task_id: taskId }, { deadline: d }, cb)));
+    return fromTask(await this.unary<Task__Output>(partner, deadline, (c, md, d, cb) => c.GetTask({ task_id: taskId }, md, { deadline: d }, cb)));
   }
 
   async cancelTask(partner: string, taskId: string, deadline: number): Promise<TaskView> {
-    return fromTask(await this.unary<Task__Output>(partner, deadline, (c, d, cb) => c.CancelTask({ task_id: taskId }, { deadline: d }, cb)));
+    return fromTask(await this.unary<Task__Output>(partner, deadline, (c, md, d, cb) => c.CancelTask({ task_id: taskId }, md, { deadline: d }, cb)));
   }
 
   /** Every state the partner reports for the task until it is final (or the deadline). */
   async watchTask(partner: string, taskId: string, deadline: number, onUpdate?: (view: TaskView) => void): Promise<TaskView[]> {
     const entry = this.clients.get(partner);
     if (entry === undefined) throw new TaskError('partner_unknown', `no partner named ${JSON.stringify(partner)}`);
-    const stream = entry.client.WatchTask({ task_id: taskId }, { deadline: new Date(deadline) });
+    const stream = entry.client.WatchTask({ task_id: taskId }, await this.metadata(), { deadline: new Date(deadline) });
+    stream.on('status', (status: grpc.StatusObject) => this.theirCheckpoint(partner, status.metadata));
     const views: TaskView[] = [];
     return new Promise((resolve, reject) => {
       stream.on('data', (t: Task__Output) => {
@@ -165,7 +174,51 @@ export class FederationClients implements PartnerTransport {
   }
 
   async getCard(partner: string, deadline: number): Promise<Card__Output> {
-    return this.unary<Card__Output>(partner, deadline, (c, d, cb) => c.GetCard({}, { deadline: d }, cb));
+    return this.unary<Card__Output>(partner, deadline, (c, md, d, cb) => c.GetCard({}, md, { deadline: d }, cb));
+  }
+
+  /** The partner's latest checkpoint (a signed note). */
+  async getCheckpoint(partner: string, deadline: number): Promise<string> {
+    return (await this.unary<CheckpointResponse__Output>(partner, deadline, (c, md, d, cb) => c.GetCheckpoint({}, md, { deadline: d }, cb))).checkpoint;
+  }
+
+  /** The partner's consistency proof between two sizes of its log. */
+  async getConsistencyProof(partner: string, first: bigint, second: bigint, deadline: number): Promise<Buffer[]> {
+    const res = await this.unary<ProofResponse__Output>(partner, deadline, (c, md, d, cb) =>
+      c.GetConsistencyProof({ first: first.toString(), second: second.toString() }, md, { deadline: d }, cb),
+    );
+    return res.hashes;
+  }
+
+  /** The partner's inclusion proof of leaf `index` in its tree of `size` leaves. */
+  async getInclusionProof(partner: string, index: bigint, size: bigint, deadline: number): Promise<Buffer[]> {
+    const res = await this.unary<ProofResponse__Output>(partner, deadline, (c, md, d, cb) =>
+      c.GetInclusionProof({ index: index.toString(), tree_size: size.toString() }, md, { deadline: d }, cb),
+    );
+    return res.hashes;
+  }
+
+  /**
+   * Asks the partner to witness our checkpoint: its cosignature line, or the size it holds when
+   * that is not `oldSize` (resend with a proof from there).
+   */
+  async addCheckpoint(
+    partner: string,
+    oldSize: bigint,
+    proof: readonly Buffer[],
+    note: string,
+    deadline: number,
+  ): Promise<{ readonly cosignature: string } | { readonly heldSize: bigint }> {
+    try {
+      const res = await this.unary<AddCheckpointResponse__Output>(partner, deadline, (c, md, d, cb) =>
+        c.AddCheckpoint({ old_size: oldSize.toString(), consistency_proof: [...proof], checkpoint: note }, md, { deadline: d }, cb),
+      );
+      return { cosignature: res.cosignature };
+    } catch (err) {
+      const held = err instanceof TaskError && err.reason === 'checkpoint_conflict' ? ((err.cause as grpc.ServiceError).metadata?.get(MD_WITNESS_SIZE)[0] ?? undefined) : undefined;
+      if (typeof held === 'string' && /^[0-9]{1,20}$/.test(held)) return { heldSize: BigInt(held) };
+      throw err;
+    }
   }
 
   /**
@@ -201,22 +254,41 @@ export class FederationClients implements PartnerTransport {
   private async unary<T>(
     partner: string,
     deadline: number,
-    invoke: (client: FederationClient, deadline: Date, cb: (err: grpc.ServiceError | null, res?: T) => void) => void,
+    invoke: (client: FederationClient, metadata: grpc.Metadata, deadline: Date, cb: (err: grpc.ServiceError | null, res?: T) => void) => grpc.ClientUnaryCall,
   ): Promise<T> {
     const entry = this.clients.get(partner);
     if (entry === undefined) throw new TaskError('partner_unknown', `no partner named ${JSON.stringify(partner)}`);
+    const md = await this.metadata();
     await entry.slots.acquire();
     try {
       return await new Promise<T>((resolve, reject) => {
-        invoke(entry.client, new Date(deadline), (err, res) => {
+        const call = invoke(entry.client, md, new Date(deadline), (err, res) => {
           this.observe(partner, err);
           if (err) reject(fromServiceError(err));
           else resolve(res as T);
         });
+        call.on('status', (status: grpc.StatusObject) => this.theirCheckpoint(partner, status.metadata));
       });
     } finally {
       entry.slots.release();
     }
+  }
+
+  /** Our latest checkpoint, to send with a call. */
+  private async metadata(): Promise<grpc.Metadata> {
+    const md = new grpc.Metadata();
+    try {
+      const note = await this.opts.checkpoint?.();
+      if (note !== undefined) md.set(MD_CHECKPOINT, Buffer.from(note, 'utf8'));
+    } catch (err) {
+      this.opts.log.error({ err }, 'could not make a checkpoint to send');
+    }
+    return md;
+  }
+
+  private theirCheckpoint(partner: string, md: grpc.Metadata | undefined): void {
+    const note = md?.get(MD_CHECKPOINT)[0];
+    if (Buffer.isBuffer(note)) this.opts.onCheckpoint?.(partner, note.toString('utf8'));
   }
 }
 

@@ -7,8 +7,25 @@ import type { FederationHandlers } from '../generated/entente/federation/v1/Fede
 import type { Task } from '../generated/entente/federation/v1/Task.js';
 import { HealthImplementation } from 'grpc-health-check';
 import { bindServer, federationProto, shutdownServer } from '../lib/index.js';
+import { WitnessConflictError } from '../audit/index.js';
 import { ReloadableTls } from './reloadable-tls.js';
-import { toServiceError } from './status.js';
+import { MD_CHECKPOINT, MD_WITNESS_SIZE, toServiceError } from './status.js';
+
+/** The audit log as the federation service serves it (the gateway wires it to audit/). */
+export interface FederationAudit {
+  /** Our latest checkpoint (a signed note), covering every statement stored so far. */
+  checkpoint(): Promise<string>;
+  inclusionProof(index: bigint, size: bigint): Buffer[];
+  consistencyProof(first: bigint, second: bigint): Buffer[];
+  /**
+   * Witnesses a partner's checkpoint it pushed (AddCheckpoint); returns our cosignature line.
+   * Throws TaskError (checkpoint_invalid, log_inconsistent) or, when `oldSize` is not what we
+   * hold, an error with `heldSize`.
+   */
+  addCheckpoint(partner: string, oldSize: bigint, proof: Buffer[], note: string): Promise<string>;
+  /** A partner's checkpoint that came with one of its calls: checked in the background. */
+  observe(partner: string, note: string): void;
+}
 
 export interface FederationServerOptions {
   readonly listen: string;
@@ -17,6 +34,7 @@ export interface FederationServerOptions {
   readonly trust: () => TrustStore;
   readonly responder: Responder;
   readonly card: (peer: Peer) => CardView;
+  readonly audit: FederationAudit;
   /** Largest payload accepted; the gRPC message limit adds room for statements and framing. */
   readonly maxPayloadBytes: number;
   /** Upper bound on how long a task may run when the caller set no deadline. */
@@ -113,6 +131,26 @@ export class FederationServer {
           return {};
         });
       },
+      GetCheckpoint: (call, callback) => {
+        this.unary(call, callback, async () => ({ checkpoint: await this.opts.audit.checkpoint() }));
+      },
+      GetInclusionProof: (call, callback) => {
+        this.unary(call, callback, async () => ({
+          hashes: this.opts.audit.inclusionProof(uint64(call.request.index, 'index'), uint64(call.request.tree_size, 'tree_size')),
+        }));
+      },
+      GetConsistencyProof: (call, callback) => {
+        this.unary(call, callback, async () => ({
+          hashes: this.opts.audit.consistencyProof(uint64(call.request.first, 'first'), uint64(call.request.second, 'second')),
+        }));
+      },
+      AddCheckpoint: (call, callback) => {
+        this.unary(call, callback, async (peer) => {
+          const r = call.request;
+          const cosignature = await this.opts.audit.addCheckpoint(peer.org, uint64(r.old_size, 'old_size'), r.consistency_proof, r.checkpoint);
+          return { cosignature };
+        });
+      },
       WatchTask: (call) => {
         const watch = new AbortController();
         this.watches.add(watch);
@@ -136,6 +174,10 @@ export class FederationServer {
     };
   }
 
+  /**
+   * One call from a partner: identified by its certificate, its checkpoint (if it sent one)
+   * handed to the witness, and our own checkpoint sent back in the trailer, errors included.
+   */
   private unary<Req, Res>(
     call: grpc.ServerUnaryCall<Req, Res>,
     callback: grpc.sendUnaryData<Res>,
@@ -148,15 +190,31 @@ export class FederationServer {
       callback(toServiceError(err));
       return;
     }
+    const theirs = call.metadata.get(MD_CHECKPOINT)[0];
+    if (Buffer.isBuffer(theirs)) this.opts.audit.observe(peer.org, theirs.toString('utf8'));
     handle(peer).then(
-      (res) => callback(null, res),
-      (err: unknown) => {
-        if (!(err instanceof TaskError)) {
+      async (res) => callback(null, res, await this.trailer()),
+      async (err: unknown) => {
+        if (!(err instanceof TaskError) && !(err instanceof WitnessConflictError)) {
           this.opts.log.error({ partner: peer.org, method: call.getPath(), err }, 'federation call failed');
         }
-        callback(toServiceError(err));
+        const status = err instanceof WitnessConflictError ? toServiceError(new TaskError('checkpoint_conflict', err.message)) : toServiceError(err);
+        if (err instanceof WitnessConflictError) status.metadata!.set(MD_WITNESS_SIZE, err.heldSize.toString());
+        status.metadata!.merge(await this.trailer());
+        callback(status);
       },
     );
+  }
+
+  /** Our latest checkpoint as a trailer; an answer goes without one rather than not at all. */
+  private async trailer(): Promise<grpc.Metadata> {
+    const md = new grpc.Metadata();
+    try {
+      md.set(MD_CHECKPOINT, Buffer.from(await this.opts.audit.checkpoint(), 'utf8'));
+    } catch (err) {
+      this.opts.log.error({ err }, 'could not make a checkpoint for an answer');
+    }
+    return md;
   }
 
   /** Who is calling: decided by the verified client certificate alone. */
@@ -180,6 +238,15 @@ export class FederationServer {
   }
 }
 
+/** A uint64 field (a decimal string, as proto-loader gives it) as a bigint. */
+function uint64(value: string | number, field: string): bigint {
+  try {
+    return BigInt(value);
+  } catch {
+    throw new TaskError('request_invalid', `${field} is not an unsigned integer`);
+  }
+}
+
 function toTask(view: TaskView): Task {
   return {
     task_id: view.taskId,
@@ -200,5 +267,6 @@ function toCard(card: CardView): Card {
       output_schema: Buffer.from(JSON.stringify(c.outputSchema)),
     })),
     receipt_jwks: Buffer.from(JSON.stringify(card.receiptJwks)),
+    log_key: card.logKey ?? '',
   };
 }

@@ -12,6 +12,10 @@ export function grpcStatusOfReason(reason: ReasonCode): grpc.status {
 export const MD_REASON = 'entente-reason';
 export const MD_POLICY_REASONS = 'entente-policy-reasons';
 export const MD_RESULT_STATEMENT = 'entente-result-statement';
+/** The sender's latest checkpoint (a signed note, UTF-8), on every call and every answer. */
+export const MD_CHECKPOINT = 'entente-checkpoint-bin';
+/** AddCheckpoint's checkpoint_conflict: the size of the checkpoint the witness holds. */
+export const MD_WITNESS_SIZE = 'entente-witness-size';
 
 const POLICY_REASON = /^[a-z][a-z0-9_]{0,63}$/;
 

@@ -1,6 +1,7 @@
 export { createOrgCa, issueClientCert, issueGatewayCert, normalizeFingerprint, normalizeSerial, ORG_URI_PREFIX, ROLE_URI_PREFIX, uriSans } from './certs.js';
 export type { IssuedCert, PemPair } from './certs.js';
 export { generateReceiptKey, jwkThumbprint } from './receipt-key.js';
+export { generateLogKey, loadOrCreateLogKey } from './log-key.js';
 export type { ReceiptJwk, ReceiptKey } from './receipt-key.js';
 export { bundleSchema, caFingerprint, certsInit, clientCertPaths, exportBundle, makeBundle, issueClientFiles, parseBundle, PKI_FILES, writeBundle } from './files.js';
 export { ClientTrust } from './client-identity.js';

@@ -10,6 +10,8 @@ export interface CardDeps {
   readonly agents: AgentRegistry;
   /** Our own receipt keys (current and previous) are published on the card. */
   readonly keys: () => KeyRing;
+  /** Our audit log's verifier key (C2SP vkey), published so partners can check our checkpoints. */
+  readonly logKey?: string;
   readonly log: Logger;
 }
 
@@ -18,6 +20,7 @@ export interface CardView {
   readonly org: string;
   readonly capabilities: readonly CapabilityInfo[];
   readonly receiptJwks: { readonly keys: readonly PublicJwk[] };
+  readonly logKey?: string;
 }
 
 /** The card `peer` may see. A failing card policy fails closed: no capabilities, logged as our fault. */
@@ -35,5 +38,6 @@ export function cardFor(deps: CardDeps, peer: Peer): CardView {
     org: deps.org,
     capabilities: all.filter((c) => visible.has(c.name)),
     receiptJwks: { keys: deps.keys().publicJwks(deps.org) },
+    ...(deps.logKey !== undefined ? { logKey: deps.logKey } : {}),
   };
 }

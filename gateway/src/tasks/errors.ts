@@ -58,6 +58,19 @@ export const REASON_CODES = {
   partner_unavailable: { status: 'UNAVAILABLE', retryable: true, message: 'the partner could not be reached' },
   partner_unknown: { status: 'NOT_FOUND', retryable: false, message: 'no such partner in the gateway configuration' },
   deadline_exceeded: { status: 'DEADLINE_EXCEEDED', retryable: true, message: 'the deadline passed before the task finished' },
+  // The audit log's RPCs (witnessing each other's logs).
+  log_range: { status: 'OUT_OF_RANGE', retryable: false, message: 'the log index or size is outside the log' },
+  checkpoint_conflict: {
+    status: 'FAILED_PRECONDITION',
+    retryable: false,
+    message: 'the witness holds a checkpoint of another size than the one the proof starts from',
+  },
+  checkpoint_invalid: { status: 'INVALID_ARGUMENT', retryable: false, message: "the checkpoint is not one of the caller's log, or its signature does not verify" },
+  log_inconsistent: {
+    status: 'FAILED_PRECONDITION',
+    retryable: false,
+    message: 'the checkpoint is inconsistent with the one the witness holds; both are kept as evidence',
+  },
   // Our own fault (a bug, a failed store write): retrying blindly would hide it.
   internal: { status: 'INTERNAL', retryable: false, message: 'the gateway failed; see its log' },
 } as const satisfies Record<string, ReasonInfo>;

@@ -13,6 +13,11 @@ export interface Card {
    * previous keys. Verifiers use the keys exchanged in the federation bundle.
    */
   'receipt_jwks'?: (Buffer | Uint8Array | string);
+  /**
+   * The verifier key of the responder's audit log (C2SP vkey, Ed25519, type 0x01): its
+   * checkpoints are signed with it, and its cosignatures (type 0x04) with the same key.
+   */
+  'log_key'?: (string);
 }
 
 export interface Card__Output {
@@ -26,4 +31,9 @@ export interface Card__Output {
    * previous keys. Verifiers use the keys exchanged in the federation bundle.
    */
   'receipt_jwks': (Buffer);
+  /**
+   * The verifier key of the responder's audit log (C2SP vkey, Ed25519, type 0x01): its
+   * checkpoints are signed with it, and its cosignatures (type 0x04) with the same key.
+   */
+  'log_key': (string);
 }

@@ -4,8 +4,15 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AcknowledgeRequest as _entente_federation_v1_AcknowledgeRequest, AcknowledgeRequest__Output as _entente_federation_v1_AcknowledgeRequest__Output } from '../../../entente/federation/v1/AcknowledgeRequest.js';
 import type { AcknowledgeResponse as _entente_federation_v1_AcknowledgeResponse, AcknowledgeResponse__Output as _entente_federation_v1_AcknowledgeResponse__Output } from '../../../entente/federation/v1/AcknowledgeResponse.js';
+import type { AddCheckpointRequest as _entente_federation_v1_AddCheckpointRequest, AddCheckpointRequest__Output as _entente_federation_v1_AddCheckpointRequest__Output } from '../../../entente/federation/v1/AddCheckpointRequest.js';
+import type { AddCheckpointResponse as _entente_federation_v1_AddCheckpointResponse, AddCheckpointResponse__Output as _entente_federation_v1_AddCheckpointResponse__Output } from '../../../entente/federation/v1/AddCheckpointResponse.js';
 import type { Card as _entente_federation_v1_Card, Card__Output as _entente_federation_v1_Card__Output } from '../../../entente/federation/v1/Card.js';
+import type { CheckpointResponse as _entente_federation_v1_CheckpointResponse, CheckpointResponse__Output as _entente_federation_v1_CheckpointResponse__Output } from '../../../entente/federation/v1/CheckpointResponse.js';
+import type { ConsistencyProofRequest as _entente_federation_v1_ConsistencyProofRequest, ConsistencyProofRequest__Output as _entente_federation_v1_ConsistencyProofRequest__Output } from '../../../entente/federation/v1/ConsistencyProofRequest.js';
 import type { GetCardRequest as _entente_federation_v1_GetCardRequest, GetCardRequest__Output as _entente_federation_v1_GetCardRequest__Output } from '../../../entente/federation/v1/GetCardRequest.js';
+import type { GetCheckpointRequest as _entente_federation_v1_GetCheckpointRequest, GetCheckpointRequest__Output as _entente_federation_v1_GetCheckpointRequest__Output } from '../../../entente/federation/v1/GetCheckpointRequest.js';
+import type { InclusionProofRequest as _entente_federation_v1_InclusionProofRequest, InclusionProofRequest__Output as _entente_federation_v1_InclusionProofRequest__Output } from '../../../entente/federation/v1/InclusionProofRequest.js';
+import type { ProofResponse as _entente_federation_v1_ProofResponse, ProofResponse__Output as _entente_federation_v1_ProofResponse__Output } from '../../../entente/federation/v1/ProofResponse.js';
 import type { SubmitTaskRequest as _entente_federation_v1_SubmitTaskRequest, SubmitTaskRequest__Output as _entente_federation_v1_SubmitTaskRequest__Output } from '../../../entente/federation/v1/SubmitTaskRequest.js';
 import type { Task as _entente_federation_v1_Task, Task__Output as _entente_federation_v1_Task__Output } from '../../../entente/federation/v1/Task.js';
 import type { TaskRef as _entente_federation_v1_TaskRef, TaskRef__Output as _entente_federation_v1_TaskRef__Output } from '../../../entente/federation/v1/TaskRef.js';
@@ -31,6 +38,41 @@ export interface FederationClient extends grpc.Client {
   acknowledge(argument: _entente_federation_v1_AcknowledgeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeResponse__Output>): grpc.ClientUnaryCall;
   acknowledge(argument: _entente_federation_v1_AcknowledgeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeResponse__Output>): grpc.ClientUnaryCall;
   acknowledge(argument: _entente_federation_v1_AcknowledgeRequest, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Witnessing (C2SP tlog-witness add-checkpoint, over this service): the caller asks the
+   * responder, its partner, to witness the caller's new checkpoint. `old_size` is the size of
+   * the caller's checkpoint the responder holds (0 for none) and the proof joins it to the new
+   * one. The responder checks the checkpoint's signature with the caller's log key and the
+   * proof, keeps the new checkpoint and returns its cosignature (C2SP tlog-cosignature,
+   * Ed25519, signature type 0x04, under the responder's log key name).
+   * Statuses: OK; FAILED_PRECONDITION (checkpoint_conflict: old_size is not what the responder
+   * holds; the trailer `entente-witness-size` says what it holds: resend from that size);
+   * INVALID_ARGUMENT (checkpoint_invalid: not a checkpoint of the caller's log, or a bad
+   * signature); FAILED_PRECONDITION (log_inconsistent: the proof does not join the two; the
+   * responder has kept both as evidence); UNAUTHENTICATED.
+   */
+  AddCheckpoint(argument: _entente_federation_v1_AddCheckpointRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_AddCheckpointResponse__Output>): grpc.ClientUnaryCall;
+  AddCheckpoint(argument: _entente_federation_v1_AddCheckpointRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_AddCheckpointResponse__Output>): grpc.ClientUnaryCall;
+  AddCheckpoint(argument: _entente_federation_v1_AddCheckpointRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_AddCheckpointResponse__Output>): grpc.ClientUnaryCall;
+  AddCheckpoint(argument: _entente_federation_v1_AddCheckpointRequest, callback: grpc.requestCallback<_entente_federation_v1_AddCheckpointResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Witnessing (C2SP tlog-witness add-checkpoint, over this service): the caller asks the
+   * responder, its partner, to witness the caller's new checkpoint. `old_size` is the size of
+   * the caller's checkpoint the responder holds (0 for none) and the proof joins it to the new
+   * one. The responder checks the checkpoint's signature with the caller's log key and the
+   * proof, keeps the new checkpoint and returns its cosignature (C2SP tlog-cosignature,
+   * Ed25519, signature type 0x04, under the responder's log key name).
+   * Statuses: OK; FAILED_PRECONDITION (checkpoint_conflict: old_size is not what the responder
+   * holds; the trailer `entente-witness-size` says what it holds: resend from that size);
+   * INVALID_ARGUMENT (checkpoint_invalid: not a checkpoint of the caller's log, or a bad
+   * signature); FAILED_PRECONDITION (log_inconsistent: the proof does not join the two; the
+   * responder has kept both as evidence); UNAUTHENTICATED.
+   */
+  addCheckpoint(argument: _entente_federation_v1_AddCheckpointRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_AddCheckpointResponse__Output>): grpc.ClientUnaryCall;
+  addCheckpoint(argument: _entente_federation_v1_AddCheckpointRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_AddCheckpointResponse__Output>): grpc.ClientUnaryCall;
+  addCheckpoint(argument: _entente_federation_v1_AddCheckpointRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_AddCheckpointResponse__Output>): grpc.ClientUnaryCall;
+  addCheckpoint(argument: _entente_federation_v1_AddCheckpointRequest, callback: grpc.requestCallback<_entente_federation_v1_AddCheckpointResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Stop a running task, or withdraw one awaiting approval or approved (it ends CANCELLED with
@@ -69,6 +111,59 @@ export interface FederationClient extends grpc.Client {
   getCard(argument: _entente_federation_v1_GetCardRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_Card__Output>): grpc.ClientUnaryCall;
   getCard(argument: _entente_federation_v1_GetCardRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_Card__Output>): grpc.ClientUnaryCall;
   getCard(argument: _entente_federation_v1_GetCardRequest, callback: grpc.requestCallback<_entente_federation_v1_Card__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The responder's latest checkpoint, covering every statement it has stored.
+   * Statuses: OK; UNAUTHENTICATED (peer_unauthenticated).
+   */
+  GetCheckpoint(argument: _entente_federation_v1_GetCheckpointRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_CheckpointResponse__Output>): grpc.ClientUnaryCall;
+  GetCheckpoint(argument: _entente_federation_v1_GetCheckpointRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_CheckpointResponse__Output>): grpc.ClientUnaryCall;
+  GetCheckpoint(argument: _entente_federation_v1_GetCheckpointRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_CheckpointResponse__Output>): grpc.ClientUnaryCall;
+  GetCheckpoint(argument: _entente_federation_v1_GetCheckpointRequest, callback: grpc.requestCallback<_entente_federation_v1_CheckpointResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The responder's latest checkpoint, covering every statement it has stored.
+   * Statuses: OK; UNAUTHENTICATED (peer_unauthenticated).
+   */
+  getCheckpoint(argument: _entente_federation_v1_GetCheckpointRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_CheckpointResponse__Output>): grpc.ClientUnaryCall;
+  getCheckpoint(argument: _entente_federation_v1_GetCheckpointRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_CheckpointResponse__Output>): grpc.ClientUnaryCall;
+  getCheckpoint(argument: _entente_federation_v1_GetCheckpointRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_CheckpointResponse__Output>): grpc.ClientUnaryCall;
+  getCheckpoint(argument: _entente_federation_v1_GetCheckpointRequest, callback: grpc.requestCallback<_entente_federation_v1_CheckpointResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The consistency proof between two sizes of the responder's log (RFC 9162 2.1.4.1).
+   * Statuses: OK; OUT_OF_RANGE (log_range); UNAUTHENTICATED.
+   */
+  GetConsistencyProof(argument: _entente_federation_v1_ConsistencyProofRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_ProofResponse__Output>): grpc.ClientUnaryCall;
+  GetConsistencyProof(argument: _entente_federation_v1_ConsistencyProofRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_ProofResponse__Output>): grpc.ClientUnaryCall;
+  GetConsistencyProof(argument: _entente_federation_v1_ConsistencyProofRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_ProofResponse__Output>): grpc.ClientUnaryCall;
+  GetConsistencyProof(argument: _entente_federation_v1_ConsistencyProofRequest, callback: grpc.requestCallback<_entente_federation_v1_ProofResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The consistency proof between two sizes of the responder's log (RFC 9162 2.1.4.1).
+   * Statuses: OK; OUT_OF_RANGE (log_range); UNAUTHENTICATED.
+   */
+  getConsistencyProof(argument: _entente_federation_v1_ConsistencyProofRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_ProofResponse__Output>): grpc.ClientUnaryCall;
+  getConsistencyProof(argument: _entente_federation_v1_ConsistencyProofRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_ProofResponse__Output>): grpc.ClientUnaryCall;
+  getConsistencyProof(argument: _entente_federation_v1_ConsistencyProofRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_ProofResponse__Output>): grpc.ClientUnaryCall;
+  getConsistencyProof(argument: _entente_federation_v1_ConsistencyProofRequest, callback: grpc.requestCallback<_entente_federation_v1_ProofResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The audit path of leaf `index` in the responder's tree of `tree_size` leaves (RFC 9162
+   * 2.1.3.1). Statuses: OK; OUT_OF_RANGE (log_range: index or size outside the log);
+   * UNAUTHENTICATED.
+   */
+  GetInclusionProof(argument: _entente_federation_v1_InclusionProofRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_ProofResponse__Output>): grpc.ClientUnaryCall;
+  GetInclusionProof(argument: _entente_federation_v1_InclusionProofRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_ProofResponse__Output>): grpc.ClientUnaryCall;
+  GetInclusionProof(argument: _entente_federation_v1_InclusionProofRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_ProofResponse__Output>): grpc.ClientUnaryCall;
+  GetInclusionProof(argument: _entente_federation_v1_InclusionProofRequest, callback: grpc.requestCallback<_entente_federation_v1_ProofResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The audit path of leaf `index` in the responder's tree of `tree_size` leaves (RFC 9162
+   * 2.1.3.1). Statuses: OK; OUT_OF_RANGE (log_range: index or size outside the log);
+   * UNAUTHENTICATED.
+   */
+  getInclusionProof(argument: _entente_federation_v1_InclusionProofRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_ProofResponse__Output>): grpc.ClientUnaryCall;
+  getInclusionProof(argument: _entente_federation_v1_InclusionProofRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_ProofResponse__Output>): grpc.ClientUnaryCall;
+  getInclusionProof(argument: _entente_federation_v1_InclusionProofRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_ProofResponse__Output>): grpc.ClientUnaryCall;
+  getInclusionProof(argument: _entente_federation_v1_InclusionProofRequest, callback: grpc.requestCallback<_entente_federation_v1_ProofResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * The task's current state (a failed, denied or cancelled task is an OK answer).
@@ -197,6 +292,21 @@ export interface FederationHandlers extends grpc.UntypedServiceImplementation {
   Acknowledge: grpc.handleUnaryCall<_entente_federation_v1_AcknowledgeRequest__Output, _entente_federation_v1_AcknowledgeResponse>;
   
   /**
+   * Witnessing (C2SP tlog-witness add-checkpoint, over this service): the caller asks the
+   * responder, its partner, to witness the caller's new checkpoint. `old_size` is the size of
+   * the caller's checkpoint the responder holds (0 for none) and the proof joins it to the new
+   * one. The responder checks the checkpoint's signature with the caller's log key and the
+   * proof, keeps the new checkpoint and returns its cosignature (C2SP tlog-cosignature,
+   * Ed25519, signature type 0x04, under the responder's log key name).
+   * Statuses: OK; FAILED_PRECONDITION (checkpoint_conflict: old_size is not what the responder
+   * holds; the trailer `entente-witness-size` says what it holds: resend from that size);
+   * INVALID_ARGUMENT (checkpoint_invalid: not a checkpoint of the caller's log, or a bad
+   * signature); FAILED_PRECONDITION (log_inconsistent: the proof does not join the two; the
+   * responder has kept both as evidence); UNAUTHENTICATED.
+   */
+  AddCheckpoint: grpc.handleUnaryCall<_entente_federation_v1_AddCheckpointRequest__Output, _entente_federation_v1_AddCheckpointResponse>;
+  
+  /**
    * Stop a running task, or withdraw one awaiting approval or approved (it ends CANCELLED with
    * a signed result statement); a final task is returned unchanged. Idempotent.
    * Statuses: OK; NOT_FOUND (task_unknown); UNAUTHENTICATED (peer_unauthenticated).
@@ -209,6 +319,25 @@ export interface FederationHandlers extends grpc.UntypedServiceImplementation {
    * Statuses: OK; UNAUTHENTICATED (peer_unauthenticated).
    */
   GetCard: grpc.handleUnaryCall<_entente_federation_v1_GetCardRequest__Output, _entente_federation_v1_Card>;
+  
+  /**
+   * The responder's latest checkpoint, covering every statement it has stored.
+   * Statuses: OK; UNAUTHENTICATED (peer_unauthenticated).
+   */
+  GetCheckpoint: grpc.handleUnaryCall<_entente_federation_v1_GetCheckpointRequest__Output, _entente_federation_v1_CheckpointResponse>;
+  
+  /**
+   * The consistency proof between two sizes of the responder's log (RFC 9162 2.1.4.1).
+   * Statuses: OK; OUT_OF_RANGE (log_range); UNAUTHENTICATED.
+   */
+  GetConsistencyProof: grpc.handleUnaryCall<_entente_federation_v1_ConsistencyProofRequest__Output, _entente_federation_v1_ProofResponse>;
+  
+  /**
+   * The audit path of leaf `index` in the responder's tree of `tree_size` leaves (RFC 9162
+   * 2.1.3.1). Statuses: OK; OUT_OF_RANGE (log_range: index or size outside the log);
+   * UNAUTHENTICATED.
+   */
+  GetInclusionProof: grpc.handleUnaryCall<_entente_federation_v1_InclusionProofRequest__Output, _entente_federation_v1_ProofResponse>;
   
   /**
    * The task's current state (a failed, denied or cancelled task is an OK answer).
@@ -266,8 +395,12 @@ export interface FederationHandlers extends grpc.UntypedServiceImplementation {
 
 export interface FederationDefinition extends grpc.ServiceDefinition {
   Acknowledge: MethodDefinition<_entente_federation_v1_AcknowledgeRequest, _entente_federation_v1_AcknowledgeResponse, _entente_federation_v1_AcknowledgeRequest__Output, _entente_federation_v1_AcknowledgeResponse__Output>
+  AddCheckpoint: MethodDefinition<_entente_federation_v1_AddCheckpointRequest, _entente_federation_v1_AddCheckpointResponse, _entente_federation_v1_AddCheckpointRequest__Output, _entente_federation_v1_AddCheckpointResponse__Output>
   CancelTask: MethodDefinition<_entente_federation_v1_TaskRef, _entente_federation_v1_Task, _entente_federation_v1_TaskRef__Output, _entente_federation_v1_Task__Output>
   GetCard: MethodDefinition<_entente_federation_v1_GetCardRequest, _entente_federation_v1_Card, _entente_federation_v1_GetCardRequest__Output, _entente_federation_v1_Card__Output>
+  GetCheckpoint: MethodDefinition<_entente_federation_v1_GetCheckpointRequest, _entente_federation_v1_CheckpointResponse, _entente_federation_v1_GetCheckpointRequest__Output, _entente_federation_v1_CheckpointResponse__Output>
+  GetConsistencyProof: MethodDefinition<_entente_federation_v1_ConsistencyProofRequest, _entente_federation_v1_ProofResponse, _entente_federation_v1_ConsistencyProofRequest__Output, _entente_federation_v1_ProofResponse__Output>
+  GetInclusionProof: MethodDefinition<_entente_federation_v1_InclusionProofRequest, _entente_federation_v1_ProofResponse, _entente_federation_v1_InclusionProofRequest__Output, _entente_federation_v1_ProofResponse__Output>
   GetTask: MethodDefinition<_entente_federation_v1_TaskRef, _entente_federation_v1_Task, _entente_federation_v1_TaskRef__Output, _entente_federation_v1_Task__Output>
   SubmitTask: MethodDefinition<_entente_federation_v1_SubmitTaskRequest, _entente_federation_v1_Task, _entente_federation_v1_SubmitTaskRequest__Output, _entente_federation_v1_Task__Output>
   WatchTask: MethodDefinition<_entente_federation_v1_TaskRef, _entente_federation_v1_Task, _entente_federation_v1_TaskRef__Output, _entente_federation_v1_Task__Output>

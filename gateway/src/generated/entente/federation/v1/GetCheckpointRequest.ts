@@ -1,0 +1,8 @@
+// Original file: proto/entente/federation/v1/federation.proto
+
+
+export interface GetCheckpointRequest {
+}
+
+export interface GetCheckpointRequest__Output {
+}

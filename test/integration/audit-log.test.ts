@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leafHash, openCheckpoint, parseVkey } from '../../gateway/src/audit/index.js';
+import { Gateway } from '../../gateway/src/gateway.js';
+import { createLogger } from '../../gateway/src/observability/index.js';
+import { cohortCounter, countAgreements, partnerClient, startFederation, type TestFederation } from '../support/federation.js';
+
+const A = 'clinic-a';
+const B = 'lab-b';
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 8000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const ask = (fed: TestFederation) => fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma' } });
+
+describe('the audit log across two gateways', () => {
+  let fed: TestFederation;
+
+  beforeAll(async () => {
+    fed = await startFederation({
+      [A]: { agreements: countAgreements(A, [B]) },
+      [B]: { agents: [cohortCounter(9)], agreements: countAgreements(B, [A]) },
+    });
+  });
+  afterAll(async () => {
+    await fed?.stop();
+  });
+
+  it('each side witnesses the other: it holds the partner\u2019s latest checkpoint and the partner collects its cosignatures', async () => {
+    for (let i = 0; i < 3; i++) expect((await ask(fed)).status).toBe('completed');
+    const a = fed.gateways[A]!;
+    const b = fed.gateways[B]!;
+    // Three statements a task on each side, and each side checked the other's checkpoints.
+    const bStatus = await until('A to witness B\u2019s whole log', async () => {
+      const [sa, sb] = [await a.logStatus(), await b.logStatus()];
+      return sa.witnessed.find((w) => w.partner === B)?.size === sb.size && sb.size === 9 ? sb : undefined;
+    });
+    expect(bStatus.witnessed.find((w) => w.partner === A)?.size).toBe(9);
+    // Our checkpoints are offered for cosigning every second.
+    const cosigned = await until('B to cosign A\u2019s checkpoint', async () => ((await a.logStatus()).cosignedBy[B] === 9 ? true : undefined));
+    expect(cosigned).toBe(true);
+    // GetCheckpoint and the proofs, as a partner (or an auditor with a partner certificate) asks for them.
+    const client = partnerClient(fed, A, B);
+    try {
+      const cp = openCheckpoint(await client.getCheckpoint(B, Date.now() + 5000), parseVkey(bStatus.logKey));
+      expect(cp.size).toBe(9n);
+      expect(cp.origin).toBe(`entente/${B}`);
+      const proof = await client.getConsistencyProof(B, 4n, 9n, Date.now() + 5000);
+      expect(proof.length).toBeGreaterThan(0);
+      await expect(client.getInclusionProof(B, 9n, 9n, Date.now() + 5000)).rejects.toMatchObject({ reason: 'log_range' });
+    } finally {
+      client.close();
+    }
+    expect((await a.logStatus()).alarmCount).toBe(0);
+  });
+
+  it('catches a partner that rewrote its log on the next exchange, and keeps the evidence', async () => {
+    const a = fed.gateways[A]!;
+    const heldBefore = (await a.logStatus()).witnessed.find((w) => w.partner === B)!.size;
+    expect(heldBefore).toBeGreaterThan(0);
+    // B's operator stops B and rewrites its history: one result statement replaced (with its
+    // leaf hash, so B's own tree is self-consistent), B's own checkpoints thrown away.
+    await fed.gateways[B]!.stop(500);
+    const db = new Database(join(fed.config(B).dataDir, 'entente.db'));
+    db.exec('DROP TRIGGER statements_no_update');
+    const forged = 'eyJhbGciOiJFUzI1NiJ9.e30.forged';
+    db.prepare('UPDATE statements SET jws = ?, leaf_hash = ? WHERE log_index = 1').run(forged, leafHash(forged));
+    db.exec('DELETE FROM log_checkpoints; DELETE FROM log_cosignatures');
+    db.close();
+    const restarted = Gateway.create({ config: fed.config(B), agents: [cohortCounter(9)], logger: createLogger({ org: B, level: 'silent' }) });
+    fed.gateways[B] = restarted;
+    await restarted.start();
+
+    expect((await ask(fed)).status).toBe('completed');
+    const status = await until('A to raise an alarm', async () => {
+      const s = await a.logStatus();
+      return s.alarmCount > 0 ? s : undefined;
+    });
+    expect(status.alarms[0]).toMatchObject({ partner: B, code: 'LOG_INCONSISTENT' });
+    expect(fed.logs[A]!.some((l) => l.level === 50 && String(l.msg).startsWith('ALARM'))).toBe(true);
+    // What A holds of B is not moved by the rewritten log.
+    expect((await a.logStatus()).witnessed.find((w) => w.partner === B)!.size).toBe(heldBefore);
+  });
+});
