@@ -6,7 +6,7 @@ import { AgentRegistry } from './agents/index.js';
 import { ConfigError, restartOnlyChanges, type GatewayConfig } from './config/index.js';
 import { KeyRing, SigningKey } from './crypto/index.js';
 import { FederationClients, FederationServer, LogExchange } from './federation/index.js';
-import { NoteKey } from './audit/index.js';
+import { exportBundle, NoteKey, type AuditBundle, type BundleKeys, type ExportSelection } from './audit/index.js';
 import { createLogger, type Logger } from './observability/index.js';
 import { systemClock, type Clock } from './lib/index.js';
 import {
@@ -414,6 +414,34 @@ export class Gateway implements ControlBackend {
     };
   }
 
+  /**
+   * An audit bundle of this gateway's log (docs/audit.md §4): the selected tasks' statements
+   * with inclusion proofs to a fresh head, checkpoints with cosignatures, keys, what we witnessed.
+   */
+  async exportAudit(selection: ExportSelection = {}): Promise<AuditBundle> {
+    const keys: Record<string, BundleKeys> = {
+      [this.org]: {
+        log: [{ vkey: this.ledger.log.vkey.text, valid_from: null, valid_until: null }],
+        receipt: [this.signer.publicJwk, ...this.config.receipts.previousJwks].map(withValidity),
+      },
+    };
+    for (const p of this.config.partners) {
+      const logKey = this.ledger.logKeyOf(p.org);
+      keys[p.org] = { log: logKey === undefined ? [] : [{ vkey: logKey, valid_from: null, valid_until: null }], receipt: p.receiptJwks.keys.map(withValidity) };
+    }
+    return exportBundle(
+      {
+        org: this.org,
+        store: this.store,
+        log: this.ledger.log,
+        keys,
+        now: () => Date.now(),
+        tasks: async (ids) => (await Promise.all([...ids].map((taskId) => this.store.listTasks({ taskId })))).flat(),
+      },
+      selection,
+    );
+  }
+
   /** Graceful: stop taking calls, let in-flight tasks finish, flush and close the store. */
   async stop(graceMs = 5000): Promise<void> {
     clearInterval(this.cardTimer);
@@ -473,6 +501,16 @@ function logKeyOf(config: GatewayConfig, log: Logger): NoteKey {
 /** The origin line of an organization's log checkpoints (and its log key's name). */
 export function logOrigin(org: string): string {
   return `entente/${org}`;
+}
+
+/**
+ * A public receipt key with its validity period, from the JWK's `nbf` and `exp` members
+ * (NumericDate seconds; an operator retiring a key sets `exp` to the end of the overlap).
+ */
+function withValidity(jwk: Record<string, unknown>): BundleKeys['receipt'][number] {
+  const { d: _d, nbf, exp, ...pub } = jwk;
+  const at = (v: unknown): string | null => (typeof v === 'number' && Number.isFinite(v) ? new Date(v * 1000).toISOString() : null);
+  return { jwk: pub as BundleKeys['receipt'][number]['jwk'], valid_from: at(nbf), valid_until: at(exp) };
 }
 
 function keyRingOf(config: GatewayConfig, signer: SigningKey): KeyRing {

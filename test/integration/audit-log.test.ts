@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leafHash, openCheckpoint, parseVkey } from '../../gateway/src/audit/index.js';
+import { leafHash, openCheckpoint, parseVkey, reconcileBundles, verifyBundle, type AuditBundle } from '../../gateway/src/audit/index.js';
+import { SigningKey } from '../../gateway/src/crypto/index.js';
+import { generateReceiptKey } from '../../gateway/src/pki/index.js';
 import { Gateway } from '../../gateway/src/gateway.js';
 import { createLogger } from '../../gateway/src/observability/index.js';
 import { cohortCounter, countAgreements, partnerClient, startFederation, type TestFederation } from '../support/federation.js';
@@ -62,6 +64,79 @@ describe('the audit log across two gateways', () => {
     expect((await a.logStatus()).alarmCount).toBe(0);
   });
 
+  describe('bundles a compliance officer checks offline', () => {
+    let bundleA: AuditBundle;
+    let bundleB: AuditBundle;
+    const clone = (b: AuditBundle): AuditBundle => structuredClone(b);
+    const codes = (r: { findings: readonly { code: string; taskId?: string }[] }) => r.findings.map((f) => `${f.code} ${f.taskId ?? ''}`.trim());
+
+    beforeAll(async () => {
+      bundleA = JSON.parse(JSON.stringify(await fed.gateways[A]!.exportAudit()));
+      bundleB = JSON.parse(JSON.stringify(await fed.gateways[B]!.exportAudit()));
+    });
+
+    it('verify on their own and reconcile with each other when nothing was tampered with', () => {
+      const ra = verifyBundle(bundleA);
+      expect(ra.findings).toEqual([]);
+      expect(ra).toMatchObject({ ok: true, org: A, tasks: 3, statements: 9 });
+      expect(ra.cosignedBy[B]).toBeDefined();
+      expect(verifyBundle(bundleB).ok).toBe(true);
+      const r = reconcileBundles(bundleA, bundleB);
+      expect(r.findings).toEqual([]);
+      expect(r).toMatchObject({ ok: true, tasks: { matched: 3, onlyFirst: 0, onlySecond: 0 } });
+    });
+
+    it('report a deleted statement with its task id', () => {
+      const b = clone(bundleA);
+      const gone = b.statements.findIndex((s) => s.kind === 'result');
+      const taskId = b.statements[gone]!.task_id;
+      b.statements.splice(gone, 1);
+      expect(codes(verifyBundle(b))).toEqual([`RECEIPT_MISSING ${taskId}`]);
+      expect(codes(reconcileBundles(b, bundleB))).toContain(`STATEMENT_ONE_SIDED ${taskId}`);
+    });
+
+    it('report a modified statement with its task id: not in the log, and its signature fails', () => {
+      const b = clone(bundleA);
+      const s = b.statements.find((x) => x.kind === 'request')!;
+      const [h, p, sig] = s.jws.split('.') as [string, string, string];
+      const payload = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
+      s.jws = [h, Buffer.from(JSON.stringify({ ...payload, purpose: 'marketing' })).toString('base64url'), sig].join('.');
+      const found = codes(verifyBundle(b));
+      expect(found).toContain(`LOG_PROOF_INVALID ${s.task_id}`);
+      expect(found).toContain(`RECEIPT_INVALID ${s.task_id}`);
+      expect(codes(reconcileBundles(b, bundleB))).toContain(`STATEMENT_DIFFERS ${s.task_id}`);
+    });
+
+    it('report a statement re-signed with a key nobody published, and one signed outside its key\u2019s validity', () => {
+      const b = clone(bundleA);
+      const s = b.statements.find((x) => x.kind === 'ack')!;
+      const payload = JSON.parse(Buffer.from(s.jws.split('.')[1]!, 'base64url').toString()) as object;
+      s.jws = SigningKey.fromJwk(generateReceiptKey().privateJwk).signCompact(payload, 'entente-ack+jws');
+      expect(verifyBundle(b).findings).toContainEqual(expect.objectContaining({ code: 'RECEIPT_INVALID', taskId: s.task_id, subject: 'RECEIPT_UNKNOWN_KEY' }));
+      // The receipt key of A retired before the statements were signed.
+      const retired = clone(bundleA);
+      retired.keys[A]!.receipt[0]!.valid_until = '2020-01-01T00:00:00.000Z';
+      const findings = verifyBundle(retired).findings.filter((f) => f.code === 'RECEIPT_KEY_NOT_VALID');
+      expect(new Set(findings.map((f) => f.taskId)).size).toBe(3);
+      expect(findings[0]!.message).toMatch(/until 2020-01-01/);
+    });
+
+    it('report a missing ack as unacknowledged on one side and one-sided across the two', () => {
+      const b = clone(bundleB);
+      const gone = b.statements.findIndex((s) => s.kind === 'ack');
+      const taskId = b.statements[gone]!.task_id;
+      b.statements.splice(gone, 1);
+      expect(codes(verifyBundle(b))).toEqual([`RECEIPT_UNACKNOWLEDGED ${taskId}`]);
+      const r = reconcileBundles(bundleA, b);
+      expect(r.findings).toContainEqual(expect.objectContaining({ code: 'STATEMENT_ONE_SIDED', taskId, message: expect.stringMatching(/never acknowledged at lab-b/) }));
+    });
+
+    it('refuse a bundle that is not one, saying where', () => {
+      const r = verifyBundle({ ...bundleA, format: 'something/v2' });
+      expect(r).toMatchObject({ ok: false, findings: [expect.objectContaining({ code: 'BUNDLE_MALFORMED', message: expect.stringMatching(/^format/) })] });
+    });
+  });
+
   it('catches a partner that rewrote its log on the next exchange, and keeps the evidence', async () => {
     const a = fed.gateways[A]!;
     const heldBefore = (await a.logStatus()).witnessed.find((w) => w.partner === B)!.size;
@@ -88,5 +163,12 @@ describe('the audit log across two gateways', () => {
     expect(fed.logs[A]!.some((l) => l.level === 50 && String(l.msg).startsWith('ALARM'))).toBe(true);
     // What A holds of B is not moved by the rewritten log.
     expect((await a.logStatus()).witnessed.find((w) => w.partner === B)!.size).toBe(heldBefore);
+    // Offline, the two exports do not reconcile: what A witnessed is not B's history. B's own
+    // bundle shows the forged statement; A's reports the alarm.
+    const [ea, eb] = [JSON.parse(JSON.stringify(await a.exportAudit())), JSON.parse(JSON.stringify(await restarted.exportAudit()))];
+    expect(verifyBundle(eb).findings).toContainEqual(expect.objectContaining({ code: 'RECEIPT_INVALID' }));
+    expect(verifyBundle(ea).findings).toContainEqual(expect.objectContaining({ code: 'ALARM', partner: B }));
+    const r = reconcileBundles(ea, eb);
+    expect(r.findings).toContainEqual(expect.objectContaining({ code: 'LOG_INCONSISTENT', partner: B, message: expect.stringMatching(/rewritten/) }));
   });
 });

@@ -42,3 +42,4 @@ export { STATEMENT_KINDS } from './ports.js';
 export type { StatementFilter, StatementLog, StatementRecord } from './ports.js';
 export type { CheckpointRecord, LogAlarmRecord, LogStore, WitnessedRecord } from './ports.js';
 export * from './log/index.js';
+export * from './bundle/index.js';

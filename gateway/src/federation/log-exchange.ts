@@ -166,6 +166,11 @@ export class LogExchange implements FederationAudit {
     }
   }
 
+  /** A partner's log key as known now (pinned, or learned from its card). */
+  logKeyOf(partner: string): string | undefined {
+    return this.pinned(partner) ?? this.learned.get(partner)?.text;
+  }
+
   private pinned(partner: string): string | undefined {
     return this.opts.partners().find((p) => p.org === partner)?.logKey;
   }

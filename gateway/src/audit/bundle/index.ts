@@ -1,0 +1,10 @@
+export { BUNDLE_FORMAT, bundleSchema } from './format.js';
+export type { AuditBundle, BundleKeys, BundleStatement } from './format.js';
+export { exportBundle } from './export.js';
+export type { ExportDeps, ExportSelection, ExportTask } from './export.js';
+export { verifyBundle } from './verify.js';
+export type { VerifyOptions, VerifyReport } from './verify.js';
+export { reconcileBundles } from './reconcile.js';
+export type { ReconcileReport } from './reconcile.js';
+export { FINDING_CODES } from './findings.js';
+export type { Finding, FindingCode } from './findings.js';
