@@ -8,6 +8,8 @@ import type { ControlClient } from './generated/entente/control/v1/Control.js';
 import type { CallResponse__Output } from './generated/entente/control/v1/CallResponse.js';
 import type { TaskSummary__Output } from './generated/entente/control/v1/TaskSummary.js';
 import type { Status__Output } from './generated/entente/control/v1/Status.js';
+import type { AuditChunk__Output } from './generated/entente/control/v1/AuditChunk.js';
+import type { AuditLogStatus__Output } from './generated/entente/control/v1/AuditLogStatus.js';
 import type { TaskReceipts__Output } from './generated/entente/control/v1/TaskReceipts.js';
 import type { Run__Output } from './generated/entente/control/v1/Run.js';
 import type { RunEvent__Output } from './generated/entente/control/v1/RunEvent.js';
@@ -108,6 +110,30 @@ export interface GatewayStatus {
   }[];
   readonly certificateExpiresAt?: Date;
   readonly startedAt?: Date;
+  /** The gateway's audit log, and what it witnessed of its partners' logs. */
+  readonly auditLog?: AuditLogView;
+}
+
+export interface AuditLogView {
+  readonly origin: string;
+  /** The log's verifier key (C2SP vkey). */
+  readonly logKey: string;
+  readonly size: number;
+  /** The latest checkpoint (a C2SP signed note). */
+  readonly checkpoint: string;
+  /** The largest of the gateway's checkpoints each partner cosigned. */
+  readonly cosignedBy: Readonly<Record<string, number>>;
+  readonly witnessed: readonly { readonly partner: string; readonly size: number; readonly verifiedAt?: Date }[];
+  /** A partner's log contradicted what the gateway witnessed: investigate each. */
+  readonly alarmCount: number;
+  readonly alarms: readonly { readonly partner: string; readonly at?: Date; readonly code: string; readonly message: string }[];
+}
+
+/** What `exportAudit` selects: tasks with a statement stored in [since, until], with one partner. */
+export interface AuditSelection {
+  readonly since?: Date;
+  readonly until?: Date;
+  readonly partner?: string;
 }
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
@@ -386,7 +412,33 @@ export class EntenteClient {
       })),
       ...dateField('certificateExpiresAt', s.certificate_expires_at),
       ...dateField('startedAt', s.started_at),
+      ...(s.audit_log !== null && s.audit_log !== undefined ? { auditLog: auditLogOf(s.audit_log) } : {}),
     };
+  }
+
+  /**
+   * An audit bundle of the gateway's log (auditor or operator role): the JSON text that
+   * `entente audit verify` checks offline. Give a timeout long enough for a large log.
+   */
+  async exportAudit(selection: AuditSelection = {}, opts: CallOptions = {}): Promise<string> {
+    opts.signal?.throwIfAborted();
+    const call = this.client.ExportAudit(
+      { since: selection.since?.toISOString() ?? '', until: selection.until?.toISOString() ?? '', partner: selection.partner ?? '' },
+      new grpc.Metadata(),
+      { deadline: new Date(Date.now() + (opts.timeoutMs ?? 10 * 60_000)) },
+    );
+    const cancel = (): void => call.cancel();
+    opts.signal?.addEventListener('abort', cancel, { once: true });
+    const parts: Buffer[] = [];
+    try {
+      for await (const m of call as AsyncIterable<AuditChunk__Output>) parts.push(m.data);
+    } catch (err) {
+      if (opts.signal?.aborted) throw opts.signal.reason;
+      throw controlError(err as grpc.ServiceError);
+    } finally {
+      opts.signal?.removeEventListener('abort', cancel);
+    }
+    return Buffer.concat(parts).toString('utf8');
   }
 
   /** Starts a run of a workflow (YAML or JSON text); its definition is checked first and refused with every problem listed. */
@@ -642,4 +694,17 @@ function jsonOf(text: string): unknown {
 
 function jsonField<K extends string>(key: K, text: string): { [P in K]?: unknown } {
   return (text === '' ? {} : { [key]: JSON.parse(text) as unknown }) as { [P in K]?: unknown };
+}
+
+function auditLogOf(a: AuditLogStatus__Output): AuditLogView {
+  return {
+    origin: a.origin,
+    logKey: a.log_key,
+    size: Number(a.size),
+    checkpoint: a.checkpoint,
+    cosignedBy: Object.fromEntries(Object.entries(a.cosigned_by).map(([k, v]) => [k, Number(v)])),
+    witnessed: a.witnessed.map((w) => ({ partner: w.partner, size: Number(w.size), ...dateField('verifiedAt', w.verified_at) })),
+    alarmCount: a.alarm_count,
+    alarms: a.alarms.map((x) => ({ partner: x.partner, code: x.code, message: x.message, ...dateField('at', x.at) })),
+  };
 }

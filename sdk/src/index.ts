@@ -3,6 +3,8 @@ export type { AgentContext, AgentDefinition, AgentLogger } from './agent.js';
 export { ControlCallError, EntenteClient } from './client.js';
 export type {
   ApprovalDecision,
+  AuditLogView,
+  AuditSelection,
   ApprovalView,
   CallOptions as ControlCallOptions,
   CallOutcome,

@@ -178,6 +178,23 @@ describe('an operator setting up two gateways with the CLI', () => {
       const refusedThere = await failing(a, ...callB);
       expect(refusedThere.code).toBe(3);
       expect(JSON.parse(refusedThere.stdout)).toMatchObject({ status: 'denied', reason: 'inbound_denied' });
+      // The audit trail as a compliance officer takes it: an export from each side (bank-b's
+      // written where bank-a's officer works), each verified offline, then reconciled.
+      await entente(a, 'audit', 'export', '--config', 'entente.yaml', '--out', 'a.json');
+      await entente(b, 'audit', 'export', '--config', 'entente.yaml', '--out', join(a, 'b.json'));
+      expect((await entente(a, 'audit', 'verify', 'a.json')).stdout).toMatch(/^verified: every signature, proof and chain holds$/m);
+      expect((await entente(a, 'audit', 'verify', 'b.json', '--format', 'json')).stdout).toMatch(/"ok": true/);
+      expect((await entente(a, 'audit', 'reconcile', 'a.json', 'b.json')).stdout).toMatch(/^reconciled: both bundles verify and agree$/m);
+      // A statement dropped from a copy: exit 5, the task named.
+      const bundle = JSON.parse(readFileSync(join(a, 'b.json'), 'utf8')) as { statements: { kind: string; task_id: string }[] };
+      const dropped = bundle.statements.findIndex((x) => x.kind === 'request');
+      const droppedTask = bundle.statements[dropped]!.task_id;
+      bundle.statements.splice(dropped, 1);
+      writeFileSync(join(a, 'b-tampered.json'), JSON.stringify(bundle));
+      const tampered = await failing(a, 'audit', 'verify', 'b-tampered.json');
+      expect(tampered.code).toBe(5);
+      expect(tampered.stdout).toContain(`RECEIPT_MISSING (task ${droppedTask})`);
+      expect((await failing(a, 'audit', 'reconcile', 'a.json', 'b-tampered.json')).stdout).toMatch(/NOT RECONCILED/);
       // bank-b stopped: the partner is unreachable, 4.
       expect(await servers[1]!.stop()).toBe(0);
       const unreachable = await failing(a, ...callB);
@@ -189,8 +206,8 @@ describe('an operator setting up two gateways with the CLI', () => {
       const db = new Database(join(a, 'data/entente.db'));
       try {
         db.prepare(
-          `INSERT INTO statements (task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at, log_index)
-           SELECT task_id, 'ack', signer_org, peer_org, kid, jws, 'sha256:forged', stored_at, (SELECT max(log_index) + 1 FROM statements)
+          `INSERT INTO statements (task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at, leaf_hash, log_index)
+           SELECT task_id, 'ack', signer_org, peer_org, kid, jws, 'sha256:forged', stored_at, leaf_hash, (SELECT max(log_index) + 1 FROM statements)
            FROM statements WHERE task_id = ? AND kind = 'request'`,
         ).run(outcome.taskId);
       } finally {

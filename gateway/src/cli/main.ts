@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.js')).serve,
   call: async () => (await import('./call.js')).call,
   receipts: async () => (await import('./receipts.js')).receipts,
+  audit: async () => (await import('./audit.js')).audit,
   status: async () => (await import('./status.js')).status,
   policy: async () => (await import('./policy.js')).policy,
   run: async () => (await import('./run.js')).run,

@@ -24,14 +24,17 @@ export const status = defineCommand(
     exits: [
       [EXIT.ok, 'the gateway answered'],
       [EXIT.error, 'the gateway is not running, or refused the client'],
+      [EXIT.unverified, "the gateway answered and reports audit-log alarms: a partner's log contradicted what it witnessed"],
     ],
   },
   async ({ values }) => {
     const s = await withGateway(values, (client) => client.status());
+    const alarmed = (s.auditLog?.alarmCount ?? 0) > 0 ? EXIT.unverified : EXIT.ok;
     if (values.json) {
       process.stdout.write(JSON.stringify(s, null, 2) + '\n');
-      return EXIT.ok;
+      return alarmed;
     }
+    const log = s.auditLog;
     const day = (d: Date | undefined) => (d === undefined ? '-' : d.toISOString().slice(0, 10));
     process.stdout.write(
       [
@@ -58,8 +61,22 @@ export const status = defineCommand(
               ]),
             ]).trimEnd(),
         '',
+        ...(log === undefined
+          ? []
+          : [
+              `audit log ${log.origin}: ${log.size} statements; key ${log.logKey}`,
+              `cosigned by: ${Object.entries(log.cosignedBy).map(([p, n]) => `${p} (at ${n})`).join(', ') || 'no partner yet'}`,
+              `witnessing: ${log.witnessed.map((w) => `${w.partner} (at ${w.size})`).join(', ') || 'no partner checkpoint yet'}`,
+              ...(log.alarmCount === 0
+                ? ['alarms: none']
+                : [
+                    `ALARMS: ${log.alarmCount}: a partner's log contradicted what this gateway witnessed (evidence kept; entente audit export shows it)`,
+                    ...log.alarms.map((a) => `  ${a.at?.toISOString() ?? '?'} ${a.partner} ${a.code}: ${a.message}`),
+                  ]),
+              '',
+            ]),
       ].join('\n'),
     );
-    return EXIT.ok;
+    return alarmed;
   },
 );

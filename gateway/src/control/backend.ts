@@ -13,6 +13,18 @@ export interface PartnerState {
   readonly circuitOpenUntil?: Date;
 }
 
+/** The audit log as `entente status` shows it (Gateway.logStatus). */
+export interface AuditLogState {
+  readonly origin: string;
+  readonly logKey: string;
+  readonly size: number;
+  readonly checkpoint: string;
+  readonly cosignedBy: Readonly<Record<string, number>>;
+  readonly witnessed: readonly { readonly partner: string; readonly size: number; readonly verifiedAt: Date }[];
+  readonly alarms: readonly { readonly partner: string; readonly at: Date; readonly code: string; readonly message: string }[];
+  readonly alarmCount: number;
+}
+
 export interface GatewayStatus {
   readonly org: string;
   readonly version: string;
@@ -30,6 +42,9 @@ export interface ControlBackend {
   listTasks(filter: TaskFilter): Promise<readonly TaskRecord[]>;
   receipts(taskId: string, peerOrg?: string): Promise<readonly TaskReceipts[]>;
   status(): GatewayStatus;
+  logStatus(): Promise<AuditLogState>;
+  /** An audit bundle (a JSON document, docs/audit.md): the selected tasks, or all. */
+  exportAudit(selection: { readonly since?: Date; readonly until?: Date; readonly partner?: string }): Promise<object>;
   /** Starts a run of a workflow given as YAML or JSON text; resolves with its id once durable. */
   startRunFromText(workflow: string, input: unknown): Promise<string>;
   /** A run's state (once finished, with `wait`); undefined for a run this gateway does not hold. */

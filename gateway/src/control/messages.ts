@@ -16,7 +16,8 @@ import type { TaskSummary } from '../generated/entente/control/v1/TaskSummary.js
 import type { Run } from '../generated/entente/control/v1/Run.js';
 import { APPROVAL_DECISIONS, type ApprovalDecision, type PendingApproval, type RunEvent, type RunFilter, type RunState, type RunSummary, type StepState } from '../workflows/index.js';
 import type { CallOptions, CallResult, TaskFilter, TaskReceipts, TaskRecord } from '../tasks/index.js';
-import type { ControlBackend, GatewayStatus } from './backend.js';
+import type { ExportAuditRequest__Output } from '../generated/entente/control/v1/ExportAuditRequest.js';
+import type { AuditLogState, ControlBackend, GatewayStatus } from './backend.js';
 import { inspectCompactJws } from '../crypto/index.js';
 import { ControlError } from './errors.js';
 
@@ -142,8 +143,18 @@ export function toReceipts(found: readonly TaskReceipts[]): GetReceiptsResponse 
   };
 }
 
-export function toStatus(s: GatewayStatus): Status {
+export function toStatus(s: GatewayStatus, log: AuditLogState): Status {
   return {
+    audit_log: {
+      origin: log.origin,
+      log_key: log.logKey,
+      size: String(log.size),
+      checkpoint: log.checkpoint,
+      cosigned_by: Object.fromEntries(Object.entries(log.cosignedBy).map(([k, v]) => [k, String(v)])),
+      witnessed: log.witnessed.map((w) => ({ partner: w.partner, size: String(w.size), verified_at: iso(w.verifiedAt) })),
+      alarm_count: log.alarmCount,
+      alarms: log.alarms.map((a) => ({ partner: a.partner, at: iso(a.at), code: a.code, message: a.message })),
+    },
     org: s.org,
     version: s.version,
     policy_revision: s.policyRevision,
@@ -292,4 +303,23 @@ export function parseJsonField(text: string, field: string): unknown {
   } catch (err) {
     throw new ControlError('CONTROL_INVALID_ARGUMENT', `${field} is not valid JSON: ${(err as Error).message}`);
   }
+}
+
+/** ExportAudit's selection: RFC 3339 bounds and a partner, each optional. */
+export function toExportSelection(req: ExportAuditRequest__Output): { since?: Date; until?: Date; partner?: string } {
+  const time = (value: string, field: string): Date | undefined => {
+    if (value === '') return undefined;
+    const t = Date.parse(value);
+    if (!Number.isFinite(t) || !/^\d{4}-\d{2}-\d{2}T/.test(value)) throw new ControlError('CONTROL_INVALID_ARGUMENT', `${field} ${JSON.stringify(value.slice(0, 40))} is not an RFC 3339 time, e.g. 2026-12-01T00:00:00Z`);
+    return new Date(t);
+  };
+  const since = time(req.since, 'since');
+  const until = time(req.until, 'until');
+  if (since !== undefined && until !== undefined && until < since) throw new ControlError('CONTROL_INVALID_ARGUMENT', 'until is before since');
+  return { ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}), ...(req.partner !== '' ? { partner: req.partner } : {}) };
+}
+
+/** A byte string as the chunks a stream sends (gRPC messages stay well under their size limit). */
+export async function* chunks(data: Buffer, size = 1 << 20): AsyncIterable<Buffer> {
+  for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
 }

@@ -21,6 +21,7 @@ export const METHOD_ROLES = {
   CancelRun: ['app'],
   ListApprovals: ['approver', 'auditor'],
   DecideApproval: ['approver'],
+  ExportAudit: ['auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ControlMethod = keyof typeof METHOD_ROLES;

@@ -21,6 +21,8 @@ import {
   toRun,
   toRunEvent,
   toStatus,
+  toExportSelection,
+  chunks,
 } from './messages.js';
 import { WorkflowError } from '../workflows/index.js';
 import { authorize, isRole, ROLES, type Caller, type ControlMethod } from './roles.js';
@@ -204,7 +206,12 @@ export class ControlServer {
         if (found.length === 0) throw new ControlError('CONTROL_NOT_FOUND', `this gateway holds no task ${JSON.stringify(req.task_id)}`);
         return toReceipts(found);
       }),
-      GetStatus: unary('GetStatus', async () => toStatus(backend.status())),
+      GetStatus: unary('GetStatus', async () => toStatus(backend.status(), await backend.logStatus())),
+      ExportAudit: stream('ExportAudit', async (req, caller) => {
+        const selection = toExportSelection(req);
+        log.info({ client: caller.name, ...selection }, 'control: audit export');
+        return chunks(Buffer.from(JSON.stringify(await backend.exportAudit(selection)), 'utf8'));
+      }, (data: Buffer) => ({ data })),
       StartRun: unary('StartRun', async (req, caller) => {
         if (req.workflow === '') throw new ControlError('CONTROL_INVALID_ARGUMENT', 'workflow is required: the definition as YAML or JSON text');
         const input = req.input_json === '' ? {} : parseJsonField(req.input_json, 'input_json');

@@ -3,10 +3,12 @@
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { Approval as _entente_control_v1_Approval, Approval__Output as _entente_control_v1_Approval__Output } from '../../../entente/control/v1/Approval.js';
+import type { AuditChunk as _entente_control_v1_AuditChunk, AuditChunk__Output as _entente_control_v1_AuditChunk__Output } from '../../../entente/control/v1/AuditChunk.js';
 import type { CallRequest as _entente_control_v1_CallRequest, CallRequest__Output as _entente_control_v1_CallRequest__Output } from '../../../entente/control/v1/CallRequest.js';
 import type { CallResponse as _entente_control_v1_CallResponse, CallResponse__Output as _entente_control_v1_CallResponse__Output } from '../../../entente/control/v1/CallResponse.js';
 import type { CancelRunRequest as _entente_control_v1_CancelRunRequest, CancelRunRequest__Output as _entente_control_v1_CancelRunRequest__Output } from '../../../entente/control/v1/CancelRunRequest.js';
 import type { DecideApprovalRequest as _entente_control_v1_DecideApprovalRequest, DecideApprovalRequest__Output as _entente_control_v1_DecideApprovalRequest__Output } from '../../../entente/control/v1/DecideApprovalRequest.js';
+import type { ExportAuditRequest as _entente_control_v1_ExportAuditRequest, ExportAuditRequest__Output as _entente_control_v1_ExportAuditRequest__Output } from '../../../entente/control/v1/ExportAuditRequest.js';
 import type { GetReceiptsRequest as _entente_control_v1_GetReceiptsRequest, GetReceiptsRequest__Output as _entente_control_v1_GetReceiptsRequest__Output } from '../../../entente/control/v1/GetReceiptsRequest.js';
 import type { GetReceiptsResponse as _entente_control_v1_GetReceiptsResponse, GetReceiptsResponse__Output as _entente_control_v1_GetReceiptsResponse__Output } from '../../../entente/control/v1/GetReceiptsResponse.js';
 import type { GetRunRequest as _entente_control_v1_GetRunRequest, GetRunRequest__Output as _entente_control_v1_GetRunRequest__Output } from '../../../entente/control/v1/GetRunRequest.js';
@@ -96,6 +98,27 @@ export interface ControlClient extends grpc.Client {
   decideApproval(argument: _entente_control_v1_DecideApprovalRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_control_v1_Approval__Output>): grpc.ClientUnaryCall;
   decideApproval(argument: _entente_control_v1_DecideApprovalRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_control_v1_Approval__Output>): grpc.ClientUnaryCall;
   decideApproval(argument: _entente_control_v1_DecideApprovalRequest, callback: grpc.requestCallback<_entente_control_v1_Approval__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * An audit bundle of this gateway's log (docs/audit.md section 4), for `entente audit verify`
+   * and `reconcile`: the selected tasks' statements with inclusion proofs to a checkpoint
+   * signed now, the earlier checkpoints with partners' cosignatures, keys, the partners'
+   * checkpoints witnessed here, alarms. Streamed in chunks: their data, concatenated, is the
+   * bundle's UTF-8 JSON. INVALID_ARGUMENT for a since/until that is not RFC 3339 or an
+   * unknown partner. Roles: auditor, operator.
+   */
+  ExportAudit(argument: _entente_control_v1_ExportAuditRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_entente_control_v1_AuditChunk__Output>;
+  ExportAudit(argument: _entente_control_v1_ExportAuditRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_entente_control_v1_AuditChunk__Output>;
+  /**
+   * An audit bundle of this gateway's log (docs/audit.md section 4), for `entente audit verify`
+   * and `reconcile`: the selected tasks' statements with inclusion proofs to a checkpoint
+   * signed now, the earlier checkpoints with partners' cosignatures, keys, the partners'
+   * checkpoints witnessed here, alarms. Streamed in chunks: their data, concatenated, is the
+   * bundle's UTF-8 JSON. INVALID_ARGUMENT for a since/until that is not RFC 3339 or an
+   * unknown partner. Roles: auditor, operator.
+   */
+  exportAudit(argument: _entente_control_v1_ExportAuditRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_entente_control_v1_AuditChunk__Output>;
+  exportAudit(argument: _entente_control_v1_ExportAuditRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_entente_control_v1_AuditChunk__Output>;
   
   /**
    * A task's receipt statements as stored here, each verified against its signer's keys.
@@ -268,6 +291,16 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   DecideApproval: grpc.handleUnaryCall<_entente_control_v1_DecideApprovalRequest__Output, _entente_control_v1_Approval>;
   
   /**
+   * An audit bundle of this gateway's log (docs/audit.md section 4), for `entente audit verify`
+   * and `reconcile`: the selected tasks' statements with inclusion proofs to a checkpoint
+   * signed now, the earlier checkpoints with partners' cosignatures, keys, the partners'
+   * checkpoints witnessed here, alarms. Streamed in chunks: their data, concatenated, is the
+   * bundle's UTF-8 JSON. INVALID_ARGUMENT for a since/until that is not RFC 3339 or an
+   * unknown partner. Roles: auditor, operator.
+   */
+  ExportAudit: grpc.handleServerStreamingCall<_entente_control_v1_ExportAuditRequest__Output, _entente_control_v1_AuditChunk>;
+  
+  /**
    * A task's receipt statements as stored here, each verified against its signer's keys.
    * NOT_FOUND if this gateway holds no such task. Roles: auditor, operator.
    */
@@ -324,6 +357,7 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   Call: MethodDefinition<_entente_control_v1_CallRequest, _entente_control_v1_CallResponse, _entente_control_v1_CallRequest__Output, _entente_control_v1_CallResponse__Output>
   CancelRun: MethodDefinition<_entente_control_v1_CancelRunRequest, _entente_control_v1_Run, _entente_control_v1_CancelRunRequest__Output, _entente_control_v1_Run__Output>
   DecideApproval: MethodDefinition<_entente_control_v1_DecideApprovalRequest, _entente_control_v1_Approval, _entente_control_v1_DecideApprovalRequest__Output, _entente_control_v1_Approval__Output>
+  ExportAudit: MethodDefinition<_entente_control_v1_ExportAuditRequest, _entente_control_v1_AuditChunk, _entente_control_v1_ExportAuditRequest__Output, _entente_control_v1_AuditChunk__Output>
   GetReceipts: MethodDefinition<_entente_control_v1_GetReceiptsRequest, _entente_control_v1_GetReceiptsResponse, _entente_control_v1_GetReceiptsRequest__Output, _entente_control_v1_GetReceiptsResponse__Output>
   GetRun: MethodDefinition<_entente_control_v1_GetRunRequest, _entente_control_v1_Run, _entente_control_v1_GetRunRequest__Output, _entente_control_v1_Run__Output>
   GetStatus: MethodDefinition<_entente_control_v1_GetStatusRequest, _entente_control_v1_Status, _entente_control_v1_GetStatusRequest__Output, _entente_control_v1_Status__Output>

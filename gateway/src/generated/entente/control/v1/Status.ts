@@ -2,6 +2,7 @@
 
 import type { CapabilityStatus as _entente_control_v1_CapabilityStatus, CapabilityStatus__Output as _entente_control_v1_CapabilityStatus__Output } from '../../../entente/control/v1/CapabilityStatus.js';
 import type { PartnerStatus as _entente_control_v1_PartnerStatus, PartnerStatus__Output as _entente_control_v1_PartnerStatus__Output } from '../../../entente/control/v1/PartnerStatus.js';
+import type { AuditLogStatus as _entente_control_v1_AuditLogStatus, AuditLogStatus__Output as _entente_control_v1_AuditLogStatus__Output } from '../../../entente/control/v1/AuditLogStatus.js';
 
 export interface Status {
   'org'?: (string);
@@ -18,6 +19,7 @@ export interface Status {
    */
   'certificate_expires_at'?: (string);
   'started_at'?: (string);
+  'audit_log'?: (_entente_control_v1_AuditLogStatus | null);
 }
 
 export interface Status__Output {
@@ -35,4 +37,5 @@ export interface Status__Output {
    */
   'certificate_expires_at': (string);
   'started_at': (string);
+  'audit_log': (_entente_control_v1_AuditLogStatus__Output | null);
 }
