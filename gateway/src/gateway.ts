@@ -15,6 +15,7 @@ import {
   servedWorkflow,
   parseWorkflow,
   RunError,
+  runStatements,
   validateWorkflow,
   WorkflowEngine,
   WorkflowError,
@@ -173,6 +174,7 @@ export class Gateway implements ControlBackend {
       catalog: () => this.catalog(),
       circuits: { threshold: config.circuits.failures, openMs: config.circuits.openForMs },
       inputLimits: { maxBytes: limits.maxPayloadBytes, maxDepth: limits.maxJsonDepth },
+      audit: (runId, from, events) => runStatements(this.signer, config.org, runId, from, events, clock.now()),
       // Partners in configuration order that offer the capability (or whose card is not known
       // yet); the engine skips those whose circuit is open.
       providers: (capability) => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyBundle, type AuditBundle } from '../../gateway/src/audit/index.js';
 import { z } from 'zod';
 import { defineAgent, defineWorkflow, EntenteClient } from '@entente/sdk';
 import { countAgreements, startFederation, type TestFederation } from '../support/federation.js';
@@ -66,6 +67,21 @@ describe('a workflow run across real gateways', () => {
       expect((await fed.gateways[A]!.receipts(taskId, partner))[0]?.verification.state).toBe('verified');
       expect((await fed.gateways[partner]!.receipts(taskId, A))[0]?.verification.state).toBe('verified');
     }
+    // The run is in A's audit log: its start, each attempt with the task it caused, each step's
+    // end and the run's, signed by A; the export verifies.
+    const bundle = JSON.parse(JSON.stringify(await fed.gateways[A]!.exportAudit())) as AuditBundle;
+    expect(verifyBundle(bundle).findings).toEqual([]);
+    const said = bundle.statements
+      .filter((st) => st.kind === 'run' && st.task_id === runId)
+      .map((st) => JSON.parse(Buffer.from(st.jws.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>);
+    expect(said.map((p) => p['event']).sort()).toEqual(['finished', 'started', 'step_ended', 'step_ended', 'step_ended', 'step_started', 'step_started', 'step_started']);
+    expect(said).toContainEqual(expect.objectContaining({ event: 'started', workflow: 'cohort-study', from: A }));
+    expect(said).toContainEqual(expect.objectContaining({ event: 'step_started', step: 'b', provider: B, task_id: `${runId}.b.1` }));
+    expect(said).toContainEqual(expect.objectContaining({ event: 'finished', status: 'completed' }));
+    // A bundle that lost the request of a task the run caused says which.
+    const cut = structuredClone(bundle);
+    cut.statements = cut.statements.filter((st) => !(st.task_id === `${runId}.b.1` && st.kind === 'request'));
+    expect(verifyBundle(cut).findings).toContainEqual(expect.objectContaining({ code: 'RUN_TASK_MISSING', taskId: `${runId}.b.1` }));
   });
 
   it('refuses a workflow naming a provider this gateway does not have, before anything runs', async () => {

@@ -5,7 +5,7 @@
 
 import type { StatementKind } from './statements.js';
 
-export const STATEMENT_KINDS: readonly StatementKind[] = ['request', 'result', 'ack'];
+export const STATEMENT_KINDS: readonly StatementKind[] = ['request', 'result', 'ack', 'run'];
 
 export interface StatementRecord {
   readonly taskId: string;

@@ -7,6 +7,7 @@ import {
   type AckStatement,
   type RequestStatement,
   type ResultStatement,
+  type RunStatement,
   type StatementKind,
   type StatementOf,
 } from './statements.js';
@@ -58,4 +59,9 @@ export function signResult(key: SigningKey, fields: StatementFields<ResultStatem
 /** The requester's ack of the result statement it received (typ entente-ack+jws). */
 export function signAck(key: SigningKey, fields: StatementFields<AckStatement>): SignedStatement<'ack'> {
   return signStatement(key, 'ack', fields);
+}
+
+/** A workflow run's event in the orchestrator's own log (typ entente-run+jws). */
+export function signRun(key: SigningKey, fields: StatementFields<RunStatement>): SignedStatement<'run'> {
+  return signStatement(key, 'run', fields as StatementFields<StatementOf['run']>);
 }

@@ -75,16 +75,44 @@ export const ackStatement = z.strictObject({
   iat: seconds,
 });
 
+/**
+ * A workflow run's step in the orchestrator's own log (typ entente-run+jws): its start, each
+ * attempt with the task it caused, each step's end, each person's decision, and its end. Signed
+ * by the orchestrating organization alone; `seq` is the event's position in the run.
+ */
+const runBase = { v: z.literal(1), kind: z.literal('run'), run_id: taskId, from: org, seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), iat: seconds };
+const node = z.string().min(1).max(300);
+export const RUN_STEP_ENDS = ['completed', 'failed', 'skipped', 'cancelled', 'compensated', 'compensation_failed'] as const;
+export const runStatement = z.discriminatedUnion('event', [
+  z.strictObject({ ...runBase, event: z.literal('started'), workflow: name, definition_digest: digest, parent: z.strictObject({ org, task_id: taskId }).optional() }),
+  z.strictObject({
+    ...runBase,
+    event: z.literal('step_started'),
+    step: node,
+    attempt: z.number().int().nonnegative(),
+    /** `local`, or the partner the step's task was asked of. */
+    provider: z.union([z.literal('local'), org]),
+    /** The task the attempt caused: at the partner, the request statement's task_id. */
+    task_id: taskId,
+    compensation: z.literal(true).optional(),
+  }),
+  z.strictObject({ ...runBase, event: z.literal('step_ended'), step: node, status: z.enum(RUN_STEP_ENDS), reason: z.string().min(1).max(64).optional() }),
+  z.strictObject({ ...runBase, event: z.literal('approval_decided'), step: node, decision: z.enum(['approve', 'reject', 'retry', 'skip', 'fail']), by: z.string().min(1).max(256) }),
+  z.strictObject({ ...runBase, event: z.literal('finished'), status: z.enum(['completed', 'failed', 'cancelled']), reason: z.string().min(1).max(64).optional() }),
+]);
+
 export type RequestStatement = z.infer<typeof requestStatement>;
 export type ResultStatement = z.infer<typeof resultStatement>;
 export type AckStatement = z.infer<typeof ackStatement>;
+export type RunStatement = z.infer<typeof runStatement>;
 
-export const SCHEMAS = { request: requestStatement, result: resultStatement, ack: ackStatement } as const;
+export const SCHEMAS = { request: requestStatement, result: resultStatement, ack: ackStatement, run: runStatement } as const;
 export type StatementKind = keyof typeof SCHEMAS;
 export interface StatementOf {
   request: RequestStatement;
   result: ResultStatement;
   ack: AckStatement;
+  run: RunStatement;
 }
 
 /** The JWS `typ` of each statement kind. */
@@ -92,6 +120,7 @@ export const STATEMENT_TYP: Readonly<Record<StatementKind, string>> = {
   request: 'entente-request+jws',
   result: 'entente-result+jws',
   ack: 'entente-ack+jws',
+  run: 'entente-run+jws',
 };
 
 /** First problem of a failed parse, as `path: message`. */

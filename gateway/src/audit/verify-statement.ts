@@ -99,13 +99,16 @@ function checkParties(statement: StatementOf[StatementKind], expect: StatementEx
   if (statement.from !== expect.signerOrg) {
     throw new ReceiptWrongSignerError(`${expect.kind} statement says it is from ${statement.from} but is signed by ${expect.signerOrg}`);
   }
-  if (expect.recipientOrg !== undefined && statement.to !== expect.recipientOrg) {
-    throw new ReceiptWrongRecipientError(`${expect.kind} statement is addressed to ${statement.to}, not ${expect.recipientOrg}`);
+  const to = 'to' in statement ? statement.to : undefined;
+  if (expect.recipientOrg !== undefined && to !== expect.recipientOrg) {
+    throw new ReceiptWrongRecipientError(`${expect.kind} statement is addressed to ${to ?? 'nobody'}, not ${expect.recipientOrg}`);
   }
 }
 
 function checkTask(statement: StatementOf[StatementKind], expect: StatementExpectation<StatementKind>): void {
-  if (expect.taskId !== undefined && statement.task_id !== expect.taskId) {
-    throw new ReceiptTaskMismatchError(`${expect.kind} statement is for task ${statement.task_id}, not ${expect.taskId}`);
+  // A run statement is about its run; its task_id (a step's) names the task it caused.
+  const id = statement.kind === 'run' ? statement.run_id : statement.task_id;
+  if (expect.taskId !== undefined && id !== expect.taskId) {
+    throw new ReceiptTaskMismatchError(`${expect.kind} statement is for ${statement.kind === 'run' ? 'run' : 'task'} ${id}, not ${expect.taskId}`);
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { crashPoint, jsonValueDepth, type Clock } from '../lib/index.js';
 import type { Logger } from '../observability/index.js';
+import type { StatementRecord } from '../audit/index.js';
 import { Circuits, type CircuitOptions } from './circuits.js';
 import { decide, onCompensation, onDecision, onHeld, onOutcome, type DecideEnv, type Outcome } from './decide.js';
 import { RunError, WorkflowError } from './errors.js';
@@ -49,6 +50,8 @@ export interface WorkflowEngineDeps {
   readonly circuits?: CircuitOptions;
   /** Bounds on a run's input (the gateway's limits.maxPayloadBytes and limits.maxJsonDepth). */
   readonly inputLimits?: { readonly maxBytes: number; readonly maxDepth: number };
+  /** The statements the events put into the audit log, written in the same commit (run-statements.ts). */
+  readonly audit?: (runId: string, from: number, events: readonly RunEvent[]) => StatementRecord[];
 }
 
 export interface StartOptions {
@@ -152,7 +155,7 @@ export class WorkflowEngine {
       ...(opts.parentTask !== undefined ? { parentTask: opts.parentTask } : {}),
     };
     try {
-      await this.deps.runs.appendRunEvents(runId, 0, [started]);
+      await this.deps.runs.appendRunEvents(runId, 0, [started], this.deps.audit?.(runId, 0, [started]));
     } catch (err) {
       // A caller-chosen id that exists already is the same run started again.
       if (!(opts.runId !== undefined && err instanceof RunError && err.code === 'RUN_CONFLICT')) throw err;
@@ -411,7 +414,7 @@ export class WorkflowEngine {
         events.push(...decide(ahead, this.env()));
       }
       const from = driver.fold.count;
-      await this.deps.runs.appendRunEvents(driver.runId, from, events);
+      await this.deps.runs.appendRunEvents(driver.runId, from, events, this.deps.audit?.(driver.runId, from, events));
       events.forEach((e, i) => {
         driver.fold.apply(e);
         for (const l of driver.listeners) l(from + i, e);

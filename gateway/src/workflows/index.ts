@@ -18,3 +18,4 @@ export { APPROVAL_DECISIONS, foldRun, RunFold } from './state.js';
 export type { PendingApproval, RunState, StepState, StepStatus } from './state.js';
 export { GatewayStepExecutor } from './executor.js';
 export { servedWorkflow } from './served.js';
+export { runStatements } from './run-statements.js';

@@ -1,3 +1,4 @@
+import type { StatementRecord } from '../audit/index.js';
 import type { StepDefinition, WorkflowDefinition } from './definition.js';
 
 /**
@@ -138,7 +139,7 @@ export interface RunEventLog {
    * Appends events to a run at position `from` (the number of events it already has): if
    * another writer got there first, rejects with RUN_CONFLICT and writes nothing.
    */
-  appendRunEvents(runId: string, from: number, events: readonly RunEvent[]): Promise<void>;
+  appendRunEvents(runId: string, from: number, events: readonly RunEvent[], statements?: readonly StatementRecord[]): Promise<void>;
   readRun(runId: string): Promise<RunEvent[]>;
   /** Runs with a run_started event and no run_finished one. */
   unfinishedRuns(): Promise<string[]>;

@@ -6,6 +6,7 @@ import {
   checkInputDigest,
   checkResultDigest,
   signAck,
+  signRun,
   signRequest,
   signResult,
   STATEMENT_TYP,
@@ -80,7 +81,7 @@ const signers = Object.fromEntries(Object.entries(keys).map(([org, k]) => [org, 
 const ring = new KeyRing();
 for (const [org, k] of Object.entries(keys)) ring.addJwks(org, { keys: [k.public_jwk] });
 
-const SIGN = { request: signRequest, result: signResult, ack: signAck } as const;
+const SIGN = { request: signRequest, result: signResult, ack: signAck, run: signRun } as const;
 
 /** The error a throwing call raised, so its code and its cause's code can be compared. */
 function failure(run: () => unknown): { code: unknown; cause: unknown } {

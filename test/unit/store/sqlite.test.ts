@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { leafHash } from '../../../gateway/src/audit/index.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStoreOptions } from '../../../gateway/src/store/index.js';
 import { MIGRATIONS } from '../../../gateway/src/store/sqlite/migrations.js';
@@ -163,8 +164,8 @@ describe('the SQLite store', () => {
       expect(() => db.prepare('DELETE FROM statements').run()).toThrow(/append-only/);
       const insert = (index: number | null, hash: Buffer | null = Buffer.alloc(32)) =>
         db.prepare(`INSERT INTO statements (task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at, leaf_hash, log_index) VALUES ('x', 'ack', 'org-a', 'org-a', 'k', 'j', 'd', 1, ?, ?)`).run(hash, index);
-      expect(() => insert(1, null)).toThrow(/leaf hash/);
-      expect(() => insert(1, Buffer.alloc(31))).toThrow(/leaf hash/);
+      expect(() => insert(1, null)).toThrow(/NOT NULL constraint failed: statements.leaf_hash/);
+      expect(() => insert(1, Buffer.alloc(31))).toThrow(/CHECK constraint failed/);
       expect(() => insert(null)).toThrow(/without gaps/);
       expect(() => insert(5)).toThrow(/without gaps/);
       expect(() => insert(1)).not.toThrow();
@@ -174,6 +175,24 @@ describe('the SQLite store', () => {
   });
 
   describe('schema', () => {
+    it("brings a store of schema 7 forward: its statements keep their log positions and get their leaf hashes", async () => {
+      const file = fresh();
+      const db = new Database(file);
+      db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (7)');
+      for (const m of MIGRATIONS.slice(0, 7)) db.exec(m);
+      const insert = db.prepare(`INSERT INTO statements (task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at, log_index) VALUES (?, 'request', 'org-a', 'org-b', 'k', ?, ?, 1, ?)`);
+      insert.run('t1', 'h.p1.s', 'sha256:1', 0);
+      insert.run('t2', 'h.p2.s', 'sha256:2', 1);
+      db.close();
+      const store = open(file);
+      const [a, b] = await store.listStatements();
+      expect([a!.index, b!.index]).toEqual([0, 1]);
+      expect((await store.leafHashes(0, 10)).map((h) => h.toString('hex'))).toEqual([leafHash('h.p1.s').toString('hex'), leafHash('h.p2.s').toString('hex')]);
+      await store.write({ statements: [{ ...statement('r', 3), kind: 'run' }] });
+      expect((await store.listStatements({ kind: 'run' }))[0]?.index).toBe(2);
+      await store.close();
+    });
+
     it('records its version and refuses a database from a newer Entente', async () => {
       const file = fresh();
       await open(file).close();

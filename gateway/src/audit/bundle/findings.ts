@@ -17,6 +17,7 @@ export const FINDING_CODES = {
   RECEIPT_CONFLICT: 'a task has two different statements of the same kind',
   RECEIPT_CHAIN_BROKEN: 'a result does not cite its request, or an ack its result',
   RECEIPT_UNACKNOWLEDGED: 'a final result was never acknowledged (or its ack is still waiting in the outbox)',
+  RUN_TASK_MISSING: "a workflow run's step cites a task at a partner whose request statement is not in the log",
   ALARM: 'the exporting gateway raised an alarm about a partner log',
   TASK_ONE_SIDED: 'reconcile: a task between the two organizations is in one bundle only',
   STATEMENT_DIFFERS: 'reconcile: the two organizations hold different statements for the same task and kind',

@@ -34,7 +34,7 @@ export const bundleSchema = z.strictObject({
     z.strictObject({
       index: uint64,
       task_id: z.string().min(1).max(128),
-      kind: z.enum(['request', 'result', 'ack']),
+      kind: z.enum(['request', 'result', 'ack', 'run']),
       signer: org,
       peer: org,
       jws: z.string().min(1).max(64 * 1024),

@@ -54,6 +54,7 @@ export function verifyBundle(input: unknown, opts: VerifyOptions = {}): VerifyRe
   if (head !== undefined) checkEarlier(bundle, keys, head, findings, cosignedBy);
   const verified = checkStatements(bundle, keys, head, findings, opts);
   const tasks = checkChains(bundle, verified, findings);
+  checkRuns(bundle, verified, findings);
   checkWitnessed(bundle, keys, findings);
   for (const a of bundle.alarms) findings.push({ code: 'ALARM', partner: a.partner, message: `${a.at}: ${a.code}: ${a.message}` });
   return {
@@ -199,18 +200,19 @@ function checkStatement(s: BundleStatement, keys: Keys, findings: Finding[]): Ve
 
 /** Groups statements by task (id and the pair of organizations) and checks each chain. */
 function checkChains(bundle: AuditBundle, verified: readonly Verified[], findings: Finding[]): number {
-  const byTask = new Map<string, Verified[]>();
+  const byTask = new Map<string, SignedStatement<'request' | 'result' | 'ack'>[]>();
   for (const v of verified) {
+    if (v.payload.kind === 'run') continue;
     const key = `${v.payload.task_id}\n${[v.payload.from, v.payload.to].sort().join(' ')}`;
     const list = byTask.get(key) ?? [];
-    list.push(v);
+    list.push(v as SignedStatement<'request' | 'result' | 'ack'>);
     byTask.set(key, list);
   }
   const pendingAcks = new Set(bundle.tasks.filter((t) => t.ack === 'pending').map((t) => t.task_id));
   const unfinished = new Set(bundle.tasks.filter((t) => !['completed', 'failed', 'denied', 'cancelled'].includes(t.status)).map((t) => t.task_id));
   for (const statements of byTask.values()) {
     const taskId = statements[0]!.payload.task_id;
-    const one = <K extends StatementKind>(kind: K): SignedStatement<K> | undefined => {
+    const one = <K extends 'request' | 'result' | 'ack'>(kind: K): SignedStatement<K> | undefined => {
       const of = statements.filter((s) => s.payload.kind === kind);
       if (new Set(of.map((s) => s.digest)).size > 1) findings.push({ code: 'RECEIPT_CONFLICT', taskId, message: `the task has ${of.length} different ${kind} statements` });
       return of[0] as SignedStatement<K> | undefined;
@@ -245,6 +247,23 @@ function checkChains(bundle: AuditBundle, verified: readonly Verified[], finding
     }
   }
   return byTask.size;
+}
+
+/**
+ * Each run step that asked a partner cites the task it caused: in a bundle of the whole log,
+ * that task's request statement must be there, addressed to that partner.
+ */
+function checkRuns(bundle: AuditBundle, verified: readonly Verified[], findings: Finding[]): void {
+  const whole = Object.keys(bundle.selection).length === 0;
+  if (!whole) return;
+  const requests = new Set(verified.filter((v) => v.payload.kind === 'request').map((v) => `${v.payload.kind === 'request' ? v.payload.to : ''}\n${(v.payload as { task_id: string }).task_id}`));
+  for (const v of verified) {
+    const p = v.payload;
+    if (p.kind !== 'run' || p.event !== 'step_started' || p.provider === 'local') continue;
+    if (!requests.has(`${p.provider}\n${p.task_id}`)) {
+      findings.push({ code: 'RUN_TASK_MISSING', taskId: p.task_id, subject: `run ${p.run_id}`, message: `run ${p.run_id}'s step ${p.step} asked ${p.provider} for task ${p.task_id}, whose request statement is not in the log` });
+    }
+  }
 }
 
 function checkWitnessed(bundle: AuditBundle, keys: Keys, findings: Finding[]): void {

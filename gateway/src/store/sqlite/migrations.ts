@@ -72,19 +72,33 @@ export const MIGRATIONS: readonly string[] = [
      BEGIN SELECT RAISE(ABORT, 'an approval decision never changes'); END;
    CREATE TRIGGER inbound_approvals_no_delete BEFORE DELETE ON inbound_approvals
      BEGIN SELECT RAISE(ABORT, 'approval decisions are kept'); END;`,
-  // 8: the Merkle log. Each statement's leaf hash (SHA-256(0x00 || its compact JWS)), kept so
-  // the tree is rebuilt at start without re-hashing every statement (existing ones are hashed
-  // here by entente_leaf_hash, which the driver registers); our signed checkpoints and the
-  // cosignatures partners returned; partners' checkpoints we verified as their witness; and
-  // alarms, the evidence of a partner's log rewritten or forked.
-  `ALTER TABLE statements ADD COLUMN leaf_hash BLOB;
-   DROP TRIGGER statements_no_update;
-   UPDATE statements SET leaf_hash = entente_leaf_hash(jws);
+  // 8: the Merkle log. The statements table is rebuilt: a statement's leaf hash
+  // (SHA-256(0x00 || its compact JWS)) is kept with it, so the tree is rebuilt at start without
+  // re-hashing every statement (existing ones are hashed here by entente_leaf_hash, which the
+  // driver registers), and workflow runs' statements (kind 'run') join the log. Then: our signed
+  // checkpoints and the cosignatures partners returned; partners' checkpoints we verified as
+  // their witness; alarms, the evidence of a partner's log rewritten or forked.
+  `CREATE TABLE statements_v8 (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     task_id TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('request','result','ack','run')),
+     signer_org TEXT NOT NULL, peer_org TEXT NOT NULL, kid TEXT NOT NULL,
+     jws TEXT NOT NULL, digest TEXT NOT NULL, stored_at INTEGER NOT NULL, log_index INTEGER NOT NULL,
+     leaf_hash BLOB NOT NULL CHECK (length(leaf_hash) = 32),
+     UNIQUE (peer_org, task_id, kind, digest));
+   INSERT INTO statements_v8 (seq, task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at, log_index, leaf_hash)
+     SELECT seq, task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at, log_index, entente_leaf_hash(jws) FROM statements;
+   DROP TABLE statements;
+   ALTER TABLE statements_v8 RENAME TO statements;
+   CREATE INDEX statements_task ON statements (peer_org, task_id);
+   CREATE UNIQUE INDEX statements_identity ON statements (task_id, kind, signer_org, digest);
+   CREATE UNIQUE INDEX statements_log_index ON statements (log_index);
    CREATE TRIGGER statements_no_update BEFORE UPDATE ON statements
      BEGIN SELECT RAISE(ABORT, 'statements are append-only'); END;
-   CREATE TRIGGER statements_leaf_hash BEFORE INSERT ON statements
-     WHEN NEW.leaf_hash IS NULL OR length(NEW.leaf_hash) != 32
-     BEGIN SELECT RAISE(ABORT, 'a statement enters the log with its 32-byte leaf hash'); END;
+   CREATE TRIGGER statements_no_delete BEFORE DELETE ON statements
+     BEGIN SELECT RAISE(ABORT, 'statements are append-only'); END;
+   CREATE TRIGGER statements_gapless BEFORE INSERT ON statements
+     WHEN NEW.log_index IS NULL OR NEW.log_index != (SELECT coalesce(max(log_index), -1) + 1 FROM statements)
+     BEGIN SELECT RAISE(ABORT, 'statements take the next log position, without gaps'); END;
    CREATE TABLE log_checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, created_at INTEGER NOT NULL);
    CREATE TABLE log_cosignatures (
      size INTEGER NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL, received_at INTEGER NOT NULL,

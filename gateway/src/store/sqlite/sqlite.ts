@@ -279,9 +279,10 @@ export class SqliteStore implements Store {
     return result;
   }
 
-  async appendRunEvents(runId: string, from: number, events: readonly RunEvent[]): Promise<void> {
+  async appendRunEvents(runId: string, from: number, events: readonly RunEvent[], statements: readonly StatementRecord[] = []): Promise<void> {
     this.checkWritable();
     const rows = events.map((e) => [e.type, JSON.stringify(e)] as const);
+    const append = this.batch({ statements });
     await this.group.submit(() => {
       // Checked inside the transaction: of two writers at the same position, one wins.
       const { n } = this.sql.runLength.get(runId) as { n: number };
@@ -297,6 +298,7 @@ export class SqliteStore implements Store {
         }
         if (type === 'run_finished') this.sql.runFinished.run(runId);
       });
+      append();
     });
   }
 
