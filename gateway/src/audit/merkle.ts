@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { LogProofInvalidError, LogRangeError } from './errors.js';
 
 /**
@@ -22,9 +22,16 @@ export function leafHash(leaf: Uint8Array | string): Buffer {
   return createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
 }
 
-/** SHA-256(0x01 ‖ left ‖ right): an interior node. */
+/** One buffer for the 65 bytes of every interior node's input (hashing is synchronous). */
+const NODE_INPUT = Buffer.alloc(1 + 2 * HASH_BYTES);
+NODE_INPUT[0] = 0x01;
+
+/** SHA-256(0x01 ‖ left ‖ right): an interior node. One-shot: no Hash object per node. */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  if (left.length !== HASH_BYTES || right.length !== HASH_BYTES) return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  NODE_INPUT.set(left, 1);
+  NODE_INPUT.set(right, 1 + HASH_BYTES);
+  return hash('sha256', NODE_INPUT, 'buffer') as unknown as Buffer;
 }
 
 /** The largest power of two strictly below n (n ≥ 2). Arithmetic, not bit operations: those are 32-bit in JS. */
