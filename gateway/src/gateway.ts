@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, type JsonWebKey } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentDefinition } from '@entente/sdk';
@@ -6,7 +6,7 @@ import { AgentRegistry } from './agents/index.js';
 import { ConfigError, restartOnlyChanges, type GatewayConfig } from './config/index.js';
 import { KeyRing, SigningKey } from './crypto/index.js';
 import { FederationClients, FederationServer, LogExchange } from './federation/index.js';
-import { exportBundle, NoteKey, type AuditBundle, type BundleKeys, type ExportSelection } from './audit/index.js';
+import { exportBundle, logOrigin, NoteKey, type AuditBundle, type BundleKeys, type ExportSelection } from './audit/index.js';
 import { createLogger, type Logger } from './observability/index.js';
 import { systemClock, type Clock } from './lib/index.js';
 import {
@@ -80,6 +80,9 @@ export class Gateway implements ControlBackend {
   private readonly engine: WorkflowEngine;
   private readonly control: ControlServer;
   private readonly ledger: LogExchange;
+  /** Receipt keys partners published on their cards beyond those configured (rotations), by org. */
+  private readonly learnedKeys = new Map<string, JsonWebKey[]>();
+  private readonly keysFetchedAt = new Map<string, number>();
   private clientTrust: ClientTrust;
   /** What each partner's card shows us, by org, once fetched: `at: any` and workflow checks use it. */
   private readonly offered = new Map<string, ReadonlySet<string>>();
@@ -127,6 +130,7 @@ export class Gateway implements ControlBackend {
       partners: () => this.config.partners,
       now: () => clock.now(),
       log: this.log,
+      previousLogKeys: config.audit.previousLogKeys,
     });
     this.responder = new Responder({
       org: config.org,
@@ -135,6 +139,7 @@ export class Gateway implements ControlBackend {
       agents: this.agents,
       signer: this.signer,
       partnerKeys: () => this.keys,
+      learnPartnerKeys: (org) => this.learnPartnerKeys(org),
       maxPayloadBytes: limits.maxPayloadBytes,
       maxJsonDepth: limits.maxJsonDepth,
       callTimeoutMs: limits.callTimeoutMs,
@@ -148,7 +153,10 @@ export class Gateway implements ControlBackend {
       trust: () => this.trust,
       responder: this.responder,
       card: (peer) =>
-        cardFor({ org: config.org, policy: () => this.policyEngine, agents: this.agents, keys: () => this.keys, logKey: logKey.vkey(), log: this.log }, peer),
+        cardFor(
+          { org: config.org, policy: () => this.policyEngine, agents: this.agents, keys: () => this.keys, logKey: logKey.vkey(), previousLogKeys: this.config.audit.previousLogKeys, log: this.log },
+          peer,
+        ),
       audit: this.ledger,
       maxPayloadBytes: limits.maxPayloadBytes,
       callTimeoutMs: limits.callTimeoutMs,
@@ -160,6 +168,7 @@ export class Gateway implements ControlBackend {
       policy: () => this.policyEngine,
       signer: this.signer,
       partnerKeys: () => this.keys,
+      learnPartnerKeys: (org) => this.learnPartnerKeys(org),
       transport: this.clients,
       maxPayloadBytes: limits.maxPayloadBytes,
       maxJsonDepth: limits.maxJsonDepth,
@@ -209,6 +218,10 @@ export class Gateway implements ControlBackend {
   /** Starts serving partners and the control API; resolves with the bound federation port. */
   async start(): Promise<number> {
     await this.ledger.start();
+    for (const { partner, key } of await this.store.partnerKeys('receipt')) {
+      this.learnedKeys.set(partner, [...(this.learnedKeys.get(partner) ?? []), JSON.parse(key) as JsonWebKey]);
+    }
+    this.keys = this.ringOf(this.config);
     await this.responder.recoverInterrupted();
     const port = await this.server.start();
     try {
@@ -260,7 +273,7 @@ export class Gateway implements ControlBackend {
     if (refused.length > 0) throw new ConfigError('reload', refused);
     const policyEngine = loadPolicyEngine(next.policies);
     const trust = new TrustStore(next.partners.map(trustEntry));
-    const keys = keyRingOf(next, this.signer);
+    const keys = this.ringOf(next);
     const clientTrust = new ClientTrust(next.org, next.tls.caPem, next.control.revoked);
     // Nothing above changed the running gateway; from here on nothing can fail.
     [this.config, this.policyEngine, this.trust, this.keys, this.clientTrust] = [next, policyEngine, trust, keys, clientTrust];
@@ -368,13 +381,67 @@ export class Gateway implements ControlBackend {
       this.config.partners.map(async (p) => {
         try {
           const card = await this.clients.getCard(p.org, Date.now() + 5000);
-          this.ledger.learnKey(p.org, card.log_key);
+          this.ledger.learnKeys(p.org, [card.log_key, ...card.previous_log_keys]);
+          this.learnReceiptKeys(p.org, card.receipt_jwks);
           this.offered.set(p.org, new Set(card.capabilities.map((c) => c.name)));
         } catch {
           // unreachable or refusing: try again at the next refresh
         }
       }),
     );
+  }
+
+  /**
+   * Asks a partner's card for its keys (a statement named a key we do not hold: it rotated);
+   * at most every 5 s per partner. Resolves whether a new receipt key was learned.
+   */
+  private async learnPartnerKeys(org: string): Promise<boolean> {
+    const now = Date.now();
+    if ((this.keysFetchedAt.get(org) ?? 0) + 5000 > now || !this.clients.has(org)) return false;
+    this.keysFetchedAt.set(org, now);
+    try {
+      const card = await this.clients.getCard(org, now + 5000);
+      this.ledger.learnKeys(org, [card.log_key, ...card.previous_log_keys]);
+      return this.learnReceiptKeys(org, card.receipt_jwks);
+    } catch (err) {
+      this.log.info({ partner: org, err }, 'could not fetch the partner card for its keys');
+      return false;
+    }
+  }
+
+  /**
+   * Adds the receipt keys a partner's card publishes that we do not hold yet (the card comes
+   * over mutual TLS from the partner's pinned identity, as its bundle does), and remembers
+   * them. A card that names a known kid with another key is refused whole.
+   */
+  private learnReceiptKeys(org: string, jwksBytes: Buffer): boolean {
+    let keys: JsonWebKey[];
+    try {
+      keys = ((JSON.parse(jwksBytes.toString('utf8')) as { keys?: unknown }).keys ?? []) as JsonWebKey[];
+      if (!Array.isArray(keys)) return false;
+    } catch {
+      return false;
+    }
+    const fresh = keys.filter((k) => typeof (k as { kid?: unknown }).kid === 'string' && this.keys.lookup(org, (k as { kid: string }).kid) === undefined);
+    if (fresh.length === 0) return false;
+    const learned = [...(this.learnedKeys.get(org) ?? []), ...fresh];
+    try {
+      const ring = keyRingOf(this.config, this.signer, new Map([...this.learnedKeys, [org, learned]]));
+      this.learnedKeys.set(org, learned);
+      this.keys = ring;
+    } catch (err) {
+      this.log.warn({ partner: org, err }, "refused the receipt keys on a partner's card");
+      return false;
+    }
+    for (const k of fresh) {
+      this.store.rememberPartnerKey(org, 'receipt', JSON.stringify(k), Date.now()).catch((err: unknown) => this.log.error({ err }, 'could not remember a partner receipt key'));
+    }
+    this.log.info({ partner: org, kids: fresh.map((k) => (k as { kid: string }).kid) }, "learned receipt keys from a partner's card");
+    return true;
+  }
+
+  private ringOf(config: GatewayConfig): KeyRing {
+    return keyRingOf(config, this.signer, this.learnedKeys);
   }
 
   /** Who this gateway is and how its partners have answered lately. */
@@ -423,13 +490,16 @@ export class Gateway implements ControlBackend {
   async exportAudit(selection: ExportSelection = {}): Promise<AuditBundle> {
     const keys: Record<string, BundleKeys> = {
       [this.org]: {
-        log: [{ vkey: this.ledger.log.vkey.text, valid_from: null, valid_until: null }],
+        log: [this.ledger.log.vkey.text, ...this.config.audit.previousLogKeys].map((vkey) => ({ vkey, valid_from: null, valid_until: null })),
         receipt: [this.signer.publicJwk, ...this.config.receipts.previousJwks].map(withValidity),
       },
     };
     for (const p of this.config.partners) {
-      const logKey = this.ledger.logKeyOf(p.org);
-      keys[p.org] = { log: logKey === undefined ? [] : [{ vkey: logKey, valid_from: null, valid_until: null }], receipt: p.receiptJwks.keys.map(withValidity) };
+      const learned = (this.learnedKeys.get(p.org) ?? []).filter((k) => !p.receiptJwks.keys.some((c) => c.kid === (k as { kid?: unknown }).kid));
+      keys[p.org] = {
+        log: this.ledger.logKeysOf(p.org).map((vkey) => ({ vkey, valid_from: null, valid_until: null })),
+        receipt: [...p.receiptJwks.keys, ...(learned as Record<string, unknown>[])].map(withValidity),
+      };
     }
     return exportBundle(
       {
@@ -492,17 +562,12 @@ function trustEntry(p: GatewayConfig['partners'][number]) {
 }
 
 /** The audit log's key, named by the log's origin; created in the data directory at first start when not configured. */
-function logKeyOf(config: GatewayConfig, log: Logger): NoteKey {
+export function logKeyOf(config: GatewayConfig, log?: Logger): NoteKey {
   const source = config.audit.logKey;
   if ('jwk' in source) return NoteKey.fromJwk(logOrigin(config.org), source.jwk);
   const { jwk, created } = loadOrCreateLogKey(source.file);
-  if (created) log.info({ file: source.file }, 'created the audit log key (back it up: checkpoints it signed only verify with it)');
+  if (created) log?.info({ file: source.file }, 'created the audit log key (back it up: checkpoints it signed only verify with it)');
   return NoteKey.fromJwk(logOrigin(config.org), jwk);
-}
-
-/** The origin line of an organization's log checkpoints (and its log key's name). */
-export function logOrigin(org: string): string {
-  return `entente/${org}`;
 }
 
 /**
@@ -515,10 +580,14 @@ function withValidity(jwk: Record<string, unknown>): BundleKeys['receipt'][numbe
   return { jwk: pub as BundleKeys['receipt'][number]['jwk'], valid_from: at(nbf), valid_until: at(exp) };
 }
 
-function keyRingOf(config: GatewayConfig, signer: SigningKey): KeyRing {
+function keyRingOf(config: GatewayConfig, signer: SigningKey, learned: ReadonlyMap<string, readonly JsonWebKey[]> = new Map()): KeyRing {
   const ring = new KeyRing();
   ring.addJwks(config.org, { keys: [signer.publicJwk, ...config.receipts.previousJwks] });
-  for (const p of config.partners) ring.addJwks(p.org, p.receiptJwks);
+  for (const p of config.partners) {
+    ring.addJwks(p.org, p.receiptJwks);
+    const more = learned.get(p.org) ?? [];
+    if (more.length > 0) ring.addJwks(p.org, { keys: more as (JsonWebKey & { kid?: unknown })[] });
+  }
   return ring;
 }
 

@@ -95,6 +95,13 @@ describe('the audit log across two gateways', () => {
       expect(codes(reconcileBundles(b, bundleB))).toContain(`STATEMENT_ONE_SIDED ${taskId}`);
     });
 
+    it('report a task whose every statement was removed, from the task list it still appears in', () => {
+      const b = clone(bundleA);
+      const taskId = b.tasks[0]!.task_id;
+      b.statements = b.statements.filter((x) => x.task_id !== taskId);
+      expect(codes(verifyBundle(b))).toEqual([`RECEIPT_MISSING ${taskId}`]);
+    });
+
     it('report a modified statement with its task id: not in the log, and its signature fails', () => {
       const b = clone(bundleA);
       const s = b.statements.find((x) => x.kind === 'request')!;

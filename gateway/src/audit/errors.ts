@@ -18,6 +18,7 @@ export const AUDIT_ERROR_CODES = {
   RECEIPT_CONTENT_MISMATCH: 'the statement names another capability or purpose than the message it came with, or a result is missing or unexpected',
   RECEIPT_EXPIRED: 'the request statement is past its exp (allowing for clock skew); the requester must sign a new one',
   RECEIPT_NOT_YET_VALID: "the request statement's iat is in the future (beyond the clock skew); a clock is wrong",
+  RECEIPT_KEY_NOT_VALID: "the statement's iat is outside the validity period (nbf, exp) of the key that signed it",
   LOG_RANGE: 'a log index or size is not an integer within the tree',
   LOG_PROOF_INVALID: 'an inclusion or consistency proof does not lead to the expected root',
   LOG_NOTE_MALFORMED: 'a signed note (checkpoint, cosignature) or a verifier key is not in the C2SP signed-note format',
@@ -114,6 +115,12 @@ export class ReceiptNotYetValidError extends ReceiptError {
   constructor(message: string, options?: Options) {
     super('RECEIPT_NOT_YET_VALID', message, options);
     this.name = 'ReceiptNotYetValidError';
+  }
+}
+
+export class ReceiptKeyNotValidError extends ReceiptError {
+  constructor(message: string, options?: Options) {
+    super('RECEIPT_KEY_NOT_VALID', message, options);
   }
 }
 

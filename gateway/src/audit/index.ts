@@ -28,6 +28,7 @@ export {
   ReceiptChainBrokenError,
   ReceiptContentMismatchError,
   ReceiptExpiredError,
+  ReceiptKeyNotValidError,
   ReceiptNotYetValidError,
   ReceiptDigestMismatchError,
   ReceiptError,

@@ -93,4 +93,8 @@ export interface LogStore {
   listWitnessed(partner?: string): Promise<WitnessedRecord[]>;
   recordAlarm(alarm: LogAlarmRecord): Promise<void>;
   listAlarms(): Promise<LogAlarmRecord[]>;
+  /** Remembers a key a partner published (a receipt JWK as JSON text, or a log vkey). Idempotent. */
+  rememberPartnerKey(partner: string, kind: 'receipt' | 'log', key: string, at: number): Promise<void>;
+  /** Keys partners published, oldest first. */
+  partnerKeys(kind: 'receipt' | 'log'): Promise<{ readonly partner: string; readonly key: string; readonly firstSeen: number }[]>;
 }

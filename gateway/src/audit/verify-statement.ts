@@ -1,6 +1,7 @@
 import { CryptoError, JwsUnknownKeyError, sha256Digest, verifyCompactJws, type KeyRing, type VerifiedJws } from '../crypto/index.js';
 import {
   ReceiptBadSignatureError,
+  ReceiptKeyNotValidError,
   ReceiptMalformedError,
   ReceiptTaskMismatchError,
   ReceiptUnknownKeyError,
@@ -43,6 +44,7 @@ export function verifyStatement<K extends StatementKind>(
   const statement = checkShape(verified.payload, expect.kind);
   checkParties(statement, expect);
   checkTask(statement, expect);
+  checkKeyValidity(ring, expect, verified.header.kid, statement.iat);
   return { jws, digest: sha256Digest(jws), payload: statement, kid: verified.header.kid };
 }
 
@@ -102,6 +104,22 @@ function checkParties(statement: StatementOf[StatementKind], expect: StatementEx
   const to = 'to' in statement ? statement.to : undefined;
   if (expect.recipientOrg !== undefined && to !== expect.recipientOrg) {
     throw new ReceiptWrongRecipientError(`${expect.kind} statement is addressed to ${to ?? 'nobody'}, not ${expect.recipientOrg}`);
+  }
+}
+
+/**
+ * A key may carry a validity period (JWK `nbf` and `exp`, NumericDate seconds: a retired key's
+ * `exp` is the end of its rotation's overlap); a statement must say it was signed within it.
+ */
+function checkKeyValidity(ring: KeyRing, expect: StatementExpectation<StatementKind>, kid: string, iat: number): void {
+  const jwk = ring.lookup(expect.signerOrg, kid)?.jwk as { nbf?: unknown; exp?: unknown } | undefined;
+  const nbf = typeof jwk?.nbf === 'number' ? jwk.nbf : undefined;
+  const exp = typeof jwk?.exp === 'number' ? jwk.exp : undefined;
+  if ((nbf !== undefined && iat < nbf) || (exp !== undefined && iat > exp)) {
+    const when = (t: number) => new Date(t * 1000).toISOString();
+    throw new ReceiptKeyNotValidError(
+      `${expect.kind} statement signed at ${when(iat)} with ${expect.signerOrg}'s key ${kid}, valid ${nbf !== undefined ? `from ${when(nbf)} ` : ''}${exp !== undefined ? `until ${when(exp)}` : 'on'}`,
+    );
   }
 }
 

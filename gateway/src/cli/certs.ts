@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { importPartner, loadConfig, type GatewayConfig } from '../config/index.js';
+import { importPartner, loadConfig, rotateKeys, type GatewayConfig } from '../config/index.js';
+import { logKeyOf } from '../gateway.js';
+import { durationSchema } from '../lib/index.js';
 import { ROLES, isRole } from '../control/index.js';
-import { caFingerprint, certsInit, exportBundle, issueClientFiles, makeBundle, parseBundle, writeBundle, type FederationBundle } from '../pki/index.js';
+import { caFingerprint, certsInit, exportBundle, generateLogKey, generateReceiptKey, issueClientFiles, makeBundle, parseBundle, writeBundle, type FederationBundle } from '../pki/index.js';
 import { SigningKey } from '../crypto/index.js';
 import { required, UsageError } from './args.js';
 import { defineCommand, defineGroup } from './command.js';
@@ -162,10 +164,55 @@ const issueClient = defineCommand(
   },
 );
 
+const rotate = defineCommand(
+  {
+    name: 'certs rotate',
+    summary: 'a new receipt signing key (and, with --log, audit log key); the old ones keep verifying',
+    usage: ['--config <gateway.yaml> [--overlap <duration>] [--log]'],
+    description: [
+      'Writes a new key beside the current one and makes it current in the config. The old receipt key',
+      'stays, public only, in receipts.previousKeys with exp = now + overlap: statements it signed until',
+      'then keep verifying, here, at partners and in audit bundles; a statement it signs later does not.',
+      'With --log, the audit log key too: the old one\'s verifier key goes to audit.previousLogKeys, so',
+      'checkpoints it signed keep verifying. Restart the gateway to sign with the new keys. Partners learn',
+      'them from its card (fetched when they meet a key they do not know); give partners that pin keys',
+      'your new bundle (entente certs export).',
+    ],
+    options: {
+      config: { type: 'string', short: 'c', arg: '<gateway.yaml>', help: "the gateway's config (edited in place)" },
+      overlap: { type: 'string', arg: '<duration>', help: 'how long the old receipt key may still sign (24h by default: until the restart)' },
+      log: { type: 'boolean', help: 'rotate the audit log key as well' },
+    },
+    examples: [['a new receipt key, the old one valid for an hour more', 'entente certs rotate --config entente.yaml --overlap 1h']],
+    exits: [
+      [EXIT.ok, 'the new keys were written and the config points at them'],
+      [EXIT.error, 'the config or a key file cannot be read or written'],
+      [EXIT.usage, 'a missing --config or a malformed --overlap'],
+    ],
+  },
+  ({ values }) => {
+    const configPath = required(values.config, '--config', "the gateway's config file");
+    const parsed = durationSchema.safeParse(values.overlap ?? '24h');
+    if (!parsed.success) throw new UsageError(`--overlap ${values.overlap}: expected a duration like 24h or 30m`);
+    const overlapMs = parsed.data;
+    const config = loadConfig(configPath);
+    const receipt = generateReceiptKey('ES256').privateJwk;
+    const fresh = values.log ? { receiptJwk: receipt, logJwk: generateLogKey(), retiredLogVkey: logKeyOf(config).vkey() } : { receiptJwk: receipt };
+    const outcome = rotateKeys(configPath, fresh as Parameters<typeof rotateKeys>[1], { now: new Date(), overlapMs });
+    const lines = [
+      `receipt key ${outcome.receipt!.kid} is current (${outcome.receipt!.newKeyFile}); ${outcome.receipt!.retiredKid} signs until ${outcome.receipt!.validUntil.toISOString()} and verifies for good (${outcome.receipt!.retiredFile})`,
+      ...(outcome.log !== undefined ? [`audit log key: ${outcome.log.newKeyFile}; the old one verifies as ${outcome.log.retiredVkey}`] : []),
+      `next: restart the gateway (entente serve) before ${outcome.receipt!.validUntil.toISOString()}; partners that pin keys need your new bundle: entente certs export --config ${configPath}`,
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+    return EXIT.ok;
+  },
+);
+
 /** Development PKI: an org CA, the gateway's TLS certificate, the receipt signing key; bundles for partners. */
 export const certs = defineGroup(
-  { name: 'certs', summary: 'development PKI, federation bundles, control-API client certificates' },
-  [init, exportCommand, importCommand, issueClient],
+  { name: 'certs', summary: 'development PKI, federation bundles, control-API client certificates, key rotation' },
+  [init, exportCommand, importCommand, issueClient, rotate],
 );
 
 /** The bundle a configured gateway gives its partners: its advertised address, its CA, its public receipt keys. */

@@ -122,3 +122,64 @@ export function initConfig(opts: { org: string; listen: string; certsDir: string
     ].join('\n'),
   );
 }
+
+/** What a key rotation wrote: the new key's file, the retired key's public file, its overlap's end. */
+export interface RotationOutcome {
+  readonly receipt?: { readonly newKeyFile: string; readonly retiredFile: string; readonly kid: string; readonly retiredKid: string; readonly validUntil: Date };
+  readonly log?: { readonly newKeyFile: string; readonly retiredVkey: string };
+}
+
+/**
+ * Rotates a gateway's keys in its config file (comments and layout kept): a new receipt
+ * signing key becomes current, the old one is kept public-only in receipts.previousKeys with
+ * `exp` = now + overlap (statements it signed until then keep verifying, later ones do not);
+ * with `log`, a new audit log key too, the old one's verifier key kept in
+ * audit.previousLogKeys. The running gateway takes them at its next restart.
+ */
+export function rotateKeys(
+  configPath: string,
+  fresh: { readonly receiptJwk?: Record<string, unknown> & { kid: string }; readonly logJwk?: Record<string, unknown> & { kid: string }; readonly retiredLogVkey?: string },
+  opts: { readonly now: Date; readonly overlapMs: number },
+): RotationOutcome {
+  const base = dirname(configPath);
+  const text = readFileSync(configPath, 'utf8');
+  if (configPath.endsWith('.json')) throw new ConfigError(configPath, ['rotation edits YAML configs; edit this JSON config by hand (receipts.signingKey, receipts.previousKeys)']);
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) throw new ConfigError(configPath, doc.errors.map((e) => e.message));
+  const at = (p: string) => (isAbsolute(p) ? p : join(base, p));
+  const outcome: { -readonly [K in keyof RotationOutcome]: RotationOutcome[K] } = {};
+  if (fresh.receiptJwk !== undefined) {
+    const current = doc.getIn(['receipts', 'signingKey']);
+    if (typeof current !== 'string') throw new ConfigError(configPath, ['receipts.signingKey: rotation needs a key file here, not an inline key']);
+    const old = JSON.parse(readFileSync(at(current), 'utf8')) as Record<string, unknown> & { kid: string };
+    const validUntil = new Date(opts.now.getTime() + opts.overlapMs);
+    const { d: _d, ...oldPublic } = old;
+    const dir = dirname(at(current));
+    const newKeyFile = join(dir, `receipt-signing-${fresh.receiptJwk.kid.slice(0, 12)}.jwk.json`);
+    const retiredFile = join(dir, `receipt-retired-${old.kid.slice(0, 12)}.jwk.json`);
+    writeFileSync(newKeyFile, JSON.stringify(fresh.receiptJwk, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+    writeFileSync(retiredFile, JSON.stringify({ ...oldPublic, exp: Math.floor(validUntil.getTime() / 1000) }, null, 2) + '\n');
+    doc.setIn(['receipts', 'signingKey'], relative(base, newKeyFile));
+    const previous = doc.getIn(['receipts', 'previousKeys']);
+    if (!isSeq(previous)) doc.setIn(['receipts', 'previousKeys'], doc.createNode([]));
+    (doc.getIn(['receipts', 'previousKeys']) as { items: unknown[]; flow?: boolean }).flow = false;
+    (doc.getIn(['receipts', 'previousKeys']) as { items: unknown[] }).items.push(doc.createNode(relative(base, retiredFile)));
+    outcome.receipt = { newKeyFile, retiredFile, kid: fresh.receiptJwk.kid, retiredKid: old.kid, validUntil };
+  }
+  if (fresh.logJwk !== undefined && fresh.retiredLogVkey !== undefined) {
+    const dataDir = doc.get('dataDir');
+    const dir = typeof doc.getIn(['audit', 'logKey']) === 'string' ? dirname(at(doc.getIn(['audit', 'logKey']) as string)) : at(typeof dataDir === 'string' ? dataDir : '.');
+    mkdirSync(dir, { recursive: true });
+    const newKeyFile = join(dir, `log-key-${fresh.logJwk.kid.slice(0, 12)}.jwk.json`);
+    writeFileSync(newKeyFile, JSON.stringify(fresh.logJwk, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+    if (!isMap(doc.get('audit'))) doc.set('audit', doc.createNode({}));
+    doc.setIn(['audit', 'logKey'], relative(base, newKeyFile));
+    const previous = doc.getIn(['audit', 'previousLogKeys']);
+    if (!isSeq(previous)) doc.setIn(['audit', 'previousLogKeys'], doc.createNode([]));
+    (doc.getIn(['audit', 'previousLogKeys']) as { items: unknown[]; flow?: boolean }).flow = false;
+    (doc.getIn(['audit', 'previousLogKeys']) as { items: unknown[] }).items.push(doc.createNode(fresh.retiredLogVkey));
+    outcome.log = { newKeyFile, retiredVkey: fresh.retiredLogVkey };
+  }
+  writeFileSync(configPath, doc.toString());
+  return outcome;
+}

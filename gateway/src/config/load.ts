@@ -38,7 +38,7 @@ export interface GatewayConfig {
     readonly revoked?: { readonly serials: readonly string[]; readonly fingerprints: readonly string[] };
   }[];
   /** The audit log's key: the JWK given, or the file it lives in (created at first start when absent). */
-  readonly audit: { readonly logKey: { readonly jwk: Jwk } | { readonly file: string } };
+  readonly audit: { readonly logKey: { readonly jwk: Jwk } | { readonly file: string }; readonly previousLogKeys: readonly string[] };
   /** The control API: always on a Unix socket (mode 0600); optionally on TCP with mutual TLS. */
   readonly control: {
     readonly socket: string;
@@ -198,6 +198,7 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
           : typeof c.audit.logKey === 'string'
             ? { file: path(c.audit.logKey) }
             : { jwk: asJwk('audit.logKey', c.audit.logKey, true) },
+      previousLogKeys: c.audit.previousLogKeys,
     },
     control: {
       socket,

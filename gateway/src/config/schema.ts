@@ -80,8 +80,10 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** The log's private Ed25519 JWK (a file or the JWK); `<dataDir>/log-key.jwk.json` by default, created at first start. */
       logKey: jwkOrPath.optional(),
+      /** Public verifier keys (C2SP vkeys) of log keys rotated from: published, so older checkpoints keep verifying. */
+      previousLogKeys: z.array(z.string().regex(/^[^\s+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+={0,2}$/, 'expected a verifier key <name>+<8 hex>+<base64>')).default([]),
     })
-    .default({}),
+    .default({ previousLogKeys: [] }),
   control: z
     .strictObject({
       /** The control API's Unix socket; `<dataDir>/control.sock` by default. */

@@ -20,6 +20,8 @@ import type { FederationAudit } from './server.js';
 const CALL_MS = 5000;
 /** How often our latest checkpoint is offered to partners for cosigning, when it has grown. */
 const PUBLISH_MS = 1000;
+/** A partner's card is fetched again for its keys at most this often. */
+const REFETCH_MS = 5000;
 
 export interface LogExchangeOptions {
   readonly store: LogStore;
@@ -29,6 +31,8 @@ export interface LogExchangeOptions {
   readonly partners: () => readonly { readonly org: string; readonly logKey?: string }[];
   readonly now: () => number;
   readonly log: Logger;
+  /** Our log keys rotated from (vkeys). */
+  readonly previousLogKeys?: readonly string[];
 }
 
 /**
@@ -39,8 +43,10 @@ export interface LogExchangeOptions {
 export class LogExchange implements FederationAudit {
   readonly log: AuditLog;
   readonly witness: Witness;
-  /** Partners' log keys learned from their cards (pinned keys take precedence). */
-  private readonly learned = new Map<string, Vkey>();
+  /** Partners' log keys learned from their cards, oldest first (pinned keys take precedence). */
+  private readonly learned = new Map<string, Vkey[]>();
+  /** When each partner's card was last fetched for its keys: at most every few seconds. */
+  private readonly fetchedAt = new Map<string, number>();
   /** The size of our checkpoint each partner last cosigned (or holds, as it told us). */
   private readonly cosigned = new Map<string, bigint>();
   private readonly alarms: LogAlarmRecord[] = [];
@@ -48,12 +54,12 @@ export class LogExchange implements FederationAudit {
   private publishing = false;
 
   constructor(private readonly opts: LogExchangeOptions) {
-    this.log = new AuditLog(opts.store, opts.key, opts.now, (err) => opts.log.error({ err }, 'could not record a checkpoint'));
+    this.log = new AuditLog(opts.store, opts.key, opts.now, (err) => opts.log.error({ err }, 'could not record a checkpoint'), opts.previousLogKeys);
     this.witness = new Witness({
       store: opts.store,
       key: opts.key,
       now: opts.now,
-      keyOf: (partner) => this.keyOf(partner),
+      keysOf: (partner, refresh) => this.keysOf(partner, refresh),
       onAlarm: (alarm) => {
         this.alarms.push(alarm);
         opts.log.error({ partner: alarm.partner, code: alarm.code, alarm: alarm.message }, 'ALARM: a partner’s audit log contradicts what we witnessed');
@@ -66,6 +72,13 @@ export class LogExchange implements FederationAudit {
   async start(): Promise<void> {
     await this.log.open();
     this.alarms.push(...(await this.opts.store.listAlarms()));
+    for (const { partner, key } of await this.opts.store.partnerKeys('log')) {
+      try {
+        this.learned.set(partner, [...(this.learned.get(partner) ?? []), parseVkey(key)]);
+      } catch {
+        // a key that no longer parses is not used
+      }
+    }
     for (const cp of await this.opts.store.listCheckpoints({ cosignedOnly: true })) {
       for (const c of cp.cosignatures) this.cosigned.set(c.witness, BigInt(cp.size));
     }
@@ -86,18 +99,23 @@ export class LogExchange implements FederationAudit {
     return this.alarms.slice(-20);
   }
 
-  /** The key a partner publishes on its card, learned when no key is pinned for it. */
-  learnKey(partner: string, vkey: string): void {
-    if (vkey === '' || this.pinned(partner) !== undefined) return;
-    try {
-      const key = parseVkey(vkey);
-      const known = this.learned.get(partner);
-      if (known !== undefined && known.text !== key.text) {
-        this.opts.log.warn({ partner, was: known.text, now: key.text }, "a partner's card shows a new audit log key; checkpoints are checked with the new one");
+  /**
+   * The keys a partner publishes on its card (its current log key and those it rotated from),
+   * learned and remembered when no key is pinned for it.
+   */
+  learnKeys(partner: string, vkeys: readonly string[]): void {
+    if (this.pinned(partner) !== undefined) return;
+    for (const text of vkeys.filter((v) => v !== '')) {
+      try {
+        const key = parseVkey(text);
+        const known = this.learned.get(partner) ?? [];
+        if (known.some((k) => k.text === key.text)) continue;
+        if (known.length > 0) this.opts.log.warn({ partner, key: key.text }, "a partner's card shows a new audit log key; its checkpoints are checked with it too");
+        this.learned.set(partner, [...known, key]);
+        this.opts.store.rememberPartnerKey(partner, 'log', key.text, this.opts.now()).catch((err: unknown) => this.opts.log.error({ err }, 'could not remember a partner log key'));
+      } catch (err) {
+        this.opts.log.warn({ partner, err }, 'a partner card shows a log key that does not parse');
       }
-      this.learned.set(partner, key);
-    } catch (err) {
-      this.opts.log.warn({ partner, err }, 'a partner card shows a log key that does not parse');
     }
   }
 
@@ -166,26 +184,31 @@ export class LogExchange implements FederationAudit {
     }
   }
 
-  /** A partner's log key as known now (pinned, or learned from its card). */
-  logKeyOf(partner: string): string | undefined {
-    return this.pinned(partner) ?? this.learned.get(partner)?.text;
+  /** A partner's log keys as known now (pinned, or learned from its cards, oldest first). */
+  logKeysOf(partner: string): string[] {
+    const pinned = this.pinned(partner);
+    return pinned !== undefined ? [pinned] : (this.learned.get(partner) ?? []).map((k) => k.text);
   }
 
   private pinned(partner: string): string | undefined {
     return this.opts.partners().find((p) => p.org === partner)?.logKey;
   }
 
-  private async keyOf(partner: string): Promise<Vkey | undefined> {
+  private async keysOf(partner: string, refresh: boolean): Promise<readonly Vkey[] | undefined> {
     const pinned = this.pinned(partner);
-    if (pinned !== undefined) return parseVkey(pinned);
-    if (!this.learned.has(partner) && this.opts.clients.has(partner)) {
-      try {
-        this.learnKey(partner, (await this.opts.clients.getCard(partner, this.opts.now() + CALL_MS)).log_key);
-      } catch {
-        // unreachable: the checkpoint is checked at a later exchange
-      }
+    if (pinned !== undefined) return [parseVkey(pinned)];
+    if (!refresh && this.learned.has(partner)) return this.learned.get(partner);
+    const due = (this.fetchedAt.get(partner) ?? 0) + REFETCH_MS <= this.opts.now();
+    if (!due || !this.opts.clients.has(partner)) return refresh ? undefined : [];
+    this.fetchedAt.set(partner, this.opts.now());
+    try {
+      const card = await this.opts.clients.getCard(partner, this.opts.now() + CALL_MS);
+      this.learnKeys(partner, [card.log_key, ...card.previous_log_keys]);
+    } catch {
+      // unreachable: the checkpoint is checked at a later exchange
+      return refresh ? undefined : [];
     }
-    return this.learned.get(partner);
+    return this.learned.get(partner) ?? [];
   }
 
   private mapRange(fn: () => Buffer[]): Buffer[] {

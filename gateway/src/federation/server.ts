@@ -268,5 +268,6 @@ function toCard(card: CardView): Card {
     })),
     receipt_jwks: Buffer.from(JSON.stringify(card.receiptJwks)),
     log_key: card.logKey ?? '',
+    previous_log_keys: [...(card.previousLogKeys ?? [])],
   };
 }

@@ -12,6 +12,8 @@ export interface CardDeps {
   readonly keys: () => KeyRing;
   /** Our audit log's verifier key (C2SP vkey), published so partners can check our checkpoints. */
   readonly logKey?: string;
+  /** Log keys we rotated from: our older checkpoints are signed by them. */
+  readonly previousLogKeys?: readonly string[];
   readonly log: Logger;
 }
 
@@ -21,6 +23,7 @@ export interface CardView {
   readonly capabilities: readonly CapabilityInfo[];
   readonly receiptJwks: { readonly keys: readonly PublicJwk[] };
   readonly logKey?: string;
+  readonly previousLogKeys?: readonly string[];
 }
 
 /** The card `peer` may see. A failing card policy fails closed: no capabilities, logged as our fault. */
@@ -39,5 +42,6 @@ export function cardFor(deps: CardDeps, peer: Peer): CardView {
     capabilities: all.filter((c) => visible.has(c.name)),
     receiptJwks: { keys: deps.keys().publicJwks(deps.org) },
     ...(deps.logKey !== undefined ? { logKey: deps.logKey } : {}),
+    previousLogKeys: deps.previousLogKeys ?? [],
   };
 }

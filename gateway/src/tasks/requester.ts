@@ -14,7 +14,7 @@ import type { StatementLog, StatementRecord } from '../audit/index.js';
 import type { TaskRecord, TaskStore } from './ports.js';
 import { isDenial, isReasonCode, REASONS, TaskError, type ReasonCode } from './errors.js';
 import { FINAL_STATUSES, NAME, TASK_ID, type TaskView } from './task.js';
-import { contentDigestOf, parseJsonPayload, recordStatement } from './shared.js';
+import { contentDigestOf, knowSignerKey, parseJsonPayload, recordStatement } from './shared.js';
 
 /** How requests reach partners; the federation transport implements it over mutual-TLS gRPC. */
 export interface PartnerTransport {
@@ -43,6 +43,8 @@ export interface RequesterDeps {
   readonly policy: () => PolicyEngine;
   readonly signer: SigningKey;
   readonly partnerKeys: () => KeyRing;
+  /** Asks a partner's card for its receipt keys (after a rotation); see knowSignerKey. */
+  readonly learnPartnerKeys?: (org: string) => Promise<unknown>;
   readonly transport: PartnerTransport;
   readonly maxPayloadBytes: number;
   /** How deep inputs and results may nest (limits.maxJsonDepth). */
@@ -356,6 +358,7 @@ export class Requester {
     try {
       const limits = { maxBytes: this.deps.maxPayloadBytes, maxDepth: this.deps.maxJsonDepth };
       const got = view.resultBytes === undefined ? ({ present: false } as const) : ({ present: true, value: parseJsonPayload(view.resultBytes, limits, 'result') } as const);
+      await knowSignerKey(this.deps, task.peerOrg, resultStatement);
       status = verifyResult(resultStatement, this.deps.partnerKeys(), {
         requester: org,
         responder: task.peerOrg,

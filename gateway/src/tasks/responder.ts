@@ -9,7 +9,7 @@ import type { InboundApprovalRecord, InboundDecision, TaskRecord, TaskStore } fr
 import { InboundApprovalError, isDenial, isReasonCode, TaskError, type ReasonCode } from './errors.js';
 import { inboundApprovalId, parseInboundApprovalId } from './approval-id.js';
 import { FINAL_STATUSES, NAME, TASK_ID, type Peer, type TaskView } from './task.js';
-import { parseJsonPayload, recordStatement } from './shared.js';
+import { knowSignerKey, parseJsonPayload, recordStatement } from './shared.js';
 
 export interface ResponderDeps {
   readonly org: string;
@@ -18,6 +18,8 @@ export interface ResponderDeps {
   readonly agents: AgentRegistry;
   readonly signer: SigningKey;
   readonly partnerKeys: () => KeyRing;
+  /** Asks a partner's card for its receipt keys (after a rotation); see knowSignerKey. */
+  readonly learnPartnerKeys?: (org: string) => Promise<unknown>;
   readonly maxPayloadBytes: number;
   /** How deep inputs may nest (limits.maxJsonDepth). */
   readonly maxJsonDepth: number;
@@ -203,6 +205,7 @@ export class Responder {
     if (task === undefined) throw new TaskError('task_unknown');
     const result = (await this.deps.store.listStatements({ taskId, peerOrg: peer.org, kind: 'result' }))[0];
     if (result === undefined) throw new TaskError('task_unknown', 'this task has no result to acknowledge yet');
+    await knowSignerKey(this.deps, peer.org, ackStatement);
     try {
       verifyAck(ackStatement, this.deps.partnerKeys(), { requester: peer.org, responder: this.deps.org, taskId, resultDigest: result.digest });
     } catch (err) {
@@ -283,6 +286,7 @@ export class Responder {
       throw new TaskError('request_invalid', 'salt must be 16-128 base64url characters');
     }
     const input = parseJsonPayload(req.inputBytes, { maxBytes: this.deps.maxPayloadBytes, maxDepth: this.deps.maxJsonDepth }, 'input');
+    await knowSignerKey(this.deps, peer.org, req.requestStatement);
     const verifyAt = (nowMs: number) =>
       verifyRequest(req.requestStatement, this.deps.partnerKeys(), {
         requester: peer.org,

@@ -1,4 +1,4 @@
-import { canonicalize, inspectCompactJws, JcsUnsupportedError, sha256Digest } from '../crypto/index.js';
+import { canonicalize, inspectCompactJws, JcsUnsupportedError, sha256Digest, type KeyRing } from '../crypto/index.js';
 import { decodeUtf8Strict, jsonTextDepth, jsonValueDepth } from '../lib/index.js';
 import type { StatementRecord } from '../audit/index.js';
 import { TaskError } from './errors.js';
@@ -76,4 +76,26 @@ export function recordStatement(
     digest: sha256Digest(jws),
     storedAt,
   };
+}
+
+/** What the key check before verifying needs: the partners' keys, and a way to ask a partner for its keys. */
+export interface PartnerKeySource {
+  readonly partnerKeys: () => KeyRing;
+  /** Fetches `org`'s card and adds the receipt keys it publishes (a key rotation); rate-limited. */
+  readonly learnPartnerKeys?: (org: string) => Promise<unknown>;
+}
+
+/**
+ * When a partner's statement names a key we do not hold (it rotated its receipt key), asks the
+ * partner for its keys once before the statement is verified; verification then decides.
+ */
+export async function knowSignerKey(deps: PartnerKeySource, org: string, jws: string): Promise<void> {
+  if (deps.learnPartnerKeys === undefined) return;
+  let kid: unknown;
+  try {
+    kid = inspectCompactJws(jws).header['kid'];
+  } catch {
+    return;
+  }
+  if (typeof kid === 'string' && deps.partnerKeys().lookup(org, kid) === undefined) await deps.learnPartnerKeys(org);
 }

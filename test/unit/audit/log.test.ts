@@ -151,7 +151,7 @@ describe('Witness', () => {
       store: witnessStore,
       key: witnessKey,
       now: () => 5000,
-      keyOf: async (p) => (p === 'org-a' ? parseVkey(logKey.vkey()) : undefined),
+      keysOf: async (p) => (p === 'org-a' ? [parseVkey(logKey.vkey())] : []),
       onAlarm: (a) => alarms.push(a),
     });
     const proofs = async (m: bigint, n: bigint) => log.consistencyProof(m, n);

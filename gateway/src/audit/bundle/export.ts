@@ -17,6 +17,7 @@ export interface ExportTask {
   readonly capability: string;
   readonly purpose: string;
   readonly status: string;
+  readonly reason?: string;
   /** Whether our ack of it waits in the outbox (requester side). */
   readonly ackPending?: boolean;
 }
@@ -83,6 +84,7 @@ export async function exportBundle(deps: ExportDeps, selection: ExportSelection 
       capability: t.capability,
       purpose: t.purpose,
       status: t.status,
+      ...(t.reason !== undefined ? { reason: t.reason } : {}),
       ack: selected.some((s) => s.taskId === t.taskId && s.peerOrg === t.peerOrg && s.kind === 'ack') ? (t.ackPending === true ? 'pending' : 'delivered') : 'missing',
     })),
     witnessed: witnessed.map((w) => ({ partner: w.partner, note: w.note })),

@@ -49,6 +49,8 @@ export const bundleSchema = z.strictObject({
       capability: z.string(),
       purpose: z.string(),
       status: z.string(),
+      /** Why it ended without a result, when it did (e.g. partner_unavailable: no result statement exists). */
+      reason: z.string().max(64).optional(),
       ack: z.enum(['delivered', 'pending', 'missing']),
     }),
   ),

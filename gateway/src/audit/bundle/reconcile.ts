@@ -56,8 +56,7 @@ function matchTasks(a: AuditBundle, b: AuditBundle, findings: Finding[]): Reconc
   for (const [taskId, sa] of ta) {
     const sb = tb.get(taskId);
     if (sb === undefined) {
-      // A request our own outbound policy refused never reached the partner: one-sided by design.
-      if (sa.every((s) => s.signer === a.org) && !sa.some((s) => s.kind === 'ack') && sa.some((s) => s.kind === 'result')) continue;
+      if (neverLeft(a, taskId, sa)) continue;
       counts.onlyFirst++;
       if (selects(b, a.org)) findings.push({ code: 'TASK_ONE_SIDED', taskId, message: `${a.org} holds the task, ${b.org}'s bundle does not` });
       continue;
@@ -80,12 +79,23 @@ function matchTasks(a: AuditBundle, b: AuditBundle, findings: Finding[]): Reconc
   }
   for (const taskId of tb.keys()) {
     if (ta.has(taskId)) continue;
-    const sb = tb.get(taskId)!;
-    if (sb.every((s) => s.signer === b.org) && !sb.some((s) => s.kind === 'ack') && sb.some((s) => s.kind === 'result')) continue;
+    if (neverLeft(b, taskId, tb.get(taskId)!)) continue;
     counts.onlySecond++;
     if (selects(a, b.org)) findings.push({ code: 'TASK_ONE_SIDED', taskId, message: `${b.org} holds the task, ${a.org}'s bundle does not` });
   }
   return counts;
+}
+
+/**
+ * A task the partner cannot hold: our own outbound policy refused it (our request and our
+ * denial), or it never reached the partner (only our request, and our record says the partner
+ * was unreachable).
+ */
+function neverLeft(bundle: AuditBundle, taskId: string, statements: readonly BundleStatement[]): boolean {
+  const ours = statements.every((s) => s.signer === bundle.org);
+  if (ours && !statements.some((s) => s.kind === 'ack') && statements.some((s) => s.kind === 'result')) return true;
+  const record = bundle.tasks.find((t) => t.task_id === taskId && t.role === 'requester');
+  return ours && statements.every((s) => s.kind === 'request') && record?.reason === 'partner_unavailable';
 }
 
 /** Whether a bundle's selection could hold tasks with `org` at all (a time window could still leave one out). */

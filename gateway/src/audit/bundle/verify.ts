@@ -27,7 +27,7 @@ export interface VerifyOptions {
 interface Keys {
   readonly ring: KeyRing;
   readonly log: ReadonlyMap<string, readonly Vkey[]>;
-  /** org → kid → [from, until] in seconds (undefined bounds are open). */
+  /** org → kid → [from, until] in milliseconds (undefined bounds are open). */
   readonly validity: ReadonlyMap<string, ReadonlyMap<string, readonly [number | undefined, number | undefined]>>;
 }
 
@@ -78,7 +78,7 @@ function readKeys(bundle: AuditBundle, findings: Finding[]): Keys {
     } catch (err) {
       findings.push({ code: 'KEY_INVALID', partner: org, message: `receipt keys of ${org}: ${(err as Error).message}` });
     }
-    validity.set(org, new Map(k.receipt.map((r) => [r.jwk.kid, [seconds(r.valid_from), seconds(r.valid_until)] as const])));
+    validity.set(org, new Map(k.receipt.map((r) => [r.jwk.kid, [millis(r.valid_from), millis(r.valid_until)] as const])));
     const vkeys: Vkey[] = [];
     for (const l of k.log) {
       try {
@@ -186,7 +186,7 @@ function checkStatement(s: BundleStatement, keys: Keys, findings: Finding[]): Ve
     return undefined;
   }
   const [from, until] = keys.validity.get(s.signer)?.get(statement.kid) ?? [undefined, undefined];
-  const iat = statement.payload.iat;
+  const iat = statement.payload.iat * 1000;
   if ((from !== undefined && iat < from) || (until !== undefined && iat > until)) {
     findings.push({
       code: 'RECEIPT_KEY_NOT_VALID',
@@ -210,6 +210,15 @@ function checkChains(bundle: AuditBundle, verified: readonly Verified[], finding
   }
   const pendingAcks = new Set(bundle.tasks.filter((t) => t.ack === 'pending').map((t) => t.task_id));
   const unfinished = new Set(bundle.tasks.filter((t) => !['completed', 'failed', 'denied', 'cancelled'].includes(t.status)).map((t) => t.task_id));
+  // A request that never got an answer (the partner unreachable, the deadline passed) has no
+  // result statement anywhere: the requester's record says so.
+  const unanswered = new Set(
+    bundle.tasks.filter((t) => t.role === 'requester' && (t.reason === 'partner_unavailable' || t.reason === 'deadline_exceeded')).map((t) => `${t.task_id}\n${t.peer}`),
+  );
+  const present = new Set(verified.map((v) => (v.payload.kind === 'run' ? '' : v.payload.task_id)));
+  for (const t of bundle.tasks) {
+    if (!present.has(t.task_id)) findings.push({ code: 'RECEIPT_MISSING', taskId: t.task_id, message: `the task with ${t.peer} is listed, but none of its statements is in the bundle` });
+  }
   for (const statements of byTask.values()) {
     const taskId = statements[0]!.payload.task_id;
     const one = <K extends 'request' | 'result' | 'ack'>(kind: K): SignedStatement<K> | undefined => {
@@ -223,7 +232,8 @@ function checkChains(bundle: AuditBundle, verified: readonly Verified[], finding
       continue;
     }
     if (result === undefined) {
-      if (!unfinished.has(taskId) || ack !== undefined) findings.push({ code: 'RECEIPT_MISSING', taskId, message: 'the result statement of the task is missing' });
+      const noAnswer = unanswered.has(`${taskId}\n${request.payload.to}`) && ack === undefined;
+      if ((!unfinished.has(taskId) && !noAnswer) || ack !== undefined) findings.push({ code: 'RECEIPT_MISSING', taskId, message: 'the result statement of the task is missing' });
       continue;
     }
     if (result.payload.request_digest !== request.digest) {
@@ -279,5 +289,5 @@ function checkWitnessed(bundle: AuditBundle, keys: Keys, findings: Finding[]): v
 }
 
 const fromB64 = (h: string): Buffer => Buffer.from(h, 'base64');
-const seconds = (t: string | null): number | undefined => (t === null ? undefined : Math.floor(Date.parse(t) / 1000));
-const iso = (s: number): string => new Date(s * 1000).toISOString();
+const millis = (t: string | null): number | undefined => (t === null ? undefined : Date.parse(t));
+const iso = (ms: number): string => new Date(ms).toISOString();

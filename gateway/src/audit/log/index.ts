@@ -1,4 +1,4 @@
-export { AuditLog } from './log.js';
+export { AuditLog, logOrigin } from './log.js';
 export { Witness, WitnessConflictError } from './witness.js';
 export type { ProofSource, WitnessDeps } from './witness.js';
 export { checkpointText, cosign, cosignatureTime, cosignedMessage, openCheckpoint, readCheckpoint, signCheckpoint } from './checkpoint.js';

@@ -4,6 +4,11 @@ import type { LogStore } from '../ports.js';
 import { openCheckpoint, readCheckpoint, signCheckpoint, type Checkpoint } from './checkpoint.js';
 import { SIG_TYPE, parseVkey, type NoteKey, type Vkey } from './note.js';
 
+/** The origin line of an organization's log checkpoints, and its log key's name. */
+export function logOrigin(org: string): string {
+  return `entente/${org}`;
+}
+
 /** Leaf hashes read per query when catching up with the store. */
 const PAGE = 50_000;
 
@@ -24,6 +29,8 @@ export class AuditLog {
     private readonly key: NoteKey,
     private readonly now: () => number,
     private readonly onError: (err: unknown) => void = () => {},
+    /** Verifier keys of log keys rotated from (vkeys): earlier checkpoints are signed by them. */
+    private readonly previousKeys: readonly string[] = [],
   ) {}
 
   /** The log's origin (the first line of its checkpoints, and its key name). */
@@ -49,7 +56,7 @@ export class AuditLog {
     await this.sync();
     const [last] = (await this.store.listCheckpoints()).slice(-1);
     if (last === undefined) return;
-    const cp = openCheckpoint(last.note, this.vkey);
+    const cp = this.openOwn(last.note);
     if (cp.size > BigInt(this.tree.size) || !cp.root.equals(this.tree.root(Number(cp.size)))) {
       throw new LogInconsistentError(
         `the store's statements do not match the log's own checkpoint at size ${cp.size} (the store holds ${this.tree.size}): ` +
@@ -57,6 +64,19 @@ export class AuditLog {
       );
     }
     this.latestCp = cp;
+  }
+
+  /** One of our checkpoints, signed by the current log key or one rotated from. */
+  private openOwn(note: string): Checkpoint {
+    const keys = [this.vkey, ...this.previousKeys.map(parseVkey)];
+    for (const key of keys.slice(1)) {
+      try {
+        return openCheckpoint(note, key);
+      } catch {
+        // try the next key
+      }
+    }
+    return openCheckpoint(note, keys[0]!);
   }
 
   /** Catches the tree up with the statements the store holds now. */

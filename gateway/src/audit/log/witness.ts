@@ -12,8 +12,13 @@ export interface WitnessDeps {
   /** Our log key, cosigning as a witness (signature type 0x04). */
   readonly key: NoteKey;
   readonly now: () => number;
-  /** A partner's log verifier key (pinned, or learned from its card), if known. */
-  readonly keyOf: (partner: string) => Promise<Vkey | undefined>;
+  /**
+   * A partner's log verifier keys (pinned, or learned from its card: the current one and
+   * those it rotated from). With `refresh`, asked again of the partner first (a checkpoint
+   * signed by none of the known keys may be signed by a key it rotated to); undefined when the
+   * partner could not be asked just now (unreachable, or asked moments ago).
+   */
+  readonly keysOf: (partner: string, refresh: boolean) => Promise<readonly Vkey[] | undefined>;
   /** Told of every alarm once it is recorded (an error line, a metric). */
   readonly onAlarm: (alarm: LogAlarmRecord) => void;
   /** Told of a check that could not be made (partner unreachable, key unknown): not an alarm. */
@@ -97,18 +102,27 @@ export class Witness {
   }
 
   private async open(partner: string, note: string): Promise<Checkpoint | undefined> {
-    const vkey = await this.deps.keyOf(partner);
-    if (vkey === undefined) {
+    let keys = (await this.deps.keysOf(partner, false)) ?? [];
+    if (keys.length === 0) keys = (await this.deps.keysOf(partner, true)) ?? [];
+    if (keys.length === 0) {
       this.deps.onSkip?.(partner, 'its log key is not known yet');
       return undefined;
     }
-    try {
-      return openCheckpoint(note, vkey);
-    } catch (err) {
-      // A checkpoint that claims to be the partner's but does not verify is evidence too.
-      if (err instanceof AuditError) await this.alarm(partner, err, undefined, note);
-      throw err;
+    let failure = openWith(note, keys);
+    if (failure instanceof AuditError) {
+      // Perhaps signed by a key the partner rotated to since: ask for its keys once more, and
+      // judge only with what it answers now (a later exchange brings the checkpoint again).
+      const now = await this.deps.keysOf(partner, true);
+      if (now === undefined) {
+        this.deps.onSkip?.(partner, 'its checkpoint is signed by a key not known here, and its card cannot be asked now');
+        return undefined;
+      }
+      failure = openWith(note, now);
     }
+    if (!(failure instanceof AuditError)) return failure;
+    // A checkpoint that claims to be the partner's but does not verify is evidence too.
+    await this.alarm(partner, failure, undefined, note);
+    throw failure;
   }
 
   private async check(partner: string, cp: Checkpoint, proofs: ProofSource): Promise<void> {
@@ -189,4 +203,18 @@ export class Witness {
     this.turns.set(partner, run.catch(() => {}));
     return run;
   }
+}
+
+/** The checkpoint opened with the first of `keys` that verifies it, or the last failure. */
+function openWith(note: string, keys: readonly Vkey[]): Checkpoint | AuditError {
+  let failure: AuditError = new CheckpointInvalidError('no log key of the partner is known');
+  for (const key of keys) {
+    try {
+      return openCheckpoint(note, key);
+    } catch (err) {
+      if (!(err instanceof AuditError)) throw err;
+      failure = err;
+    }
+  }
+  return failure;
 }

@@ -110,7 +110,12 @@ export const MIGRATIONS: readonly string[] = [
      id INTEGER PRIMARY KEY AUTOINCREMENT, partner TEXT NOT NULL, at INTEGER NOT NULL, code TEXT NOT NULL,
      message TEXT NOT NULL, held TEXT, offending TEXT NOT NULL);
    CREATE TRIGGER log_alarms_no_delete BEFORE DELETE ON log_alarms
-     BEGIN SELECT RAISE(ABORT, 'alarms are evidence and are kept'); END;`,
+     BEGIN SELECT RAISE(ABORT, 'alarms are evidence and are kept'); END;
+   -- Keys partners published on their cards (receipt JWKs, log vkeys): kept, so that what
+   -- they signed before a rotation still verifies and is exported with its key.
+   CREATE TABLE partner_keys (
+     partner TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('receipt','log')), key TEXT NOT NULL, first_seen INTEGER NOT NULL,
+     PRIMARY KEY (partner, kind, key));`,
 ];
 
 /**

@@ -132,6 +132,8 @@ export class SqliteStore implements Store {
       saveWitnessed: this.db.prepare(
         'INSERT INTO witnessed_checkpoints (partner, size, note, verified_at) VALUES (?, ?, ?, ?) ON CONFLICT (partner, size) DO NOTHING',
       ),
+      rememberPartnerKey: this.db.prepare('INSERT INTO partner_keys (partner, kind, key, first_seen) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      partnerKeys: this.db.prepare('SELECT partner, key, first_seen FROM partner_keys WHERE kind = ? ORDER BY first_seen, partner, key'),
       recordAlarm: this.db.prepare('INSERT INTO log_alarms (partner, at, code, message, held, offending) VALUES (?, ?, ?, ?, ?, ?)'),
     };
     const every = this.readonly ? 0 : (opts.checkpointMs ?? 5000);
@@ -376,6 +378,15 @@ export class SqliteStore implements Store {
     this.checkOpen();
     const rows = this.query('SELECT * FROM log_alarms ORDER BY id').all() as { partner: string; at: number; code: string; message: string; held: string | null; offending: string }[];
     return rows.map((r) => ({ partner: r.partner, at: r.at, code: r.code, message: r.message, ...(r.held !== null ? { held: r.held } : {}), offending: r.offending }));
+  }
+
+  rememberPartnerKey(partner: string, kind: 'receipt' | 'log', key: string, at: number): Promise<void> {
+    return this.submit(() => this.sql.rememberPartnerKey.run(partner, kind, key, at));
+  }
+
+  async partnerKeys(kind: 'receipt' | 'log'): Promise<{ partner: string; key: string; firstSeen: number }[]> {
+    this.checkOpen();
+    return (this.sql.partnerKeys.all(kind) as { partner: string; key: string; first_seen: number }[]).map((r) => ({ partner: r.partner, key: r.key, firstSeen: r.first_seen }));
   }
 
   /** One write of our own into the next group commit. */

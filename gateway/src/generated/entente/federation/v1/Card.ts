@@ -18,6 +18,10 @@ export interface Card {
    * checkpoints are signed with it, and its cosignatures (type 0x04) with the same key.
    */
   'log_key'?: (string);
+  /**
+   * Log keys the responder rotated from (vkeys): its older checkpoints are signed by them.
+   */
+  'previous_log_keys'?: (string)[];
 }
 
 export interface Card__Output {
@@ -36,4 +40,8 @@ export interface Card__Output {
    * checkpoints are signed with it, and its cosignatures (type 0x04) with the same key.
    */
   'log_key': (string);
+  /**
+   * Log keys the responder rotated from (vkeys): its older checkpoints are signed by them.
+   */
+  'previous_log_keys': (string)[];
 }
