@@ -7,12 +7,21 @@ export const DECISION_POINTS = {
 
 export type DecisionPoint = keyof typeof DECISION_POINTS;
 
+/** How to evaluate, beyond the rule and the input. */
+export interface EvaluateOptions {
+  /**
+   * The evaluation's time in epoch milliseconds, what `time.now_ns()` sees: a decision is
+   * replayed at the time it was made, or an agreement's `until` could decide differently.
+   */
+  readonly now?: number;
+}
+
 /** A policy engine: Entente's own Rego evaluator, or OPA-compiled Wasm bundles. */
 export interface PolicyEngine {
   /** `sha256:` digest of the policy source and data: receipts cite it. */
   readonly revision: string;
   /** Evaluates a rule by its `data.` path; `undefined` when the rule is undefined. */
-  evaluate(path: string, input: unknown): unknown;
+  evaluate(path: string, input: unknown, opts?: EvaluateOptions): unknown;
   /** Whether the policies define a rule at this `data.` path at all (checked at load). */
   defines(path: string): boolean;
 }

@@ -1,5 +1,5 @@
 export { DECISION_POINTS } from './engine.js';
-export type { DecisionPoint, PolicyEngine } from './engine.js';
+export type { DecisionPoint, EvaluateOptions, PolicyEngine } from './engine.js';
 export { decide } from './decide.js';
 export type { Decision } from './decide.js';
 export { POLICY_ERROR_CODES, PolicyError } from './errors.js';

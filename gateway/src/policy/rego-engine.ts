@@ -1,5 +1,5 @@
 import { compile, toJS, type CompiledPolicy } from './rego/index.js';
-import type { PolicyEngine } from './engine.js';
+import type { EvaluateOptions, PolicyEngine } from './engine.js';
 import { PolicyError } from './errors.js';
 import type { PolicySource } from './source.js';
 
@@ -23,8 +23,8 @@ export class RegoEngine implements PolicyEngine {
     return this.policy.defines(path);
   }
 
-  evaluate(path: string, input: unknown): unknown {
-    const { value } = this.policy.evaluate(path, { input, strictBuiltinErrors: true });
+  evaluate(path: string, input: unknown, opts: EvaluateOptions = {}): unknown {
+    const { value } = this.policy.evaluate(path, { input, strictBuiltinErrors: true, ...(opts.now !== undefined ? { now: opts.now } : {}) });
     return value === undefined ? undefined : toJS(value);
   }
 }

@@ -6,7 +6,7 @@ import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
 // A CommonJS package whose named exports Node's ESM loader cannot see: load it as CommonJS.
 const { loadPolicySync } = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as typeof import('@open-policy-agent/opa-wasm');
 import { readBundleArchive } from './bundle.js';
-import type { PolicyEngine } from './engine.js';
+import type { EvaluateOptions, PolicyEngine } from './engine.js';
 import { PolicyError } from './errors.js';
 
 /**
@@ -47,7 +47,11 @@ export class WasmEngine implements PolicyEngine {
     return entrypointOf(path) in (this.policy.entrypoints as Record<string, number>);
   }
 
-  evaluate(path: string, input: unknown): unknown {
+  /**
+   * OPA's Wasm runtime reads its own clock: `opts.now` cannot be passed in, so a replay of a
+   * decision whose policy reads `time.now_ns()` sees the time of the replay.
+   */
+  evaluate(path: string, input: unknown, _opts?: EvaluateOptions): unknown {
     const entrypoint = entrypointOf(path);
     if (!(entrypoint in (this.policy.entrypoints as Record<string, number>))) {
       throw new PolicyError('POLICY_EVAL_FAILED', `the Wasm bundle has no entrypoint ${entrypoint}; add -e ${entrypoint} to opa build`);
