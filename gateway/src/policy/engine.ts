@@ -24,4 +24,33 @@ export interface PolicyEngine {
   evaluate(path: string, input: unknown, opts?: EvaluateOptions): unknown;
   /** Whether the policies define a rule at this `data.` path at all (checked at load). */
   defines(path: string): boolean;
+  /** What the revision was computed over, to store it for replay; absent for an engine built in code. */
+  readonly content?: PolicyContent;
 }
+
+/** One file of a Rego revision: which policy directory it came from (by position), its path in it, its text. */
+export interface PolicyFile {
+  readonly root: number;
+  /** Inside its directory, `/`-separated. */
+  readonly path: string;
+  readonly text: string;
+}
+
+/** What a Rego revision is computed over: the .rego and data.json files of `roots` directories, in order. */
+export interface RegoContent {
+  readonly engine: 'rego';
+  readonly roots: number;
+  readonly files: readonly PolicyFile[];
+}
+
+/** What an OPA Wasm revision is computed over: the bundle archive, byte for byte. */
+export interface WasmContent {
+  readonly engine: 'opa-wasm';
+  readonly archive: Uint8Array;
+}
+
+/**
+ * Everything a revision is made of, content-addressed by the revision: stored once per
+ * revision, it loads the same engine again (policy replay).
+ */
+export type PolicyContent = RegoContent | WasmContent;

@@ -4,6 +4,7 @@ import { EntenteError } from '../lib/index.js';
 export const POLICY_ERROR_CODES = {
   POLICY_LOAD_FAILED: 'the policies (Rego files, data.json files or an OPA Wasm bundle) could not be read or compiled',
   POLICY_EVAL_FAILED: 'a decision point failed to evaluate (conflict, builtin error, resource limit, missing entrypoint); the gateway fails closed',
+  POLICY_REVISION_CORRUPT: 'the content stored for a policy revision does not hash to that revision (the store was altered or damaged)',
 } as const;
 
 export type PolicyErrorCode = keyof typeof POLICY_ERROR_CODES;

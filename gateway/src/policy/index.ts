@@ -1,10 +1,11 @@
 export { DECISION_POINTS } from './engine.js';
-export type { DecisionPoint, EvaluateOptions, PolicyEngine } from './engine.js';
+export type { DecisionPoint, EvaluateOptions, PolicyContent, PolicyEngine, PolicyFile, RegoContent, WasmContent } from './engine.js';
 export { decide } from './decide.js';
 export type { Decision } from './decide.js';
 export { POLICY_ERROR_CODES, PolicyError } from './errors.js';
 export type { PolicyErrorCode } from './errors.js';
 export { readPolicyDirs } from './source.js';
+export { loadRevision, revisionOf } from './revision.js';
 export type { PolicySource } from './source.js';
 export { RegoEngine } from './rego-engine.js';
 export { WasmEngine } from './wasm-engine.js';

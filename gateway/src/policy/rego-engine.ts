@@ -1,15 +1,17 @@
 import { compile, toJS, type CompiledPolicy } from './rego/index.js';
-import type { EvaluateOptions, PolicyEngine } from './engine.js';
+import type { EvaluateOptions, PolicyEngine, RegoContent } from './engine.js';
 import { PolicyError } from './errors.js';
 import type { PolicySource } from './source.js';
 
 /** The default engine: Entente's own Rego evaluator over policy source. */
 export class RegoEngine implements PolicyEngine {
   readonly revision: string;
+  readonly content?: RegoContent;
   private readonly policy: CompiledPolicy;
 
   constructor(source: PolicySource) {
     this.revision = source.revision;
+    if (source.content !== undefined) this.content = source.content;
     try {
       this.policy = compile({ modules: source.modules, data: source.data });
     } catch (err) {
