@@ -1,5 +1,5 @@
 export { canonicalize } from './jcs.js';
-export { newSalt, saltedDigest, sha256Digest } from './digest.js';
+export { newSalt, saltedDigest, saltedDigestOfCanonical, sha256Digest } from './digest.js';
 export type { JwsAlg } from './algorithms.js';
 export type { PublicJwk } from './jwk.js';
 export { SigningKey } from './signing-key.js';

@@ -45,12 +45,21 @@ export function decide(engine: PolicyEngine, point: DecisionPoint, input: unknow
   } catch (err) {
     throw new PolicyError('POLICY_EVAL_FAILED', `${point} policy failed to evaluate`, { cause: err });
   }
-  const base = {
-    id: randomUUID(),
+  const decision = interpret(raw, point, engine.revision, Number(process.hrtime.bigint() - started) / 1000);
+  engine.recorder?.record({
     point,
-    revision: engine.revision,
-    durationUs: Number(process.hrtime.bigint() - started) / 1000,
-  };
+    id: decision.id,
+    revision: decision.revision,
+    at: now,
+    input,
+    outcome: { kind: 'decision', allow: decision.allow, reasons: decision.reasons, requireApproval: decision.requireApproval, ...('payload' in decision ? { payload: decision.payload } : {}) },
+  });
+  return decision;
+}
+
+/** What the gateway acts on, from what the policy returned. */
+function interpret(raw: unknown, point: DecisionPoint, revision: string, durationUs: number): Decision {
+  const base = { id: randomUUID(), point, revision, durationUs };
   if (raw === undefined) {
     return { ...base, allow: false, reasons: ['policy_undefined'], requireApproval: false };
   }

@@ -1,3 +1,5 @@
+import type { DecisionSink } from './record.js';
+
 /** The three decision points of DESIGN.md, each a Rego package whose `decision` is queried. */
 export const DECISION_POINTS = {
   outbound: 'data.entente.outbound.decision',
@@ -26,6 +28,8 @@ export interface PolicyEngine {
   defines(path: string): boolean;
   /** What the revision was computed over, to store it for replay; absent for an engine built in code. */
   readonly content?: PolicyContent;
+  /** Where decide() and decideCard() record the decisions made with this engine (DecisionRecorder.adopt). */
+  readonly recorder?: DecisionSink;
 }
 
 /** One file of a Rego revision: which policy directory it came from (by position), its path in it, its text. */
