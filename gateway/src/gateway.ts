@@ -39,7 +39,7 @@ import {
   type TaskReceipts,
   type TaskRecord,
 } from './tasks/index.js';
-import { loadPolicyEngine, type PolicyEngine } from './policy/index.js';
+import { DecisionRecorder, loadPolicyEngine, type PolicyEngine } from './policy/index.js';
 import { ClientTrust, TrustStore } from './pki/index.js';
 import { openSqliteStore, type Store } from './store/index.js';
 import { ControlServer, type ControlBackend, type GatewayStatus } from './control/index.js';
@@ -54,6 +54,9 @@ export interface GatewayOptions {
 
 /** How often partners' cards are fetched again (what they offer us changes with their agreements). */
 const CARD_REFRESH_MS = 60_000;
+
+/** How often retained decision inputs past their retention period are deleted (and once at start). */
+const RETENTION_SWEEP_MS = 60_000;
 
 /** The version this gateway reports in its status. */
 export const VERSION = '0.1.0';
@@ -81,6 +84,9 @@ export class Gateway implements ControlBackend {
   /** What each partner's card shows us, by org, once fetched: `at: any` and workflow checks use it. */
   private readonly offered = new Map<string, ReadonlySet<string>>();
   private cardTimer: NodeJS.Timeout | undefined;
+  private readonly decisions: DecisionRecorder;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly clock: Clock;
   private cardsFetchedAt = 0;
   private readonly startedAt = new Date();
 
@@ -91,19 +97,23 @@ export class Gateway implements ControlBackend {
     this.org = config.org;
     this.log = opts.logger ?? createLogger({ level: config.log.level, org: config.org, format: config.log.format });
     const clock = opts.clock ?? systemClock;
+    this.clock = clock;
     // Capabilities served by workflows here are checked against the agents and partners they use.
     const ownCapabilities = new Set([...(opts.agents ?? []).flatMap((a) => a.capabilities), ...config.workflows.map((w) => w.capability)]);
     const served = config.workflows.map((w) =>
       servedWorkflow(w, parseWorkflow(w.text, w.file, { local: ownCapabilities, partners: new Map(config.partners.map((p) => [p.org, undefined])) }), () => this.engine),
     );
     this.agents = new AgentRegistry([...(opts.agents ?? []), ...served], clock);
-    this.policyEngine = loadPolicyEngine(config.policies);
+    const policyEngine = loadPolicyEngine(config.policies);
     this.trust = new TrustStore(config.partners.map(trustEntry));
     this.signer = SigningKey.fromJwk(config.receipts.signingJwk);
     this.keys = keyRingOf(config, this.signer);
     // Opened last of the parts that can refuse the configuration, so a refusal leaves no store open.
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     this.store = openSqliteStore(join(config.dataDir, 'entente.db'));
+    // Every decision made with the engine is recorded, and its revision kept, for replay.
+    this.decisions = new DecisionRecorder({ log: this.store, retention: config.audit.retention, logger: this.log });
+    this.policyEngine = this.decisions.adopt(policyEngine);
     const limits = config.limits;
     this.clients = new FederationClients({
       partners: config.partners.map((p) => ({ org: p.org, address: p.address })),
@@ -203,6 +213,9 @@ export class Gateway implements ControlBackend {
     // Not at once: partners starting with us would put their channels into reconnect backoff.
     this.cardTimer = setInterval(() => void this.refreshCards(), CARD_REFRESH_MS);
     this.cardTimer.unref();
+    await this.sweepRetention();
+    this.sweepTimer = setInterval(() => void this.sweepRetention(), RETENTION_SWEEP_MS);
+    this.sweepTimer.unref();
     const resumed = await this.engine.resume();
     if (resumed.length > 0) this.log.info({ runs: resumed.length }, 'resumed unfinished workflow runs');
     this.log.info(
@@ -245,7 +258,7 @@ export class Gateway implements ControlBackend {
     const keys = keyRingOf(next, this.signer);
     const clientTrust = new ClientTrust(next.org, next.tls.caPem, next.control.revoked);
     // Nothing above changed the running gateway; from here on nothing can fail.
-    [this.config, this.policyEngine, this.trust, this.keys, this.clientTrust] = [next, policyEngine, trust, keys, clientTrust];
+    [this.config, this.policyEngine, this.trust, this.keys, this.clientTrust] = [next, this.decisions.adopt(policyEngine), trust, keys, clientTrust];
     const partners = this.clients.update(next.partners.map((p) => ({ org: p.org, address: p.address })));
     this.server.reloadTrust();
     for (const org of [...this.offered.keys()]) if (!next.partners.some((p) => p.org === org)) this.offered.delete(org);
@@ -378,9 +391,19 @@ export class Gateway implements ControlBackend {
     };
   }
 
+  /** Deletes retained decision inputs past their retention period; a failure is logged and tried again at the next sweep. */
+  private async sweepRetention(): Promise<void> {
+    try {
+      await this.decisions.sweep(this.clock.now());
+    } catch (err) {
+      this.log.error({ err }, 'retained decision inputs not swept; trying again in a minute');
+    }
+  }
+
   /** Graceful: stop taking calls, let in-flight tasks finish, flush and close the store. */
   async stop(graceMs = 5000): Promise<void> {
     clearInterval(this.cardTimer);
+    clearInterval(this.sweepTimer);
     await Promise.all([this.control.stop(graceMs), this.server.stop(graceMs)]);
     await this.engine.stop();
     this.clients.close();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { CryptoError, SealingKey } from '../crypto/index.js';
 import { ConfigError } from './errors.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 import { checkGatewayTls, checkPartnerCa, type Located } from './tls-check.js';
@@ -41,6 +42,8 @@ export interface GatewayConfig {
     readonly listen?: string;
     readonly revoked: { readonly serials: readonly string[]; readonly fingerprints: readonly string[] };
   };
+  /** Decision inputs kept for replay: sealed with `key` when retention is enabled, deleted after `periodMs` either way. */
+  readonly audit: { readonly retention: { readonly key?: SealingKey; readonly periodMs: number } };
   readonly log: { readonly level: string; readonly format: 'auto' | 'pretty' | 'json' };
 }
 
@@ -160,6 +163,37 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
   if (Buffer.byteLength(socket) > 107) {
     problems.push(`control.socket: ${socket} is ${Buffer.byteLength(socket)} bytes; a Unix socket path may have at most 107: set control.socket to a shorter path`);
   }
+  const retentionKey = (): SealingKey | undefined => {
+    const r = c.audit.retention;
+    if (!r.enabled) return undefined;
+    if (r.key !== undefined && r.keyFile !== undefined) {
+      problems.push('audit.retention: give key or keyFile, not both');
+      return undefined;
+    }
+    const where = r.key !== undefined ? 'audit.retention.key' : 'audit.retention.keyFile';
+    try {
+      if (r.key !== undefined) return SealingKey.fromBase64(r.key);
+      if (r.keyFile === undefined) {
+        problems.push('audit.retention: enabled needs a key: set key (base64 of 32 bytes, from openssl rand -base64 32) or keyFile (a file holding one)');
+        return undefined;
+      }
+      const file = path(r.keyFile);
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch (err) {
+        problems.push(`${where}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}: ${file}`);
+        return undefined;
+      }
+      // The 32 bytes themselves, or base64 text of them (44 characters, so never 32 bytes long).
+      return bytes.length === 32 ? new SealingKey(bytes) : SealingKey.fromBase64(bytes.toString('utf8'));
+    } catch (err) {
+      if (!(err instanceof CryptoError)) throw err;
+      problems.push(`${where}: ${err.message}`);
+      return undefined;
+    }
+  };
+  const key = retentionKey();
   const config: GatewayConfig = {
     org: c.org,
     listen: c.listen,
@@ -191,6 +225,7 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
       ...(c.control.listen !== undefined ? { listen: c.control.listen } : {}),
       revoked: c.control.revoked ?? { serials: [], fingerprints: [] },
     },
+    audit: { retention: { ...(key !== undefined ? { key } : {}), periodMs: c.audit.retention.period } },
     log: c.log,
   };
   if (problems.length > 0) throw new ConfigError(source, problems);

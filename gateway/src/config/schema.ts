@@ -82,6 +82,24 @@ export const configSchema = z.strictObject({
         .optional(),
     })
     .default({}),
+  /**
+   * Decision inputs kept for replay (`entente policy replay`): when enabled, each policy
+   * decision's input is kept encrypted (AES-256-GCM) with `key` (base64 of 32 bytes) or the key
+   * in `keyFile`, and deleted `period` after the decision. Off by default: then only digests are
+   * kept, and a replay needs the input from the caller.
+   */
+  audit: z
+    .strictObject({
+      retention: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          key: z.string().min(1).optional(),
+          keyFile: z.string().min(1).optional(),
+          period: duration.default(30 * 86_400_000),
+        })
+        .default({ enabled: false, period: 30 * 86_400_000 }),
+    })
+    .default({ retention: { enabled: false, period: 30 * 86_400_000 } }),
   log: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
