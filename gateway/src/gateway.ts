@@ -112,7 +112,8 @@ export class Gateway implements ControlBackend {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     this.store = openSqliteStore(join(config.dataDir, 'entente.db'));
     // Every decision made with the engine is recorded, and its revision kept, for replay.
-    this.decisions = new DecisionRecorder({ log: this.store, retention: config.audit.retention, logger: this.log });
+    const { enabled, key, periodMs } = config.audit.retention;
+    this.decisions = new DecisionRecorder({ log: this.store, retention: { ...(enabled && key !== undefined ? { key } : {}), periodMs }, logger: this.log });
     this.policyEngine = this.decisions.adopt(policyEngine);
     const limits = config.limits;
     this.clients = new FederationClients({

@@ -42,8 +42,11 @@ export interface GatewayConfig {
     readonly listen?: string;
     readonly revoked: { readonly serials: readonly string[]; readonly fingerprints: readonly string[] };
   };
-  /** Decision inputs kept for replay: sealed with `key` when retention is enabled, deleted after `periodMs` either way. */
-  readonly audit: { readonly retention: { readonly key?: SealingKey; readonly periodMs: number } };
+  /**
+   * Decision inputs kept for replay: when enabled, sealed with `key`; deleted after `periodMs`
+   * either way. `key` is there whenever the config gives one, so that inputs kept earlier open.
+   */
+  readonly audit: { readonly retention: { readonly enabled: boolean; readonly key?: SealingKey; readonly periodMs: number } };
   readonly log: { readonly level: string; readonly format: 'auto' | 'pretty' | 'json' };
 }
 
@@ -163,21 +166,21 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
   if (Buffer.byteLength(socket) > 107) {
     problems.push(`control.socket: ${socket} is ${Buffer.byteLength(socket)} bytes; a Unix socket path may have at most 107: set control.socket to a shorter path`);
   }
+  // The key is read whenever it is given, also with retention off: inputs kept earlier still open for a replay.
   const retentionKey = (): SealingKey | undefined => {
     const r = c.audit.retention;
-    if (!r.enabled) return undefined;
     if (r.key !== undefined && r.keyFile !== undefined) {
       problems.push('audit.retention: give key or keyFile, not both');
+      return undefined;
+    }
+    if (r.key === undefined && r.keyFile === undefined) {
+      if (r.enabled) problems.push('audit.retention: enabled needs a key: set key (base64 of 32 bytes, from openssl rand -base64 32) or keyFile (a file holding one)');
       return undefined;
     }
     const where = r.key !== undefined ? 'audit.retention.key' : 'audit.retention.keyFile';
     try {
       if (r.key !== undefined) return SealingKey.fromBase64(r.key);
-      if (r.keyFile === undefined) {
-        problems.push('audit.retention: enabled needs a key: set key (base64 of 32 bytes, from openssl rand -base64 32) or keyFile (a file holding one)');
-        return undefined;
-      }
-      const file = path(r.keyFile);
+      const file = path(r.keyFile!);
       let bytes: Buffer;
       try {
         bytes = readFileSync(file);
@@ -225,7 +228,7 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
       ...(c.control.listen !== undefined ? { listen: c.control.listen } : {}),
       revoked: c.control.revoked ?? { serials: [], fingerprints: [] },
     },
-    audit: { retention: { ...(key !== undefined ? { key } : {}), periodMs: c.audit.retention.period } },
+    audit: { retention: { enabled: c.audit.retention.enabled, ...(key !== undefined ? { key } : {}), periodMs: c.audit.retention.period } },
     log: c.log,
   };
   if (problems.length > 0) throw new ConfigError(source, problems);

@@ -69,7 +69,7 @@ describe('loadConfig', () => {
     const key = randomBytes(32);
 
     it('is off by default, with a 30-day period for whatever was kept before', () => {
-      expect(load(base).audit).toEqual({ retention: { periodMs: 30 * 86_400_000 } });
+      expect(load(base).audit).toEqual({ retention: { enabled: false, periodMs: 30 * 86_400_000 } });
     });
 
     it('takes a base64 key inline, or a key file (base64 text or the 32 bytes), and a period in days', () => {
@@ -81,6 +81,8 @@ describe('loadConfig', () => {
       const fromRaw = load([...base, 'audit: { retention: { enabled: true, keyFile: retention.raw } }']).audit.retention;
       expect([fromText.key?.id, fromRaw.key?.id]).toEqual([inline.key?.id, inline.key?.id]);
       expect(inline.key?.id).toMatch(/^key:/);
+      // Off, with a key: nothing new is kept, but what was kept earlier still opens for a replay.
+      expect(load([...base, 'audit: { retention: { keyFile: retention.key } }']).audit.retention).toMatchObject({ enabled: false, key: { id: inline.key?.id } });
     });
 
     it('names the field and the fix when the key is missing, doubled, unreadable or the wrong size', () => {
