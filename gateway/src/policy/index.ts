@@ -21,3 +21,5 @@ export { openInput } from './retention.js';
 export type { Retention } from './retention.js';
 export { DecisionRecorder } from './recorder.js';
 export type { DecisionRecorderDeps } from './recorder.js';
+export { replayDecision } from './replay.js';
+export type { DecisionLogReader, Replay, ReplayOptions } from './replay.js';
