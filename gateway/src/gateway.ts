@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AgentDefinition } from '@entente/sdk';
 import { AgentRegistry } from './agents/index.js';
 import { ConfigError, restartOnlyChanges, type GatewayConfig } from './config/index.js';
-import { KeyRing, SigningKey } from './crypto/index.js';
+import { KeyRing, SigningKey, type SealingKey } from './crypto/index.js';
 import { FederationClients, FederationServer } from './federation/index.js';
 import { createLogger, type Logger } from './observability/index.js';
 import { systemClock, type Clock } from './lib/index.js';
@@ -39,7 +39,7 @@ import {
   type TaskReceipts,
   type TaskRecord,
 } from './tasks/index.js';
-import { DecisionRecorder, loadPolicyEngine, type PolicyEngine } from './policy/index.js';
+import { DecisionRecorder, loadPolicyEngine, replayDecision, type PolicyEngine, type Replay } from './policy/index.js';
 import { ClientTrust, TrustStore } from './pki/index.js';
 import { openSqliteStore, type Store } from './store/index.js';
 import { ControlServer, type ControlBackend, type GatewayStatus } from './control/index.js';
@@ -442,17 +442,26 @@ function keyRingOf(config: GatewayConfig, signer: SigningKey): KeyRing {
   return ring;
 }
 
-/** A stopped gateway's tasks and receipts, read without writing anything: `entente receipts --offline`. */
+/**
+ * A gateway's store read without writing anything: its tasks and receipts (`entente receipts
+ * --offline`), and its decisions replayed (`entente policy replay`).
+ */
 export interface OfflineStore {
   listTasks(filter?: TaskFilter): Promise<TaskRecord[]>;
   receipts(taskId: string, peerOrg?: string): Promise<TaskReceipts[]>;
+  /**
+   * Re-evaluates a recorded decision under the revision it cites, with `input` when given, else
+   * the input kept for it, opened with `key` (the config's audit.retention key by default).
+   */
+  replay(decisionId: string, opts?: { readonly input?: unknown; readonly key?: SealingKey }): Promise<Replay>;
   close(): Promise<void>;
 }
 
 /**
- * Opens the store a config names read-only, with the keys to verify its receipts. It works
- * beside a running gateway too (SQLite readers do not block its writer), but the running
- * gateway's control API is the way to read it then.
+ * Opens the store a config names read-only, with the keys to verify its receipts and open its
+ * retained inputs. It works beside a running gateway too (SQLite readers do not block its
+ * writer): receipts are better read through the running gateway's control API, but a replay
+ * needs nothing of the gateway, so that an auditor can replay without it.
  */
 export function openOffline(config: GatewayConfig): OfflineStore {
   const store = openSqliteStore(join(config.dataDir, 'entente.db'), { readonly: true });
@@ -460,6 +469,10 @@ export function openOffline(config: GatewayConfig): OfflineStore {
   return {
     listTasks: (filter = {}) => store.listTasks(filter),
     receipts: (taskId, peerOrg) => readTaskReceipts(config.org, store, keys, taskId, peerOrg),
+    replay: (decisionId, opts = {}) => {
+      const key = opts.key ?? config.audit.retention.key;
+      return replayDecision(store, decisionId, { ...(opts.input !== undefined ? { input: opts.input } : {}), ...(key !== undefined ? { key } : {}) });
+    },
     close: () => store.close(),
   };
 }

@@ -23,7 +23,7 @@ export const EXIT_CODE_TABLE: readonly (readonly [ExitCode, string])[] = [
   [EXIT.usage, 'a usage mistake: an unknown command or option, a missing or malformed argument (the message says which)'],
   [EXIT.denied, "denied by a policy: ours or the partner's (call); the condition of policy eval --fail or --fail-defined"],
   [EXIT.failed, 'the call did not complete: failed, cancelled, timed out, or the partner unreachable'],
-  [EXIT.unverified, 'a receipt statement did not verify (receipts list, receipts show)'],
+  [EXIT.unverified, 'a receipt statement did not verify (receipts list, receipts show); a replayed decision came out DIFFERENT (policy replay)'],
 ];
 
 /**

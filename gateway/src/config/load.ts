@@ -188,8 +188,7 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
         problems.push(`${where}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}: ${file}`);
         return undefined;
       }
-      // The 32 bytes themselves, or base64 text of them (44 characters, so never 32 bytes long).
-      return bytes.length === 32 ? new SealingKey(bytes) : SealingKey.fromBase64(bytes.toString('utf8'));
+      return SealingKey.fromFile(bytes);
     } catch (err) {
       if (!(err instanceof CryptoError)) throw err;
       problems.push(`${where}: ${err.message}`);

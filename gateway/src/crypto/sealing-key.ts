@@ -38,6 +38,11 @@ export class SealingKey {
     return new SealingKey(Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
   }
 
+  /** A key file's content: the 32 bytes themselves, or base64 text of them (44 characters, so never 32 bytes long). */
+  static fromFile(content: Uint8Array): SealingKey {
+    return content.length === 32 ? new SealingKey(content) : SealingKey.fromBase64(Buffer.from(content).toString('utf8'));
+  }
+
   /** Encrypts `plaintext` for the record `aad` names (a decision id). */
   seal(plaintext: Uint8Array, aad: string): Buffer {
     const iv = randomBytes(IV_BYTES);

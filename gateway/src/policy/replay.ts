@@ -41,7 +41,7 @@ export interface Replay {
 export async function replayDecision(log: DecisionLogReader, decisionId: string, opts: ReplayOptions = {}): Promise<Replay> {
   const record = await log.getDecision(decisionId);
   if (record === undefined) {
-    throw new PolicyError('DECISION_UNKNOWN', `this store holds no decision ${JSON.stringify(decisionId)}; decision ids are in receipts (entente receipts show) and in the gateway's log`);
+    throw new PolicyError('DECISION_UNKNOWN', `this store holds no decision ${JSON.stringify(decisionId)}; check the id (receipts cite decision ids: entente receipts show <task-id>) and that the config is the gateway's that decided`);
   }
   const content = await log.getPolicyRevision(record.revision);
   if (content === undefined) {

@@ -27,7 +27,7 @@ describe('the help of every entente command', () => {
     expect(ALL.map((s) => s.name)).toEqual([
       'init', 'certs init', 'certs export', 'certs import', 'certs issue-client', 'serve', 'call',
       'receipts list', 'receipts show', 'status', 'run', 'runs list', 'runs show', 'runs cancel',
-      'approvals list', 'approvals approve', 'approvals reject', 'approvals decide', 'policy eval', 'policy test', 'demo',
+      'approvals list', 'approvals approve', 'approvals reject', 'approvals decide', 'policy eval', 'policy test', 'policy replay', 'demo',
     ]);
   });
 
