@@ -86,7 +86,6 @@ export class Gateway implements ControlBackend {
   private cardTimer: NodeJS.Timeout | undefined;
   private readonly decisions: DecisionRecorder;
   private sweepTimer: NodeJS.Timeout | undefined;
-  private readonly clock: Clock;
   private cardsFetchedAt = 0;
   private readonly startedAt = new Date();
 
@@ -97,7 +96,6 @@ export class Gateway implements ControlBackend {
     this.org = config.org;
     this.log = opts.logger ?? createLogger({ level: config.log.level, org: config.org, format: config.log.format });
     const clock = opts.clock ?? systemClock;
-    this.clock = clock;
     // Capabilities served by workflows here are checked against the agents and partners they use.
     const ownCapabilities = new Set([...(opts.agents ?? []).flatMap((a) => a.capabilities), ...config.workflows.map((w) => w.capability)]);
     const served = config.workflows.map((w) =>
@@ -395,7 +393,8 @@ export class Gateway implements ControlBackend {
   /** Deletes retained decision inputs past their retention period; a failure is logged and tried again at the next sweep. */
   private async sweepRetention(): Promise<void> {
     try {
-      await this.decisions.sweep(this.clock.now());
+      // The system clock, not the gateway's: inputs are stamped with the time the policy saw, which is the system's.
+      await this.decisions.sweep(Date.now());
     } catch (err) {
       this.log.error({ err }, 'retained decision inputs not swept; trying again in a minute');
     }
