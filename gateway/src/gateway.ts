@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AgentDefinition } from '@entente/sdk';
 import { AgentRegistry } from './agents/index.js';
 import { ConfigError, restartOnlyChanges, type GatewayConfig } from './config/index.js';
-import { KeyRing, SigningKey } from './crypto/index.js';
+import { KeyRing, SigningKey, type SealingKey } from './crypto/index.js';
 import { FederationClients, FederationServer, LogExchange } from './federation/index.js';
 import { exportBundle, logOrigin, NoteKey, type AuditBundle, type BundleKeys, type ExportSelection } from './audit/index.js';
 import { createLogger, type Logger } from './observability/index.js';
@@ -41,7 +41,7 @@ import {
   type TaskReceipts,
   type TaskRecord,
 } from './tasks/index.js';
-import { loadPolicyEngine, type PolicyEngine } from './policy/index.js';
+import { DecisionRecorder, loadPolicyEngine, replayDecision, type PolicyEngine, type Replay } from './policy/index.js';
 import { ClientTrust, loadOrCreateLogKey, TrustStore } from './pki/index.js';
 import { openSqliteStore, type Store } from './store/index.js';
 import { ControlServer, type ControlBackend, type GatewayStatus } from './control/index.js';
@@ -56,6 +56,9 @@ export interface GatewayOptions {
 
 /** How often partners' cards are fetched again (what they offer us changes with their agreements). */
 const CARD_REFRESH_MS = 60_000;
+
+/** How often retained decision inputs past their retention period are deleted (and once at start). */
+const RETENTION_SWEEP_MS = 60_000;
 
 /** The version this gateway reports in its status. */
 export const VERSION = '0.1.0';
@@ -87,6 +90,8 @@ export class Gateway implements ControlBackend {
   /** What each partner's card shows us, by org, once fetched: `at: any` and workflow checks use it. */
   private readonly offered = new Map<string, ReadonlySet<string>>();
   private cardTimer: NodeJS.Timeout | undefined;
+  private readonly decisions: DecisionRecorder;
+  private sweepTimer: NodeJS.Timeout | undefined;
   private cardsFetchedAt = 0;
   private readonly startedAt = new Date();
 
@@ -103,7 +108,7 @@ export class Gateway implements ControlBackend {
       servedWorkflow(w, parseWorkflow(w.text, w.file, { local: ownCapabilities, partners: new Map(config.partners.map((p) => [p.org, undefined])) }), () => this.engine),
     );
     this.agents = new AgentRegistry([...(opts.agents ?? []), ...served], clock);
-    this.policyEngine = loadPolicyEngine(config.policies);
+    const policyEngine = loadPolicyEngine(config.policies);
     this.trust = new TrustStore(config.partners.map(trustEntry));
     this.signer = SigningKey.fromJwk(config.receipts.signingJwk);
     this.keys = keyRingOf(config, this.signer);
@@ -111,6 +116,10 @@ export class Gateway implements ControlBackend {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     const logKey = logKeyOf(config, this.log);
     this.store = openSqliteStore(join(config.dataDir, 'entente.db'));
+    // Every decision made with the engine is recorded, and its revision kept, for replay.
+    const { enabled, key, periodMs } = config.audit.retention;
+    this.decisions = new DecisionRecorder({ log: this.store, retention: { ...(enabled && key !== undefined ? { key } : {}), periodMs }, logger: this.log });
+    this.policyEngine = this.decisions.adopt(policyEngine);
     const limits = config.limits;
     this.clients = new FederationClients({
       partners: config.partners.map((p) => ({ org: p.org, address: p.address })),
@@ -234,6 +243,9 @@ export class Gateway implements ControlBackend {
     // Not at once: partners starting with us would put their channels into reconnect backoff.
     this.cardTimer = setInterval(() => void this.refreshCards(), CARD_REFRESH_MS);
     this.cardTimer.unref();
+    await this.sweepRetention();
+    this.sweepTimer = setInterval(() => void this.sweepRetention(), RETENTION_SWEEP_MS);
+    this.sweepTimer.unref();
     const resumed = await this.engine.resume();
     if (resumed.length > 0) this.log.info({ runs: resumed.length }, 'resumed unfinished workflow runs');
     this.log.info(
@@ -276,7 +288,7 @@ export class Gateway implements ControlBackend {
     const keys = this.ringOf(next);
     const clientTrust = new ClientTrust(next.org, next.tls.caPem, next.control.revoked);
     // Nothing above changed the running gateway; from here on nothing can fail.
-    [this.config, this.policyEngine, this.trust, this.keys, this.clientTrust] = [next, policyEngine, trust, keys, clientTrust];
+    [this.config, this.policyEngine, this.trust, this.keys, this.clientTrust] = [next, this.decisions.adopt(policyEngine), trust, keys, clientTrust];
     const partners = this.clients.update(next.partners.map((p) => ({ org: p.org, address: p.address })));
     this.server.reloadTrust();
     for (const org of [...this.offered.keys()]) if (!next.partners.some((p) => p.org === org)) this.offered.delete(org);
@@ -514,10 +526,21 @@ export class Gateway implements ControlBackend {
     );
   }
 
+  /** Deletes retained decision inputs past their retention period; a failure is logged and tried again at the next sweep. */
+  private async sweepRetention(): Promise<void> {
+    try {
+      // The system clock, not the gateway's: inputs are stamped with the time the policy saw, which is the system's.
+      await this.decisions.sweep(Date.now());
+    } catch (err) {
+      this.log.error({ err }, 'retained decision inputs not swept; trying again in a minute');
+    }
+  }
+
   /** Graceful: stop taking calls, let in-flight tasks finish, flush and close the store. */
   async stop(graceMs = 5000): Promise<void> {
     clearInterval(this.cardTimer);
     this.ledger.stop();
+    clearInterval(this.sweepTimer);
     await Promise.all([this.control.stop(graceMs), this.server.stop(graceMs)]);
     await this.engine.stop();
     this.clients.close();
@@ -591,17 +614,26 @@ function keyRingOf(config: GatewayConfig, signer: SigningKey, learned: ReadonlyM
   return ring;
 }
 
-/** A stopped gateway's tasks and receipts, read without writing anything: `entente receipts --offline`. */
+/**
+ * A gateway's store read without writing anything: its tasks and receipts (`entente receipts
+ * --offline`), and its decisions replayed (`entente policy replay`).
+ */
 export interface OfflineStore {
   listTasks(filter?: TaskFilter): Promise<TaskRecord[]>;
   receipts(taskId: string, peerOrg?: string): Promise<TaskReceipts[]>;
+  /**
+   * Re-evaluates a recorded decision under the revision it cites, with `input` when given, else
+   * the input kept for it, opened with `key` (the config's audit.retention key by default).
+   */
+  replay(decisionId: string, opts?: { readonly input?: unknown; readonly key?: SealingKey }): Promise<Replay>;
   close(): Promise<void>;
 }
 
 /**
- * Opens the store a config names read-only, with the keys to verify its receipts. It works
- * beside a running gateway too (SQLite readers do not block its writer), but the running
- * gateway's control API is the way to read it then.
+ * Opens the store a config names read-only, with the keys to verify its receipts and open its
+ * retained inputs. It works beside a running gateway too (SQLite readers do not block its
+ * writer): receipts are better read through the running gateway's control API, but a replay
+ * needs nothing of the gateway, so that an auditor can replay without it.
  */
 export function openOffline(config: GatewayConfig): OfflineStore {
   const store = openSqliteStore(join(config.dataDir, 'entente.db'), { readonly: true });
@@ -609,6 +641,10 @@ export function openOffline(config: GatewayConfig): OfflineStore {
   return {
     listTasks: (filter = {}) => store.listTasks(filter),
     receipts: (taskId, peerOrg) => readTaskReceipts(config.org, store, keys, taskId, peerOrg),
+    replay: (decisionId, opts = {}) => {
+      const key = opts.key ?? config.audit.retention.key;
+      return replayDecision(store, decisionId, { ...(opts.input !== undefined ? { input: opts.input } : {}), ...(key !== undefined ? { key } : {}) });
+    },
     close: () => store.close(),
   };
 }

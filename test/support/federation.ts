@@ -24,6 +24,8 @@ export interface OrgSetup {
   readonly clock?: Clock;
   /** Serve the control API on a loopback TCP port with mutual TLS too (`controlPorts[org]`). */
   readonly controlListen?: boolean;
+  /** More top-level config (e.g. `audit`), merged into the org's config file. */
+  readonly config?: Readonly<Record<string, unknown>>;
 }
 
 export interface TestFederation {
@@ -60,7 +62,7 @@ export async function startFederation(orgs: Record<string, OrgSetup>): Promise<T
         org,
         policyDirs: [policyData],
         limits: { maxPayloadBytes: setup.limits?.maxPayloadBytes ?? 1048576, callTimeout: setup.limits?.callTimeout ?? '5s' },
-        ...(controlPorts[org] !== undefined ? { extra: { control: { listen: `127.0.0.1:${controlPorts[org]}` } } } : {}),
+        extra: { ...setup.config, ...(controlPorts[org] !== undefined ? { control: { listen: `127.0.0.1:${controlPorts[org]}` } } : {}) },
       };
     }),
   );

@@ -23,7 +23,7 @@ export const EXIT_CODE_TABLE: readonly (readonly [ExitCode, string])[] = [
   [EXIT.usage, 'a usage mistake: an unknown command or option, a missing or malformed argument (the message says which)'],
   [EXIT.denied, "denied by a policy: ours or the partner's (call); the condition of policy eval --fail or --fail-defined"],
   [EXIT.failed, 'the call did not complete: failed, cancelled, timed out, or the partner unreachable'],
-  [EXIT.unverified, 'a receipt statement or an audit bundle did not verify (receipts, audit verify, audit reconcile); status: audit-log alarms'],
+  [EXIT.unverified, 'a receipt statement or an audit bundle did not verify (receipts, audit verify, audit reconcile), a replayed decision came out DIFFERENT (policy replay); status: audit-log alarms'],
 ];
 
 /**

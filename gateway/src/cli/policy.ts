@@ -5,6 +5,7 @@ import { UsageError } from './args.js';
 import { defineCommand, defineGroup } from './command.js';
 import { EXIT } from './exit-codes.js';
 import { table } from './output.js';
+import { replayCommand } from './policy-replay.js';
 
 const FORMATS = ['json', 'pretty'] as const;
 type Format = (typeof FORMATS)[number];
@@ -104,7 +105,10 @@ const testCommand = defineCommand(
   },
 );
 
-export const policy = defineGroup({ name: 'policy', summary: 'evaluate Rego policies, run their *_test.rego tests' }, [evalCommand, testCommand]);
+export const policy = defineGroup(
+  { name: 'policy', summary: 'evaluate Rego policies, run their *_test.rego tests, replay a recorded decision' },
+  [evalCommand, testCommand, replayCommand],
+);
 
 function formatOf(value: string | undefined, fallback: Format): Format {
   if (value === undefined) return fallback;

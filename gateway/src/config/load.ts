@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { CryptoError, SealingKey } from '../crypto/index.js';
 import { ConfigError } from './errors.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 import { checkGatewayTls, checkPartnerCa, type Located } from './tls-check.js';
@@ -37,8 +38,17 @@ export interface GatewayConfig {
     readonly logKey?: string;
     readonly revoked?: { readonly serials: readonly string[]; readonly fingerprints: readonly string[] };
   }[];
-  /** The audit log's key: the JWK given, or the file it lives in (created at first start when absent). */
-  readonly audit: { readonly logKey: { readonly jwk: Jwk } | { readonly file: string }; readonly previousLogKeys: readonly string[] };
+  /**
+   * The audit log's key: the JWK given, or the file it lives in (created at first start when
+   * absent), and the verifier keys of those rotated from. Decision inputs kept for replay: when
+   * enabled, sealed with `key`; deleted after `periodMs` either way. `key` is there whenever the
+   * config gives one, so that inputs kept earlier open.
+   */
+  readonly audit: {
+    readonly logKey: { readonly jwk: Jwk } | { readonly file: string };
+    readonly previousLogKeys: readonly string[];
+    readonly retention: { readonly enabled: boolean; readonly key?: SealingKey; readonly periodMs: number };
+  };
   /** The control API: always on a Unix socket (mode 0600); optionally on TCP with mutual TLS. */
   readonly control: {
     readonly socket: string;
@@ -165,6 +175,36 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
   if (Buffer.byteLength(socket) > 107) {
     problems.push(`control.socket: ${socket} is ${Buffer.byteLength(socket)} bytes; a Unix socket path may have at most 107: set control.socket to a shorter path`);
   }
+  // The key is read whenever it is given, also with retention off: inputs kept earlier still open for a replay.
+  const retentionKey = (): SealingKey | undefined => {
+    const r = c.audit.retention;
+    if (r.key !== undefined && r.keyFile !== undefined) {
+      problems.push('audit.retention: give key or keyFile, not both');
+      return undefined;
+    }
+    if (r.key === undefined && r.keyFile === undefined) {
+      if (r.enabled) problems.push('audit.retention: enabled needs a key: set key (base64 of 32 bytes, from openssl rand -base64 32) or keyFile (a file holding one)');
+      return undefined;
+    }
+    const where = r.key !== undefined ? 'audit.retention.key' : 'audit.retention.keyFile';
+    try {
+      if (r.key !== undefined) return SealingKey.fromBase64(r.key);
+      const file = path(r.keyFile!);
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch (err) {
+        problems.push(`${where}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}: ${file}`);
+        return undefined;
+      }
+      return SealingKey.fromFile(bytes);
+    } catch (err) {
+      if (!(err instanceof CryptoError)) throw err;
+      problems.push(`${where}: ${err.message}`);
+      return undefined;
+    }
+  };
+  const key = retentionKey();
   const config: GatewayConfig = {
     org: c.org,
     listen: c.listen,
@@ -199,6 +239,7 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
             ? { file: path(c.audit.logKey) }
             : { jwk: asJwk('audit.logKey', c.audit.logKey, true) },
       previousLogKeys: c.audit.previousLogKeys,
+      retention: { enabled: c.audit.retention.enabled, ...(key !== undefined ? { key } : {}), periodMs: c.audit.retention.period },
     },
     control: {
       socket,

@@ -24,6 +24,7 @@ export function restartOnlyChanges(running: GatewayConfig, next: GatewayConfig):
     ['circuits', (c) => c.circuits],
     ['control.socket', (c) => c.control.socket],
     ['control.listen', (c) => c.control.listen],
+    ['audit.retention', (c) => ({ enabled: c.audit.retention.enabled, keyId: c.audit.retention.key?.id, periodMs: c.audit.retention.periodMs })],
   ];
   return fields
     .filter(([field, get]) => !RELOADABLE.has(field) && JSON.stringify(get(running)) !== JSON.stringify(get(next)))

@@ -75,15 +75,29 @@ export const configSchema = z.strictObject({
       }),
     )
     .default([]),
-  /** The audit log: this gateway's Merkle log of statements and the checkpoints it signs. */
+  /** The audit log (this gateway's Merkle log of statements, the checkpoints it signs) and decision retention. */
   audit: z
     .strictObject({
+      /**
+       * Decision inputs kept for replay (`entente policy replay`): when enabled, each policy
+       * decision's input is kept encrypted (AES-256-GCM) with `key` (base64 of 32 bytes) or the key
+       * in `keyFile`, and deleted `period` after the decision. Off by default: then only digests are
+       * kept, and a replay needs the input from the caller.
+       */
+      retention: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          key: z.string().min(1).optional(),
+          keyFile: z.string().min(1).optional(),
+          period: duration.default(30 * 86_400_000),
+        })
+        .default({ enabled: false, period: 30 * 86_400_000 }),
       /** The log's private Ed25519 JWK (a file or the JWK); `<dataDir>/log-key.jwk.json` by default, created at first start. */
       logKey: jwkOrPath.optional(),
       /** Public verifier keys (C2SP vkeys) of log keys rotated from: published, so older checkpoints keep verifying. */
       previousLogKeys: z.array(z.string().regex(/^[^\s+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+={0,2}$/, 'expected a verifier key <name>+<8 hex>+<base64>')).default([]),
     })
-    .default({ previousLogKeys: [] }),
+    .default({ previousLogKeys: [], retention: { enabled: false, period: 30 * 86_400_000 } }),
   control: z
     .strictObject({
       /** The control API's Unix socket; `<dataDir>/control.sock` by default. */

@@ -16,14 +16,19 @@ export function newSalt(): string {
  * digest reveals nothing until someone discloses the salt and the value.
  */
 export function saltedDigest(salt: string, value: unknown): string {
+  return saltedDigestOfCanonical(salt, canonicalize(value));
+}
+
+/**
+ * saltedDigest() of a value already in its canonical form (`canonicalize(value)`), for a caller
+ * that needs the canonical text anyway: the digest is the same.
+ */
+export function saltedDigestOfCanonical(salt: string, canonicalJson: string): string {
   // The same rule the responder applies to a salt it receives, so the two never disagree.
   if (!SALT.test(salt)) {
     throw new SaltInvalidError('the salt must be 16-128 base64url characters (newSalt() makes one)');
   }
-  return (
-    'sha256:' +
-    createHash('sha256').update(Buffer.from(salt, 'base64url')).update(canonicalize(value), 'utf8').digest('base64url')
-  );
+  return 'sha256:' + createHash('sha256').update(Buffer.from(salt, 'base64url')).update(canonicalJson, 'utf8').digest('base64url');
 }
 
 /** `sha256:` + base64url(SHA-256(bytes)), without salt; a string is hashed as its UTF-8 bytes. */

@@ -15,6 +15,8 @@ export const CRYPTO_ERROR_CODES = {
   JWS_ALG_MISMATCH: 'the JWS alg does not fit the type of the key its kid names',
   JWS_BAD_SIGNATURE: 'the signature does not verify',
   JWS_NOT_CANONICAL: 'the signed payload is not a JSON object in exactly its RFC 8785 canonical form',
+  SEALING_KEY_INVALID: 'a key for encryption at rest (AES-256-GCM) is not exactly 32 bytes',
+  SEALED_INVALID: 'sealed data does not open: it was sealed with another key, for another record, or was altered or truncated',
 } as const;
 
 export type CryptoErrorCode = keyof typeof CRYPTO_ERROR_CODES;
@@ -78,5 +80,17 @@ export class JwsBadSignatureError extends CryptoError {
 export class JwsNotCanonicalError extends CryptoError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('JWS_NOT_CANONICAL', message, options);
+  }
+}
+
+export class SealingKeyInvalidError extends CryptoError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SEALING_KEY_INVALID', message, options);
+  }
+}
+
+export class SealedInvalidError extends CryptoError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SEALED_INVALID', message, options);
   }
 }

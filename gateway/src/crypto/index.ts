@@ -1,8 +1,9 @@
 export { canonicalize } from './jcs.js';
-export { newSalt, saltedDigest, sha256Digest } from './digest.js';
+export { newSalt, saltedDigest, saltedDigestOfCanonical, sha256Digest } from './digest.js';
 export type { JwsAlg } from './algorithms.js';
 export type { PublicJwk } from './jwk.js';
 export { SigningKey } from './signing-key.js';
+export { SealingKey } from './sealing-key.js';
 export { KeyRing } from './key-ring.js';
 export type { RingKey } from './key-ring.js';
 export { inspectCompactJws, verifyCompactJws } from './verify.js';
@@ -19,5 +20,7 @@ export {
   JwsUnknownKeyError,
   KeyInvalidError,
   SaltInvalidError,
+  SealedInvalidError,
+  SealingKeyInvalidError,
 } from './errors.js';
 export type { CryptoErrorCode } from './errors.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PolicyEngine } from './engine.js';
+import type { EvaluateOptions, PolicyEngine } from './engine.js';
 import { PolicyError } from './errors.js';
 
 /** The rule that decides which capabilities a partner's card shows (a set of names). */
@@ -17,13 +17,20 @@ export interface CardDecision {
  * of names, shows nothing; names the gateway does not offer are ignored by the caller.
  * Evaluation errors propagate as PolicyError.
  */
-export function decideCard(engine: PolicyEngine, input: { readonly requester: { readonly org: string }; readonly capabilities: readonly string[] }): CardDecision {
+export function decideCard(
+  engine: PolicyEngine,
+  input: { readonly requester: { readonly org: string }; readonly capabilities: readonly string[] },
+  opts: EvaluateOptions = {},
+): CardDecision {
+  const now = opts.now ?? Date.now();
   let raw: unknown;
   try {
-    raw = engine.evaluate(CARD_RULE, input);
+    raw = engine.evaluate(CARD_RULE, input, { now });
   } catch (err) {
     throw new PolicyError('POLICY_EVAL_FAILED', 'card policy failed to evaluate', { cause: err });
   }
   const names = Array.isArray(raw) ? raw.filter((v): v is string => typeof v === 'string') : [];
-  return { id: randomUUID(), revision: engine.revision, visible: new Set(names) };
+  const decision: CardDecision = { id: randomUUID(), revision: engine.revision, visible: new Set(names) };
+  engine.recorder?.record({ point: 'card', id: decision.id, revision: decision.revision, at: now, input, outcome: { kind: 'card', visible: decision.visible } });
+  return decision;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { DECISION_POINTS, type DecisionPoint, type PolicyEngine } from './engine.js';
+import { DECISION_POINTS, type DecisionPoint, type EvaluateOptions, type PolicyEngine } from './engine.js';
 import { PolicyError } from './errors.js';
 
 /** What the gateway acts on. `value` is exactly what the policy returned (input/result that may leave). */
@@ -33,22 +33,33 @@ const PAYLOAD_FIELD: Record<DecisionPoint, 'input' | 'result' | undefined> = {
  * Runs one decision point. Default deny: an undefined decision, a decision that is not an
  * object with a boolean `allow`, or an allowing decision without the payload field it must
  * carry, is a denial (with a reason code saying which). Evaluation errors propagate as
- * PolicyError: the caller decides how to fail closed.
+ * PolicyError: the caller decides how to fail closed. `opts.now` sets the time the policy sees
+ * (now by default).
  */
-export function decide(engine: PolicyEngine, point: DecisionPoint, input: unknown): Decision {
+export function decide(engine: PolicyEngine, point: DecisionPoint, input: unknown, opts: EvaluateOptions = {}): Decision {
   const started = process.hrtime.bigint();
+  const now = opts.now ?? Date.now();
   let raw: unknown;
   try {
-    raw = engine.evaluate(DECISION_POINTS[point], input);
+    raw = engine.evaluate(DECISION_POINTS[point], input, { now });
   } catch (err) {
     throw new PolicyError('POLICY_EVAL_FAILED', `${point} policy failed to evaluate`, { cause: err });
   }
-  const base = {
-    id: randomUUID(),
+  const decision = interpret(raw, point, engine.revision, Number(process.hrtime.bigint() - started) / 1000);
+  engine.recorder?.record({
     point,
-    revision: engine.revision,
-    durationUs: Number(process.hrtime.bigint() - started) / 1000,
-  };
+    id: decision.id,
+    revision: decision.revision,
+    at: now,
+    input,
+    outcome: { kind: 'decision', allow: decision.allow, reasons: decision.reasons, requireApproval: decision.requireApproval, ...('payload' in decision ? { payload: decision.payload } : {}) },
+  });
+  return decision;
+}
+
+/** What the gateway acts on, from what the policy returned. */
+function interpret(raw: unknown, point: DecisionPoint, revision: string, durationUs: number): Decision {
+  const base = { id: randomUUID(), point, revision, durationUs };
   if (raw === undefined) {
     return { ...base, allow: false, reasons: ['policy_undefined'], requireApproval: false };
   }

@@ -1,15 +1,17 @@
 import { compile, toJS, type CompiledPolicy } from './rego/index.js';
-import type { PolicyEngine } from './engine.js';
+import type { EvaluateOptions, PolicyEngine, RegoContent } from './engine.js';
 import { PolicyError } from './errors.js';
 import type { PolicySource } from './source.js';
 
 /** The default engine: Entente's own Rego evaluator over policy source. */
 export class RegoEngine implements PolicyEngine {
   readonly revision: string;
+  readonly content?: RegoContent;
   private readonly policy: CompiledPolicy;
 
   constructor(source: PolicySource) {
     this.revision = source.revision;
+    if (source.content !== undefined) this.content = source.content;
     try {
       this.policy = compile({ modules: source.modules, data: source.data });
     } catch (err) {
@@ -23,8 +25,8 @@ export class RegoEngine implements PolicyEngine {
     return this.policy.defines(path);
   }
 
-  evaluate(path: string, input: unknown): unknown {
-    const { value } = this.policy.evaluate(path, { input, strictBuiltinErrors: true });
+  evaluate(path: string, input: unknown, opts: EvaluateOptions = {}): unknown {
+    const { value } = this.policy.evaluate(path, { input, strictBuiltinErrors: true, ...(opts.now !== undefined ? { now: opts.now } : {}) });
     return value === undefined ? undefined : toJS(value);
   }
 }

@@ -6,7 +6,7 @@ import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
 // A CommonJS package whose named exports Node's ESM loader cannot see: load it as CommonJS.
 const { loadPolicySync } = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as typeof import('@open-policy-agent/opa-wasm');
 import { readBundleArchive } from './bundle.js';
-import type { PolicyEngine } from './engine.js';
+import type { EvaluateOptions, PolicyEngine, WasmContent } from './engine.js';
 import { PolicyError } from './errors.js';
 
 /**
@@ -18,16 +18,13 @@ export class WasmEngine implements PolicyEngine {
   readonly revision: string;
   /** The bundle's data document, as loaded into the policy. */
   readonly data: Readonly<Record<string, unknown>>;
+  readonly content: WasmContent;
   private readonly policy: LoadedPolicy;
 
-  constructor(bundlePath: string) {
-    let archive: Buffer;
-    try {
-      archive = readFileSync(bundlePath);
-    } catch (err) {
-      throw new PolicyError('POLICY_LOAD_FAILED', `cannot read policy bundle ${bundlePath}: ${(err as Error).message}`, { cause: err });
-    }
-    const files = readBundleArchive(archive, bundlePath);
+  /** The bundle at `bundlePath`; or, given `archive` (a stored revision), that archive, `bundlePath` only naming it. */
+  constructor(bundlePath: string, archive: Uint8Array = readBundle(bundlePath)) {
+    this.content = { engine: 'opa-wasm', archive };
+    const files = readBundleArchive(Buffer.from(archive.buffer, archive.byteOffset, archive.byteLength), bundlePath);
     const wasm = files.get('policy.wasm');
     if (wasm === undefined) {
       throw new PolicyError('POLICY_LOAD_FAILED', `${bundlePath} has no policy.wasm: build it with opa build -t wasm`);
@@ -47,13 +44,25 @@ export class WasmEngine implements PolicyEngine {
     return entrypointOf(path) in (this.policy.entrypoints as Record<string, number>);
   }
 
-  evaluate(path: string, input: unknown): unknown {
+  /**
+   * OPA's Wasm runtime reads its own clock: `opts.now` cannot be passed in, so a replay of a
+   * decision whose policy reads `time.now_ns()` sees the time of the replay.
+   */
+  evaluate(path: string, input: unknown, _opts?: EvaluateOptions): unknown {
     const entrypoint = entrypointOf(path);
     if (!(entrypoint in (this.policy.entrypoints as Record<string, number>))) {
       throw new PolicyError('POLICY_EVAL_FAILED', `the Wasm bundle has no entrypoint ${entrypoint}; add -e ${entrypoint} to opa build`);
     }
     const results = this.policy.evaluate(input, entrypoint) as { result?: unknown }[];
     return results[0]?.result;
+  }
+}
+
+function readBundle(bundlePath: string): Buffer {
+  try {
+    return readFileSync(bundlePath);
+  } catch (err) {
+    throw new PolicyError('POLICY_LOAD_FAILED', `cannot read policy bundle ${bundlePath}: ${(err as Error).message}`, { cause: err });
   }
 }
 

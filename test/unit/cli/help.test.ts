@@ -8,6 +8,7 @@ import { formatCommandHelp } from '../../../gateway/src/cli/help.js';
 import { init } from '../../../gateway/src/cli/init.js';
 import { policy } from '../../../gateway/src/cli/policy.js';
 import { approvals } from '../../../gateway/src/cli/approvals.js';
+import { audit } from '../../../gateway/src/cli/audit.js';
 import { receipts } from '../../../gateway/src/cli/receipts.js';
 import { run } from '../../../gateway/src/cli/run.js';
 import { runs } from '../../../gateway/src/cli/runs.js';
@@ -15,7 +16,7 @@ import { serve } from '../../../gateway/src/cli/serve.js';
 import { status } from '../../../gateway/src/cli/status.js';
 
 const leaves = (c: Command): CommandSpec[] => (isGroup(c.spec) ? c.spec.commands.flatMap(leaves) : [c.spec]);
-const ALL = [init, certs, serve, call, receipts, status, run, runs, approvals, policy, demo].flatMap(leaves);
+const ALL = [init, certs, serve, call, receipts, audit, status, run, runs, approvals, policy, demo].flatMap(leaves);
 
 /** Splits an example the way a POSIX shell would for the quoting examples use. */
 function words(line: string): string[] {
@@ -25,9 +26,9 @@ function words(line: string): string[] {
 describe('the help of every entente command', () => {
   it('covers every command and subcommand', () => {
     expect(ALL.map((s) => s.name)).toEqual([
-      'init', 'certs init', 'certs export', 'certs import', 'certs issue-client', 'serve', 'call',
-      'receipts list', 'receipts show', 'status', 'run', 'runs list', 'runs show', 'runs cancel',
-      'approvals list', 'approvals approve', 'approvals reject', 'approvals decide', 'policy eval', 'policy test', 'demo',
+      'init', 'certs init', 'certs export', 'certs import', 'certs issue-client', 'certs rotate', 'serve', 'call',
+      'receipts list', 'receipts show', 'audit export', 'audit verify', 'audit reconcile', 'status', 'run', 'runs list', 'runs show', 'runs cancel',
+      'approvals list', 'approvals approve', 'approvals reject', 'approvals decide', 'policy eval', 'policy test', 'policy replay', 'demo',
     ]);
   });
 

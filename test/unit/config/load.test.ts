@@ -1,8 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../gateway/src/config/index.js';
+import { ConfigError, loadConfig, restartOnlyChanges } from '../../../gateway/src/config/index.js';
 import { certsInit } from '../../../gateway/src/pki/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'entente-config-'));
@@ -62,6 +63,50 @@ describe('loadConfig', () => {
 
   it('refuses unknown keys and says which', () => {
     expect(problems([...base, 'colour: blue']).join()).toMatch(/colour/);
+  });
+
+  describe('audit.retention: decision inputs kept for replay', () => {
+    const key = randomBytes(32);
+
+    it('is off by default, with a 30-day period for whatever was kept before', () => {
+      expect(load(base).audit.retention).toEqual({ enabled: false, periodMs: 30 * 86_400_000 });
+    });
+
+    it('takes a base64 key inline, or a key file (base64 text or the 32 bytes), and a period in days', () => {
+      const inline = load([...base, `audit: { retention: { enabled: true, key: "${key.toString('base64')}", period: 7d } }`]).audit.retention;
+      expect(inline.periodMs).toBe(7 * 86_400_000);
+      writeFileSync(join(dir, 'retention.key'), key.toString('base64') + '\n');
+      writeFileSync(join(dir, 'retention.raw'), key);
+      const fromText = load([...base, 'audit: { retention: { enabled: true, keyFile: retention.key } }']).audit.retention;
+      const fromRaw = load([...base, 'audit: { retention: { enabled: true, keyFile: retention.raw } }']).audit.retention;
+      expect([fromText.key?.id, fromRaw.key?.id]).toEqual([inline.key?.id, inline.key?.id]);
+      expect(inline.key?.id).toMatch(/^key:/);
+      // Off, with a key: nothing new is kept, but what was kept earlier still opens for a replay.
+      expect(load([...base, 'audit: { retention: { keyFile: retention.key } }']).audit.retention).toMatchObject({ enabled: false, key: { id: inline.key?.id } });
+    });
+
+    it('names the field and the fix when the key is missing, doubled, unreadable or the wrong size', () => {
+      expect(problems([...base, 'audit: { retention: { enabled: true } }'])).toEqual([
+        'audit.retention: enabled needs a key: set key (base64 of 32 bytes, from openssl rand -base64 32) or keyFile (a file holding one)',
+      ]);
+      expect(problems([...base, `audit: { retention: { enabled: true, key: "${key.toString('base64')}", keyFile: k } }`])).toEqual(['audit.retention: give key or keyFile, not both']);
+      expect(problems([...base, 'audit: { retention: { enabled: true, keyFile: nowhere.key } }'])).toEqual([`audit.retention.keyFile: file not found: ${join(dir, 'nowhere.key')}`]);
+      expect(problems([...base, `audit: { retention: { enabled: true, key: "${randomBytes(16).toString('base64')}" } }`])).toEqual([
+        'audit.retention.key: the key is 16 bytes; AES-256-GCM needs exactly 32 (make one with: openssl rand -base64 32)',
+      ]);
+      expect(problems([...base, 'audit: { retention: { enabled: true, period: forever } }'])[0]).toMatch(/^audit\.retention\.period: expected a duration/);
+    });
+
+    it('takes effect at a restart only: a reload that changes it is refused', () => {
+      const on = load([...base, `audit: { retention: { enabled: true, key: "${key.toString('base64')}" } }`]);
+      expect(restartOnlyChanges(on, load([...base, `audit: { retention: { enabled: true, key: "${key.toString('base64')}" } }`]))).toEqual([]);
+      expect(restartOnlyChanges(on, load(base))).toEqual(['audit.retention changed: a reload cannot apply it; restart the gateway (the running configuration is kept)']);
+    });
+
+    it('keeps the key out of the config as JSON', () => {
+      const c = load([...base, `audit: { retention: { enabled: true, key: "${key.toString('base64')}" } }`]);
+      expect(JSON.stringify(c)).not.toContain(key.toString('base64'));
+    });
   });
 
   describe('the gateway TLS material, checked before any handshake', () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StatementRecord } from '../../../gateway/src/audit/index.js';
 import type { Store } from '../../../gateway/src/store/index.js';
 import type { InboundApprovalRecord, TaskRecord } from '../../../gateway/src/tasks/index.js';
+import type { DecisionRecord, PolicyContent, RetainedInput } from '../../../gateway/src/policy/index.js';
 
 export const task = (id: string, over: Partial<TaskRecord> = {}): TaskRecord => ({
   taskId: id, role: 'responder', peerOrg: 'org-a', capability: 'patients.count', purpose: 'research',
@@ -15,6 +16,15 @@ export const statement = (id: string, n: number, over: Partial<StatementRecord> 
 export const approval = (id: string, over: Partial<InboundApprovalRecord> = {}): InboundApprovalRecord => ({
   peerOrg: 'org-a', taskId: id, capability: 'patients.count', purpose: 'research',
   inbound: { decisionId: `decision-${id}`, policyRevision: 'sha256:rev' }, requestedAt: 1_000, ...over,
+});
+
+export const decisionRecord = (id: string, over: Partial<DecisionRecord> = {}): DecisionRecord => ({
+  decisionId: id, point: 'inbound', revision: 'sha256:rev', decidedAt: 5_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA', inputDigest: `sha256:input-${id}`,
+  outcome: { kind: 'decision', allow: true, reasons: [], requireApproval: false }, ...over,
+});
+
+export const retainedInput = (id: string, over: Partial<RetainedInput> = {}): RetainedInput => ({
+  decisionId: id, keyId: 'key:abc', sealed: new Uint8Array([1, 2, 3, 4, 5]), keptAt: 5_000, ...over,
 });
 
 /** A place a driver can open, reopen (same data) and forget. */
@@ -312,6 +322,71 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
         expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
         expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'RUN_CONFLICT' } });
         expect(await store.readRun('r')).toHaveLength(2);
+      });
+    });
+
+    describe('the decision log', () => {
+      const rego: PolicyContent = { engine: 'rego', roots: 2, files: [{ root: 0, path: 'a.rego', text: 'package a\n' }, { root: 1, path: 'x/data.json', text: '{"é": 1}' }] };
+      const wasm: PolicyContent = { engine: 'opa-wasm', archive: new Uint8Array([0x1f, 0x8b, 0, 255]) };
+
+      it('keeps decisions with their outcome and, when given, their sealed input, across a reopen', async () => {
+        const where = harness.fresh();
+        const store = open(where);
+        const card = decisionRecord('d-card', { point: 'card', outcome: { kind: 'card', visible: ['a.b', 'c'] } });
+        const out = decisionRecord('d-out', { point: 'outbound', outcome: { kind: 'decision', allow: true, reasons: ['r'], requireApproval: false, payloadDigest: 'sha256:p' } });
+        await Promise.all([store.recordDecision(card), store.recordDecision(out, retainedInput('d-out'))]);
+        await store.close();
+        const again = open(where);
+        expect(await again.getDecision('d-card')).toEqual(card);
+        expect(await again.getDecision('d-out')).toEqual(out);
+        expect(await again.getDecision('nope')).toBeUndefined();
+        expect(await again.getRetainedInput('d-out')).toEqual(retainedInput('d-out'));
+        expect(await again.getRetainedInput('d-card')).toBeUndefined();
+      });
+
+      it('keeps a policy revision once, under its hash, byte for byte', async () => {
+        const store = open(harness.fresh());
+        await store.storePolicyRevision('sha256:r1', rego);
+        await store.storePolicyRevision('sha256:r1', { ...rego, roots: 1 });
+        await store.storePolicyRevision('sha256:w1', wasm);
+        expect(await store.getPolicyRevision('sha256:r1')).toEqual(rego);
+        expect(await store.getPolicyRevision('sha256:w1')).toEqual(wasm);
+        expect(await store.getPolicyRevision('sha256:none')).toBeUndefined();
+      });
+
+      it('deletes the inputs kept before a time, oldest first and in batches, and remembers when; the decisions stay', async () => {
+        const store = open(harness.fresh());
+        await Promise.all(
+          [3, 1, 2, 9].map((n) => store.recordDecision(decisionRecord(`d${n}`, { decidedAt: n * 1000 }), retainedInput(`d${n}`, { keptAt: n * 1000 }))),
+        );
+        expect(await store.deleteRetainedInputs(5_000, 7_000, 2)).toEqual(['d1', 'd2']);
+        expect(await store.deleteRetainedInputs(5_000, 7_000, 2)).toEqual(['d3']);
+        expect(await store.deleteRetainedInputs(5_000, 7_000, 2)).toEqual([]);
+        expect(await store.getRetainedInput('d1')).toEqual({ decisionId: 'd1', keyId: 'key:abc', keptAt: 1000, deletedAt: 7_000 });
+        expect(await store.getRetainedInput('d9')).toEqual(retainedInput('d9', { keptAt: 9000 }));
+        expect(await store.getDecision('d1')).toEqual(decisionRecord('d1', { decidedAt: 1000 }));
+      });
+
+      it('records a decision without a commit of its own: with the next write, or on its own soon after', async () => {
+        const store = open(harness.fresh());
+        const deferred = store.recordDecision(decisionRecord('soon'));
+        await store.write({ tasks: [task('with-it')] });
+        await deferred;
+        expect(await store.getDecision('soon')).toBeDefined();
+        await store.recordDecision(decisionRecord('alone'));
+        expect(await store.getDecision('alone')).toBeDefined();
+      });
+
+      it('refuses an invalid record on its own, and a second record of the same decision', async () => {
+        const store = open(harness.fresh());
+        await expect(store.recordDecision(decisionRecord('', {}))).rejects.toMatchObject({ code: 'STORE_INVALID_RECORD', message: 'record.decisionId must be a non-empty string' });
+        await expect(store.recordDecision(decisionRecord('x', { point: 'sideways' as never }))).rejects.toMatchObject({ code: 'STORE_INVALID_RECORD' });
+        await expect(store.recordDecision(decisionRecord('x', { point: 'card' }))).rejects.toMatchObject({ code: 'STORE_INVALID_RECORD', message: expect.stringContaining("a card decision's is card") });
+        await expect(store.recordDecision(decisionRecord('x'), retainedInput('y'))).rejects.toMatchObject({ code: 'STORE_INVALID_RECORD' });
+        const results = await Promise.allSettled([store.recordDecision(decisionRecord('twice')), store.recordDecision(decisionRecord('twice', { revision: 'sha256:other' })), store.write({ tasks: [task('neighbour')] })]);
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect((await store.getDecision('twice'))?.revision).toBe('sha256:rev');
+        expect(await store.getTask('responder', 'org-a', 'neighbour')).toBeDefined();
       });
     });
   });

@@ -6,7 +6,7 @@ import { leafHash } from '../../../gateway/src/audit/index.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStoreOptions } from '../../../gateway/src/store/index.js';
 import { MIGRATIONS } from '../../../gateway/src/store/sqlite/migrations.js';
-import { describeStoreContract, statement, task } from './contract.js';
+import { decisionRecord, describeStoreContract, retainedInput, statement, task } from './contract.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'entente-store-contract-'));
 let n = 0;
@@ -150,6 +150,62 @@ describe('the SQLite store', () => {
       expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'STORE_INVALID_RECORD', message: expect.stringMatching(/tasks\[0\]\.status is "exploded"/) });
       expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ message: expect.stringMatching(/statements\[0\]\.kind/) });
       expect(store.commits).toBe(1);
+    });
+  });
+
+  describe('decision records', () => {
+    it('ride in the transaction of the next write: no commit of their own', async () => {
+      const store = open(fresh(), { deferMs: 10_000 });
+      const records = Array.from({ length: 5 }, (_, i) => store.recordDecision(decisionRecord(`d${i}`)));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(store.commits).toBe(0);
+      await store.write({ tasks: [task('t')] });
+      await Promise.all(records);
+      expect(store.commits).toBe(1);
+      expect(store.writes).toBe(6);
+    });
+
+    it('commit on their own after deferMs when no write comes, and on close', async () => {
+      const file = fresh();
+      const store = open(file, { deferMs: 5 });
+      await store.recordDecision(decisionRecord('alone'));
+      expect(store.commits).toBe(1);
+      const late = open(file, { deferMs: 60_000 });
+      const pending = late.recordDecision(decisionRecord('at-close'));
+      await late.close();
+      await expect(pending).resolves.toBeUndefined();
+      expect(await store.getDecision('at-close')).toBeDefined();
+    });
+
+    it('are append-only and keep their revisions, and a retained input can only be deleted, even against direct SQL', async () => {
+      const file = fresh();
+      const store = open(file);
+      await store.recordDecision(decisionRecord('d'), retainedInput('d'));
+      await store.storePolicyRevision('sha256:r', { engine: 'opa-wasm', archive: new Uint8Array([1]) });
+      await store.close();
+      const db = new Database(file);
+      expect(() => db.prepare("UPDATE policy_decisions SET outcome_json = '{}'").run()).toThrow(/append-only/);
+      expect(() => db.prepare('DELETE FROM policy_decisions').run()).toThrow(/append-only/);
+      expect(() => db.prepare("UPDATE policy_revisions SET content = x'00'").run()).toThrow(/never changes/);
+      expect(() => db.prepare('DELETE FROM policy_revisions').run()).toThrow(/kept/);
+      expect(() => db.prepare('DELETE FROM policy_decision_inputs').run()).toThrow(/stays on record/);
+      expect(() => db.prepare("UPDATE policy_decision_inputs SET sealed = x'00'").run()).toThrow(/only be deleted/);
+      expect(() => db.prepare("UPDATE policy_decision_inputs SET sealed = NULL, deleted_at = 1, key_id = 'other'").run()).toThrow(/only be deleted/);
+      expect(() => db.prepare('UPDATE policy_decision_inputs SET sealed = NULL, deleted_at = 1').run()).not.toThrow();
+      expect(() => db.prepare("UPDATE policy_decision_inputs SET sealed = x'00', deleted_at = NULL").run()).toThrow(/only be deleted/);
+      db.close();
+    });
+
+    it('are read by a read-only opening, which refuses to record or delete', async () => {
+      const file = fresh();
+      const writer = open(file);
+      await writer.recordDecision(decisionRecord('d'), retainedInput('d'));
+      const reader = open(file, { readonly: true });
+      expect(await reader.getDecision('d')).toEqual(decisionRecord('d'));
+      expect(await reader.getRetainedInput('d')).toEqual(retainedInput('d'));
+      await expect(reader.recordDecision(decisionRecord('e'))).rejects.toMatchObject({ code: 'STORE_READ_ONLY' });
+      await expect(reader.storePolicyRevision('sha256:r', { engine: 'opa-wasm', archive: new Uint8Array([1]) })).rejects.toMatchObject({ code: 'STORE_READ_ONLY' });
+      await expect(reader.deleteRetainedInputs(10_000, 10_000, 10)).rejects.toMatchObject({ code: 'STORE_READ_ONLY' });
     });
   });
 

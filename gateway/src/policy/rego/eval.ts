@@ -57,6 +57,8 @@ export interface EvalOptions {
   /** Evaluation steps before giving up (hostile policies must end). */
   readonly maxSteps?: number;
   readonly timeoutMs?: number;
+  /** What `time.now_ns()` returns, in nanoseconds since the epoch; the clock at the start of evaluation by default. */
+  readonly nowNs?: bigint;
 }
 
 /** One query's evaluation: state that lives as long as the query. */
@@ -79,7 +81,7 @@ export class Evaluation {
     this.deadline = Date.now() + (opts.timeoutMs ?? 10_000);
     this.strict = opts.strictBuiltinErrors ?? false;
     this.ctx = {
-      nowNs: BigInt(Date.now()) * 1_000_000n,
+      nowNs: opts.nowNs ?? BigInt(Date.now()) * 1_000_000n,
       cache: new Map(),
       ...(opts.print ? { print: opts.print } : {}),
     };

@@ -27,6 +27,11 @@ export interface EvaluateOptions {
   readonly print?: (line: string) => void;
   readonly maxSteps?: number;
   readonly timeoutMs?: number;
+  /**
+   * The evaluation's time, milliseconds since the epoch: what `time.now_ns()` returns (as
+   * nanoseconds). Now by default; a replay of an earlier decision passes that decision's time.
+   */
+  readonly now?: number;
 }
 
 export interface TestResult {
@@ -109,6 +114,7 @@ function evalOptions(opts: EvaluateOptions): EvalOptions {
     ...(opts.print ? { print: opts.print } : {}),
     ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.now !== undefined ? { nowNs: BigInt(Math.trunc(opts.now)) * 1_000_000n } : {}),
   };
 }
 

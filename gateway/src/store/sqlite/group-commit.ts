@@ -13,6 +13,8 @@ export interface GroupCommitOptions {
   readonly windowMs?: number;
   /** A batch this large commits at the next turn without waiting out the window. */
   readonly maxBatch?: number;
+  /** How long a deferred write waits for a submitted one to share its transaction (default 100 ms). */
+  readonly deferMs?: number;
 }
 
 /**
@@ -24,8 +26,11 @@ export interface GroupCommitOptions {
 export class GroupCommit {
   private queue: Job[] = [];
   private timer: { readonly cancel: () => void } | undefined;
+  /** The timer was set by a deferred write: a submitted one brings the commit forward. */
+  private deferred = false;
   private readonly windowMs: number;
   private readonly maxBatch: number;
+  private readonly deferMs: number;
   private readonly sql;
   /** Transactions committed. */
   commits = 0;
@@ -38,6 +43,7 @@ export class GroupCommit {
   ) {
     this.windowMs = opts.windowMs ?? 0;
     this.maxBatch = opts.maxBatch ?? 2000;
+    this.deferMs = opts.deferMs ?? 100;
     this.sql = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
@@ -53,7 +59,24 @@ export class GroupCommit {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ run, resolve, reject });
       if (this.queue.length === this.maxBatch) this.schedule(0);
-      else if (this.timer === undefined) this.schedule(this.windowMs);
+      else if (this.timer === undefined || this.deferred) this.schedule(this.windowMs);
+    });
+  }
+
+  /**
+   * Queues `run` without hurrying a commit for it: it rides in the transaction of the next
+   * submit() (or of writes already queued), and commits on its own only after `deferMs`. For
+   * writes that must be durable but that nobody waits for (decision records): they cost no
+   * fsync of their own while the store is busy, and at most one per `deferMs` when it is idle.
+   */
+  defer(run: () => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ run, resolve, reject });
+      if (this.queue.length === this.maxBatch) this.schedule(0);
+      else if (this.timer === undefined) {
+        this.schedule(this.deferMs);
+        this.deferred = true;
+      }
     });
   }
 
@@ -77,10 +100,12 @@ export class GroupCommit {
   private cancel(): void {
     this.timer?.cancel();
     this.timer = undefined;
+    this.deferred = false;
   }
 
   private run(): void {
     this.timer = undefined;
+    this.deferred = false;
     this.commit();
     // What is left over has already waited its window.
     if (this.queue.length > 0) this.schedule(0);

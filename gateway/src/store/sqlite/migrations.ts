@@ -116,6 +116,36 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE partner_keys (
      partner TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('receipt','log')), key TEXT NOT NULL, first_seen INTEGER NOT NULL,
      PRIMARY KEY (partner, kind, key));`,
+  // 9: the decision log, for replaying policy decisions: each policy revision's content, kept once
+  // under its hash; each decision with its revision, time, salted input digest and outcome
+  // (never a payload), append-only like the statements; and, when retention is on, the decision's
+  // input sealed (AES-256-GCM) until its retention period ends, then deleted, leaving when.
+  `CREATE TABLE policy_revisions (
+     revision TEXT PRIMARY KEY, engine TEXT NOT NULL CHECK (engine IN ('rego','opa-wasm')),
+     content BLOB NOT NULL, stored_at INTEGER NOT NULL);
+   CREATE TRIGGER policy_revisions_no_update BEFORE UPDATE ON policy_revisions
+     BEGIN SELECT RAISE(ABORT, 'a policy revision never changes'); END;
+   CREATE TRIGGER policy_revisions_no_delete BEFORE DELETE ON policy_revisions
+     BEGIN SELECT RAISE(ABORT, 'policy revisions are kept'); END;
+   CREATE TABLE policy_decisions (
+     decision_id TEXT PRIMARY KEY, point TEXT NOT NULL CHECK (point IN ('outbound','inbound','disclosure','card')),
+     revision TEXT NOT NULL, decided_at INTEGER NOT NULL, salt TEXT NOT NULL, input_digest TEXT NOT NULL,
+     outcome_json TEXT NOT NULL);
+   CREATE INDEX policy_decisions_decided ON policy_decisions (decided_at);
+   CREATE TRIGGER policy_decisions_no_update BEFORE UPDATE ON policy_decisions
+     BEGIN SELECT RAISE(ABORT, 'decision records are append-only'); END;
+   CREATE TRIGGER policy_decisions_no_delete BEFORE DELETE ON policy_decisions
+     BEGIN SELECT RAISE(ABORT, 'decision records are append-only'); END;
+   CREATE TABLE policy_decision_inputs (
+     decision_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, sealed BLOB, kept_at INTEGER NOT NULL, deleted_at INTEGER,
+     CHECK ((sealed IS NULL) = (deleted_at IS NOT NULL)));
+   CREATE INDEX policy_decision_inputs_kept ON policy_decision_inputs (kept_at) WHERE sealed IS NOT NULL;
+   CREATE TRIGGER policy_decision_inputs_no_delete BEFORE DELETE ON policy_decision_inputs
+     BEGIN SELECT RAISE(ABORT, 'a retained input is deleted by clearing it, so that its deletion stays on record'); END;
+   CREATE TRIGGER policy_decision_inputs_only_cleared BEFORE UPDATE ON policy_decision_inputs
+     WHEN OLD.sealed IS NULL OR NEW.sealed IS NOT NULL OR NEW.decision_id IS NOT OLD.decision_id
+       OR NEW.key_id IS NOT OLD.key_id OR NEW.kept_at IS NOT OLD.kept_at
+     BEGIN SELECT RAISE(ABORT, 'a retained input can only be deleted'); END;`,
 ];
 
 /**

@@ -13,10 +13,24 @@ import type {
   WriteBatch,
 } from '../../tasks/index.js';
 import { RunError, type RunEvent, type RunFilter, type RunSummary } from '../../workflows/index.js';
+import type { DecisionRecord, PolicyContent, RetainedInput, StoredInput } from '../../policy/index.js';
 import { StoreClosedError, StoreError, StoreInvalidRecordError, StoreOpenFailedError, StoreReadOnlyError } from '../errors.js';
 import type { Store } from '../store.js';
 import { GroupCommit } from './group-commit.js';
 import { checkSchema, migrate } from './migrations.js';
+import {
+  checkDecisionRecord,
+  checkRetainedInput,
+  decisionRecordParams,
+  retainedParams,
+  revisionParams,
+  toDecisionRecord,
+  toPolicyContent,
+  toStoredInput,
+  type DecisionRow,
+  type InputRow,
+  type RevisionRow,
+} from './decisions.js';
 import {
   approvalParams,
   checkApproval,
@@ -39,6 +53,8 @@ export interface SqliteStoreOptions {
   readonly groupCommitMs?: number;
   /** Most writes per transaction (default 2000). */
   readonly maxBatch?: number;
+  /** How long a decision record waits for another write to share its transaction (default 100 ms). */
+  readonly deferMs?: number;
   /** Interval of the deliberate passive WAL checkpoint (default 5000 ms; 0 = only on close and checkpoint()). */
   readonly checkpointMs?: number;
   /**
@@ -75,6 +91,7 @@ export class SqliteStore implements Store {
     this.group = new GroupCommit(this.db, {
       ...(opts.groupCommitMs !== undefined ? { windowMs: opts.groupCommitMs } : {}),
       ...(opts.maxBatch !== undefined ? { maxBatch: opts.maxBatch } : {}),
+      ...(opts.deferMs !== undefined ? { deferMs: opts.deferMs } : {}),
     });
     this.sql = {
       upsertTask: this.db.prepare(
@@ -135,6 +152,24 @@ export class SqliteStore implements Store {
       rememberPartnerKey: this.db.prepare('INSERT INTO partner_keys (partner, kind, key, first_seen) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       partnerKeys: this.db.prepare('SELECT partner, key, first_seen FROM partner_keys WHERE kind = ? ORDER BY first_seen, partner, key'),
       recordAlarm: this.db.prepare('INSERT INTO log_alarms (partner, at, code, message, held, offending) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertDecision: this.db.prepare(
+        `INSERT INTO policy_decisions (decision_id, point, revision, decided_at, salt, input_digest, outcome_json)
+         VALUES (@decisionId, @point, @revision, @decidedAt, @salt, @inputDigest, @outcomeJson)`,
+      ),
+      insertInput: this.db.prepare('INSERT INTO policy_decision_inputs (decision_id, key_id, sealed, kept_at) VALUES (@decisionId, @keyId, @sealed, @keptAt)'),
+      insertRevision: this.db.prepare(
+        `INSERT INTO policy_revisions (revision, engine, content, stored_at) VALUES (@revision, @engine, @content, @storedAt)
+         ON CONFLICT (revision) DO NOTHING`,
+      ),
+      getDecision: this.db.prepare('SELECT * FROM policy_decisions WHERE decision_id = ?'),
+      getRevision: this.db.prepare('SELECT engine, content FROM policy_revisions WHERE revision = ?'),
+      getInput: this.db.prepare('SELECT * FROM policy_decision_inputs WHERE decision_id = ?'),
+      // Oldest first, a bounded batch: the index on kept_at covers only inputs not yet deleted.
+      deleteInputs: this.db.prepare(
+        `UPDATE policy_decision_inputs SET sealed = NULL, deleted_at = @deletedAt
+         WHERE decision_id IN (SELECT decision_id FROM policy_decision_inputs WHERE sealed IS NOT NULL AND kept_at < @keptBefore ORDER BY kept_at LIMIT @limit)
+         RETURNING decision_id, kept_at`,
+      ),
     };
     const every = this.readonly ? 0 : (opts.checkpointMs ?? 5000);
     if (every > 0) {
@@ -247,6 +282,68 @@ export class SqliteStore implements Store {
       if (wrote) append();
     });
     return wrote;
+  }
+
+  recordDecision(record: DecisionRecord, retained?: RetainedInput): Promise<void> {
+    let decision: ReturnType<typeof decisionRecordParams>;
+    let input: ReturnType<typeof retainedParams> | undefined;
+    try {
+      this.checkWritable();
+      checkDecisionRecord(record, 'record');
+      if (retained !== undefined) checkRetainedInput(retained, record.decisionId, 'retained');
+      decision = decisionRecordParams(record);
+      input = retained === undefined ? undefined : retainedParams(retained);
+    } catch (err) {
+      return Promise.reject(err as StoreError);
+    }
+    // Deferred: nobody waits for a decision record, so it rides in the next commit.
+    return this.group.defer(() => {
+      this.sql.insertDecision.run(decision);
+      if (input !== undefined) this.sql.insertInput.run(input);
+    });
+  }
+
+  storePolicyRevision(revision: string, content: PolicyContent): Promise<void> {
+    let params: ReturnType<typeof revisionParams>;
+    try {
+      this.checkWritable();
+      if (typeof revision !== 'string' || revision === '') throw new StoreInvalidRecordError('revision must be a non-empty string');
+      params = revisionParams(revision, content, Date.now());
+    } catch (err) {
+      return Promise.reject(err as StoreError);
+    }
+    return this.group.submit(() => {
+      this.sql.insertRevision.run(params);
+    });
+  }
+
+  async getDecision(decisionId: string): Promise<DecisionRecord | undefined> {
+    this.checkOpen();
+    const row = this.sql.getDecision.get(decisionId) as DecisionRow | undefined;
+    return row === undefined ? undefined : toDecisionRecord(row);
+  }
+
+  async getPolicyRevision(revision: string): Promise<PolicyContent | undefined> {
+    this.checkOpen();
+    const row = this.sql.getRevision.get(revision) as RevisionRow | undefined;
+    return row === undefined ? undefined : toPolicyContent(row);
+  }
+
+  async getRetainedInput(decisionId: string): Promise<StoredInput | undefined> {
+    this.checkOpen();
+    const row = this.sql.getInput.get(decisionId) as InputRow | undefined;
+    return row === undefined ? undefined : toStoredInput(row);
+  }
+
+  async deleteRetainedInputs(keptBefore: number, deletedAt: number, limit: number): Promise<string[]> {
+    this.checkWritable();
+    const params = { keptBefore, deletedAt, limit: limitOf(limit, 0) };
+    let rows: { decision_id: string; kept_at: number }[] = [];
+    await this.group.submit(() => {
+      rows = this.sql.deleteInputs.all(params) as { decision_id: string; kept_at: number }[];
+    });
+    // RETURNING gives no order; the oldest first reads best in the log.
+    return rows.sort((a, b) => a.kept_at - b.kept_at || (a.decision_id < b.decision_id ? -1 : 1)).map((r) => r.decision_id);
   }
 
   async listInboundApprovals(filter: InboundApprovalFilter = {}): Promise<InboundApprovalRecord[]> {

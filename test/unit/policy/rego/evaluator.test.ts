@@ -70,4 +70,21 @@ describe('the Rego evaluator', () => {
     expect(steps(10)).toBe(true);
     expect(steps(1000)).toBe(true);
   });
+
+  describe('the evaluation time', () => {
+    const src = 'package x\n\nnow := time.now_ns()\n\nbefore_2030 if time.now_ns() < time.parse_rfc3339_ns("2030-01-01T00:00:00Z")\n';
+
+    it('is the clock at the start of evaluation by default', () => {
+      const ns = toJS(compile({ modules: { 't.rego': src } }).evaluate('data.x.now').value!) as bigint;
+      expect(Math.abs(Number(ns / 1_000_000n) - Date.now())).toBeLessThan(5_000);
+    });
+
+    it('is the time given with `now` (milliseconds), so that an earlier decision can be evaluated again as it was', () => {
+      const policy = compile({ modules: { 't.rego': src } });
+      const at = Date.parse('2029-06-01T12:00:00.123Z');
+      expect(toJS(policy.evaluate('data.x.now', { now: at }).value!)).toBe(BigInt(at) * 1_000_000n);
+      expect(policy.evaluate('data.x.before_2030', { now: at }).value).toBeDefined();
+      expect(policy.evaluate('data.x.before_2030', { now: Date.parse('2031-01-01T00:00:00Z') }).value).toBeUndefined();
+    });
+  });
 });
