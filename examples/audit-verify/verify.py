@@ -260,8 +260,25 @@ SHAPES = {
 }
 
 
+# A workflow run's statements (protocol.md §5.5a): common members, then those of its event.
+RUN_COMMON = {"v": (1, lambda v: v == 1 and integer(v)), "kind": (1, "run"), "run_id": (1, TASK_ID),
+              "from": (1, ORG), "seq": (1, integer), "iat": (1, integer),
+              "event": (1, r"started|step_started|step_ended|approval_decided|finished")}
+STEP = text(300)
+RUN_EVENTS = {
+    "started": {"workflow": (1, text(128)), "definition_digest": (1, DIGEST),
+                "parent": (0, lambda v: isinstance(v, dict) and set(v) == {"org", "task_id"})},
+    "step_started": {"step": (1, STEP), "attempt": (1, integer), "provider": (1, r"local|[a-z0-9][a-z0-9-]{0,62}"),
+                     "task_id": (1, TASK_ID), "compensation": (0, lambda v: v is True)},
+    "step_ended": {"step": (1, STEP), "status": (1, r"completed|failed|skipped|cancelled|compensated|compensation_failed"),
+                   "reason": (0, text(64))},
+    "approval_decided": {"step": (1, STEP), "decision": (1, r"approve|reject|retry|skip|fail"), "by": (1, text(256))},
+    "finished": {"status": (1, r"completed|failed|cancelled"), "reason": (0, text(64))},
+}
+
+
 def check_shape(kind, payload):
-    shape = SHAPES[kind]
+    shape = SHAPES[kind] if kind != "run" else {**RUN_COMMON, **RUN_EVENTS.get(payload.get("event"), {})}
     extra = set(payload) - set(shape)
     if extra:
         raise Bad(f"unexpected members {sorted(extra)}")
@@ -394,9 +411,12 @@ def verify_bundle(bundle):
     # A task is known by its id and the partner: two partners may choose the same task id.
     tasks = {(t["task_id"], t["peer"]): t for t in bundle.get("tasks", [])}
     by_task, seen = {}, set()
+    runs = []
     for s in bundle.get("statements", []):
         task_id = s.get("task_id")
         where = f"task {task_id}: {s.get('kind')} statement"
+        if s.get("kind") == "run":
+            where = f"run {task_id}: statement at index {s.get('index')}"
         try:
             index = int(s["index"]) if re.fullmatch(r"0|[1-9][0-9]*", str(s["index"])) else -1
             leaf = hashlib.sha256(b"\x00" + s["jws"].encode("ascii")).digest()
@@ -406,6 +426,14 @@ def verify_bundle(bundle):
             seen.add(index)
             if not verify_inclusion(index, size, leaf, path, root):
                 problem(where, f"the inclusion proof of index {s['index']} does not lead to the head's root")
+            if s["kind"] == "run":  # a workflow run's event, signed by the exporter alone
+                payload, invalid_key = verify_statement(s["jws"], "run", org, receipt_keys)
+                if invalid_key:
+                    problem(where, invalid_key)
+                if s.get("signer") != org or payload["run_id"] != task_id:
+                    raise Bad(f"not a statement of run {task_id} signed by {org}")
+                runs.append(payload)
+                continue
             task = tasks.get((task_id, s["peer"]))
             if task is None:
                 raise Bad("of a task the bundle does not list")
@@ -441,7 +469,9 @@ def verify_bundle(bundle):
                 if task.get(member) not in (None, request[1][member]):
                     problem(where, f"the task's {member} {task[member]!r} is not the request's {request[1][member]!r}")
         if result is None:
-            if task.get("status") in ("completed", "denied", "failed", "cancelled") or ack is not None:
+            # A request that was never answered (the partner unreachable, the deadline passed) has no result.
+            unanswered = task.get("role") == "requester" and task.get("reason") in ("partner_unavailable", "deadline_exceeded")
+            if (task.get("status") in ("completed", "denied", "failed", "cancelled") and not unanswered) or ack is not None:
                 problem(where, f"no valid result statement for a {task['status']} task (removed or invalid)")
             continue
         if request is not None and result[1]["request_digest"] != statement_digest(request[0]):
@@ -454,6 +484,12 @@ def verify_bundle(bundle):
             problem(where, f"unacknowledged: no ack statement{pending}")
         elif ack[1]["result_statement_digest"] != statement_digest(result[0]):
             problem(where, "the ack's result_statement_digest is not the digest of the result statement")
+
+    # Runs: in a bundle of the whole log, every partner task a run's step caused is in it.
+    if not bundle.get("selection"):
+        for r in runs:
+            if r["event"] == "step_started" and r["provider"] != "local" and "request" not in by_task.get((r["task_id"], r["provider"]), {}):
+                problem(f"run {r['run_id']}", f"step {r['step']} asked {r['provider']} for task {r['task_id']}, whose request statement is not in the log")
 
     # 6. Witnessed checkpoints: the partner's, with our cosignature.
     for w in bundle.get("witnessed", []):

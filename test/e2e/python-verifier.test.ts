@@ -68,6 +68,9 @@ describe('the Python audit bundle verifier (examples/audit-verify)', () => {
     expect(refused).toMatchObject({ status: 'denied', reason: 'outbound_denied' });
     denied = refused.taskId;
     expect((await ask('research')).status).toBe('completed');
+    // A workflow run at A with a step at B: its run statements are in A's log, citing the task.
+    const runId = await a.startRun({ name: 'one-count', steps: [{ id: 'b', capability: 'patients.count', at: B, purpose: 'research', input: 'input' }], output: 'steps.b.output' }, { condition: 'flu' });
+    expect((await a.waitRun(runId)).finished).toMatchObject({ status: 'completed' });
     // Wait until each side cosigned the other's whole log, so the heads carry cosignatures.
     const end = Date.now() + 10_000;
     for (;;) {
@@ -86,14 +89,14 @@ describe('the Python audit bundle verifier (examples/audit-verify)', () => {
   it.skipIf(!hasPackages)('accepts both clean bundles (exit 0), as the TypeScript verifier does', async () => {
     const ra = await verify('clean-a', bundles[A]);
     expect(ra).toMatchObject({ code: 0, stderr: '' });
-    expect(ra.stdout).toMatch(/^OK: the bundle of clinic-a verifies: 3 tasks, 8 statements in a log of 8 leaves; checkpoints cosigned by lab-b \(up to size 8\)$/m);
+    expect(ra.stdout).toMatch(/^OK: the bundle of clinic-a verifies: 4 tasks, 15 statements in a log of 15 leaves; checkpoints cosigned by lab-b \(up to size 15\)$/m);
     expect(ra.stdout.trim().split('\n')).toHaveLength(1);
     // The local denial is in A's bundle: request and result, both signed by A, and no ack.
     expect(bundles[A]!.statements.filter((s) => s.task_id === denied).map((s) => `${s.kind} ${s.signer}`)).toEqual([`request ${A}`, `result ${A}`]);
 
     const rb = await verify('clean-b', bundles[B]);
     expect(rb).toMatchObject({ code: 0, stderr: '' });
-    expect(rb.stdout).toMatch(/^OK: the bundle of lab-b verifies: 2 tasks, 6 statements in a log of 6 leaves; checkpoints cosigned by clinic-a \(up to size 6\)$/m);
+    expect(rb.stdout).toMatch(/^OK: the bundle of lab-b verifies: 3 tasks, 9 statements in a log of 9 leaves; checkpoints cosigned by clinic-a \(up to size 9\)$/m);
     expect(verifyBundle(bundles[A]).ok).toBe(true);
     expect(verifyBundle(bundles[B]).ok).toBe(true);
   });

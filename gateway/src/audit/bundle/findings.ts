@@ -16,6 +16,7 @@ export const FINDING_CODES = {
   RECEIPT_MISSING: "a task's request or result statement is not in the bundle: a statement was removed",
   RECEIPT_CONFLICT: 'a task has two different statements of the same kind',
   RECEIPT_CHAIN_BROKEN: 'a result does not cite its request, or an ack its result',
+  TASK_UNLISTED: "statements of a task the bundle's task list does not name",
   RECEIPT_UNACKNOWLEDGED: 'a final result was never acknowledged (or its ack is still waiting in the outbox)',
   RUN_TASK_MISSING: "a workflow run's step cites a task at a partner whose request statement is not in the log",
   ALARM: 'the exporting gateway raised an alarm about a partner log',

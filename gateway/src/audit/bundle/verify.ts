@@ -219,8 +219,13 @@ function checkChains(bundle: AuditBundle, verified: readonly Verified[], finding
   for (const t of bundle.tasks) {
     if (!present.has(t.task_id)) findings.push({ code: 'RECEIPT_MISSING', taskId: t.task_id, message: `the task with ${t.peer} is listed, but none of its statements is in the bundle` });
   }
+  const listed = new Set(bundle.tasks.map((t) => `${t.task_id}\n${t.peer}`));
   for (const statements of byTask.values()) {
     const taskId = statements[0]!.payload.task_id;
+    const { from, to } = statements[0]!.payload;
+    if (!listed.has(`${taskId}\n${from === bundle.org ? to : from}`)) {
+      findings.push({ code: 'TASK_UNLISTED', taskId, message: "the bundle holds statements of a task its task list does not name (the list was edited, or the export is broken)" });
+    }
     const one = <K extends 'request' | 'result' | 'ack'>(kind: K): SignedStatement<K> | undefined => {
       const of = statements.filter((s) => s.payload.kind === kind);
       if (new Set(of.map((s) => s.digest)).size > 1) findings.push({ code: 'RECEIPT_CONFLICT', taskId, message: `the task has ${of.length} different ${kind} statements` });
