@@ -9,14 +9,19 @@ export { FINAL_STATUSES } from './task.js';
 export type { Peer, TaskStatus, TaskView } from './task.js';
 export { cardFor } from './card.js';
 export type { CardDeps, CardView } from './card.js';
-export { INBOUND_VERDICTS, STORED_TASK_STATUSES, TASK_ROLES } from './ports.js';
+export { ACK_DELIVERY_STATES, INBOUND_VERDICTS, STORED_TASK_STATUSES, TASK_ROLES } from './ports.js';
 export type {
+  AckAttempt,
+  AckDeliveryState,
+  AckOutbox,
   ClaimResult,
   DecideResult,
   InboundApprovalFilter,
   InboundApprovalRecord,
   InboundDecision,
   InboundVerdict,
+  OutboxAck,
+  PendingAckFilter,
   StoredTaskStatus,
   TaskFilter,
   TaskRecord,
