@@ -27,6 +27,7 @@ import {
   type RunWatchItem,
 } from './workflows/index.js';
 import {
+  AckDeliverer,
   cardFor,
   isInboundApprovalId,
   readTaskReceipts,
@@ -76,6 +77,7 @@ export class Gateway implements ControlBackend {
   private readonly server: FederationServer;
   private readonly responder: Responder;
   private readonly requester: Requester;
+  private readonly acks: AckDeliverer;
   private readonly engine: WorkflowEngine;
   private readonly control: ControlServer;
   private readonly ledger: LogExchange;
@@ -153,6 +155,14 @@ export class Gateway implements ControlBackend {
       callTimeoutMs: limits.callTimeoutMs,
       log: this.log,
     });
+    this.acks = new AckDeliverer({
+      outbox: this.store,
+      transport: this.clients,
+      log: this.log,
+      clock,
+      backoff: { initialMs: config.acks.initialIntervalMs, maxMs: config.acks.maximumIntervalMs },
+      attemptTimeoutMs: limits.callTimeoutMs,
+    });
     this.requester = new Requester({
       org: config.org,
       store: this.store,
@@ -160,6 +170,7 @@ export class Gateway implements ControlBackend {
       signer: this.signer,
       partnerKeys: () => this.keys,
       transport: this.clients,
+      acks: this.acks,
       maxPayloadBytes: limits.maxPayloadBytes,
       maxJsonDepth: limits.maxJsonDepth,
       callTimeoutMs: limits.callTimeoutMs,
@@ -215,6 +226,8 @@ export class Gateway implements ControlBackend {
       await this.server.stop(0);
       throw err;
     }
+    // Acks an earlier process could not deliver (the partner was down, or we stopped first).
+    this.acks.start();
     const capabilities = this.agents.capabilities();
     // Not at once: partners starting with us would put their channels into reconnect backoff.
     this.cardTimer = setInterval(() => void this.refreshCards(), CARD_REFRESH_MS);
@@ -420,6 +433,9 @@ export class Gateway implements ControlBackend {
     this.ledger.stop();
     await Promise.all([this.control.stop(graceMs), this.server.stop(graceMs)]);
     await this.engine.stop();
+    // Its outcomes being written finish before the store closes; attempts still waiting for a
+    // partner are abandoned (closing the channels ends them) and retried after the next start.
+    await this.acks.stop();
     this.clients.close();
     await this.store.close();
     this.log.info('gateway stopped');
