@@ -33,5 +33,5 @@ export type {
   TaskStore,
   WriteBatch,
 } from './ports.js';
-export { readTaskReceipts, verifyTaskReceipts } from './receipts.js';
-export type { ReceiptState, ReceiptVerification, TaskReceipts } from './receipts.js';
+export { ACK_STATES, ackStatusOf, readTaskReceipts, verifyTaskReceipts } from './receipts.js';
+export type { AckState, AckStatus, ReceiptState, ReceiptVerification, TaskReceipts } from './receipts.js';
