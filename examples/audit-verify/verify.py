@@ -480,7 +480,8 @@ def verify_bundle(bundle):
             if ack is not None:
                 problem(where, "an ack of a local outbound denial")
         elif ack is None:
-            pending = " (pending: the requester's outbox still holds it)" if task.get("ack") == "pending" else ""
+            pending = {"pending": " (pending: the requester's outbox still holds it)",
+                       "failed": " (the partner refused it: the requester's outbox says why)"}.get(task.get("ack"), "")
             problem(where, f"unacknowledged: no ack statement{pending}")
         elif ack[1]["result_statement_digest"] != statement_digest(result[0]):
             problem(where, "the ack's result_statement_digest is not the digest of the result statement")

@@ -28,6 +28,8 @@ import {
   type RunWatchItem,
 } from './workflows/index.js';
 import {
+  AckDeliverer,
+  ackStatusOf,
   cardFor,
   isInboundApprovalId,
   readTaskReceipts,
@@ -80,6 +82,7 @@ export class Gateway implements ControlBackend {
   private readonly server: FederationServer;
   private readonly responder: Responder;
   private readonly requester: Requester;
+  private readonly acks: AckDeliverer;
   private readonly engine: WorkflowEngine;
   private readonly control: ControlServer;
   private readonly ledger: LogExchange;
@@ -171,6 +174,14 @@ export class Gateway implements ControlBackend {
       callTimeoutMs: limits.callTimeoutMs,
       log: this.log,
     });
+    this.acks = new AckDeliverer({
+      outbox: this.store,
+      transport: this.clients,
+      log: this.log,
+      clock,
+      backoff: { initialMs: config.acks.initialIntervalMs, maxMs: config.acks.maximumIntervalMs },
+      attemptTimeoutMs: limits.callTimeoutMs,
+    });
     this.requester = new Requester({
       org: config.org,
       store: this.store,
@@ -179,6 +190,7 @@ export class Gateway implements ControlBackend {
       partnerKeys: () => this.keys,
       learnPartnerKeys: (org) => this.learnPartnerKeys(org),
       transport: this.clients,
+      acks: this.acks,
       maxPayloadBytes: limits.maxPayloadBytes,
       maxJsonDepth: limits.maxJsonDepth,
       callTimeoutMs: limits.callTimeoutMs,
@@ -239,6 +251,8 @@ export class Gateway implements ControlBackend {
       await this.server.stop(0);
       throw err;
     }
+    // Acks an earlier process could not deliver (the partner was down, or we stopped first).
+    this.acks.start();
     const capabilities = this.agents.capabilities();
     // Not at once: partners starting with us would put their channels into reconnect backoff.
     this.cardTimer = setInterval(() => void this.refreshCards(), CARD_REFRESH_MS);
@@ -520,7 +534,16 @@ export class Gateway implements ControlBackend {
         log: this.ledger.log,
         keys,
         now: () => Date.now(),
-        tasks: async (ids) => (await Promise.all([...ids].map((taskId) => this.store.listTasks({ taskId })))).flat(),
+        tasks: async (ids) => {
+          const tasks = (await Promise.all([...ids].map((taskId) => this.store.listTasks({ taskId })))).flat();
+          return Promise.all(
+            tasks.map(async (t) => {
+              const statements = t.role === 'responder' ? await this.store.listStatements({ taskId: t.taskId, peerOrg: t.peerOrg, kind: 'ack' }) : [];
+              const outbox = t.role === 'requester' ? await this.store.getAck(t.peerOrg, t.taskId) : undefined;
+              return { ...t, ack: ackStatusOf(t, statements, outbox).state };
+            }),
+          );
+        },
       },
       selection,
     );
@@ -543,6 +566,9 @@ export class Gateway implements ControlBackend {
     clearInterval(this.sweepTimer);
     await Promise.all([this.control.stop(graceMs), this.server.stop(graceMs)]);
     await this.engine.stop();
+    // Its outcomes being written finish before the store closes; attempts still waiting for a
+    // partner are abandoned (closing the channels ends them) and retried after the next start.
+    await this.acks.stop();
     this.clients.close();
     await this.store.close();
     this.log.info('gateway stopped');

@@ -70,6 +70,13 @@ export interface TaskSummary {
   readonly updatedAt: Date;
   /** verified, verified_local_denial, incomplete or invalid. */
   readonly receipts: string;
+  /**
+   * Where the task's ack stands. As requester: delivered, pending (stored, the gateway's outbox
+   * retries it until the partner has it), failed (the partner refused it), missing (not final
+   * yet) or none (our outbound policy refused the request). As responder: delivered or missing
+   * (the requester has not acknowledged the result).
+   */
+  readonly ack: string;
 }
 
 export interface TaskFilter {
@@ -89,6 +96,17 @@ export interface TaskReceipts {
     readonly jws: string;
   }[];
   readonly verification: { readonly state: string; readonly problems: readonly string[] };
+  /** Where the ack stands (as TaskSummary.ack), with the outbox's record of its delivery (requester). */
+  readonly ack: {
+    readonly state: string;
+    readonly attempts: number;
+    /** When the next attempt is due, while pending. */
+    readonly nextAttemptAt?: Date;
+    /** Why the last attempt failed: a reason code and its message. */
+    readonly lastError?: string;
+    readonly deliveredAt?: Date;
+    readonly failedAt?: Date;
+  };
 }
 
 export interface GatewayStatus {
@@ -387,6 +405,14 @@ export class EntenteClient {
         jws: s.jws,
       })),
       verification: { state: t.verification?.state ?? '', problems: t.verification?.problems ?? [] },
+      ack: {
+        state: t.ack?.state ?? '',
+        attempts: t.ack?.attempts ?? 0,
+        ...dateField('nextAttemptAt', t.ack?.next_attempt_at ?? ''),
+        ...(t.ack?.last_error ? { lastError: t.ack.last_error } : {}),
+        ...dateField('deliveredAt', t.ack?.delivered_at ?? ''),
+        ...dateField('failedAt', t.ack?.failed_at ?? ''),
+      },
     }));
   }
 
@@ -680,6 +706,7 @@ function taskOf(t: TaskSummary__Output): TaskSummary {
     createdAt: new Date(t.created_at),
     updatedAt: new Date(t.updated_at),
     receipts: t.receipts,
+    ack: t.ack,
   };
 }
 

@@ -2,7 +2,7 @@ import type { TaskReceipts, TaskSummary } from '@entente/sdk';
 import { loadConfig } from '../config/index.js';
 import { inspectCompactJws } from '../crypto/index.js';
 import { openOffline } from '../gateway.js';
-import type { TaskRecord } from '../tasks/index.js';
+import type { AckStatus, TaskRecord } from '../tasks/index.js';
 import { UsageError } from './args.js';
 import { CliError } from './errors.js';
 import { defineCommand, defineGroup } from './command.js';
@@ -12,7 +12,7 @@ import { limitOf, limitOption, take } from './listing.js';
 import { table } from './output.js';
 
 const EXITS = [
-  [EXIT.ok, 'every receipt shown verified (or is incomplete: an ack still on its way)'],
+  [EXIT.ok, 'every receipt shown verified (or is incomplete: an ack still on its way, or a task not final)'],
   [EXIT.error, 'the gateway is not running or refused the client, or holds no such task'],
   [EXIT.unverified, 'a receipt statement did not verify: its state is invalid and the problem is printed'],
 ] as const;
@@ -26,6 +26,10 @@ const list = defineCommand(
       'The receipt state of each task: verified (request, result and ack, all signed and chained),',
       'verified_local_denial (our outbound policy refused it: our request and our denial), incomplete',
       '(the ack has not arrived yet) or invalid (a statement does not verify).',
+      'ACK says where its ack stands. As requester: delivered (the partner has it), pending (stored;',
+      'the outbox retries it until the partner has it), failed (the partner refused it: see receipts',
+      'show), missing (not final yet) or none (our outbound policy refused the request). As',
+      'responder: delivered, or missing (the requester has not acknowledged the result).',
     ],
     options: {
       partner: { type: 'string', arg: '<org>', help: 'only tasks with this partner' },
@@ -86,20 +90,25 @@ export const receipts = defineGroup(
 
 function printList(tasks: readonly TaskSummary[], json: boolean): void {
   if (json) {
-    process.stdout.write(JSON.stringify(tasks.map((t) => ({ ...summary(t), receipts: t.receipts })), null, 2) + '\n');
+    process.stdout.write(JSON.stringify(tasks.map((t) => ({ ...summary(t), receipts: t.receipts, ack: t.ack })), null, 2) + '\n');
     return;
   }
   process.stdout.write(
     table([
-      ['TASK', 'ROLE', 'PARTNER', 'CAPABILITY', 'PURPOSE', 'STATUS', 'RECEIPTS'],
-      ...tasks.map((t) => [t.taskId, t.role, t.partner, t.capability, t.purpose, t.status + (t.reason ? ` (${t.reason})` : ''), t.receipts]),
+      ['TASK', 'ROLE', 'PARTNER', 'CAPABILITY', 'PURPOSE', 'STATUS', 'RECEIPTS', 'ACK'],
+      ...tasks.map((t) => [t.taskId, t.role, t.partner, t.capability, t.purpose, t.status + (t.reason ? ` (${t.reason})` : ''), t.receipts, t.ack]),
     ]),
   );
 }
 
 function printShow(found: readonly TaskReceipts[], json: boolean): void {
   if (json) {
-    const shown = found.map((r) => ({ ...summary(r.task), verification: r.verification, statements: r.statements.map((s) => ({ kind: s.kind, signer: s.signerOrg, kid: s.kid, digest: s.digest, payload: s.payload, jws: s.jws })) }));
+    const shown = found.map((r) => ({
+      ...summary(r.task),
+      verification: r.verification,
+      ack: { ...r.ack, ...isoFields(r.ack) },
+      statements: r.statements.map((s) => ({ kind: s.kind, signer: s.signerOrg, kid: s.kid, digest: s.digest, payload: s.payload, jws: s.jws })),
+    }));
     process.stdout.write(JSON.stringify(shown, null, 2) + '\n');
     return;
   }
@@ -111,7 +120,26 @@ function printShow(found: readonly TaskReceipts[], json: boolean): void {
     }
     const problems = r.verification.problems;
     process.stdout.write(`  verification: ${r.verification.state}${problems.length ? ' — ' + problems.join('; ') : ''}\n`);
+    process.stdout.write(`  ack: ${ackLine(r.ack)}\n`);
   }
+}
+
+/** Where an ack stands, with the outbox's record: `pending — 3 attempts, next at …, last error: …`. */
+function ackLine(a: TaskReceipts['ack']): string {
+  const details = [
+    ...(a.attempts > 0 ? [`${a.attempts} attempt${a.attempts === 1 ? '' : 's'}`] : []),
+    ...(a.deliveredAt !== undefined ? [`delivered at ${a.deliveredAt.toISOString()}`] : []),
+    ...(a.failedAt !== undefined ? [`refused at ${a.failedAt.toISOString()}`] : []),
+    ...(a.nextAttemptAt !== undefined ? [`next at ${a.nextAttemptAt.toISOString()}`] : []),
+    ...(a.lastError !== undefined ? [`last error: ${a.lastError}`] : []),
+  ];
+  return a.state + (details.length > 0 ? ` — ${details.join(', ')}` : '');
+}
+
+/** The ack's times as RFC 3339 text, for --json. */
+function isoFields(a: TaskReceipts['ack']) {
+  const at = (d: Date | undefined) => d?.toISOString();
+  return { nextAttemptAt: at(a.nextAttemptAt), deliveredAt: at(a.deliveredAt), failedAt: at(a.failedAt) };
 }
 
 function summary(t: TaskSummary) {
@@ -129,7 +157,10 @@ async function offlineList(configPath: string, partner: string | undefined, limi
   try {
     const tasks = await store.listTasks({ ...(partner !== undefined ? { peerOrg: partner } : {}), limit });
     return await Promise.all(
-      tasks.map(async (t) => summaryOf(t, (await store.receipts(t.taskId, t.peerOrg)).find((r) => r.task.role === t.role)?.verification.state ?? 'incomplete')),
+      tasks.map(async (t) => {
+        const held = (await store.receipts(t.taskId, t.peerOrg)).find((r) => r.task.role === t.role);
+        return summaryOf(t, held?.verification.state ?? 'incomplete', held?.ack.state ?? 'missing');
+      }),
     );
   } finally {
     await store.close();
@@ -143,7 +174,7 @@ async function offlineShow(configPath: string, taskId: string, partner: string |
     const found = await store.receipts(taskId, partner);
     if (found.length === 0) throw new CliError('CLI_INPUT', `this gateway's store holds no task ${JSON.stringify(taskId)}`);
     return found.map((r) => ({
-      task: summaryOf(r.task, r.verification.state),
+      task: summaryOf(r.task, r.verification.state, r.ack.state),
       statements: r.statements.map((st) => ({
         kind: st.kind,
         signerOrg: st.signerOrg,
@@ -153,14 +184,28 @@ async function offlineShow(configPath: string, taskId: string, partner: string |
         jws: st.jws,
       })),
       verification: r.verification,
+      ack: ackOf(r.ack),
     }));
   } finally {
     await store.close();
   }
 }
 
+/** An ack's status in the shape the control API gives it. */
+function ackOf(a: AckStatus): TaskReceipts['ack'] {
+  const date = <K extends string>(key: K, ms: number | undefined) => (ms === undefined ? {} : { [key]: new Date(ms) });
+  return {
+    state: a.state,
+    attempts: a.attempts ?? 0,
+    ...date('nextAttemptAt', a.nextAt),
+    ...(a.lastError !== undefined ? { lastError: a.lastError } : {}),
+    ...date('deliveredAt', a.deliveredAt),
+    ...date('failedAt', a.failedAt),
+  };
+}
+
 /** A stored task in the shape the control API lists it. */
-function summaryOf(t: TaskRecord, receiptsState: string): TaskSummary {
+function summaryOf(t: TaskRecord, receiptsState: string, ack: string): TaskSummary {
   return {
     taskId: t.taskId,
     role: t.role,
@@ -172,5 +217,6 @@ function summaryOf(t: TaskRecord, receiptsState: string): TaskSummary {
     createdAt: new Date(t.createdAt),
     updatedAt: new Date(t.updatedAt),
     receipts: receiptsState,
+    ack,
   };
 }

@@ -23,6 +23,8 @@ export interface GatewayConfig {
   /** Capabilities served by a workflow here: the definition's file and its text (checked when the gateway is built). */
   readonly workflows: readonly { readonly capability: string; readonly file: string; readonly text: string; readonly description?: string }[];
   readonly circuits: { readonly failures: number; readonly openForMs: number };
+  /** How acks not delivered at once are retried from the outbox. */
+  readonly acks: { readonly initialIntervalMs: number; readonly maximumIntervalMs: number };
   readonly limits: {
     readonly maxPayloadBytes: number;
     readonly callTimeoutMs: number;
@@ -170,6 +172,9 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
     key: readLocated('tls.key', c.tls.key, 'PRIVATE KEY'),
   };
   problems.push(...checkGatewayTls(c.org, tls));
+  if (c.acks.maximumInterval < c.acks.initialInterval) {
+    problems.push(`acks.maximumInterval: ${c.acks.maximumInterval} ms cannot be less than acks.initialInterval (${c.acks.initialInterval} ms); raise it or lower the initial interval`);
+  }
   const socket = path(c.control.socket ?? join(c.dataDir, 'control.sock'));
   // sun_path holds 108 bytes with its NUL; a longer path fails only at bind, obscurely.
   if (Buffer.byteLength(socket) > 107) {
@@ -224,6 +229,7 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
       ...(w.description !== undefined ? { description: w.description } : {}),
     })),
     circuits: { failures: c.circuits.failures, openForMs: c.circuits.openFor },
+    acks: { initialIntervalMs: c.acks.initialInterval, maximumIntervalMs: c.acks.maximumInterval },
     limits: {
       maxPayloadBytes: c.limits.maxPayloadBytes,
       callTimeoutMs: c.limits.callTimeout,

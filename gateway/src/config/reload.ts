@@ -22,6 +22,7 @@ export function restartOnlyChanges(running: GatewayConfig, next: GatewayConfig):
     ['workflows', (c) => c.workflows],
     ['limits', (c) => c.limits],
     ['circuits', (c) => c.circuits],
+    ['acks', (c) => c.acks],
     ['control.socket', (c) => c.control.socket],
     ['control.listen', (c) => c.control.listen],
     ['audit.retention', (c) => ({ enabled: c.audit.retention.enabled, keyId: c.audit.retention.key?.id, periodMs: c.audit.retention.periodMs })],

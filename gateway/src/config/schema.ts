@@ -48,6 +48,13 @@ export const configSchema = z.strictObject({
   circuits: z
     .strictObject({ failures: z.number().int().min(1).max(1000).default(3), openFor: duration.default(30_000) })
     .default({ failures: 3, openFor: 30_000 }),
+  /**
+   * Acks not delivered at once are retried from the outbox until the partner has them, after
+   * `initialInterval`, doubling (with jitter) up to every `maximumInterval`.
+   */
+  acks: z
+    .strictObject({ initialInterval: duration.default(1000), maximumInterval: duration.default(300_000) })
+    .default({ initialInterval: 1000, maximumInterval: 300_000 }),
   limits: z
     .strictObject({
       maxPayloadBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),

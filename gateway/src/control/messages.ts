@@ -15,7 +15,8 @@ import type { StepRun } from '../generated/entente/control/v1/StepRun.js';
 import type { TaskSummary } from '../generated/entente/control/v1/TaskSummary.js';
 import type { Run } from '../generated/entente/control/v1/Run.js';
 import { APPROVAL_DECISIONS, type ApprovalDecision, type PendingApproval, type RunEvent, type RunFilter, type RunState, type RunSummary, type StepState } from '../workflows/index.js';
-import type { CallOptions, CallResult, TaskFilter, TaskReceipts, TaskRecord } from '../tasks/index.js';
+import type { AckStatus as AckStatusMessage } from '../generated/entente/control/v1/AckStatus.js';
+import type { AckStatus, CallOptions, CallResult, TaskFilter, TaskReceipts, TaskRecord } from '../tasks/index.js';
 import type { ExportAuditRequest__Output } from '../generated/entente/control/v1/ExportAuditRequest.js';
 import type { AuditLogState, ControlBackend, GatewayStatus } from './backend.js';
 import { inspectCompactJws } from '../crypto/index.js';
@@ -54,19 +55,27 @@ export function toCallResponse(r: CallResult): CallResponse {
 }
 
 /**
- * One page of tasks, newest first, each with the state of its receipts. The page token is
- * the offset of the next page, opaque to callers.
+ * One page of tasks, newest first, each with the state of its receipts and of its ack. The
+ * page token is the offset of the next page, opaque to callers.
  */
 export async function toListTasks(
   req: ListTasksRequest__Output,
   list: (filter: TaskFilter) => Promise<readonly TaskRecord[]>,
-  receiptsOf: (task: TaskRecord) => Promise<string>,
+  receiptsOf: (task: TaskRecord) => Promise<{ readonly receipts: string; readonly ack: string }>,
 ): Promise<ListTasksResponse> {
   const role = req.role === 'ROLE_REQUESTER' ? 'requester' : req.role === 'ROLE_RESPONDER' ? 'responder' : undefined;
   const { items, next_page_token } = await page(req, (window) =>
     list({ ...(req.partner !== '' ? { peerOrg: req.partner } : {}), ...(role !== undefined ? { role } : {}), ...window }),
   );
-  return { tasks: await Promise.all(items.map(async (t) => summary(t, await receiptsOf(t)))), next_page_token };
+  return {
+    tasks: await Promise.all(
+      items.map(async (t) => {
+        const held = await receiptsOf(t);
+        return summary(t, held.receipts, held.ack);
+      }),
+    ),
+    next_page_token,
+  };
 }
 
 const RUN_STATUSES: readonly RunSummary['status'][] = ['running', 'completed', 'failed', 'cancelled'];
@@ -111,7 +120,7 @@ function decodeToken(token: string): number {
   return offset;
 }
 
-export function summary(t: TaskRecord, receipts: string): TaskSummary {
+export function summary(t: TaskRecord, receipts: string, ack: string): TaskSummary {
   return {
     task_id: t.taskId,
     role: t.role === 'requester' ? 'ROLE_REQUESTER' : 'ROLE_RESPONDER',
@@ -123,13 +132,14 @@ export function summary(t: TaskRecord, receipts: string): TaskSummary {
     created_at: iso(t.createdAt),
     updated_at: iso(t.updatedAt),
     receipts,
+    ack,
   };
 }
 
 export function toReceipts(found: readonly TaskReceipts[]): GetReceiptsResponse {
   return {
     tasks: found.map((r) => ({
-      task: summary(r.task, r.verification.state),
+      task: summary(r.task, r.verification.state, r.ack.state),
       statements: r.statements.map((s) => ({
         kind: s.kind,
         signer_org: s.signerOrg,
@@ -139,7 +149,19 @@ export function toReceipts(found: readonly TaskReceipts[]): GetReceiptsResponse 
         jws: s.jws,
       })),
       verification: { state: r.verification.state, problems: [...r.verification.problems] },
+      ack: toAckStatus(r.ack),
     })),
+  };
+}
+
+function toAckStatus(a: AckStatus): AckStatusMessage {
+  return {
+    state: a.state,
+    attempts: a.attempts ?? 0,
+    next_attempt_at: iso(a.nextAt),
+    last_error: a.lastError ?? '',
+    delivered_at: iso(a.deliveredAt),
+    failed_at: iso(a.failedAt),
   };
 }
 

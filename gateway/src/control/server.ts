@@ -197,7 +197,10 @@ export class ControlServer {
         toListTasks(
           req,
           (filter) => backend.listTasks(filter),
-          async (task) => (await backend.receipts(task.taskId, task.peerOrg)).find((r) => r.task.role === task.role)?.verification.state ?? 'incomplete',
+          async (task) => {
+            const held = (await backend.receipts(task.taskId, task.peerOrg)).find((r) => r.task.role === task.role);
+            return { receipts: held?.verification.state ?? 'incomplete', ack: held?.ack.state ?? 'missing' };
+          },
         ),
       ),
       GetReceipts: unary('GetReceipts', async (req) => {

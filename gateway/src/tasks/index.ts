@@ -1,6 +1,10 @@
 export { Requester } from './requester.js';
 export type { CallOptions, CallResult, PartnerTransport, RequesterDeps } from './requester.js';
 export { Responder } from './responder.js';
+export { AckDeliverer, DEFAULT_ACK_BACKOFF } from './ack-deliverer.js';
+export type { AckDelivererDeps, AckDeliveryOutcome, AckTransport } from './ack-deliverer.js';
+export { backoffDelay } from './backoff.js';
+export type { Backoff } from './backoff.js';
 export type { DecidedInbound, PendingInbound, ResponderDeps, SubmitRequest } from './responder.js';
 export { isInboundApprovalId } from './approval-id.js';
 export { grpcStatusOf, InboundApprovalError, isDenial, isReasonCode, isRetryable, REASON_CODES, REASONS, TaskError } from './errors.js';
@@ -9,14 +13,19 @@ export { FINAL_STATUSES } from './task.js';
 export type { Peer, TaskStatus, TaskView } from './task.js';
 export { cardFor } from './card.js';
 export type { CardDeps, CardView } from './card.js';
-export { INBOUND_VERDICTS, STORED_TASK_STATUSES, TASK_ROLES } from './ports.js';
+export { ACK_DELIVERY_STATES, INBOUND_VERDICTS, STORED_TASK_STATUSES, TASK_ROLES } from './ports.js';
 export type {
+  AckAttempt,
+  AckDeliveryState,
+  AckOutbox,
   ClaimResult,
   DecideResult,
   InboundApprovalFilter,
   InboundApprovalRecord,
   InboundDecision,
   InboundVerdict,
+  OutboxAck,
+  PendingAckFilter,
   StoredTaskStatus,
   TaskFilter,
   TaskRecord,
@@ -24,5 +33,5 @@ export type {
   TaskStore,
   WriteBatch,
 } from './ports.js';
-export { readTaskReceipts, verifyTaskReceipts } from './receipts.js';
-export type { ReceiptState, ReceiptVerification, TaskReceipts } from './receipts.js';
+export { ACK_STATES, ackStatusOf, readTaskReceipts, verifyTaskReceipts } from './receipts.js';
+export type { AckState, AckStatus, ReceiptState, ReceiptVerification, TaskReceipts } from './receipts.js';

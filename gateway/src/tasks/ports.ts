@@ -47,6 +47,12 @@ export interface WriteBatch {
   readonly tasks?: readonly TaskRecord[];
   readonly statements?: readonly StatementRecord[];
   readonly approvals?: readonly InboundApprovalRecord[];
+  /**
+   * Acks to deliver, entering the outbox with the ack statements they carry: written in the
+   * same transaction, so that no stored ack can be forgotten by a crash. An ack already in the
+   * outbox for the same (peer, task) is kept as it is.
+   */
+  readonly acks?: readonly OutboxAck[];
 }
 
 export type ClaimResult = { readonly created: true } | { readonly created: false; readonly existing: TaskRecord };
@@ -92,6 +98,61 @@ export type DecideResult =
   | { readonly decided: true }
   /** Nothing written: the approval as stored (undefined if there is none). */
   | { readonly decided: false; readonly existing: InboundApprovalRecord | undefined };
+
+export const ACK_DELIVERY_STATES = ['pending', 'delivered', 'failed'] as const;
+/** pending: to be (re)tried; delivered: the partner took it; failed: the partner refused it for good. */
+export type AckDeliveryState = (typeof ACK_DELIVERY_STATES)[number];
+
+/**
+ * An ack statement of ours in the outbox: to deliver to the partner that sent the result, with
+ * its retry state. Kept once delivered or refused, as evidence of when and why.
+ */
+export interface OutboxAck {
+  readonly peerOrg: string;
+  readonly taskId: string;
+  /** The ack statement (compact JWS), as it is in the log. */
+  readonly ack: string;
+  readonly state: AckDeliveryState;
+  /** Delivery attempts made so far. */
+  readonly attempts: number;
+  /** When the next attempt is due (epoch ms); meaningful while pending. */
+  readonly nextAt: number;
+  readonly createdAt: number;
+  /** Why the last attempt failed: a reason code and its message. */
+  readonly lastError?: string;
+  /** When the partner took it (delivered only). */
+  readonly deliveredAt?: number;
+  /** When the partner refused it for good (failed only). */
+  readonly failedAt?: number;
+}
+
+/** How an attempt at delivering a pending ack ended, as the outbox records it. */
+export type AckAttempt =
+  | { readonly state: 'delivered'; readonly attempts: number; readonly at: number }
+  | { readonly state: 'pending'; readonly attempts: number; readonly nextAt: number; readonly error: string }
+  | { readonly state: 'failed'; readonly attempts: number; readonly at: number; readonly error: string };
+
+export interface PendingAckFilter {
+  readonly peerOrg?: string;
+  readonly taskId?: string;
+  /** Only those due by then (epoch ms). */
+  readonly dueBy?: number;
+  /** Earliest due first (by nextAt, then peer and task id); default 1000. */
+  readonly limit?: number;
+}
+
+/** The outbox of acks: rows enter through {@link WriteBatch.acks}, with the ack statement. */
+export interface AckOutbox {
+  /** The acks not yet delivered nor refused, earliest due first: what is still owed to partners. */
+  pendingAcks(filter?: PendingAckFilter): Promise<OutboxAck[]>;
+  /** The outbox row of (peer, task), in whatever state; undefined if it has none. */
+  getAck(peerOrg: string, taskId: string): Promise<OutboxAck | undefined>;
+  /**
+   * Records how an attempt ended, durably, only if the ack is still pending: a delivered or
+   * refused ack never changes again. Resolves whether it wrote.
+   */
+  recordAckAttempt(peerOrg: string, taskId: string, attempt: AckAttempt): Promise<boolean>;
+}
 
 export interface TaskStore {
   getTask(role: TaskRole, peerOrg: string, taskId: string): Promise<TaskRecord | undefined>;

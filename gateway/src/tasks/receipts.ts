@@ -1,9 +1,8 @@
 import { verifyStatement, verifyTriple, type SignedStatement } from '../audit/index.js';
 import type { KeyRing } from '../crypto/index.js';
 import type { StatementLog } from '../audit/index.js';
-import type { TaskStore } from './ports.js';
+import type { AckOutbox, OutboxAck, TaskRecord, TaskStore } from './ports.js';
 import type { StatementRecord } from '../audit/index.js';
-import type { TaskRecord } from './ports.js';
 
 export type ReceiptState =
   /** request, result and ack, all verified and chained. */
@@ -20,11 +19,49 @@ export interface ReceiptVerification {
   readonly problems: readonly string[];
 }
 
-/** A task's statements as held here, each verified against its signer's keys. */
+export const ACK_STATES = ['delivered', 'pending', 'failed', 'missing', 'none'] as const;
+/**
+ * Where a task's ack stands. A requester's: `delivered` (the partner took it), `pending` (signed
+ * and stored, the outbox still retries it), `failed` (the partner refused it for good),
+ * `missing` (none signed: the task is not final), `none` (our outbound policy refused the
+ * request: nothing to acknowledge). A responder's: `delivered` (the requester's ack arrived) or
+ * `missing` (it has not: the result is unacknowledged).
+ */
+export type AckState = (typeof ACK_STATES)[number];
+
+export interface AckStatus {
+  readonly state: AckState;
+  /** Of an ack in our outbox: the attempts made, when the next is due (pending), the last error, when it settled. */
+  readonly attempts?: number;
+  readonly nextAt?: number;
+  readonly lastError?: string;
+  readonly deliveredAt?: number;
+  readonly failedAt?: number;
+}
+
+/** A task's statements as held here, each verified against its signer's keys, and where its ack stands. */
 export interface TaskReceipts {
   readonly task: TaskRecord;
   readonly statements: readonly StatementRecord[];
   readonly verification: ReceiptVerification;
+  readonly ack: AckStatus;
+}
+
+/**
+ * Where a task's ack stands (see {@link AckState}): a requester's from its outbox row, which
+ * enters with the ack statement; a responder's from the ack statements it holds.
+ */
+export function ackStatusOf(task: TaskRecord, statements: readonly StatementRecord[], outbox: OutboxAck | undefined): AckStatus {
+  if (task.role === 'responder') return { state: statements.some((s) => s.kind === 'ack') ? 'delivered' : 'missing' };
+  if (outbox === undefined) return { state: task.reason === 'outbound_denied' ? 'none' : 'missing' };
+  return {
+    state: outbox.state,
+    attempts: outbox.attempts,
+    ...(outbox.state === 'pending' ? { nextAt: outbox.nextAt } : {}),
+    ...(outbox.lastError !== undefined ? { lastError: outbox.lastError } : {}),
+    ...(outbox.deliveredAt !== undefined ? { deliveredAt: outbox.deliveredAt } : {}),
+    ...(outbox.failedAt !== undefined ? { failedAt: outbox.failedAt } : {}),
+  };
 }
 
 /**
@@ -73,14 +110,16 @@ export function verifyTaskReceipts(
   }
   if (request === undefined) problems.push('request statement missing');
   if (result === undefined) problems.push('result statement missing');
-  if (ack === undefined) problems.push('ack statement missing');
+  if (ack === undefined) {
+    problems.push(task.role === 'responder' && result !== undefined ? 'unacknowledged: the requester has not acknowledged the result (no ack statement)' : 'ack statement missing');
+  }
   return { state: 'incomplete', problems };
 }
 
-/** A task's statements as `store` holds them for `self`, each task verified against the signers' keys. */
+/** A task's statements as `store` holds them for `self`, each task verified against the signers' keys, with where its ack stands. */
 export async function readTaskReceipts(
   self: string,
-  store: TaskStore & StatementLog,
+  store: TaskStore & StatementLog & Pick<AckOutbox, 'getAck'>,
   ring: KeyRing,
   taskId: string,
   peerOrg?: string,
@@ -89,7 +128,8 @@ export async function readTaskReceipts(
   return Promise.all(
     tasks.map(async (task) => {
       const statements = await store.listStatements({ taskId, peerOrg: task.peerOrg });
-      return { task, statements, verification: verifyTaskReceipts(self, task, statements, ring) };
+      const outbox = task.role === 'requester' ? await store.getAck(task.peerOrg, taskId) : undefined;
+      return { task, statements, verification: verifyTaskReceipts(self, task, statements, ring), ack: ackStatusOf(task, statements, outbox) };
     }),
   );
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../observability/index.js';
-import { systemClock, type Clock } from '../lib/index.js';
+import { crashPoint, systemClock, type Clock } from '../lib/index.js';
 import { decide, PolicyError, type Decision, type PolicyEngine } from '../policy/index.js';
 import {
   newSalt,
@@ -11,6 +11,7 @@ import {
 } from '../crypto/index.js';
 import { signAck, signRequest, signResult, verifyResult, type ResultStatus } from '../audit/index.js';
 import type { StatementLog, StatementRecord } from '../audit/index.js';
+import type { AckDeliverer } from './ack-deliverer.js';
 import type { TaskRecord, TaskStore } from './ports.js';
 import { isDenial, isReasonCode, REASONS, TaskError, type ReasonCode } from './errors.js';
 import { FINAL_STATUSES, NAME, TASK_ID, type TaskView } from './task.js';
@@ -46,6 +47,8 @@ export interface RequesterDeps {
   /** Asks a partner's card for its receipt keys (after a rotation); see knowSignerKey. */
   readonly learnPartnerKeys?: (org: string) => Promise<unknown>;
   readonly transport: PartnerTransport;
+  /** Delivers our acks: the first attempt at once, the rest from the durable outbox. */
+  readonly acks: AckDeliverer;
   readonly maxPayloadBytes: number;
   /** How deep inputs and results may nest (limits.maxJsonDepth). */
   readonly maxJsonDepth: number;
@@ -384,6 +387,9 @@ export class Requester {
       result_statement_digest: resultRecord.digest,
     }).jws;
     const reason = status === 'completed' ? undefined : (remote?.reason ?? (view.reason !== undefined && isReasonCode(view.reason) ? view.reason : 'internal'));
+    // The duty to deliver the ack is stored with it, in the same write: no crash can leave an
+    // ack signed here and owed to the partner without the outbox knowing.
+    const owed = this.deps.acks.entry(task.peerOrg, task.taskId, ack);
     await this.deps.store.write({
       tasks: [
         {
@@ -395,32 +401,17 @@ export class Requester {
         },
       ],
       statements: [resultRecord, recordStatement(task.taskId, 'ack', org, task.peerOrg, ack, this.clock.now())],
+      acks: [owed],
     });
-    await this.deliverAck(task, ack, deadline);
+    crashPoint('task.ack_stored');
+    // One attempt now, within the call (at least 2 s of it, however late the result came); if
+    // the partner does not take it, the caller still gets its result and the outbox retries.
+    await this.deps.acks.deliver(owed, Math.max(deadline, this.clock.now() + 2000));
     const receipts = { request, result: resultStatement, ack };
     if (status === 'completed') {
       return { taskId: task.taskId, partner: task.peerOrg, capability: task.capability, status, result, receipts };
     }
     return this.outcome(task, status, reason ?? 'internal', remote?.message, receipts, remote?.details.policyReasons);
-  }
-
-  /**
-   * The ack is already durable here; delivering it is retried a few times within the
-   * deadline. An undelivered ack stays visible in our log (the partner's triple lacks it).
-   */
-  private async deliverAck(task: TaskRecord, ack: string, deadline: number): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.deps.transport.acknowledge(task.peerOrg, task.taskId, ack, Math.max(deadline, this.clock.now() + 2000));
-        return;
-      } catch (err) {
-        if (attempt >= 2 || this.clock.now() > deadline) {
-          this.deps.log.warn({ task_id: task.taskId, partner: task.peerOrg, err }, 'ack not delivered');
-          return;
-        }
-        await this.clock.sleep(50 * 2 ** attempt);
-      }
-    }
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Logger } from '../observability/index.js';
-import { systemClock, type Clock } from '../lib/index.js';
+import { crashPoint, systemClock, type Clock } from '../lib/index.js';
 import { AgentError, type AgentRegistry } from '../agents/index.js';
 import { decide, PolicyError, type Decision, type PolicyEngine } from '../policy/index.js';
 import { canonicalize, saltedDigest, sha256Digest, type KeyRing, type SigningKey } from '../crypto/index.js';
@@ -201,6 +201,7 @@ export class Responder {
 
   /** Stores the requester's countersignature of a result it received. Idempotent. */
   async acknowledge(peer: Peer, taskId: string, ackStatement: string): Promise<void> {
+    crashPoint('task.ack_received');
     const task = await this.deps.store.getTask('responder', peer.org, taskId);
     if (task === undefined) throw new TaskError('task_unknown');
     const result = (await this.deps.store.listStatements({ taskId, peerOrg: peer.org, kind: 'result' }))[0];

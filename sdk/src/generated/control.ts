@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AckStatus as _entente_control_v1_AckStatus, AckStatus__Output as _entente_control_v1_AckStatus__Output } from './entente/control/v1/AckStatus.js';
 import type { Approval as _entente_control_v1_Approval, Approval__Output as _entente_control_v1_Approval__Output } from './entente/control/v1/Approval.js';
 import type { ApprovalTask as _entente_control_v1_ApprovalTask, ApprovalTask__Output as _entente_control_v1_ApprovalTask__Output } from './entente/control/v1/ApprovalTask.js';
 import type { AuditChunk as _entente_control_v1_AuditChunk, AuditChunk__Output as _entente_control_v1_AuditChunk__Output } from './entente/control/v1/AuditChunk.js';
@@ -49,6 +50,7 @@ export interface ProtoGrpcType {
   entente: {
     control: {
       v1: {
+        AckStatus: MessageTypeDefinition<_entente_control_v1_AckStatus, _entente_control_v1_AckStatus__Output>
         Approval: MessageTypeDefinition<_entente_control_v1_Approval, _entente_control_v1_Approval__Output>
         ApprovalTask: MessageTypeDefinition<_entente_control_v1_ApprovalTask, _entente_control_v1_ApprovalTask__Output>
         AuditChunk: MessageTypeDefinition<_entente_control_v1_AuditChunk, _entente_control_v1_AuditChunk__Output>

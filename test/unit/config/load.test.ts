@@ -55,6 +55,14 @@ describe('loadConfig', () => {
     expect(problems([...base, 'limits: { callTimeout: ten }'])).toEqual(['limits.callTimeout: expected a duration like "10s" or "250ms", got "ten"']);
   });
 
+  it('retries acks after 1 s doubling to 5 min by default, and refuses a maximum below the initial interval', () => {
+    expect(load(base).acks).toEqual({ initialIntervalMs: 1000, maximumIntervalMs: 300_000 });
+    expect(load([...base, 'acks: { initialInterval: 200ms, maximumInterval: 2s }']).acks).toEqual({ initialIntervalMs: 200, maximumIntervalMs: 2000 });
+    expect(problems([...base, 'acks: { initialInterval: 10s, maximumInterval: 1s }'])).toEqual([
+      'acks.maximumInterval: 1000 ms cannot be less than acks.initialInterval (10000 ms); raise it or lower the initial interval',
+    ]);
+  });
+
   it('logs in the auto format by default (pretty on a terminal) and names the choices for log.format', () => {
     expect(load(base).log).toEqual({ level: 'info', format: 'auto' });
     expect(load([...base, 'log: { format: json }']).log.format).toBe('json');

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatementRecord } from '../../../gateway/src/audit/index.js';
 import type { Store } from '../../../gateway/src/store/index.js';
-import type { InboundApprovalRecord, TaskRecord } from '../../../gateway/src/tasks/index.js';
+import type { InboundApprovalRecord, OutboxAck, TaskRecord } from '../../../gateway/src/tasks/index.js';
 import type { DecisionRecord, PolicyContent, RetainedInput } from '../../../gateway/src/policy/index.js';
 
 export const task = (id: string, over: Partial<TaskRecord> = {}): TaskRecord => ({
@@ -25,6 +25,10 @@ export const decisionRecord = (id: string, over: Partial<DecisionRecord> = {}): 
 
 export const retainedInput = (id: string, over: Partial<RetainedInput> = {}): RetainedInput => ({
   decisionId: id, keyId: 'key:abc', sealed: new Uint8Array([1, 2, 3, 4, 5]), keptAt: 5_000, ...over,
+});
+
+export const outboxAck = (id: string, over: Partial<OutboxAck> = {}): OutboxAck => ({
+  peerOrg: 'org-b', taskId: id, ack: `h.ack-${id}.s`, state: 'pending', attempts: 0, nextAt: 3_000, createdAt: 2_000, ...over,
 });
 
 /** A place a driver can open, reopen (same data) and forget. */
@@ -288,6 +292,92 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
         const store = open(harness.fresh());
         await store.append([statement('a', 1, { index: 99 })]);
         expect((await store.listStatements())[0]?.index).toBe(0);
+      });
+    });
+
+    describe('the ack outbox', () => {
+      const requested = (id: string) => task(id, { role: 'requester', peerOrg: 'org-b', status: 'completed' });
+      const ackStatement = (id: string, n: number) => statement(id, n, { kind: 'ack', signerOrg: 'org-a', peerOrg: 'org-b' });
+
+      it('takes an ack in the same write as its statement, all or nothing, and keeps it across a reopen', async () => {
+        const where = harness.fresh();
+        const store = open(where);
+        const results = await Promise.allSettled([
+          store.write({ tasks: [requested('ok')], statements: [ackStatement('ok', 1)], acks: [outboxAck('ok')] }),
+          store.write({ tasks: [requested('bad')], statements: [{ ...ackStatement('bad', 2), kind: 'receipt' as never }], acks: [outboxAck('bad')] }),
+        ]);
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+        await store.close();
+        const again = open(where);
+        expect(await again.getAck('org-b', 'ok')).toEqual(outboxAck('ok'));
+        expect(await again.getAck('org-b', 'bad')).toBeUndefined();
+        expect(await again.pendingAcks()).toEqual([outboxAck('ok')]);
+      });
+
+      it('lists the pending acks earliest due first, with filters and a limit', async () => {
+        const store = open(harness.fresh());
+        await store.write({
+          acks: [
+            outboxAck('late', { nextAt: 9_000 }),
+            outboxAck('soon', { nextAt: 4_000 }),
+            outboxAck('other', { peerOrg: 'org-c', nextAt: 5_000 }),
+            outboxAck('done', { state: 'delivered', deliveredAt: 2_500, nextAt: 1 }),
+            outboxAck('refused', { state: 'failed', failedAt: 2_500, lastError: 'task_unknown: no such task', nextAt: 1 }),
+          ],
+        });
+        const ids = async (filter: Parameters<Store['pendingAcks']>[0]) => (await store.pendingAcks(filter)).map((a) => a.taskId);
+        expect(await ids({})).toEqual(['soon', 'other', 'late']);
+        expect(await ids({ dueBy: 5_000 })).toEqual(['soon', 'other']);
+        expect(await ids({ peerOrg: 'org-b' })).toEqual(['soon', 'late']);
+        expect(await ids({ taskId: 'late' })).toEqual(['late']);
+        expect(await ids({ limit: 1 })).toEqual(['soon']);
+        expect(await store.getAck('org-b', 'refused')).toEqual(outboxAck('refused', { state: 'failed', failedAt: 2_500, lastError: 'task_unknown: no such task', nextAt: 1 }));
+        await expect(store.pendingAcks({ limit: -1 })).rejects.toMatchObject({ code: 'STORE_INVALID_RECORD' });
+      });
+
+      it('records attempts on a pending ack, keeps the last error once delivered, and never changes a settled ack', async () => {
+        const where = harness.fresh();
+        const store = open(where);
+        await store.write({ acks: [outboxAck('t'), outboxAck('u')] });
+        expect(await store.recordAckAttempt('org-b', 't', { state: 'pending', attempts: 1, nextAt: 5_000, error: 'partner_unavailable: down' })).toBe(true);
+        expect(await store.getAck('org-b', 't')).toEqual(outboxAck('t', { attempts: 1, nextAt: 5_000, lastError: 'partner_unavailable: down' }));
+        expect(await store.recordAckAttempt('org-b', 't', { state: 'delivered', attempts: 2, at: 6_000 })).toBe(true);
+        const delivered = outboxAck('t', { state: 'delivered', attempts: 2, nextAt: 5_000, lastError: 'partner_unavailable: down', deliveredAt: 6_000 });
+        expect(await store.getAck('org-b', 't')).toEqual(delivered);
+        expect(await store.recordAckAttempt('org-b', 't', { state: 'failed', attempts: 3, at: 7_000, error: 'receipt_invalid: no' })).toBe(false);
+        expect(await store.recordAckAttempt('org-b', 'u', { state: 'failed', attempts: 1, at: 7_000, error: 'receipt_invalid: no' })).toBe(true);
+        expect(await store.recordAckAttempt('org-b', 'u', { state: 'pending', attempts: 2, nextAt: 8_000, error: 'again' })).toBe(false);
+        expect(await store.recordAckAttempt('org-b', 'unknown', { state: 'delivered', attempts: 1, at: 7_000 })).toBe(false);
+        await store.close();
+        const again = open(where);
+        expect(await again.getAck('org-b', 't')).toEqual(delivered);
+        expect(await again.getAck('org-b', 'u')).toMatchObject({ state: 'failed', failedAt: 7_000, lastError: 'receipt_invalid: no' });
+        expect(await again.pendingAcks()).toEqual([]);
+      });
+
+      it('settles an ack once when outcomes race, and keeps the first ack of a task', async () => {
+        const store = open(harness.fresh());
+        await store.write({ acks: [outboxAck('t')] });
+        await store.write({ acks: [outboxAck('t', { ack: 'h.second.s', nextAt: 1 })] });
+        expect((await store.getAck('org-b', 't'))?.ack).toBe('h.ack-t.s');
+        const wrote = await Promise.all([
+          store.recordAckAttempt('org-b', 't', { state: 'delivered', attempts: 1, at: 4_000 }),
+          store.recordAckAttempt('org-b', 't', { state: 'failed', attempts: 1, at: 4_000, error: 'task_unknown: gone' }),
+        ]);
+        expect(wrote.filter(Boolean)).toHaveLength(1);
+        expect((await store.getAck('org-b', 't'))?.state).toBe(wrote[0] ? 'delivered' : 'failed');
+      });
+
+      it('refuses an invalid ack or attempt, naming the field', async () => {
+        const store = open(harness.fresh());
+        await expect(store.write({ acks: [outboxAck('t', { ack: '' })] })).rejects.toMatchObject({ code: 'STORE_INVALID_RECORD', message: expect.stringMatching(/acks\[0\]\.ack/) });
+        await expect(store.write({ acks: [outboxAck('t', { state: 'lost' as never })] })).rejects.toMatchObject({ code: 'STORE_INVALID_RECORD' });
+        await expect(store.write({ acks: [outboxAck('t', { state: 'delivered' })] })).rejects.toMatchObject({ message: expect.stringMatching(/deliveredAt/) });
+        await expect(store.write({ acks: [outboxAck('t', { attempts: -1 })] })).rejects.toMatchObject({ message: expect.stringMatching(/attempts/) });
+        await store.write({ acks: [outboxAck('t')] });
+        await expect(store.recordAckAttempt('org-b', 't', { state: 'pending', attempts: 1, nextAt: 1.5, error: 'x' })).rejects.toMatchObject({ code: 'STORE_INVALID_RECORD' });
+        await expect(store.recordAckAttempt('org-b', 't', { state: 'failed', attempts: 1, at: 1, error: '' })).rejects.toMatchObject({ message: expect.stringMatching(/attempt\.error/) });
+        expect(await store.getAck('org-b', 't')).toEqual(outboxAck('t'));
       });
     });
 

@@ -6,7 +6,7 @@ import { leafHash } from '../../../gateway/src/audit/index.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStoreOptions } from '../../../gateway/src/store/index.js';
 import { MIGRATIONS } from '../../../gateway/src/store/sqlite/migrations.js';
-import { decisionRecord, describeStoreContract, retainedInput, statement, task } from './contract.js';
+import { decisionRecord, describeStoreContract, outboxAck, retainedInput, statement, task } from './contract.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'entente-store-contract-'));
 let n = 0;
@@ -280,6 +280,43 @@ describe('the SQLite store', () => {
       const raw = new Database(file);
       expect(() => raw.prepare('UPDATE statements SET log_index = 7').run()).toThrow(/append-only/);
       raw.close();
+    });
+
+    it('puts the acks a store held before the outbox existed into it as pending: ours only, one per task', async () => {
+      const file = fresh();
+      const db = new Database(file);
+      db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (8);');
+      db.function('entente_leaf_hash', (_jws: unknown) => Buffer.alloc(32));
+      for (const step of MIGRATIONS.slice(0, 8)) db.exec(step);
+      const insertTask = db.prepare(`INSERT INTO tasks (role, peer_org, task_id, capability, purpose, content_digest, salt, status, created_at, updated_at) VALUES (?, 'org-b', ?, 'c', 'p', 'd', 's', 'completed', 1, 1)`);
+      insertTask.run('requester', 'ours');
+      insertTask.run('responder', 'theirs');
+      let n = 0;
+      const insertStatement = db.prepare(
+        `INSERT INTO statements (task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at, leaf_hash, log_index) VALUES (?, ?, ?, 'org-b', 'k', ?, ?, ?, zeroblob(32), ?)`,
+      );
+      const add = (taskId: string, kind: string, signer: string, jws: string) => insertStatement.run(taskId, kind, signer, jws, `d-${jws}`, 100 + n, n++);
+      add('ours', 'result', 'org-b', 'r1');
+      add('ours', 'ack', 'org-a', 'a1');
+      // A second ack of the same task (two calls settled it at once): one is owed.
+      add('ours', 'ack', 'org-a', 'a2');
+      add('theirs', 'ack', 'org-b', 'a3');
+      db.close();
+      const store = open(file);
+      expect(await store.pendingAcks()).toEqual([{ peerOrg: 'org-b', taskId: 'ours', ack: 'a1', state: 'pending', attempts: 0, nextAt: 101, createdAt: 101 }]);
+      expect(await store.getAck('org-b', 'theirs')).toBeUndefined();
+    });
+
+    it('keeps a settled ack as it was settled, even against direct SQL', async () => {
+      const file = fresh();
+      const store = open(file);
+      await store.write({ acks: [outboxAck('t')] });
+      await store.recordAckAttempt('org-b', 't', { state: 'delivered', attempts: 1, at: 4_000 });
+      await store.close();
+      const db = new Database(file);
+      expect(() => db.prepare("UPDATE ack_outbox SET state = 'pending', delivered_at = NULL").run()).toThrow(/kept as it was settled/);
+      expect(() => db.prepare("INSERT INTO ack_outbox (peer_org, task_id, ack_jws, state, attempts, next_at, created_at) VALUES ('o', 'x', 'j', 'delivered', 0, 1, 1)").run()).toThrow(/CHECK/);
+      db.close();
     });
 
     it('says which file could not be opened', () => {

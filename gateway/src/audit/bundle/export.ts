@@ -18,8 +18,8 @@ export interface ExportTask {
   readonly purpose: string;
   readonly status: string;
   readonly reason?: string;
-  /** Whether our ack of it waits in the outbox (requester side). */
-  readonly ackPending?: boolean;
+  /** Where its ack stands (tasks/ knows: the outbox for ours, the log for the partner's). */
+  readonly ack?: AuditBundle['tasks'][number]['ack'];
 }
 
 export interface ExportDeps {
@@ -85,7 +85,7 @@ export async function exportBundle(deps: ExportDeps, selection: ExportSelection 
       purpose: t.purpose,
       status: t.status,
       ...(t.reason !== undefined ? { reason: t.reason } : {}),
-      ack: selected.some((s) => s.taskId === t.taskId && s.peerOrg === t.peerOrg && s.kind === 'ack') ? (t.ackPending === true ? 'pending' : 'delivered') : 'missing',
+      ack: t.ack ?? (selected.some((s) => s.taskId === t.taskId && s.peerOrg === t.peerOrg && s.kind === 'ack') ? 'delivered' : 'missing'),
     })),
     witnessed: witnessed.map((w) => ({ partner: w.partner, note: w.note })),
     alarms: alarms.map((a) => ({

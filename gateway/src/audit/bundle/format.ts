@@ -51,7 +51,7 @@ export const bundleSchema = z.strictObject({
       status: z.string(),
       /** Why it ended without a result, when it did (e.g. partner_unavailable: no result statement exists). */
       reason: z.string().max(64).optional(),
-      ack: z.enum(['delivered', 'pending', 'missing']),
+      ack: z.enum(['delivered', 'pending', 'failed', 'missing', 'none']),
     }),
   ),
   witnessed: z.array(z.strictObject({ partner: org, note })),

@@ -209,6 +209,7 @@ function checkChains(bundle: AuditBundle, verified: readonly Verified[], finding
     byTask.set(key, list);
   }
   const pendingAcks = new Set(bundle.tasks.filter((t) => t.ack === 'pending').map((t) => t.task_id));
+  const refusedAcks = new Set(bundle.tasks.filter((t) => t.ack === 'failed').map((t) => t.task_id));
   const unfinished = new Set(bundle.tasks.filter((t) => !['completed', 'failed', 'denied', 'cancelled'].includes(t.status)).map((t) => t.task_id));
   // A request that never got an answer (the partner unreachable, the deadline passed) has no
   // result statement anywhere: the requester's record says so.
@@ -253,7 +254,11 @@ function checkChains(bundle: AuditBundle, verified: readonly Verified[], finding
       findings.push({
         code: 'RECEIPT_UNACKNOWLEDGED',
         taskId,
-        message: pendingAcks.has(taskId) ? 'the ack is signed but still waiting in the outbox for delivery' : `${request.payload.from} never acknowledged the result`,
+        message: pendingAcks.has(taskId)
+          ? 'the ack is signed but still waiting in the outbox for delivery'
+          : refusedAcks.has(taskId)
+            ? 'the partner refused the ack (the outbox says why)'
+            : `${request.payload.from} never acknowledged the result`,
       });
       continue;
     }

@@ -146,6 +146,27 @@ export const MIGRATIONS: readonly string[] = [
      WHEN OLD.sealed IS NULL OR NEW.sealed IS NOT NULL OR NEW.decision_id IS NOT OLD.decision_id
        OR NEW.key_id IS NOT OLD.key_id OR NEW.kept_at IS NOT OLD.kept_at
      BEGIN SELECT RAISE(ABORT, 'a retained input can only be deleted'); END;`,
+  // 10: the outbox of our acks, retried until the partner has each one. A row is kept once
+  // delivered (when) or refused for good (when, why) and never changes after. Acks stored before
+  // the outbox existed had their delivery tried a few times and then forgotten: they enter as
+  // pending, so each is sent again (a partner stores an ack once; one it already has costs a call).
+  // Ours are the acks we signed: signer_org is not the peer's.
+  `CREATE TABLE ack_outbox (
+     peer_org TEXT NOT NULL, task_id TEXT NOT NULL, ack_jws TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('pending','delivered','failed')),
+     attempts INTEGER NOT NULL CHECK (attempts >= 0), next_at INTEGER NOT NULL, last_error TEXT,
+     created_at INTEGER NOT NULL, delivered_at INTEGER, failed_at INTEGER,
+     CHECK ((state = 'delivered') = (delivered_at IS NOT NULL) AND (state = 'failed') = (failed_at IS NOT NULL)),
+     PRIMARY KEY (peer_org, task_id));
+   CREATE INDEX ack_outbox_due ON ack_outbox (next_at, peer_org, task_id) WHERE state = 'pending';
+   CREATE TRIGGER ack_outbox_settled BEFORE UPDATE ON ack_outbox WHEN OLD.state != 'pending'
+     BEGIN SELECT RAISE(ABORT, 'a delivered or refused ack is kept as it was settled'); END;
+   INSERT INTO ack_outbox (peer_org, task_id, ack_jws, state, attempts, next_at, created_at)
+     SELECT s.peer_org, s.task_id, s.jws, 'pending', 0, s.stored_at, s.stored_at
+     FROM statements s JOIN tasks t ON t.role = 'requester' AND t.peer_org = s.peer_org AND t.task_id = s.task_id
+     WHERE s.kind = 'ack' AND s.signer_org != s.peer_org
+     ORDER BY s.log_index
+     ON CONFLICT (peer_org, task_id) DO NOTHING;`,
 ];
 
 /**

@@ -1,5 +1,15 @@
 import { leafHash, STATEMENT_KINDS, type StatementRecord } from '../../audit/index.js';
-import { INBOUND_VERDICTS, STORED_TASK_STATUSES, TASK_ROLES, type InboundApprovalRecord, type InboundDecision, type TaskRecord } from '../../tasks/index.js';
+import {
+  ACK_DELIVERY_STATES,
+  INBOUND_VERDICTS,
+  STORED_TASK_STATUSES,
+  TASK_ROLES,
+  type AckAttempt,
+  type InboundApprovalRecord,
+  type InboundDecision,
+  type OutboxAck,
+  type TaskRecord,
+} from '../../tasks/index.js';
 import { StoreInvalidRecordError } from '../errors.js';
 
 /**
@@ -60,6 +70,36 @@ export function checkApproval(a: InboundApprovalRecord, where: string): void {
   text(a.inbound?.policyRevision, `${where}.inbound.policyRevision`);
   millis(a.requestedAt, `${where}.requestedAt`);
   if (a.decided !== undefined) checkDecision(a.decided, `${where}.decided`);
+}
+
+function count(value: unknown, where: string): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new StoreInvalidRecordError(`${where} must be a non-negative integer`);
+  }
+}
+
+/** An ack entering the outbox; its state and settlement times must agree (as the table's CHECK says). */
+export function checkAck(a: OutboxAck, where: string): void {
+  text(a.peerOrg, `${where}.peerOrg`);
+  text(a.taskId, `${where}.taskId`);
+  text(a.ack, `${where}.ack`);
+  oneOf(a.state, ACK_DELIVERY_STATES, `${where}.state`);
+  count(a.attempts, `${where}.attempts`);
+  millis(a.nextAt, `${where}.nextAt`);
+  millis(a.createdAt, `${where}.createdAt`);
+  optionalText(a.lastError, `${where}.lastError`);
+  if ((a.state === 'delivered') !== (a.deliveredAt !== undefined)) throw new StoreInvalidRecordError(`${where}.deliveredAt must be set exactly when state is delivered`);
+  if ((a.state === 'failed') !== (a.failedAt !== undefined)) throw new StoreInvalidRecordError(`${where}.failedAt must be set exactly when state is failed`);
+  if (a.deliveredAt !== undefined) millis(a.deliveredAt, `${where}.deliveredAt`);
+  if (a.failedAt !== undefined) millis(a.failedAt, `${where}.failedAt`);
+}
+
+export function checkAckAttempt(a: AckAttempt, where: string): void {
+  oneOf(a.state, ACK_DELIVERY_STATES, `${where}.state`);
+  count(a.attempts, `${where}.attempts`);
+  if (a.state === 'pending') millis(a.nextAt, `${where}.nextAt`);
+  else millis(a.at, `${where}.at`);
+  if (a.state !== 'delivered') text(a.error, `${where}.error`);
 }
 
 export function checkStatement(s: StatementRecord, where: string): void {
@@ -220,5 +260,63 @@ export function toApproval(r: ApprovalRow): InboundApprovalRecord {
     inbound: { decisionId: r.inbound_decision_id, policyRevision: r.inbound_policy_revision },
     requestedAt: r.requested_at,
     ...(r.decision !== null ? { decided: { decision: r.decision, by: r.decided_by!, reason: r.decided_reason!, at: r.decided_at! } } : {}),
+  };
+}
+
+/** An outbox ack as its SQL parameters. */
+export function ackParams(a: OutboxAck) {
+  return {
+    peerOrg: a.peerOrg,
+    taskId: a.taskId,
+    ack: a.ack,
+    state: a.state,
+    attempts: a.attempts,
+    nextAt: a.nextAt,
+    createdAt: a.createdAt,
+    lastError: a.lastError ?? null,
+    deliveredAt: a.deliveredAt ?? null,
+    failedAt: a.failedAt ?? null,
+  };
+}
+
+/** An attempt's outcome as the parameters of the outbox's update (null: left as it is). */
+export function ackAttemptParams(peerOrg: string, taskId: string, a: AckAttempt) {
+  return {
+    peerOrg,
+    taskId,
+    state: a.state,
+    attempts: a.attempts,
+    nextAt: a.state === 'pending' ? a.nextAt : null,
+    lastError: a.state === 'delivered' ? null : a.error,
+    deliveredAt: a.state === 'delivered' ? a.at : null,
+    failedAt: a.state === 'failed' ? a.at : null,
+  };
+}
+
+export interface AckRow {
+  peer_org: string;
+  task_id: string;
+  ack_jws: string;
+  state: OutboxAck['state'];
+  attempts: number;
+  next_at: number;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+  failed_at: number | null;
+}
+
+export function toAck(r: AckRow): OutboxAck {
+  return {
+    peerOrg: r.peer_org,
+    taskId: r.task_id,
+    ack: r.ack_jws,
+    state: r.state,
+    attempts: r.attempts,
+    nextAt: r.next_at,
+    createdAt: r.created_at,
+    ...(r.last_error !== null ? { lastError: r.last_error } : {}),
+    ...(r.delivered_at !== null ? { deliveredAt: r.delivered_at } : {}),
+    ...(r.failed_at !== null ? { failedAt: r.failed_at } : {}),
   };
 }

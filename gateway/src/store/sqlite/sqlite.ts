@@ -1,11 +1,14 @@
 import Database from 'better-sqlite3';
 import { leafHash, type CheckpointRecord, type LogAlarmRecord, type StatementFilter, type StatementRecord, type WitnessedRecord } from '../../audit/index.js';
 import type {
+  AckAttempt,
   ClaimResult,
   DecideResult,
   InboundApprovalFilter,
   InboundApprovalRecord,
   InboundDecision,
+  OutboxAck,
+  PendingAckFilter,
   StoredTaskStatus,
   TaskFilter,
   TaskRecord,
@@ -32,7 +35,11 @@ import {
   type RevisionRow,
 } from './decisions.js';
 import {
+  ackAttemptParams,
+  ackParams,
   approvalParams,
+  checkAck,
+  checkAckAttempt,
   checkApproval,
   checkDecision,
   checkStatement,
@@ -40,9 +47,11 @@ import {
   decisionParams,
   statementParams,
   taskParams,
+  toAck,
   toApproval,
   toStatement,
   toTask,
+  type AckRow,
   type ApprovalRow,
   type StatementRow,
   type TaskRow,
@@ -132,6 +141,20 @@ export class SqliteStore implements Store {
            AND EXISTS (SELECT 1 FROM tasks t WHERE t.role = 'responder' AND t.peer_org = @peerOrg AND t.task_id = @taskId AND t.status = 'awaiting_approval')`,
       ),
       getApproval: this.db.prepare('SELECT * FROM inbound_approvals WHERE peer_org = ? AND task_id = ?'),
+      // The first ack of a task stays: a second (two calls settling one task at once) is in the
+      // log but not owed twice.
+      insertAck: this.db.prepare(
+        `INSERT INTO ack_outbox (peer_org, task_id, ack_jws, state, attempts, next_at, last_error, created_at, delivered_at, failed_at)
+         VALUES (@peerOrg, @taskId, @ack, @state, @attempts, @nextAt, @lastError, @createdAt, @deliveredAt, @failedAt)
+         ON CONFLICT (peer_org, task_id) DO NOTHING`,
+      ),
+      getAck: this.db.prepare('SELECT * FROM ack_outbox WHERE peer_org = ? AND task_id = ?'),
+      // Only a pending ack takes an outcome; the last error is kept when it is delivered, as evidence.
+      recordAck: this.db.prepare(
+        `UPDATE ack_outbox SET state = @state, attempts = @attempts, next_at = coalesce(@nextAt, next_at),
+           last_error = coalesce(@lastError, last_error), delivered_at = @deliveredAt, failed_at = @failedAt
+         WHERE peer_org = @peerOrg AND task_id = @taskId AND state = 'pending'`,
+      ),
       runLength: this.db.prepare('SELECT count(*) AS n FROM run_events WHERE run_id = ?'),
       appendRunEvent: this.db.prepare('INSERT INTO run_events (run_id, seq, type, event_json) VALUES (?, ?, ?, ?)'),
       readRun: this.db.prepare('SELECT event_json FROM run_events WHERE run_id = ? ORDER BY seq'),
@@ -240,13 +263,16 @@ export class SqliteStore implements Store {
     for (const [i, t] of (batch.tasks ?? []).entries()) checkTask(t, `tasks[${i}]`);
     for (const [i, s] of (batch.statements ?? []).entries()) checkStatement(s, `statements[${i}]`);
     for (const [i, a] of (batch.approvals ?? []).entries()) checkApproval(a, `approvals[${i}]`);
+    for (const [i, a] of (batch.acks ?? []).entries()) checkAck(a, `acks[${i}]`);
     const tasks = (batch.tasks ?? []).map(taskParams);
     const statements = (batch.statements ?? []).map(statementParams);
     const approvals = (batch.approvals ?? []).map(approvalParams);
+    const acks = (batch.acks ?? []).map(ackParams);
     return () => {
       for (const t of tasks) this.sql.upsertTask.run(t);
       for (const s of statements) this.sql.appendStatement.run(s);
       for (const a of approvals) this.sql.insertApproval.run(a);
+      for (const a of acks) this.sql.insertAck.run(a);
     };
   }
 
@@ -376,6 +402,34 @@ export class SqliteStore implements Store {
       result = { decided: false, existing: row === undefined ? undefined : toApproval(row) };
     });
     return result;
+  }
+
+  async pendingAcks(filter: PendingAckFilter = {}): Promise<OutboxAck[]> {
+    this.checkOpen();
+    const { where, args } = conditions([
+      ['peer_org = ?', filter.peerOrg],
+      ['task_id = ?', filter.taskId],
+      ['next_at <= ?', filter.dueBy],
+    ]);
+    const sql = `SELECT * FROM ack_outbox ${where === '' ? 'WHERE' : `${where} AND`} state = 'pending' ORDER BY next_at, peer_org, task_id LIMIT ?`;
+    return (this.query(sql).all(...args, limitOf(filter.limit, 1000)) as AckRow[]).map(toAck);
+  }
+
+  async getAck(peerOrg: string, taskId: string): Promise<OutboxAck | undefined> {
+    this.checkOpen();
+    const row = this.sql.getAck.get(peerOrg, taskId) as AckRow | undefined;
+    return row === undefined ? undefined : toAck(row);
+  }
+
+  async recordAckAttempt(peerOrg: string, taskId: string, attempt: AckAttempt): Promise<boolean> {
+    this.checkWritable();
+    checkAckAttempt(attempt, 'attempt');
+    const params = ackAttemptParams(peerOrg, taskId, attempt);
+    let wrote = false;
+    await this.group.submit(() => {
+      wrote = this.sql.recordAck.run(params).changes === 1;
+    });
+    return wrote;
   }
 
   async appendRunEvents(runId: string, from: number, events: readonly RunEvent[], statements: readonly StatementRecord[] = []): Promise<void> {

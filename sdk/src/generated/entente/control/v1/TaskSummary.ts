@@ -20,6 +20,13 @@ export interface TaskSummary {
    * The state of the receipts held here: verified, verified_local_denial, incomplete, invalid.
    */
   'receipts'?: (string);
+  /**
+   * Where the task's ack stands. As requester: delivered (the partner has it), pending (signed
+   * and stored; the outbox retries it until the partner has it), failed (the partner refused it
+   * for good), missing (not final yet: no ack signed), none (our outbound policy refused the
+   * request). As responder: delivered (the requester's ack arrived) or missing (unacknowledged).
+   */
+  'ack'?: (string);
 }
 
 export interface TaskSummary__Output {
@@ -39,4 +46,11 @@ export interface TaskSummary__Output {
    * The state of the receipts held here: verified, verified_local_denial, incomplete, invalid.
    */
   'receipts': (string);
+  /**
+   * Where the task's ack stands. As requester: delivered (the partner has it), pending (signed
+   * and stored; the outbox retries it until the partner has it), failed (the partner refused it
+   * for good), missing (not final yet: no ack signed), none (our outbound policy refused the
+   * request). As responder: delivered (the requester's ack arrived) or missing (unacknowledged).
+   */
+  'ack': (string);
 }
