@@ -94,6 +94,8 @@ export interface TaskReceipts {
     readonly digest: string;
     readonly payload: unknown;
     readonly jws: string;
+    /** Its position in the gateway's audit log (the Merkle leaf index). */
+    readonly logIndex: number;
   }[];
   readonly verification: { readonly state: string; readonly problems: readonly string[] };
   /** Where the ack stands (as TaskSummary.ack), with the outbox's record of its delivery (requester). */
@@ -403,6 +405,7 @@ export class EntenteClient {
         digest: s.digest,
         payload: JSON.parse(s.payload_json) as unknown,
         jws: s.jws,
+        logIndex: Number(s.log_index),
       })),
       verification: { state: t.verification?.state ?? '', problems: t.verification?.problems ?? [] },
       ack: {

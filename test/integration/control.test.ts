@@ -73,8 +73,14 @@ describe('the control API', () => {
         expect(receipts!.verification.state).toBe('verified');
         expect(receipts!.statements.map((s) => `${s.kind}:${s.signerOrg}`)).toEqual([`request:${A}`, `result:${B}`, `ack:${A}`]);
         expect(receipts!.statements[0]!.payload).toMatchObject({ kind: 'request', task_id: outcome.taskId, from: A, to: B });
+        // Each statement's place in A's audit log, in the order A stored them.
+        const [i0, i1, i2] = receipts!.statements.map((s) => s.logIndex);
+        expect(i0! < i1! && i1! < i2!).toBe(true);
 
         const status = await client.status();
+        expect(status.auditLog).toMatchObject({ origin: `entente/${A}`, alarmCount: 0 });
+        expect(status.auditLog!.size).toBeGreaterThan(i2!);
+
         expect(status).toMatchObject({ org: A, policyRevision: fed.gateways[A]!.policyRevision });
         expect(status.partners).toEqual([expect.objectContaining({ org: B, reachability: 'reachable' })]);
         expect(status.partners[0]!.lastSeenAt!.getTime()).toBeGreaterThan(Date.now() - 60_000);

@@ -107,7 +107,7 @@ function printShow(found: readonly TaskReceipts[], json: boolean): void {
       ...summary(r.task),
       verification: r.verification,
       ack: { ...r.ack, ...isoFields(r.ack) },
-      statements: r.statements.map((s) => ({ kind: s.kind, signer: s.signerOrg, kid: s.kid, digest: s.digest, payload: s.payload, jws: s.jws })),
+      statements: r.statements.map((s) => ({ kind: s.kind, signer: s.signerOrg, kid: s.kid, digest: s.digest, log_index: s.logIndex, payload: s.payload, jws: s.jws })),
     }));
     process.stdout.write(JSON.stringify(shown, null, 2) + '\n');
     return;
@@ -116,7 +116,7 @@ function printShow(found: readonly TaskReceipts[], json: boolean): void {
     const t = r.task;
     process.stdout.write(`task ${t.taskId}  ${t.role} with ${t.partner}  ${t.capability} for ${t.purpose}: ${t.status}${t.reason ? ` (${t.reason})` : ''}\n`);
     for (const s of r.statements) {
-      process.stdout.write(`  ${s.kind.padEnd(7)} signed by ${s.signerOrg} (kid ${s.kid.slice(0, 12)}…)  ${s.digest}\n    ${JSON.stringify(s.payload)}\n`);
+      process.stdout.write(`  ${s.kind.padEnd(7)} signed by ${s.signerOrg} (kid ${s.kid.slice(0, 12)}…)  ${s.digest}  log index ${s.logIndex}\n    ${JSON.stringify(s.payload)}\n`);
     }
     const problems = r.verification.problems;
     process.stdout.write(`  verification: ${r.verification.state}${problems.length ? ' — ' + problems.join('; ') : ''}\n`);
@@ -182,6 +182,7 @@ async function offlineShow(configPath: string, taskId: string, partner: string |
         digest: st.digest,
         payload: JSON.parse(inspectCompactJws(st.jws).payloadText) as unknown,
         jws: st.jws,
+        logIndex: st.index ?? 0,
       })),
       verification: r.verification,
       ack: ackOf(r.ack),

@@ -147,6 +147,7 @@ export function toReceipts(found: readonly TaskReceipts[]): GetReceiptsResponse 
         digest: s.digest,
         payload_json: inspectCompactJws(s.jws).payloadText,
         jws: s.jws,
+        log_index: String(s.index ?? 0),
       })),
       verification: { state: r.verification.state, problems: [...r.verification.problems] },
       ack: toAckStatus(r.ack),

@@ -1,5 +1,6 @@
 // Original file: proto/entente/control/v1/control.proto
 
+import type { Long } from '@grpc/proto-loader';
 
 export interface Statement {
   /**
@@ -17,6 +18,11 @@ export interface Statement {
    */
   'payload_json'?: (string);
   'jws'?: (string);
+  /**
+   * The statement's position in this gateway's audit log (its Merkle leaf index): an audit
+   * export proves it is there with an inclusion proof.
+   */
+  'log_index'?: (number | string | Long);
 }
 
 export interface Statement__Output {
@@ -35,4 +41,9 @@ export interface Statement__Output {
    */
   'payload_json': (string);
   'jws': (string);
+  /**
+   * The statement's position in this gateway's audit log (its Merkle leaf index): an audit
+   * export proves it is there with an inclusion proof.
+   */
+  'log_index': (string);
 }
