@@ -534,6 +534,11 @@ export class Gateway implements ControlBackend {
         log: this.ledger.log,
         keys,
         now: () => Date.now(),
+        revision: async (revision) => {
+          const content = await this.store.getPolicyRevision(revision);
+          if (content === undefined) return undefined;
+          return content.engine === 'rego' ? content : { engine: content.engine, archive: Buffer.from(content.archive).toString('base64') };
+        },
         tasks: async (ids) => {
           const tasks = (await Promise.all([...ids].map((taskId) => this.store.listTasks({ taskId })))).flat();
           return Promise.all(

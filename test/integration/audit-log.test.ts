@@ -80,6 +80,9 @@ describe('the audit log across two gateways', () => {
       expect(ra.findings).toEqual([]);
       expect(ra).toMatchObject({ ok: true, org: A, tasks: 3, statements: 9 });
       expect(ra.cosignedBy[B]).toBeDefined();
+      // The policy revisions the statements cite travel with their files, for replay.
+      expect(bundleA.policy_revisions.length).toBeGreaterThan(0);
+      expect(bundleA.policy_revisions[0]).toMatchObject({ revision: expect.stringMatching(/^sha256:/), content: { engine: 'rego', files: expect.arrayContaining([expect.objectContaining({ path: 'data.json' })]) } });
       expect(verifyBundle(bundleB).ok).toBe(true);
       const r = reconcileBundles(bundleA, bundleB);
       expect(r.findings).toEqual([]);

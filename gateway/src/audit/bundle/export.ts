@@ -29,6 +29,8 @@ export interface ExportDeps {
   /** Our keys and our partners' keys, with validity periods. */
   readonly keys: Readonly<Record<string, BundleKeys>>;
   readonly tasks: (taskIds: ReadonlySet<string>) => Promise<readonly ExportTask[]>;
+  /** A cited policy revision's files (or bundle), as JSON, when the exporter kept it. */
+  readonly revision?: (revision: string) => Promise<unknown>;
   readonly now: () => number;
 }
 
@@ -96,7 +98,12 @@ export async function exportBundle(deps: ExportDeps, selection: ExportSelection 
       ...(a.held !== undefined ? { held: a.held } : {}),
       offending: a.offending,
     })),
-    policy_revisions: [...revisions].sort(),
+    policy_revisions: await Promise.all(
+      [...revisions].sort().map(async (revision) => {
+        const content = await deps.revision?.(revision);
+        return content === undefined ? { revision } : { revision, content };
+      }),
+    ),
   };
 }
 

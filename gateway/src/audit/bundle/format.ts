@@ -58,7 +58,8 @@ export const bundleSchema = z.strictObject({
   alarms: z.array(
     z.strictObject({ partner: org, at: time, code: z.string(), message: z.string(), held: note.optional(), offending: note }),
   ),
-  policy_revisions: z.array(z.string()),
+  /** The policy revisions the statements cite, each with its content when the exporter kept it (policy replay). */
+  policy_revisions: z.array(z.strictObject({ revision: z.string().min(1).max(256), content: z.unknown().optional() })),
 });
 
 export type AuditBundle = z.infer<typeof bundleSchema>;
