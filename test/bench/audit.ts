@@ -143,7 +143,7 @@ async function verify(): Promise<Record<string, number>> {
         store,
         log,
         keys: { 'org-a': { log: [{ vkey: log.vkey.text, valid_from: null, valid_until: null }], receipt: [keyOf(ka)] }, 'org-b': { log: [], receipt: [keyOf(kb)] } },
-        tasks: async () => [],
+        tasks: async (ids) => [...ids].map((taskId) => ({ taskId, role: 'requester' as const, peerOrg: 'org-b', capability: 'bench.echo', purpose: 'bench', status: 'completed', ack: 'delivered' as const })),
         now: () => Date.now(),
       }),
     ),

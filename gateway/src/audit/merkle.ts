@@ -19,7 +19,8 @@ export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
 
 /** SHA-256(0x00 ‖ leaf): the hash a log entry enters the tree with (a string as UTF-8). */
 export function leafHash(leaf: Uint8Array | string): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
+  const data = typeof leaf === 'string' ? Buffer.from(leaf, 'utf8') : leaf;
+  return hash('sha256', Buffer.concat([LEAF_PREFIX, data]), 'buffer') as unknown as Buffer;
 }
 
 /** One buffer for the 65 bytes of every interior node's input (hashing is synchronous). */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, hash, randomBytes } from 'node:crypto';
 import { SaltInvalidError } from './errors.js';
 import { canonicalize } from './jcs.js';
 
@@ -33,5 +33,5 @@ export function saltedDigestOfCanonical(salt: string, canonicalJson: string): st
 
 /** `sha256:` + base64url(SHA-256(bytes)), without salt; a string is hashed as its UTF-8 bytes. */
 export function sha256Digest(bytes: string | Uint8Array): string {
-  return 'sha256:' + createHash('sha256').update(bytes).digest('base64url');
+  return 'sha256:' + (hash('sha256', typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'base64url') as string);
 }

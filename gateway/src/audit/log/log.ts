@@ -23,6 +23,12 @@ export class AuditLog {
   private latestCp: Checkpoint | undefined;
   /** Serialises catching up and signing: two callers never sign the same size twice. */
   private turn: Promise<unknown> = Promise.resolve();
+  /**
+   * The checkpoint computation queued behind the running one, not started yet: every caller
+   * that arrives meanwhile shares it (it starts after their statements were committed), so a
+   * burst of exchanges costs two catch-ups and at most two signatures, not one per caller.
+   */
+  private queued: Promise<Checkpoint> | undefined;
 
   constructor(
     private readonly store: LogStore,
@@ -90,7 +96,9 @@ export class AuditLog {
    * lost record is re-signed identically, Ed25519 being deterministic).
    */
   checkpoint(): Promise<Checkpoint> {
-    return this.serial(async () => {
+    if (this.queued !== undefined) return this.queued;
+    const next = this.serial(async () => {
+      if (this.queued === next) this.queued = undefined;
       await this.catchUp();
       const size = this.tree.size;
       if (this.latestCp !== undefined && this.latestCp.size === BigInt(size)) return this.latestCp;
@@ -99,6 +107,8 @@ export class AuditLog {
       this.store.saveCheckpoint(size, cp.note, this.now()).catch(this.onError);
       return cp;
     });
+    this.queued = next;
+    return next;
   }
 
   /** The latest checkpoint signed, without catching up (undefined before the first). */
