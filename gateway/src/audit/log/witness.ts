@@ -53,6 +53,8 @@ export class Witness {
   private readonly roots = new Map<string, Map<bigint, Buffer>>();
   private readonly turns = new Map<string, Promise<unknown>>();
   private readonly alarmed = new Set<string>();
+  /** The newest checkpoint of each partner waiting to be checked (see observe). */
+  private readonly waiting = new Map<string, { size: bigint; note: string; proofs: ProofSource; done: Promise<void> }>();
 
   constructor(private readonly deps: WitnessDeps) {}
 
@@ -63,15 +65,36 @@ export class Witness {
    * a rewrite becomes an alarm.
    */
   observe(partner: string, note: string, proofs: ProofSource): Promise<void> {
-    return this.serial(partner, async () => {
+    // A checkpoint we already verified (the same size and root) needs nothing more.
+    let claimed: Checkpoint | undefined;
+    try {
+      claimed = readCheckpoint(note);
+      if (this.rootsOf(partner).get(claimed.size)?.equals(claimed.root)) return Promise.resolve();
+    } catch {
+      claimed = undefined;
+    }
+    // Under load every answer brings a newer checkpoint: only the newest waiting one is
+    // checked (one proof request, not one per exchange). One that contradicts what we know, or
+    // does not parse, is checked on its own.
+    const waiting = this.waiting.get(partner);
+    const known = claimed !== undefined && this.rootsOf(partner).has(claimed.size);
+    if (claimed !== undefined && !known && waiting !== undefined) {
+      if (claimed.size > waiting.size) Object.assign(waiting, { size: claimed.size, note, proofs });
+      return waiting.done;
+    }
+    const entry = { size: claimed?.size ?? -1n, note, proofs, done: Promise.resolve() };
+    if (claimed !== undefined && !known) this.waiting.set(partner, entry);
+    entry.done = this.serial(partner, async () => {
+      if (this.waiting.get(partner) === entry) this.waiting.delete(partner);
       try {
-        const cp = await this.open(partner, note);
+        const cp = await this.open(partner, entry.note);
         if (cp === undefined) return;
-        await this.check(partner, cp, proofs);
+        await this.check(partner, cp, entry.proofs);
       } catch (err) {
         if (!(err instanceof LogError)) this.deps.onSkip?.(partner, (err as Error).message);
       }
     });
+    return entry.done;
   }
 
   /**
