@@ -487,6 +487,7 @@ export class Gateway implements ControlBackend {
       })),
       certificateExpiresAt: new Date(new X509Certificate(this.config.tls.certPem).validTo),
       startedAt: this.startedAt,
+      process: processCounters(this.store, this.signer),
     };
   }
 
@@ -592,6 +593,21 @@ export interface LogStatus {
   readonly witnessed: readonly { readonly partner: string; readonly size: number; readonly verifiedAt: Date }[];
   readonly alarms: readonly { readonly partner: string; readonly at: Date; readonly code: string; readonly message: string }[];
   readonly alarmCount: number;
+}
+
+/** The process's CPU, event loop, store commits and signatures since it started. */
+function processCounters(store: Store, signer: SigningKey): GatewayStatus['process'] {
+  const cpu = process.cpuUsage();
+  const elu = performance.eventLoopUtilization();
+  return {
+    cpuUserUs: cpu.user,
+    cpuSystemUs: cpu.system,
+    eventLoopActiveMs: elu.active,
+    eventLoopIdleMs: elu.idle,
+    storeCommits: store.commits,
+    storeWrites: store.writes,
+    signatures: signer.signatures,
+  };
 }
 
 /** A partner's held request as the control API lists approvals. */

@@ -132,6 +132,16 @@ export interface GatewayStatus {
   readonly startedAt?: Date;
   /** The gateway's audit log, and what it witnessed of its partners' logs. */
   readonly auditLog?: AuditLogView;
+  /** What the gateway's process has spent since it started: read twice and compare. */
+  readonly process?: {
+    readonly cpuUserUs: number;
+    readonly cpuSystemUs: number;
+    readonly eventLoopActiveMs: number;
+    readonly eventLoopIdleMs: number;
+    readonly storeCommits: number;
+    readonly storeWrites: number;
+    readonly signatures: number;
+  };
 }
 
 export interface AuditLogView {
@@ -442,6 +452,19 @@ export class EntenteClient {
       ...dateField('certificateExpiresAt', s.certificate_expires_at),
       ...dateField('startedAt', s.started_at),
       ...(s.audit_log !== null && s.audit_log !== undefined ? { auditLog: auditLogOf(s.audit_log) } : {}),
+      ...(s.process !== null && s.process !== undefined
+        ? {
+            process: {
+              cpuUserUs: Number(s.process.cpu_user_us),
+              cpuSystemUs: Number(s.process.cpu_system_us),
+              eventLoopActiveMs: s.process.event_loop_active_ms,
+              eventLoopIdleMs: s.process.event_loop_idle_ms,
+              storeCommits: Number(s.process.store_commits),
+              storeWrites: Number(s.process.store_writes),
+              signatures: Number(s.process.signatures),
+            },
+          }
+        : {}),
     };
   }
 

@@ -79,6 +79,11 @@ describe('the control API', () => {
 
         const status = await client.status();
         expect(status.auditLog).toMatchObject({ origin: `entente/${A}`, alarmCount: 0 });
+        // What the process spent, for monitoring and the benchmark: A signed and committed.
+        expect(status.process).toMatchObject({ signatures: expect.any(Number), storeCommits: expect.any(Number) });
+        expect(status.process!.signatures).toBeGreaterThanOrEqual(2);
+        expect(status.process!.storeCommits).toBeGreaterThan(0);
+        expect(status.process!.eventLoopActiveMs + status.process!.eventLoopIdleMs).toBeGreaterThan(0);
         expect(status.auditLog!.size).toBeGreaterThan(i2!);
 
         expect(status).toMatchObject({ org: A, policyRevision: fed.gateways[A]!.policyRevision });

@@ -34,6 +34,18 @@ export interface GatewayStatus {
   readonly partners: readonly PartnerState[];
   readonly certificateExpiresAt: Date;
   readonly startedAt: Date;
+  readonly process: ProcessCounters;
+}
+
+/** What the process has spent since it started (see Status.process). */
+export interface ProcessCounters {
+  readonly cpuUserUs: number;
+  readonly cpuSystemUs: number;
+  readonly eventLoopActiveMs: number;
+  readonly eventLoopIdleMs: number;
+  readonly storeCommits: number;
+  readonly storeWrites: number;
+  readonly signatures: number;
 }
 
 /** What the control API asks of the gateway it serves. */

@@ -195,6 +195,15 @@ export function toStatus(s: GatewayStatus, log: AuditLogState): Status {
     })),
     certificate_expires_at: iso(s.certificateExpiresAt),
     started_at: iso(s.startedAt),
+    process: {
+      cpu_user_us: String(s.process.cpuUserUs),
+      cpu_system_us: String(s.process.cpuSystemUs),
+      event_loop_active_ms: s.process.eventLoopActiveMs,
+      event_loop_idle_ms: s.process.eventLoopIdleMs,
+      store_commits: String(s.process.storeCommits),
+      store_writes: String(s.process.storeWrites),
+      signatures: String(s.process.signatures),
+    },
   };
 }
 

@@ -12,6 +12,8 @@ import { checkDeclaredUse, type PublicJwk } from './jwk.js';
 export class SigningKey {
   /** Encoded protected headers by typ: a gateway signs three typs, so this stays tiny. */
   private readonly headers = new Map<string, string>();
+  /** Signatures made with this key (each statement costs one today): for status and the bench. */
+  signatures = 0;
 
   private constructor(
     readonly kid: string,
@@ -59,6 +61,7 @@ export class SigningKey {
     }
     const signingInput = `${header}.${Buffer.from(canonicalize(payload), 'utf8').toString('base64url')}`;
     const signature = signWith(this.alg, this.key, Buffer.from(signingInput, 'ascii'));
+    this.signatures++;
     return `${signingInput}.${signature.toString('base64url')}`;
   }
 }

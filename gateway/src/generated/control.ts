@@ -28,6 +28,7 @@ import type { ListTasksRequest as _entente_control_v1_ListTasksRequest, ListTask
 import type { ListTasksResponse as _entente_control_v1_ListTasksResponse, ListTasksResponse__Output as _entente_control_v1_ListTasksResponse__Output } from './entente/control/v1/ListTasksResponse.js';
 import type { LogAlarm as _entente_control_v1_LogAlarm, LogAlarm__Output as _entente_control_v1_LogAlarm__Output } from './entente/control/v1/LogAlarm.js';
 import type { PartnerStatus as _entente_control_v1_PartnerStatus, PartnerStatus__Output as _entente_control_v1_PartnerStatus__Output } from './entente/control/v1/PartnerStatus.js';
+import type { ProcessStatus as _entente_control_v1_ProcessStatus, ProcessStatus__Output as _entente_control_v1_ProcessStatus__Output } from './entente/control/v1/ProcessStatus.js';
 import type { Receipts as _entente_control_v1_Receipts, Receipts__Output as _entente_control_v1_Receipts__Output } from './entente/control/v1/Receipts.js';
 import type { Run as _entente_control_v1_Run, Run__Output as _entente_control_v1_Run__Output } from './entente/control/v1/Run.js';
 import type { RunEvent as _entente_control_v1_RunEvent, RunEvent__Output as _entente_control_v1_RunEvent__Output } from './entente/control/v1/RunEvent.js';
@@ -77,6 +78,7 @@ export interface ProtoGrpcType {
         ListTasksResponse: MessageTypeDefinition<_entente_control_v1_ListTasksResponse, _entente_control_v1_ListTasksResponse__Output>
         LogAlarm: MessageTypeDefinition<_entente_control_v1_LogAlarm, _entente_control_v1_LogAlarm__Output>
         PartnerStatus: MessageTypeDefinition<_entente_control_v1_PartnerStatus, _entente_control_v1_PartnerStatus__Output>
+        ProcessStatus: MessageTypeDefinition<_entente_control_v1_ProcessStatus, _entente_control_v1_ProcessStatus__Output>
         Receipts: MessageTypeDefinition<_entente_control_v1_Receipts, _entente_control_v1_Receipts__Output>
         Role: EnumTypeDefinition
         Run: MessageTypeDefinition<_entente_control_v1_Run, _entente_control_v1_Run__Output>

@@ -9,6 +9,9 @@ import type { RunEventLog } from '../workflows/index.js';
  * its statements and the acks it owes a partner commit in one transaction.
  */
 export interface Store extends TaskStore, AckOutbox, StatementLog, LogStore, RunEventLog, DecisionLog {
+  /** Transactions committed (each one fsync) and writes they carried, since the store opened. */
+  readonly commits: number;
+  readonly writes: number;
   /** Copies the write-ahead log into the database file now, without blocking writers. */
   checkpoint(): void;
   /** Commits what is queued, checkpoints, and closes; later writes reject with STORE_CLOSED. */

@@ -3,6 +3,7 @@
 import type { CapabilityStatus as _entente_control_v1_CapabilityStatus, CapabilityStatus__Output as _entente_control_v1_CapabilityStatus__Output } from '../../../entente/control/v1/CapabilityStatus.js';
 import type { PartnerStatus as _entente_control_v1_PartnerStatus, PartnerStatus__Output as _entente_control_v1_PartnerStatus__Output } from '../../../entente/control/v1/PartnerStatus.js';
 import type { AuditLogStatus as _entente_control_v1_AuditLogStatus, AuditLogStatus__Output as _entente_control_v1_AuditLogStatus__Output } from '../../../entente/control/v1/AuditLogStatus.js';
+import type { ProcessStatus as _entente_control_v1_ProcessStatus, ProcessStatus__Output as _entente_control_v1_ProcessStatus__Output } from '../../../entente/control/v1/ProcessStatus.js';
 
 export interface Status {
   'org'?: (string);
@@ -20,6 +21,7 @@ export interface Status {
   'certificate_expires_at'?: (string);
   'started_at'?: (string);
   'audit_log'?: (_entente_control_v1_AuditLogStatus | null);
+  'process'?: (_entente_control_v1_ProcessStatus | null);
 }
 
 export interface Status__Output {
@@ -38,4 +40,5 @@ export interface Status__Output {
   'certificate_expires_at': (string);
   'started_at': (string);
   'audit_log': (_entente_control_v1_AuditLogStatus__Output | null);
+  'process': (_entente_control_v1_ProcessStatus__Output | null);
 }

@@ -1,0 +1,57 @@
+// Original file: proto/entente/control/v1/control.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+/**
+ * What the gateway's process has spent since it started: counters, to be read twice and
+ * compared (the benchmark does; so can a monitoring scrape).
+ */
+export interface ProcessStatus {
+  /**
+   * CPU time of the process (all threads), microseconds.
+   */
+  'cpu_user_us'?: (number | string | Long);
+  'cpu_system_us'?: (number | string | Long);
+  /**
+   * Event-loop time spent working and waiting, milliseconds: their ratio over an interval is
+   * the event-loop utilisation.
+   */
+  'event_loop_active_ms'?: (number | string);
+  'event_loop_idle_ms'?: (number | string);
+  /**
+   * Durable store transactions committed (each one fsync) and the writes they carried.
+   */
+  'store_commits'?: (number | string | Long);
+  'store_writes'?: (number | string | Long);
+  /**
+   * Receipt signatures made (one per statement signed today).
+   */
+  'signatures'?: (number | string | Long);
+}
+
+/**
+ * What the gateway's process has spent since it started: counters, to be read twice and
+ * compared (the benchmark does; so can a monitoring scrape).
+ */
+export interface ProcessStatus__Output {
+  /**
+   * CPU time of the process (all threads), microseconds.
+   */
+  'cpu_user_us': (string);
+  'cpu_system_us': (string);
+  /**
+   * Event-loop time spent working and waiting, milliseconds: their ratio over an interval is
+   * the event-loop utilisation.
+   */
+  'event_loop_active_ms': (number);
+  'event_loop_idle_ms': (number);
+  /**
+   * Durable store transactions committed (each one fsync) and the writes they carried.
+   */
+  'store_commits': (string);
+  'store_writes': (string);
+  /**
+   * Receipt signatures made (one per statement signed today).
+   */
+  'signatures': (string);
+}
