@@ -1,5 +1,8 @@
 // `npm run bench`: the full federated pipeline against a bare grpc-js mTLS echo, measured in
-// the same run on the same machine (these machines are shared and noisy: read the ratios).
+// the same run on the same machine (these machines are shared and noisy: read the ratios):
+// at 64 calls in flight (throughput, p50, p99) and at 1 (the latency a single user feels);
+// CPU time per task on each side, each process's event-loop utilisation, durable commits and
+// signatures per task on each side. The warm-up is long (20 s) so that the JIT has settled.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
+import { EntenteClient } from '@entente/sdk';
 import { loadConfig } from '../../gateway/src/config/index.js';
 import { Gateway } from '../../gateway/src/gateway.js';
 import { createLogger } from '../../gateway/src/observability/index.js';
@@ -19,8 +23,10 @@ import { closedLoop } from './load.js';
 import { REPO } from '../support/paths.js';
 
 const CONCURRENCY = 64;
-const WARMUP_MS = Number(process.env['BENCH_WARMUP_MS'] ?? 3000);
+const WARMUP_MS = Number(process.env['BENCH_WARMUP_MS'] ?? 20_000);
 const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 8000);
+/** One call in flight: a shorter warm-up (the processes are warm by then) and window. */
+const UNLOADED = { concurrency: 1, warmupMs: Number(process.env['BENCH_UNLOADED_WARMUP_MS'] ?? 2000), durationMs: Number(process.env['BENCH_UNLOADED_MS'] ?? 5000) };
 const PAYLOAD = 'x'.repeat(1024);
 
 async function main(): Promise<void> {
@@ -52,17 +58,21 @@ async function main(): Promise<void> {
       ),
     );
     const body = Buffer.from(PAYLOAD);
-    const bare = await closedLoop(
-      () =>
-        new Promise((resolve, reject) =>
-          (echoClient as unknown as { Echo: (b: Buffer, o: object, cb: (e: unknown, r: unknown) => void) => void }).Echo(
-            body,
-            { deadline: Date.now() + 10_000 },
-            (e, r) => (e ? reject(e) : resolve(r)),
-          ),
+    const echoCall = () =>
+      new Promise((resolve, reject) =>
+        (echoClient as unknown as { Echo: (b: Buffer, o: object, cb: (e: unknown, r: unknown) => void) => void }).Echo(
+          body,
+          { deadline: Date.now() + 10_000 },
+          (e, r) => (e ? reject(e) : resolve(r)),
         ),
-      { concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: DURATION_MS },
+      );
+    const bareSpent = await measured(
+      async () => ({ client: ownCounters(), server: procCpuUs(echo.pid!) }),
+      echoCall,
+      (warmupMs, durationMs) => closedLoop(echoCall, { concurrency: CONCURRENCY, warmupMs, durationMs }),
     );
+    const bare = bareSpent.result;
+    const bareUnloaded = await closedLoop(echoCall, UNLOADED);
     echoClient.close();
 
     // Federated: gateway A's library API here, gateway B as `entente serve` in another process.
@@ -79,18 +89,29 @@ async function main(): Promise<void> {
       logger: createLogger({ level: 'info', destination: pino.destination('/dev/null') }),
     });
     await a.start();
+    const bControl = EntenteClient.connect({ socket: loadConfig(configs['bench-b']!).control.socket });
     let failures = 0;
-    const federated = await closedLoop(
-      async () => {
-        const r = await a.call({ partner: 'bench-b', capability: 'bench.echo', purpose: 'bench', input: { data: PAYLOAD } });
-        if (r.status !== 'completed') {
-          failures++;
-          throw new Error(`${r.status}: ${r.reason}`);
-        }
-      },
-      { concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: DURATION_MS },
+    const federatedCall = async () => {
+      const r = await a.call({ partner: 'bench-b', capability: 'bench.echo', purpose: 'bench', input: { data: PAYLOAD } });
+      if (r.status !== 'completed') {
+        failures++;
+        throw new Error(`${r.status}: ${r.reason}`);
+      }
+    };
+    const fedSpent = await measured(
+      async () => ({ a: { ...gatewayCounters(a.status().process), ...ownCounters() }, b: gatewayCounters((await bControl.status()).process!) }),
+      federatedCall,
+      (warmupMs, durationMs) => closedLoop(federatedCall, { concurrency: CONCURRENCY, warmupMs, durationMs }),
     );
+    const federated = fedSpent.result;
+    const federatedUnloaded = await closedLoop(federatedCall, UNLOADED);
+    bControl.close();
     await a.stop(1000);
+    const tasks = federated.calls;
+    const per = (d: number) => round(d / tasks, 2);
+    const [da, db] = [delta(fedSpent.before.a, fedSpent.after.a), delta(fedSpent.before.b, fedSpent.after.b)];
+    const bareCalls = bare.calls;
+    const bareDelta = delta(bareSpent.before.client, bareSpent.after.client);
 
     const results = {
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
@@ -107,6 +128,23 @@ async function main(): Promise<void> {
       throughput_ratio: round(federated.rps / bare.rps, 3),
       p50_ratio: round(federated.p50 / bare.p50, 2),
       p99_ratio: round(federated.p99 / bare.p99, 2),
+      warmup_ms: WARMUP_MS,
+      bare_unloaded_p50_ms: round(bareUnloaded.p50, 3),
+      federated_unloaded_p50_ms: round(federatedUnloaded.p50, 3),
+      unloaded_p50_ratio: round(federatedUnloaded.p50 / bareUnloaded.p50, 2),
+      // CPU time per call or task at 64 in flight, microseconds: this process is the client or
+      // requester (its load loop included), the other process the server or responder.
+      cpu_us_per_task: {
+        bare_client: round(bareDelta.cpuUs / bareCalls),
+        bare_server: round((bareSpent.after.server - bareSpent.before.server) / bareCalls),
+        requester: round(da.cpuUs / tasks),
+        responder: round(db.cpuUs / tasks),
+      },
+      event_loop_utilization: { requester: round(da.elu, 3), responder: round(db.elu, 3) },
+      commits_per_task: { requester: per(da.commits), responder: per(db.commits) },
+      signatures_per_task: { requester: per(da.signatures), responder: per(db.signatures) },
+      // Each signature covers one statement today; batch signing (issue 11) would raise it.
+      statements_per_signature: 1,
     };
     mkdirSync(join(REPO, 'bench-results'), { recursive: true });
     writeFileSync(join(REPO, 'bench-results/federation.json'), JSON.stringify(results, null, 2) + '\n');
@@ -119,6 +157,10 @@ async function main(): Promise<void> {
         row('federated', federated),
         `ratios     throughput ${results.throughput_ratio}x   p50 ${results.p50_ratio}x   p99 ${results.p99_ratio}x` +
           (results.federated_errors ? `   (${results.federated_errors} federated calls failed)` : ''),
+        `1 in flight: bare p50 ${results.bare_unloaded_p50_ms} ms, federated ${results.federated_unloaded_p50_ms} ms (${results.unloaded_p50_ratio}x)`,
+        `CPU µs per task: bare client ${results.cpu_us_per_task.bare_client}, server ${results.cpu_us_per_task.bare_server}; requester ${results.cpu_us_per_task.requester}, responder ${results.cpu_us_per_task.responder}`,
+        `event-loop utilisation: requester ${results.event_loop_utilization.requester}, responder ${results.event_loop_utilization.responder}`,
+        `per task: commits ${results.commits_per_task.requester} / ${results.commits_per_task.responder}, signatures ${results.signatures_per_task.requester} / ${results.signatures_per_task.responder} (requester / responder)`,
         'written to bench-results/federation.json',
         '',
       ].join('\n'),
@@ -145,6 +187,49 @@ async function waitForServing(child: ChildProcess): Promise<void> {
   const rl = createInterface({ input: child.stdout! });
   for await (const line of rl) if (line.includes('"gateway serving"')) return;
   throw new Error('gateway B exited before serving');
+}
+
+interface Counters {
+  readonly cpuUs: number;
+  readonly eluActiveMs: number;
+  readonly eluIdleMs: number;
+  readonly commits: number;
+  readonly signatures: number;
+}
+
+/** This process's CPU and event loop (the bench's own load loop runs here too). */
+function ownCounters(): Pick<Counters, 'cpuUs' | 'eluActiveMs' | 'eluIdleMs'> {
+  const cpu = process.cpuUsage();
+  const elu = performance.eventLoopUtilization();
+  return { cpuUs: cpu.user + cpu.system, eluActiveMs: elu.active, eluIdleMs: elu.idle };
+}
+
+/** A gateway's counters from its status (the process block of GetStatus). */
+function gatewayCounters(p: { cpuUserUs: number; cpuSystemUs: number; eventLoopActiveMs: number; eventLoopIdleMs: number; storeCommits: number; signatures: number }): Counters {
+  return { cpuUs: p.cpuUserUs + p.cpuSystemUs, eluActiveMs: p.eventLoopActiveMs, eluIdleMs: p.eventLoopIdleMs, commits: p.storeCommits, signatures: p.signatures };
+}
+
+function delta(before: Partial<Counters>, after: Partial<Counters>) {
+  const d = (k: keyof Counters) => (after[k] ?? 0) - (before[k] ?? 0);
+  const active = d('eluActiveMs');
+  const idle = d('eluIdleMs');
+  return { cpuUs: d('cpuUs'), elu: active / Math.max(1e-9, active + idle), commits: d('commits'), signatures: d('signatures') };
+}
+
+/** Another process's CPU time (user + system), microseconds, from /proc (Linux). */
+function procCpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** Warms up, then samples counters around the measured window only. */
+async function measured<C, R>(sample: () => Promise<C>, _call: () => Promise<unknown>, measure: (warmupMs: number, durationMs: number) => Promise<R>): Promise<{ before: C; after: C; result: R }> {
+  await measure(0, WARMUP_MS);
+  const before = await sample();
+  const result = await measure(0, DURATION_MS);
+  const after = await sample();
+  return { before, after, result };
 }
 
 function round(n: number, digits = 0): number {
