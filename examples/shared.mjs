@@ -48,3 +48,19 @@ export function agreements(workDir, org, { outbound = {}, inbound = {}, options 
   writeFileSync(join(dir, 'data.json'), JSON.stringify(data, null, 2));
   return dir;
 }
+
+/**
+ * A task's receipts at the partner, once the requester's ack has reached it: acks leave the
+ * requester off the call path (retried from its outbox), so the partner holds the whole
+ * triple a moment after the caller got its result. `requester` is the requester's control
+ * client, `responder` the partner's.
+ */
+export async function wholeAtPartner(requester, responder, taskId, requesterOrg, partnerOrg, ms = 10_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const [ours] = await requester.receipts(taskId, partnerOrg);
+    if (ours?.ack.state === 'delivered' || ours?.ack.state === 'failed' || Date.now() > end) break;
+    await new Promise((done) => setTimeout(done, 20));
+  }
+  return (await responder.receipts(taskId, requesterOrg))[0];
+}

@@ -4,7 +4,7 @@
 // that says so. hospital-c's disclosure policy suppresses its small count ("<5").
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { agreements, patientsOf } from '../shared.mjs';
+import { agreements, patientsOf, wholeAtPartner } from '../shared.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const counter = (org) => ({ module: here('../hospitals/agents/cohort-counter.mjs'), options: { dataFile: patientsOf(org) } });
@@ -48,7 +48,7 @@ export async function run({ client, say, check }) {
   for (const [org, step] of [['hospital-b', 'b'], ['hospital-c', 'c']]) {
     const taskId = done.steps.find((s) => s.id === step)?.taskId;
     const [here] = await a.receipts(taskId, org);
-    const [there] = await client(org).receipts(taskId, 'hospital-a');
+    const there = await wholeAtPartner(a, client(org), taskId, 'hospital-a', org);
     check(here?.verification.state === 'verified' && there?.verification.state === 'verified', `${step}'s task ${taskId} has verified receipts on both sides`);
   }
 }

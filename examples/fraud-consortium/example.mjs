@@ -3,7 +3,7 @@
 // nested, hierarchical orchestration. Every hop leaves co-signed receipts on both its sides,
 // and each member's request statement cites bank-a's task as its parent.
 import { fileURLToPath } from 'node:url';
-import { agreements } from '../shared.mjs';
+import { agreements, wholeAtPartner } from '../shared.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const ACCOUNT = '9f2c4e1a7b3d5f60';
@@ -41,7 +41,7 @@ export async function run({ client, say, check }) {
   const hops = [['bank-a', 'consortium', outcome.taskId], ...['b', 'c'].map((id) => ['consortium', `bank-${id}`, state.steps.find((s) => s.id === id)?.taskId])];
   for (const [from, to, taskId] of hops) {
     const [atFrom] = await client(from).receipts(taskId, to);
-    const [atTo] = await client(to).receipts(taskId, from);
+    const atTo = await wholeAtPartner(client(from), client(to), taskId, from, to);
     check(atFrom?.verification.state === 'verified' && atTo?.verification.state === 'verified', `hop ${from} -> ${to}: receipts verified at both ends`);
     if (from === 'consortium') {
       const request = atTo?.statements.find((s) => s.kind === 'request')?.payload;

@@ -179,7 +179,11 @@ describe('an operator setting up two gateways with the CLI', () => {
       expect(refusedThere.code).toBe(3);
       expect(JSON.parse(refusedThere.stdout)).toMatchObject({ status: 'denied', reason: 'inbound_denied' });
       // The audit trail as a compliance officer takes it: an export from each side (bank-b's
-      // written where bank-a's officer works), each verified offline, then reconciled.
+      // written where bank-a's officer works), each verified offline, then reconciled. Acks leave
+      // off the call path: once bank-a has delivered every one, bank-b holds whole triples.
+      await expect
+        .poll(async () => (JSON.parse((await entente(a, 'receipts', 'list', '--config', 'entente.yaml', '--json')).stdout) as { ack: string }[]).filter((t) => t.ack === 'pending').length, { timeout: 15_000 })
+        .toBe(0);
       await entente(a, 'audit', 'export', '--config', 'entente.yaml', '--out', 'a.json');
       await entente(b, 'audit', 'export', '--config', 'entente.yaml', '--out', join(a, 'b.json'));
       expect((await entente(a, 'audit', 'verify', 'a.json')).stdout).toMatch(/^verified: every signature, proof and chain holds$/m);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyBundle, type AuditBundle } from '../../gateway/src/audit/index.js';
-import { cohortCounter, countAgreements, REPO, startFederation, type TestFederation } from '../support/federation.js';
+import { acked, cohortCounter, countAgreements, REPO, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'clinic-a';
 const B = 'lab-b';
@@ -61,7 +61,11 @@ describe('the Python audit bundle verifier (examples/audit-verify)', () => {
     });
     const a = fed.gateways[A]!;
     const b = fed.gateways[B]!;
-    const ask = (purpose: string) => a.call({ partner: B, capability: 'patients.count', purpose, input: { condition: 'asthma' } });
+    const ask = async (purpose: string) => {
+      const r = await a.call({ partner: B, capability: 'patients.count', purpose, input: { condition: 'asthma' } });
+      if (r.status !== 'denied') await acked(a, B, r.taskId);
+      return r;
+    };
     expect((await ask('research')).status).toBe('completed');
     // A's own outbound policy allows only research: a local denial, signed by A alone, no ack.
     const refused = await ask('marketing');
@@ -71,6 +75,7 @@ describe('the Python audit bundle verifier (examples/audit-verify)', () => {
     // A workflow run at A with a step at B: its run statements are in A's log, citing the task.
     const runId = await a.startRun({ name: 'one-count', steps: [{ id: 'b', capability: 'patients.count', at: B, purpose: 'research', input: 'input' }], output: 'steps.b.output' }, { condition: 'flu' });
     expect((await a.waitRun(runId)).finished).toMatchObject({ status: 'completed' });
+    await acked(a, B, `${runId}.b.1`);
     // Wait until each side cosigned the other's whole log, so the heads carry cosignatures.
     const end = Date.now() + 10_000;
     for (;;) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineAgent } from '@entente/sdk';
 import { ManualClock } from '../../gateway/src/lib/index.js';
-import { countAgreements, startFederation, type TestFederation } from '../support/federation.js';
+import { acked, countAgreements, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'hospital-a';
 const B = 'hospital-b';
@@ -46,6 +46,7 @@ describe("a call's deadline under a manual clock", () => {
     await clock.advance(1_100);
     const outcome = await call;
     expect(outcome).toMatchObject({ status: 'failed', reason: 'agent_timeout' });
+    await acked(fed.gateways[A]!, B, 'stuck-1');
     expect((await fed.gateways[A]!.receipts('stuck-1', B))[0]!.verification.state).toBe('verified');
     const [atB] = await fed.gateways[B]!.receipts('stuck-1', A);
     expect(atB!.verification.state).toBe('verified');

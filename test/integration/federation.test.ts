@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { compactVerify, importJWK } from 'jose';
 import { defineAgent } from '@entente/sdk';
 import { EntenteError } from '../../gateway/src/lib/index.js';
-import { countAgreements, startFederation, type TestFederation } from '../support/federation.js';
+import { acked, countAgreements, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'hospital-a';
 const B = 'hospital-b';
@@ -58,6 +58,7 @@ describe('a federation of real gateways over mutual TLS', () => {
       expect(r.result).toEqual({ count: 12 });
       expect(bAgent.runs.n).toBe(before + 1);
 
+      await acked(fed.gateways[A]!, B, r.taskId);
       const atA = await fed.gateways[A]!.receipts(r.taskId, B);
       const atB = await fed.gateways[B]!.receipts(r.taskId, A);
       expect(atA).toHaveLength(1);
@@ -117,6 +118,7 @@ describe('a federation of real gateways over mutual TLS', () => {
       const r = await fed.gateways[C]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'x' } });
       expect(r).toMatchObject({ status: 'denied', reason: 'inbound_denied', policyReasons: ['no_agreement'] });
       expect(bAgent.runs.n).toBe(before);
+      await acked(fed.gateways[C]!, B, r.taskId);
       const atB = await fed.gateways[B]!.receipts(r.taskId, C);
       const atC = await fed.gateways[C]!.receipts(r.taskId, B);
       expect(atB[0]!.verification.state).toBe('verified');
@@ -156,6 +158,7 @@ describe('a federation of real gateways over mutual TLS', () => {
       expect(r).toMatchObject({ status: 'failed', reason: 'invalid_input' });
       expect(r.message).toContain('min_age');
       expect(bAgent.runs.n).toBe(before);
+      await acked(fed.gateways[A]!, B, r.taskId);
       expect((await fed.gateways[B]!.receipts(r.taskId, A))[0]!.verification.state).toBe('verified');
     });
 

@@ -7,7 +7,7 @@ import { KeyRing, SigningKey } from '../../gateway/src/crypto/index.js';
 import { Gateway, logKeyOf } from '../../gateway/src/gateway.js';
 import { createLogger } from '../../gateway/src/observability/index.js';
 import { generateLogKey, generateReceiptKey } from '../../gateway/src/pki/index.js';
-import { cohortCounter, countAgreements, startFederation, type TestFederation } from '../support/federation.js';
+import { acked, cohortCounter, countAgreements, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'clinic-a';
 const B = 'lab-b';
@@ -27,7 +27,9 @@ describe('rotating a gateway’s keys', () => {
   });
 
   it('keeps old receipts and checkpoints verifying, and partners take the new keys from the card', async () => {
-    expect((await ask(fed)).status).toBe('completed');
+    const first = await ask(fed);
+    expect(first.status).toBe('completed');
+    await acked(fed.gateways[A]!, B, first.taskId);
     const before = fed.config(B);
     const oldKey = before.receipts.signingJwk;
     // B's operator rotates both keys (the old receipt key may sign for an hour more) and restarts.
@@ -53,6 +55,7 @@ describe('rotating a gateway’s keys', () => {
       r = await ask(fed);
     }
     expect(r.status).toBe('completed');
+    await acked(fed.gateways[A]!, B, r.taskId);
     expect((await fed.gateways[A]!.receipts(r.taskId, B))[0]?.verification.state).toBe('verified');
     expect(fed.logs[A]!.some((l) => l['msg'] === "learned receipt keys from a partner's card")).toBe(true);
     // A witnesses B's log across the log key's rotation, without an alarm.

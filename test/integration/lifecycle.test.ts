@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { z } from 'zod';
 import { defineAgent } from '@entente/sdk';
 import type { TaskView } from '../../gateway/src/tasks/index.js';
-import { countAgreements, partnerClient, startFederation, type TestFederation } from '../support/federation.js';
+import { acked, countAgreements, partnerClient, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'hospital-a';
 const B = 'hospital-b';
@@ -78,6 +78,7 @@ describe('following and cancelling a long task at a partner', () => {
       expect(cancelled.status).toBe('cancelled');
       const outcome = await call;
       expect(outcome).toMatchObject({ status: 'cancelled', reason: 'cancelled' });
+      await acked(fed.gateways[A]!, B, 'long-2');
       expect((await fed.gateways[A]!.receipts('long-2', B))[0]!.verification.state).toBe('verified');
       expect((await fed.gateways[B]!.receipts('long-2', A))[0]!.verification.state).toBe('verified');
     } finally {

@@ -5,7 +5,7 @@ import { Gateway } from '../../gateway/src/gateway.js';
 import { ManualClock } from '../../gateway/src/lib/index.js';
 import { createLogger } from '../../gateway/src/observability/index.js';
 import type { TaskView } from '../../gateway/src/tasks/index.js';
-import { countAgreements, partnerClient, startFederation, type TestFederation } from '../support/federation.js';
+import { acked, countAgreements, partnerClient, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'hospital-a';
 const B = 'hospital-b';
@@ -57,6 +57,7 @@ describe('a partner request held for approval at the responder', () => {
   const clientAsA = () => partnerClient(fed, A, B);
 
   async function expectVerifiedOnBothSides(taskId: string): Promise<void> {
+    await acked(fed.gateways[A]!, B, taskId);
     expect((await fed.gateways[A]!.receipts(taskId, B))[0]!.verification).toEqual({ state: 'verified', problems: [] });
     expect((await fed.gateways[B]!.receipts(taskId, A))[0]!.verification).toEqual({ state: 'verified', problems: [] });
   }

@@ -44,9 +44,15 @@ describe('workflow runs across gateway processes', () => {
     }, `${org} to be reachable from org-a`);
   };
   const receiptsVerified = async (taskId: string, partner: string) => {
-    const [here] = await fed.client(A).receipts(taskId, partner);
-    const [there] = await fed.client(partner).receipts(taskId, A);
-    return [here?.verification.state, there?.verification.state];
+    // Acks leave off the call path: the partner's copy may take a moment to be whole.
+    const end = Date.now() + 5000;
+    for (;;) {
+      const [here] = await fed.client(A).receipts(taskId, partner);
+      const [there] = await fed.client(partner).receipts(taskId, A);
+      const states = [here?.verification.state, there?.verification.state];
+      if (states.every((st) => st === 'verified') || Date.now() > end) return states;
+      await new Promise((done) => setTimeout(done, 20));
+    }
   };
 
   beforeAll(async () => {

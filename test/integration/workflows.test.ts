@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyBundle, type AuditBundle } from '../../gateway/src/audit/index.js';
 import { z } from 'zod';
 import { defineAgent, defineWorkflow, EntenteClient } from '@entente/sdk';
-import { countAgreements, startFederation, type TestFederation } from '../support/federation.js';
+import { acked, countAgreements, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'hospital-a';
 const B = 'hospital-b';
@@ -64,6 +64,7 @@ describe('a workflow run across real gateways', () => {
     expect(run.finished).toMatchObject({ status: 'completed', output: { total: 12, suppressed: 1 } });
     for (const [partner, step] of [[B, 'b'], [C, 'c']] as const) {
       const taskId = `${runId}.${step}.1`;
+      await acked(fed.gateways[A]!, partner, taskId);
       expect((await fed.gateways[A]!.receipts(taskId, partner))[0]?.verification.state).toBe('verified');
       expect((await fed.gateways[partner]!.receipts(taskId, A))[0]?.verification.state).toBe('verified');
     }

@@ -143,3 +143,17 @@ export function partnerClient(fed: TestFederation, org: string, partner: string)
     log: createLogger({ level: 'silent' }),
   });
 }
+
+/**
+ * Waits until the requester's ack of a task has reached the partner (or was refused): acks
+ * leave off the call path, so a call returns before the partner holds the whole triple.
+ */
+export async function acked(requester: Gateway, partner: string, taskId: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const [r] = await requester.receipts(taskId, partner);
+    if (r?.ack.state === 'delivered' || r?.ack.state === 'failed') return;
+    if (Date.now() > end) throw new Error(`the ack of ${taskId} did not reach ${partner} within ${ms} ms (its state: ${r?.ack.state ?? 'no task'})`);
+    await new Promise((done) => setTimeout(done, 10));
+  }
+}

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CallOutcome } from '@entente/sdk';
+import type { CallOutcome, EntenteClient } from '@entente/sdk';
 import { defineCommand } from './command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { createFederation, ROOT } from './federation.js';
@@ -75,6 +75,9 @@ async function runDemo(workDir: string | undefined): Promise<ExitCode> {
     say('receipts (request, result, ack), verified against the signers\' pinned keys on both sides:');
     for (const r of [...results, denied]) {
       const sides = r === denied ? (['hospital-a'] as const) : (['hospital-a', r.partner as (typeof ORGS)[number]] as const);
+      // hospital-a's acks leave off the call path: its partners hold the whole triple once
+      // each has arrived (a moment after the result came back).
+      if (r !== denied) await ackDelivered(fed.client('hospital-a'), r.taskId, r.partner);
       for (const org of sides) {
         const [receipt] = await fed.client(org).receipts(r.taskId, org === 'hospital-a' ? r.partner : 'hospital-a');
         const state = receipt?.verification.state ?? 'missing';
@@ -105,4 +108,14 @@ async function runDemo(workDir: string | undefined): Promise<ExitCode> {
 function describe(r: CallOutcome): string {
   if (r.status === 'completed') return `completed, result that left: ${JSON.stringify(r.result)}`;
   return `${r.status} (${r.reason}${r.policyReasons?.length ? `: ${r.policyReasons.join(', ')}` : ''}): ${r.message}`;
+}
+
+/** Waits (a few seconds at most) until the requester's ack of a task has reached the partner. */
+async function ackDelivered(requester: EntenteClient, taskId: string, partner: string): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (Date.now() < end) {
+    const [r] = await requester.receipts(taskId, partner);
+    if (r?.ack.state === 'delivered' || r?.ack.state === 'failed') return;
+    await new Promise((done) => setTimeout(done, 20));
+  }
 }

@@ -404,9 +404,12 @@ export class Requester {
       acks: [owed],
     });
     crashPoint('task.ack_stored');
-    // One attempt now, within the call (at least 2 s of it, however late the result came); if
-    // the partner does not take it, the caller still gets its result and the outbox retries.
-    await this.deps.acks.deliver(owed, Math.max(deadline, this.clock.now() + 2000));
+    // The ack is durable and owed: the caller has its result now, and the ack leaves at once,
+    // off the call path (awaiting it made every call wait for the partner's ack commit too, and
+    // made calls in flight move in waves); if the partner does not take it, the outbox retries.
+    void this.deps.acks.deliver(owed, Math.max(deadline, this.clock.now() + 2000)).catch((err: unknown) =>
+      this.deps.log.error({ task_id: task.taskId, partner: task.peerOrg, err }, 'ack delivery failed; the outbox retries it'),
+    );
     const receipts = { request, result: resultStatement, ack };
     if (status === 'completed') {
       return { taskId: task.taskId, partner: task.peerOrg, capability: task.capability, status, result, receipts };
