@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { compactVerify, importJWK } from 'jose';
 import { defineAgent } from '@entente/sdk';
 import { EntenteError } from '../../gateway/src/lib/index.js';
-import { acked, countAgreements, startFederation, type TestFederation } from '../support/federation.js';
+import { acked, countAgreements, partnerClient, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'hospital-a';
 const B = 'hospital-b';
@@ -141,6 +141,35 @@ describe('a federation of real gateways over mutual TLS', () => {
       const args = { partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma' }, taskId: 'idem-2' };
       await fed.gateways[A]!.call(args);
       await expect(fed.gateways[A]!.call({ ...args, input: { condition: 'copd' } })).rejects.toMatchObject({ reason: 'task_conflict' });
+    });
+  });
+
+  describe('acks', () => {
+    it('takes many acks in one AcknowledgeBatch call, answering each: stored, unknown task, or not verifying', async () => {
+      const r = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'x' } });
+      await acked(fed.gateways[A]!, B, r.taskId);
+      const client = partnerClient(fed, A, B);
+      try {
+        const outcomes = await client.acknowledgeBatch(
+          B,
+          [
+            { taskId: r.taskId, ackStatement: r.receipts.ack! },
+            { taskId: 'no-such-task', ackStatement: r.receipts.ack! },
+            { taskId: r.taskId, ackStatement: r.receipts.request! },
+          ],
+          Date.now() + 5000,
+        );
+        expect(outcomes).toEqual([
+          { taskId: r.taskId },
+          { taskId: 'no-such-task', reason: 'task_unknown', message: expect.any(String) },
+          { taskId: r.taskId, reason: 'receipt_invalid', message: expect.stringMatching(/does not verify/) },
+        ]);
+        // The ack B holds is still the one A sent: a second copy changes nothing.
+        const atB = await fed.gateways[B]!.receipts(r.taskId, A);
+        expect(atB[0]!.statements.filter((st) => st.kind === 'ack')).toHaveLength(1);
+      } finally {
+        client.close();
+      }
     });
   });
 

@@ -3,11 +3,12 @@ import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../observability/index.js';
 import type { TrustStore } from '../pki/index.js';
-import { TaskError, type PartnerTransport, type TaskView } from '../tasks/index.js';
+import { isReasonCode, TaskError, type AckBatchOutcome, type AckToSend, type PartnerTransport, type TaskView } from '../tasks/index.js';
 import type { FederationClient } from '../generated/entente/federation/v1/Federation.js';
 import type { Card__Output } from '../generated/entente/federation/v1/Card.js';
 import type { Task__Output } from '../generated/entente/federation/v1/Task.js';
 import { federationProto, Semaphore, splitHostPort } from '../lib/index.js';
+import type { AcknowledgeBatchResponse__Output } from '../generated/entente/federation/v1/AcknowledgeBatchResponse.js';
 import type { AddCheckpointResponse__Output } from '../generated/entente/federation/v1/AddCheckpointResponse.js';
 import type { CheckpointResponse__Output } from '../generated/entente/federation/v1/CheckpointResponse.js';
 import type { ProofResponse__Output } from '../generated/entente/federation/v1/ProofResponse.js';
@@ -41,6 +42,8 @@ const MESSAGE_OVERHEAD = 64 * 1024;
  */
 export class FederationClients implements PartnerTransport {
   private readonly clients = new Map<string, { client: FederationClient; slots: Semaphore; endpoint: PartnerEndpoint; caPem: string }>();
+  /** Partners that answered AcknowledgeBatch with UNIMPLEMENTED: acks go to them one by one. */
+  private readonly noAckBatch = new Set<string>();
   /** What each partner's last answer (or silence) says about reaching it, for the gateway's status. */
   private readonly seen = new Map<string, { lastSeenAt?: Date; lastError?: string; certificateExpiresAt?: Date }>();
 
@@ -137,6 +140,38 @@ export class FederationClients implements PartnerTransport {
 
   async acknowledge(partner: string, taskId: string, ackStatement: string, deadline: number): Promise<void> {
     await this.unary(partner, deadline, (c, md, d, cb) => c.Acknowledge({ task_id: taskId, ack_statement: ackStatement }, md, { deadline: d }, cb));
+  }
+
+  /**
+   * Many acks in one AcknowledgeBatch call, each one's outcome in order. A partner that does not
+   * know the call (UNIMPLEMENTED: an older gateway) gets them one by one with Acknowledge.
+   */
+  async acknowledgeBatch(partner: string, acks: readonly AckToSend[], deadline: number): Promise<AckBatchOutcome[]> {
+    if (!this.noAckBatch.has(partner)) {
+      try {
+        const res = await this.unary<AcknowledgeBatchResponse__Output>(partner, deadline, (c, md, d, cb) =>
+          c.AcknowledgeBatch({ acks: acks.map((a) => ({ task_id: a.taskId, ack_statement: a.ackStatement })) }, md, { deadline: d }, cb),
+        );
+        return res.outcomes.map((o) => ({
+          taskId: o.task_id,
+          ...(o.reason === '' ? {} : { reason: isReasonCode(o.reason) ? o.reason : 'internal', message: o.message }),
+        }));
+      } catch (err) {
+        if (!(err instanceof TaskError && (err.cause as grpc.ServiceError | undefined)?.code === grpc.status.UNIMPLEMENTED)) throw err;
+        this.noAckBatch.add(partner);
+      }
+    }
+    return Promise.all(
+      acks.map(async (a): Promise<AckBatchOutcome> => {
+        try {
+          await this.acknowledge(partner, a.taskId, a.ackStatement, deadline);
+          return { taskId: a.taskId };
+        } catch (err) {
+          if (err instanceof TaskError && (err.reason === 'task_unknown' || err.reason === 'receipt_invalid')) return { taskId: a.taskId, reason: err.reason, message: err.message };
+          throw err;
+        }
+      }),
+    );
   }
 
   async getTask(partner: string, taskId: string, deadline: number): Promise<TaskView> {

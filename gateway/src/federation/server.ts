@@ -42,6 +42,8 @@ export interface FederationServerOptions {
   readonly log: Logger;
 }
 
+/** Most acks one AcknowledgeBatch call may carry (docs/protocol.md). */
+const MAX_ACK_BATCH = 512;
 /** Headroom above the payload limit for the request statement, salt and protobuf framing. */
 const MESSAGE_OVERHEAD = 64 * 1024;
 const SERVICE = 'entente.federation.v1.Federation';
@@ -149,6 +151,14 @@ export class FederationServer {
           const r = call.request;
           const cosignature = await this.opts.audit.addCheckpoint(peer.org, uint64(r.old_size, 'old_size'), r.consistency_proof, r.checkpoint);
           return { cosignature };
+        });
+      },
+      AcknowledgeBatch: (call, callback) => {
+        this.unary(call, callback, async (peer) => {
+          const acks = call.request.acks;
+          if (acks.length > MAX_ACK_BATCH) throw new TaskError('request_invalid', `at most ${MAX_ACK_BATCH} acks in one call; this one has ${acks.length}`);
+          const outcomes = await responder.acknowledgeMany(peer, acks.map((a) => ({ taskId: a.task_id, ackStatement: a.ack_statement })));
+          return { outcomes: outcomes.map((o) => ({ task_id: o.taskId, reason: o.reason ?? '', message: o.message ?? '' })) };
         });
       },
       WatchTask: (call) => {

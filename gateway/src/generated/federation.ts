@@ -1,6 +1,9 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AckOutcome as _entente_federation_v1_AckOutcome, AckOutcome__Output as _entente_federation_v1_AckOutcome__Output } from './entente/federation/v1/AckOutcome.js';
+import type { AcknowledgeBatchRequest as _entente_federation_v1_AcknowledgeBatchRequest, AcknowledgeBatchRequest__Output as _entente_federation_v1_AcknowledgeBatchRequest__Output } from './entente/federation/v1/AcknowledgeBatchRequest.js';
+import type { AcknowledgeBatchResponse as _entente_federation_v1_AcknowledgeBatchResponse, AcknowledgeBatchResponse__Output as _entente_federation_v1_AcknowledgeBatchResponse__Output } from './entente/federation/v1/AcknowledgeBatchResponse.js';
 import type { AcknowledgeRequest as _entente_federation_v1_AcknowledgeRequest, AcknowledgeRequest__Output as _entente_federation_v1_AcknowledgeRequest__Output } from './entente/federation/v1/AcknowledgeRequest.js';
 import type { AcknowledgeResponse as _entente_federation_v1_AcknowledgeResponse, AcknowledgeResponse__Output as _entente_federation_v1_AcknowledgeResponse__Output } from './entente/federation/v1/AcknowledgeResponse.js';
 import type { AddCheckpointRequest as _entente_federation_v1_AddCheckpointRequest, AddCheckpointRequest__Output as _entente_federation_v1_AddCheckpointRequest__Output } from './entente/federation/v1/AddCheckpointRequest.js';
@@ -26,6 +29,9 @@ export interface ProtoGrpcType {
   entente: {
     federation: {
       v1: {
+        AckOutcome: MessageTypeDefinition<_entente_federation_v1_AckOutcome, _entente_federation_v1_AckOutcome__Output>
+        AcknowledgeBatchRequest: MessageTypeDefinition<_entente_federation_v1_AcknowledgeBatchRequest, _entente_federation_v1_AcknowledgeBatchRequest__Output>
+        AcknowledgeBatchResponse: MessageTypeDefinition<_entente_federation_v1_AcknowledgeBatchResponse, _entente_federation_v1_AcknowledgeBatchResponse__Output>
         AcknowledgeRequest: MessageTypeDefinition<_entente_federation_v1_AcknowledgeRequest, _entente_federation_v1_AcknowledgeRequest__Output>
         AcknowledgeResponse: MessageTypeDefinition<_entente_federation_v1_AcknowledgeResponse, _entente_federation_v1_AcknowledgeResponse__Output>
         AddCheckpointRequest: MessageTypeDefinition<_entente_federation_v1_AddCheckpointRequest, _entente_federation_v1_AddCheckpointRequest__Output>

@@ -7,6 +7,42 @@ import type { AckAttempt, AckOutbox, OutboxAck } from './ports.js';
 /** What delivering an ack needs of the transport: the partner's Acknowledge (PartnerTransport has it). */
 export interface AckTransport {
   acknowledge(partner: string, taskId: string, ackStatement: string, deadline: number): Promise<void>;
+  /**
+   * Many acks to one partner in one call, when the transport can: each one's outcome, in order
+   * (no reason: stored). A failure of the call itself rejects.
+   */
+  acknowledgeBatch?(partner: string, acks: readonly AckToSend[], deadline: number): Promise<AckBatchOutcome[]>;
+}
+
+export interface AckToSend {
+  readonly taskId: string;
+  readonly ackStatement: string;
+}
+
+export interface AckBatchOutcome {
+  readonly taskId: string;
+  readonly reason?: ReasonCode;
+  readonly message?: string;
+}
+
+/** Most acks sent in one call (the protocol allows 512). */
+const MAX_BATCH = 256;
+/**
+ * Most bytes of ack statements in one call: every gateway takes messages of its payload limit
+ * (at least 1 KiB) plus 64 KiB, so a batch this size fits any partner's.
+ */
+const MAX_BATCH_BYTES = 56 * 1024;
+
+interface Batch {
+  readonly items: Queued[];
+  deadline: number;
+  bytes: number;
+}
+
+interface Queued {
+  readonly ack: OutboxAck;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
 }
 
 export interface AckDelivererDeps {
@@ -58,6 +94,8 @@ export class AckDeliverer {
   private readonly attempting = new Set<string>();
   /** Outcomes being written: stop() waits for them, so that none races the store's close. */
   private readonly recording = new Set<Promise<boolean>>();
+  /** Acks to one partner gathered during this event-loop turn, sent together at its end. */
+  private readonly batches = new Map<string, Batch>();
   private readonly stopping = new AbortController();
   /** Set once stop() has drained the writes: an attempt ending later records nothing (the ack stays pending). */
   private closed = false;
@@ -164,7 +202,7 @@ export class AckDeliverer {
     const attempts = ack.attempts + 1;
     let outcome: AckAttempt;
     try {
-      await this.deps.transport.acknowledge(ack.peerOrg, ack.taskId, ack.ack, deadline);
+      await this.send(ack, deadline);
       outcome = { state: 'delivered', attempts, at: this.clock.now() };
       if (attempts > 1) this.deps.log.info({ task_id: ack.taskId, partner: ack.peerOrg, attempts }, 'ack delivered from the outbox');
     } catch (err) {
@@ -178,6 +216,56 @@ export class AckDeliverer {
       return written;
     });
     return { outcome: outcome.state === 'pending' ? 'retrying' : outcome.state, recorded };
+  }
+
+  /**
+   * Sends one ack: with the others to the same partner that were sent during this event-loop
+   * turn, in one call when the transport can; settles with this ack's own outcome (a refusal of
+   * this ack alone rejects with its reason, as a single Acknowledge would).
+   */
+  private send(ack: OutboxAck, deadline: number): Promise<void> {
+    const { transport } = this.deps;
+    if (transport.acknowledgeBatch === undefined) return transport.acknowledge(ack.peerOrg, ack.taskId, ack.ack, deadline);
+    return new Promise<void>((resolve, reject) => {
+      const size = ack.ack.length + ack.taskId.length + 16;
+      let batch = this.batches.get(ack.peerOrg);
+      if (batch !== undefined && batch.bytes + size > MAX_BATCH_BYTES) {
+        void this.flush(ack.peerOrg, batch);
+        batch = undefined;
+      }
+      if (batch === undefined) {
+        const fresh: Batch = { items: [], deadline, bytes: 0 };
+        this.batches.set(ack.peerOrg, fresh);
+        setImmediate(() => void this.flush(ack.peerOrg, fresh));
+        batch = fresh;
+      }
+      batch.items.push({ ack, resolve, reject });
+      batch.bytes += size;
+      batch.deadline = Math.max(batch.deadline, deadline);
+      if (batch.items.length >= MAX_BATCH) void this.flush(ack.peerOrg, batch);
+    });
+  }
+
+  private async flush(partner: string, batch: Batch): Promise<void> {
+    if (this.batches.get(partner) !== batch) return;
+    this.batches.delete(partner);
+    let outcomes: AckBatchOutcome[];
+    try {
+      outcomes = await this.deps.transport.acknowledgeBatch!(
+        partner,
+        batch.items.map((i) => ({ taskId: i.ack.taskId, ackStatement: i.ack.ack })),
+        batch.deadline,
+      );
+    } catch (err) {
+      for (const item of batch.items) item.reject(err);
+      return;
+    }
+    batch.items.forEach((item, i) => {
+      const outcome = outcomes[i];
+      if (outcome === undefined || outcome.taskId !== item.ack.taskId) item.reject(new TaskError('internal', 'the partner answered the acks out of order'));
+      else if (outcome.reason === undefined) item.resolve();
+      else item.reject(new TaskError(outcome.reason, outcome.message));
+    });
   }
 
   private failure(ack: OutboxAck, attempts: number, err: unknown): AckAttempt {

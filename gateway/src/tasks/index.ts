@@ -2,7 +2,7 @@ export { Requester } from './requester.js';
 export type { CallOptions, CallResult, PartnerTransport, RequesterDeps } from './requester.js';
 export { Responder } from './responder.js';
 export { AckDeliverer, DEFAULT_ACK_BACKOFF } from './ack-deliverer.js';
-export type { AckDelivererDeps, AckDeliveryOutcome, AckTransport } from './ack-deliverer.js';
+export type { AckBatchOutcome, AckDelivererDeps, AckDeliveryOutcome, AckToSend, AckTransport } from './ack-deliverer.js';
 export { backoffDelay } from './backoff.js';
 export type { Backoff } from './backoff.js';
 export type { DecidedInbound, PendingInbound, ResponderDeps, SubmitRequest } from './responder.js';

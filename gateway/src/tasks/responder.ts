@@ -201,6 +201,31 @@ export class Responder {
 
   /** Stores the requester's countersignature of a result it received. Idempotent. */
   async acknowledge(peer: Peer, taskId: string, ackStatement: string): Promise<void> {
+    await this.deps.store.write({ statements: [await this.checkAck(peer, taskId, ackStatement)] });
+  }
+
+  /**
+   * Many acks of one requester, each checked as acknowledge() does and the valid ones stored
+   * in one write: each one's outcome, in order (no reason: stored).
+   */
+  async acknowledgeMany(peer: Peer, acks: readonly { readonly taskId: string; readonly ackStatement: string }[]): Promise<{ taskId: string; reason?: ReasonCode; message?: string }[]> {
+    const checked = await Promise.all(
+      acks.map(async (a) => {
+        try {
+          return { taskId: a.taskId, record: await this.checkAck(peer, a.taskId, a.ackStatement) };
+        } catch (err) {
+          if (!(err instanceof TaskError)) throw err;
+          return { taskId: a.taskId, reason: err.reason, message: err.message };
+        }
+      }),
+    );
+    const records = checked.flatMap((c) => ('record' in c && c.record !== undefined ? [c.record] : []));
+    if (records.length > 0) await this.deps.store.write({ statements: records });
+    return checked.map((c) => ('record' in c ? { taskId: c.taskId } : c));
+  }
+
+  /** The ack's statement record, once it verifies against this task's result; a TaskError otherwise. */
+  private async checkAck(peer: Peer, taskId: string, ackStatement: string): Promise<StatementRecord> {
     crashPoint('task.ack_received');
     const task = await this.deps.store.getTask('responder', peer.org, taskId);
     if (task === undefined) throw new TaskError('task_unknown');
@@ -213,8 +238,9 @@ export class Responder {
       if (!(err instanceof AuditError)) throw err;
       throw new TaskError('receipt_invalid', `the ack statement does not verify (${err.code}): ${err.message}`, {}, { cause: err });
     }
-    await this.deps.store.write({ statements: [recordStatement(taskId, 'ack', peer.org, peer.org, ackStatement, this.clock.now())] });
+    return recordStatement(taskId, 'ack', peer.org, peer.org, ackStatement, this.clock.now());
   }
+
 
   /**
    * Partners' requests that wait for a person here, oldest first. Each shows who asks, for

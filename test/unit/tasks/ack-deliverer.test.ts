@@ -106,6 +106,35 @@ describe('AckDeliverer', () => {
     });
   });
 
+  describe('when many acks to one partner leave together', () => {
+    it('sends them in one call when the transport can, each settled by its own outcome, batches bounded in bytes', async () => {
+      const batches: string[][] = [];
+      const p = partner('ok');
+      p.transport.acknowledgeBatch = async (_partner, acks) => {
+        batches.push(acks.map((a) => a.taskId));
+        return acks.map((a) => (a.taskId === 't2' ? { taskId: a.taskId, reason: 'task_unknown' as const, message: 'no such task' } : { taskId: a.taskId }));
+      };
+      const { store, clock, acks, signed } = setup(p);
+      const entries = await Promise.all(['t1', 't2', 't3'].map(signed));
+      const outcomes = await Promise.all(entries.map((e) => acks.deliver(e, clock.now() + 2000)));
+      expect(batches).toEqual([['t1', 't2', 't3']]);
+      expect(outcomes).toEqual(['delivered', 'failed', 'delivered']);
+      await turns();
+      expect(await store.getAck('org-b', 't2')).toMatchObject({ state: 'failed', lastError: expect.stringMatching(/task_unknown/) });
+      // Statements of ~4 KiB each: a batch never carries more than a partner's smallest message.
+      batches.length = 0;
+      const big = await Promise.all(Array.from({ length: 30 }, async (_, i) => {
+        const entry = acks.entry('org-b', `big${i}`, `h.${'a'.repeat(4000)}.s`);
+        await store.write({ acks: [entry] });
+        return entry;
+      }));
+      await Promise.all(big.map((e) => acks.deliver(e, clock.now() + 2000)));
+      expect(batches.length).toBeGreaterThan(1);
+      expect(batches.flat()).toHaveLength(30);
+      for (const b of batches) expect(b.length * 4000).toBeLessThanOrEqual(56 * 1024);
+    });
+  });
+
   describe('when the partner is down', () => {
     it('retries with exponential backoff and jitter until the partner is back, then records it delivered', async () => {
       const p = partner('down', 'down', 'down', 'down', 'down', 'ok');

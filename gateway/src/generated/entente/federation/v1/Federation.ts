@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AcknowledgeBatchRequest as _entente_federation_v1_AcknowledgeBatchRequest, AcknowledgeBatchRequest__Output as _entente_federation_v1_AcknowledgeBatchRequest__Output } from '../../../entente/federation/v1/AcknowledgeBatchRequest.js';
+import type { AcknowledgeBatchResponse as _entente_federation_v1_AcknowledgeBatchResponse, AcknowledgeBatchResponse__Output as _entente_federation_v1_AcknowledgeBatchResponse__Output } from '../../../entente/federation/v1/AcknowledgeBatchResponse.js';
 import type { AcknowledgeRequest as _entente_federation_v1_AcknowledgeRequest, AcknowledgeRequest__Output as _entente_federation_v1_AcknowledgeRequest__Output } from '../../../entente/federation/v1/AcknowledgeRequest.js';
 import type { AcknowledgeResponse as _entente_federation_v1_AcknowledgeResponse, AcknowledgeResponse__Output as _entente_federation_v1_AcknowledgeResponse__Output } from '../../../entente/federation/v1/AcknowledgeResponse.js';
 import type { AddCheckpointRequest as _entente_federation_v1_AddCheckpointRequest, AddCheckpointRequest__Output as _entente_federation_v1_AddCheckpointRequest__Output } from '../../../entente/federation/v1/AddCheckpointRequest.js';
@@ -38,6 +40,35 @@ export interface FederationClient extends grpc.Client {
   acknowledge(argument: _entente_federation_v1_AcknowledgeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeResponse__Output>): grpc.ClientUnaryCall;
   acknowledge(argument: _entente_federation_v1_AcknowledgeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeResponse__Output>): grpc.ClientUnaryCall;
   acknowledge(argument: _entente_federation_v1_AcknowledgeRequest, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Many acks in one call: a requester sends the acks that became due together (acks leave
+   * its side off the call path, from a durable outbox). Each is checked and stored as
+   * Acknowledge would, and answered in order: an empty reason when it is stored (or was
+   * already), else the reason Acknowledge would have given (task_unknown, receipt_invalid).
+   * At most 512 acks. A responder without it answers UNIMPLEMENTED; the requester then sends
+   * each with Acknowledge.
+   * Statuses: OK (per-ack outcomes); INVALID_ARGUMENT (request_invalid: more than 512 acks);
+   * UNAUTHENTICATED (peer_unauthenticated).
+   */
+  AcknowledgeBatch(argument: _entente_federation_v1_AcknowledgeBatchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeBatchResponse__Output>): grpc.ClientUnaryCall;
+  AcknowledgeBatch(argument: _entente_federation_v1_AcknowledgeBatchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeBatchResponse__Output>): grpc.ClientUnaryCall;
+  AcknowledgeBatch(argument: _entente_federation_v1_AcknowledgeBatchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeBatchResponse__Output>): grpc.ClientUnaryCall;
+  AcknowledgeBatch(argument: _entente_federation_v1_AcknowledgeBatchRequest, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeBatchResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Many acks in one call: a requester sends the acks that became due together (acks leave
+   * its side off the call path, from a durable outbox). Each is checked and stored as
+   * Acknowledge would, and answered in order: an empty reason when it is stored (or was
+   * already), else the reason Acknowledge would have given (task_unknown, receipt_invalid).
+   * At most 512 acks. A responder without it answers UNIMPLEMENTED; the requester then sends
+   * each with Acknowledge.
+   * Statuses: OK (per-ack outcomes); INVALID_ARGUMENT (request_invalid: more than 512 acks);
+   * UNAUTHENTICATED (peer_unauthenticated).
+   */
+  acknowledgeBatch(argument: _entente_federation_v1_AcknowledgeBatchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeBatchResponse__Output>): grpc.ClientUnaryCall;
+  acknowledgeBatch(argument: _entente_federation_v1_AcknowledgeBatchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeBatchResponse__Output>): grpc.ClientUnaryCall;
+  acknowledgeBatch(argument: _entente_federation_v1_AcknowledgeBatchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeBatchResponse__Output>): grpc.ClientUnaryCall;
+  acknowledgeBatch(argument: _entente_federation_v1_AcknowledgeBatchRequest, callback: grpc.requestCallback<_entente_federation_v1_AcknowledgeBatchResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Witnessing (C2SP tlog-witness add-checkpoint, over this service): the caller asks the
@@ -292,6 +323,18 @@ export interface FederationHandlers extends grpc.UntypedServiceImplementation {
   Acknowledge: grpc.handleUnaryCall<_entente_federation_v1_AcknowledgeRequest__Output, _entente_federation_v1_AcknowledgeResponse>;
   
   /**
+   * Many acks in one call: a requester sends the acks that became due together (acks leave
+   * its side off the call path, from a durable outbox). Each is checked and stored as
+   * Acknowledge would, and answered in order: an empty reason when it is stored (or was
+   * already), else the reason Acknowledge would have given (task_unknown, receipt_invalid).
+   * At most 512 acks. A responder without it answers UNIMPLEMENTED; the requester then sends
+   * each with Acknowledge.
+   * Statuses: OK (per-ack outcomes); INVALID_ARGUMENT (request_invalid: more than 512 acks);
+   * UNAUTHENTICATED (peer_unauthenticated).
+   */
+  AcknowledgeBatch: grpc.handleUnaryCall<_entente_federation_v1_AcknowledgeBatchRequest__Output, _entente_federation_v1_AcknowledgeBatchResponse>;
+  
+  /**
    * Witnessing (C2SP tlog-witness add-checkpoint, over this service): the caller asks the
    * responder, its partner, to witness the caller's new checkpoint. `old_size` is the size of
    * the caller's checkpoint the responder holds (0 for none) and the proof joins it to the new
@@ -395,6 +438,7 @@ export interface FederationHandlers extends grpc.UntypedServiceImplementation {
 
 export interface FederationDefinition extends grpc.ServiceDefinition {
   Acknowledge: MethodDefinition<_entente_federation_v1_AcknowledgeRequest, _entente_federation_v1_AcknowledgeResponse, _entente_federation_v1_AcknowledgeRequest__Output, _entente_federation_v1_AcknowledgeResponse__Output>
+  AcknowledgeBatch: MethodDefinition<_entente_federation_v1_AcknowledgeBatchRequest, _entente_federation_v1_AcknowledgeBatchResponse, _entente_federation_v1_AcknowledgeBatchRequest__Output, _entente_federation_v1_AcknowledgeBatchResponse__Output>
   AddCheckpoint: MethodDefinition<_entente_federation_v1_AddCheckpointRequest, _entente_federation_v1_AddCheckpointResponse, _entente_federation_v1_AddCheckpointRequest__Output, _entente_federation_v1_AddCheckpointResponse__Output>
   CancelTask: MethodDefinition<_entente_federation_v1_TaskRef, _entente_federation_v1_Task, _entente_federation_v1_TaskRef__Output, _entente_federation_v1_Task__Output>
   GetCard: MethodDefinition<_entente_federation_v1_GetCardRequest, _entente_federation_v1_Card, _entente_federation_v1_GetCardRequest__Output, _entente_federation_v1_Card__Output>
