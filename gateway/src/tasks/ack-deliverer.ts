@@ -94,7 +94,7 @@ export class AckDeliverer {
   private readonly attempting = new Set<string>();
   /** Outcomes being written: stop() waits for them, so that none races the store's close. */
   private readonly recording = new Set<Promise<boolean>>();
-  /** Acks to one partner gathered during this event-loop turn, sent together at its end. */
+  /** Acks to one partner released together (by one group commit), sent in one call. */
   private readonly batches = new Map<string, Batch>();
   private readonly stopping = new AbortController();
   /** Set once stop() has drained the writes: an attempt ending later records nothing (the ack stays pending). */
@@ -236,7 +236,10 @@ export class AckDeliverer {
       if (batch === undefined) {
         const fresh: Batch = { items: [], deadline, bytes: 0 };
         this.batches.set(ack.peerOrg, fresh);
-        setImmediate(() => void this.flush(ack.peerOrg, fresh));
+        // After the current burst of continuations: the acks whose writes one group commit made
+        // durable are released together and leave together, without waiting for the next turn
+        // (which, with one call in flight, would push the ack into the next call's way).
+        process.nextTick(() => void this.flush(ack.peerOrg, fresh));
         batch = fresh;
       }
       batch.items.push({ ack, resolve, reject });
