@@ -20,6 +20,8 @@ import type { FederationAudit } from './server.js';
 const CALL_MS = 5000;
 /** How often our latest checkpoint is offered to partners for cosigning, when it has grown. */
 const PUBLISH_MS = 1000;
+/** A partner's growing log is checked (a consistency proof asked for) at most this often. */
+const CHECK_EVERY_MS = 250;
 /** A partner's card is fetched again for its keys at most this often. */
 const REFETCH_MS = 5000;
 
@@ -60,6 +62,7 @@ export class LogExchange implements FederationAudit {
       key: opts.key,
       now: opts.now,
       keysOf: (partner, refresh) => this.keysOf(partner, refresh),
+      checkEveryMs: CHECK_EVERY_MS,
       onAlarm: (alarm) => {
         this.alarms.push(alarm);
         opts.log.error({ partner: alarm.partner, code: alarm.code, alarm: alarm.message }, 'ALARM: a partner’s audit log contradicts what we witnessed');

@@ -21,6 +21,12 @@ export interface WitnessDeps {
   readonly keysOf: (partner: string, refresh: boolean) => Promise<readonly Vkey[] | undefined>;
   /** Told of every alarm once it is recorded (an error line, a metric). */
   readonly onAlarm: (alarm: LogAlarmRecord) => void;
+  /**
+   * How often, at most, a partner's newer checkpoints seen in exchanges are checked (a proof
+   * asked for); 0 (default) checks each as it comes. Contradictions of what is known (the same
+   * size with another root) are checked at once whatever this says.
+   */
+  readonly checkEveryMs?: number;
   /** Told of a check that could not be made (partner unreachable, key unknown): not an alarm. */
   readonly onSkip?: (partner: string, why: string) => void;
 }
@@ -53,6 +59,8 @@ export class Witness {
   private readonly roots = new Map<string, Map<bigint, Buffer>>();
   private readonly turns = new Map<string, Promise<unknown>>();
   private readonly alarmed = new Set<string>();
+  /** When each partner's growth was last checked (see WitnessDeps.checkEveryMs). */
+  private readonly checkedAt = new Map<string, number>();
   /** The newest checkpoint of each partner waiting to be checked (see observe). */
   private readonly waiting = new Map<string, { size: bigint; note: string; proofs: ProofSource; done: Promise<void> }>();
 
@@ -85,6 +93,11 @@ export class Witness {
     const entry = { size: claimed?.size ?? -1n, note, proofs, done: Promise.resolve() };
     if (claimed !== undefined && !known) this.waiting.set(partner, entry);
     entry.done = this.serial(partner, async () => {
+      // Growth is checked at most every `checkEveryMs` per partner: checkpoints that come
+      // meanwhile replace the waiting one, so a busy partner costs a few proofs a second.
+      const wait = (this.checkedAt.get(partner) ?? -Infinity) + (this.deps.checkEveryMs ?? 0) - this.deps.now();
+      if (wait > 0 && !known) await new Promise((done) => setTimeout(done, wait).unref());
+      this.checkedAt.set(partner, this.deps.now());
       if (this.waiting.get(partner) === entry) this.waiting.delete(partner);
       try {
         const cp = await this.open(partner, entry.note);
