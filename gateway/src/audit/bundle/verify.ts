@@ -1,6 +1,6 @@
 import { KeyRing } from '../../crypto/index.js';
 import { AuditError, ReceiptError } from '../errors.js';
-import { cosignatureTime, openCheckpoint, parseVkey, SIG_TYPE, vkeyAs, type Checkpoint, type Vkey } from '../log/index.js';
+import { cosignatureTime, openCheckpointWithAny, parseVkey, SIG_TYPE, vkeyAs, type Checkpoint, type Vkey } from '../log/index.js';
 import { leafHash, verifyConsistency, verifyInclusion } from '../merkle.js';
 import type { SignedStatement } from '../sign.js';
 import type { StatementKind } from '../statements.js';
@@ -93,22 +93,9 @@ function readKeys(bundle: AuditBundle, findings: Finding[]): Keys {
   return { ring, log, validity };
 }
 
-/** A checkpoint of `org`'s log signed by one of its log keys, or the reason it is not. */
-function openWithAny(note: string, vkeys: readonly Vkey[]): Checkpoint {
-  let last: unknown = new Error('no log key');
-  for (const v of vkeys) {
-    try {
-      return openCheckpoint(note, v);
-    } catch (err) {
-      last = err;
-    }
-  }
-  throw last;
-}
-
 function checkHead(bundle: AuditBundle, keys: Keys, findings: Finding[], cosignedBy: Record<string, bigint>): Checkpoint | undefined {
   try {
-    const head = openWithAny(bundle.log.head, keys.log.get(bundle.org) ?? []);
+    const head = openCheckpointWithAny(bundle.log.head, keys.log.get(bundle.org) ?? []);
     if (head.origin !== bundle.log.origin) throw new Error(`the head is of log ${head.origin}, the bundle says ${bundle.log.origin}`);
     checkCosignatures(bundle, keys, head, findings, cosignedBy);
     return head;
@@ -135,7 +122,7 @@ function checkEarlier(bundle: AuditBundle, keys: Keys, head: Checkpoint, finding
   for (const { note, consistency } of bundle.log.checkpoints) {
     let cp: Checkpoint;
     try {
-      cp = openWithAny(note, keys.log.get(bundle.org) ?? []);
+      cp = openCheckpointWithAny(note, keys.log.get(bundle.org) ?? []);
     } catch (err) {
       findings.push({ code: 'LOG_CHECKPOINT_INVALID', message: `an earlier checkpoint: ${(err as Error).message}` });
       continue;
@@ -290,7 +277,7 @@ function checkWitnessed(bundle: AuditBundle, keys: Keys, findings: Finding[]): v
   const own = (keys.log.get(bundle.org) ?? []).map((v) => vkeyAs(v, SIG_TYPE.cosignatureV1));
   for (const w of bundle.witnessed) {
     try {
-      const cp = openWithAny(w.note, keys.log.get(w.partner) ?? []);
+      const cp = openCheckpointWithAny(w.note, keys.log.get(w.partner) ?? []);
       if (!own.some((v) => cosignatureTime(cp, v) !== undefined)) throw new Error(`it carries no cosignature of ${bundle.org}`);
     } catch (err) {
       findings.push({ code: 'WITNESSED_INVALID', partner: w.partner, message: `${w.partner}'s checkpoint witnessed by ${bundle.org}: ${(err as Error).message}` });

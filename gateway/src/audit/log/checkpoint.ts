@@ -67,6 +67,22 @@ export function openCheckpoint(note: string, logKey: Vkey): Checkpoint {
   return cp;
 }
 
+/**
+ * A checkpoint signed by any of `logKeys` (a log's current key and those it rotated from,
+ * tried in order); the last key's refusal otherwise.
+ */
+export function openCheckpointWithAny(note: string, logKeys: readonly Vkey[]): Checkpoint {
+  let failure: unknown = new CheckpointInvalidError('no log key of this log is known');
+  for (const key of logKeys) {
+    try {
+      return openCheckpoint(note, key);
+    } catch (err) {
+      failure = err;
+    }
+  }
+  throw failure;
+}
+
 /** The message a witness signs (tlog-cosignature, Ed25519): header, time, checkpoint text. */
 export function cosignedMessage(timestamp: bigint, text: string): string {
   return `${COSIGNATURE_HEADER}\ntime ${timestamp.toString()}\n${text}`;

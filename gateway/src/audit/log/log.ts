@@ -1,7 +1,7 @@
 import { MerkleTree } from '../merkle.js';
 import { LogInconsistentError, LogRangeError } from '../errors.js';
 import type { LogStore } from '../ports.js';
-import { openCheckpoint, readCheckpoint, signCheckpoint, type Checkpoint } from './checkpoint.js';
+import { openCheckpointWithAny, readCheckpoint, signCheckpoint, type Checkpoint } from './checkpoint.js';
 import { SIG_TYPE, parseVkey, type NoteKey, type Vkey } from './note.js';
 
 /** The origin line of an organization's log checkpoints, and its log key's name. */
@@ -74,15 +74,8 @@ export class AuditLog {
 
   /** One of our checkpoints, signed by the current log key or one rotated from. */
   private openOwn(note: string): Checkpoint {
-    const keys = [this.vkey, ...this.previousKeys.map(parseVkey)];
-    for (const key of keys.slice(1)) {
-      try {
-        return openCheckpoint(note, key);
-      } catch {
-        // try the next key
-      }
-    }
-    return openCheckpoint(note, keys[0]!);
+    // The current key last: a refusal names it.
+    return openCheckpointWithAny(note, [...this.previousKeys.map(parseVkey), this.vkey]);
   }
 
   /** Catches the tree up with the statements the store holds now. */

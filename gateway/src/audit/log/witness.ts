@@ -1,7 +1,7 @@
 import { AuditError, CheckpointInvalidError, LogError, LogInconsistentError } from '../errors.js';
 import { verifyConsistency } from '../merkle.js';
 import type { LogAlarmRecord, LogStore } from '../ports.js';
-import { cosign, openCheckpoint, readCheckpoint, type Checkpoint } from './checkpoint.js';
+import { cosign, openCheckpointWithAny, readCheckpoint, type Checkpoint } from './checkpoint.js';
 import { withSignatures, type NoteKey, type Vkey } from './note.js';
 
 /** Asks the log for a consistency proof between two of its sizes (GetConsistencyProof). */
@@ -241,16 +241,12 @@ export class Witness {
   }
 }
 
-/** The checkpoint opened with the first of `keys` that verifies it, or the last failure. */
+/** The checkpoint opened with the first of `keys` that verifies it, or the refusal. */
 function openWith(note: string, keys: readonly Vkey[]): Checkpoint | AuditError {
-  let failure: AuditError = new CheckpointInvalidError('no log key of the partner is known');
-  for (const key of keys) {
-    try {
-      return openCheckpoint(note, key);
-    } catch (err) {
-      if (!(err instanceof AuditError)) throw err;
-      failure = err;
-    }
+  try {
+    return openCheckpointWithAny(note, keys);
+  } catch (err) {
+    if (err instanceof AuditError) return err;
+    throw err;
   }
-  return failure;
 }
