@@ -497,13 +497,12 @@ export class Gateway implements ControlBackend {
    */
   async logStatus(): Promise<LogStatus> {
     const cp = await this.ledger.log.checkpoint();
-    const cosigned = await this.store.listCheckpoints({ cosignedOnly: true });
     return {
       origin: this.ledger.log.origin,
       logKey: this.ledger.log.vkey.text,
       size: Number(cp.size),
       checkpoint: cp.note,
-      cosignedBy: Object.fromEntries(cosigned.flatMap((c) => c.cosignatures.map((w) => [w.witness, c.size] as const))),
+      cosignedBy: Object.fromEntries([...this.ledger.cosignedBy].map(([partner, size]) => [partner, Number(size)])),
       witnessed: (await this.store.heldCheckpoints()).map((w) => ({ partner: w.partner, size: w.size, verifiedAt: new Date(w.verifiedAt) })),
       alarms: this.ledger.recentAlarms.map((a) => ({ partner: a.partner, at: new Date(a.at), code: a.code, message: a.message })),
       alarmCount: this.ledger.alarmCount,

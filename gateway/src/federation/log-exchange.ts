@@ -93,6 +93,11 @@ export class LogExchange implements FederationAudit {
     clearInterval(this.timer);
   }
 
+  /** The largest of our checkpoints each partner cosigned. */
+  get cosignedBy(): ReadonlyMap<string, bigint> {
+    return this.cosigned;
+  }
+
   /** Alarms raised so far (recorded in the store; these survive restarts). */
   get alarmCount(): number {
     return this.alarms.length;
