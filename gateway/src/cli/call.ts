@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../lib/index.js';
 import { ControlCallError } from '@entente/sdk';
 import { positiveInteger, required } from './args.js';
 import { defineCommand } from './command.js';
@@ -47,7 +47,7 @@ export const call = defineCommand(
     const input = jsonOption('--input', inputText);
     const timeout = positiveInteger(values['timeout-ms'], '--timeout-ms', ' of milliseconds');
     // Chosen here, not by the gateway, so that a call that times out can still be looked up and retried.
-    const taskId = values['task-id'] ?? randomUUID();
+    const taskId = values['task-id'] ?? timeOrderedId();
     const request = {
       partner: required(values.partner, '--partner', "the partner's org id"),
       capability: required(values.capability, '--capability', 'the capability to call'),

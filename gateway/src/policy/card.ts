@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../lib/index.js';
 import type { EvaluateOptions, PolicyEngine } from './engine.js';
 import { PolicyError } from './errors.js';
 
@@ -30,7 +30,7 @@ export function decideCard(
     throw new PolicyError('POLICY_EVAL_FAILED', 'card policy failed to evaluate', { cause: err });
   }
   const names = Array.isArray(raw) ? raw.filter((v): v is string => typeof v === 'string') : [];
-  const decision: CardDecision = { id: randomUUID(), revision: engine.revision, visible: new Set(names) };
+  const decision: CardDecision = { id: timeOrderedId(), revision: engine.revision, visible: new Set(names) };
   engine.recorder?.record({ point: 'card', id: decision.id, revision: decision.revision, at: now, input, outcome: { kind: 'card', visible: decision.visible } });
   return decision;
 }

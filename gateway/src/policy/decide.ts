@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../lib/index.js';
 import { z } from 'zod';
 import { DECISION_POINTS, type DecisionPoint, type EvaluateOptions, type PolicyEngine } from './engine.js';
 import { PolicyError } from './errors.js';
@@ -59,7 +59,7 @@ export function decide(engine: PolicyEngine, point: DecisionPoint, input: unknow
 
 /** What the gateway acts on, from what the policy returned. */
 function interpret(raw: unknown, point: DecisionPoint, revision: string, durationUs: number): Decision {
-  const base = { id: randomUUID(), point, revision, durationUs };
+  const base = { id: timeOrderedId(), point, revision, durationUs };
   if (raw === undefined) {
     return { ...base, allow: false, reasons: ['policy_undefined'], requireApproval: false };
   }

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '../observability/index.js';
-import { crashPoint, systemClock, type Clock } from '../lib/index.js';
+import { crashPoint, systemClock, timeOrderedId, type Clock } from '../lib/index.js';
 import { decide, PolicyError, type Decision, type PolicyEngine } from '../policy/index.js';
 import {
   newSalt,
@@ -120,7 +119,7 @@ export class Requester {
     }
     if (!NAME.test(capability)) throw new TaskError('request_invalid', 'capability must match [a-z0-9][a-z0-9._-]*');
     if (!NAME.test(purpose)) throw new TaskError('request_invalid', 'purpose must match [a-z0-9][a-z0-9._-]*');
-    const taskId = opts.taskId ?? randomUUID();
+    const taskId = opts.taskId ?? timeOrderedId();
     if (!TASK_ID.test(taskId)) throw new TaskError('request_invalid', 'taskId must be 1-128 characters of A-Z a-z 0-9 . _ : -');
     const deadline = started + (opts.timeoutMs ?? this.deps.callTimeoutMs);
     const contentDigest = contentDigestOf({ partner, capability, purpose, input: opts.input }, this.deps.maxJsonDepth);

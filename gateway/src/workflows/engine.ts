@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { crashPoint, jsonValueDepth, type Clock } from '../lib/index.js';
+import { crashPoint, jsonValueDepth, timeOrderedId, type Clock } from '../lib/index.js';
 import type { Logger } from '../observability/index.js';
 import type { StatementRecord } from '../audit/index.js';
 import { Circuits, type CircuitOptions } from './circuits.js';
@@ -142,7 +141,7 @@ export class WorkflowEngine {
 
   /** Starts a run of a validated workflow; resolves with its id once run_started is durable. */
   async start(workflow: ValidWorkflow, input: unknown, opts: StartOptions = {}): Promise<string> {
-    const runId = opts.runId ?? randomUUID();
+    const runId = opts.runId ?? timeOrderedId();
     const now = this.deps.clock.now();
     const def = workflow.definition;
     this.checkBounds(def.name, 'input', input);
