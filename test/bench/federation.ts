@@ -172,7 +172,8 @@ async function main(): Promise<void> {
         await once(c, 'exit');
       }
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env['BENCH_KEEP'] === undefined) rmSync(dir, { recursive: true, force: true });
+    else process.stderr.write(`kept ${dir}\n`);
   }
 }
 

@@ -9,6 +9,7 @@ export const STORE_ERROR_CODES = {
   STORE_SCHEMA_TOO_NEW: 'the database was written by a newer Entente; upgrade this gateway or point it at another data directory',
   STORE_INVALID_RECORD: 'a task or statement record is missing a field or has a value outside its set (a bug in the caller)',
   STORE_WRITE_FAILED: 'SQLite refused the write or the transaction failed to commit; nothing of it was stored',
+  STORE_SYNC_FAILED: 'the disk failed to make committed writes durable (fdatasync); the store takes no more writes: check the disk, then restart the gateway',
   STORE_CLOSED: 'the store was closed; the gateway is shutting down',
   STORE_SCHEMA_TOO_OLD: 'a read-only (offline) opening found a store at an older schema, which only a writable opening can migrate',
   STORE_READ_ONLY: 'the store was opened read-only (offline) and refuses writes',
@@ -54,6 +55,12 @@ export class StoreInvalidRecordError extends StoreError {
 export class StoreWriteFailedError extends StoreError {
   constructor(message: string, options?: Options) {
     super('STORE_WRITE_FAILED', message, options);
+  }
+}
+
+export class StoreSyncFailedError extends StoreError {
+  constructor(message: string, options?: Options) {
+    super('STORE_SYNC_FAILED', message, options);
   }
 }
 

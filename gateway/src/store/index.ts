@@ -4,6 +4,7 @@ export type { Store } from './store.js';
 export {
   STORE_ERROR_CODES,
   StoreClosedError,
+  StoreSyncFailedError,
   StoreError,
   StoreInvalidRecordError,
   StoreOpenFailedError,

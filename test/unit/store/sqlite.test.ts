@@ -65,6 +65,92 @@ describe('the SQLite store', () => {
     });
   });
 
+  describe('durability off the event loop', () => {
+    /** A disk whose flushes answer only when the test says so (the fdatasync of the WAL). */
+    const heldDisk = () => {
+      const pending: ((err: Error | null) => void)[] = [];
+      return {
+        walSync: (done: (err: Error | null) => void) => void pending.push(done),
+        get flushes() {
+          return pending.length;
+        },
+        answer: (err: Error | null = null) => pending.shift()!(err),
+      };
+    };
+    const settledYet = async (p: Promise<unknown>): Promise<boolean> => {
+      let settled = false;
+      p.then(() => (settled = true), () => (settled = true));
+      await new Promise((r) => setTimeout(r, 20));
+      return settled;
+    };
+
+    it('answers a writer only after the WAL is flushed, and one flush serves the commits made before it began', async () => {
+      const disk = heldDisk();
+      const store = open(fresh(), { walSync: disk.walSync });
+      const first = store.write({ tasks: [task('a')] });
+      expect(await settledYet(first)).toBe(false);
+      expect(disk.flushes).toBe(1);
+      // Committed while the first flush runs: it needs a flush of its own, started after.
+      const second = store.write({ tasks: [task('b')] });
+      expect(await settledYet(second)).toBe(false);
+      expect(store.commits).toBe(2);
+      expect(disk.flushes).toBe(1);
+      disk.answer();
+      await first;
+      expect(await settledYet(second)).toBe(false);
+      expect(disk.flushes).toBe(1);
+      disk.answer();
+      await second;
+      expect(store.syncs).toBe(2);
+    });
+
+    it('lets no read answer with what is committed but not yet durable', async () => {
+      const disk = heldDisk();
+      const store = open(fresh(), { walSync: disk.walSync });
+      void store.write({ tasks: [task('a')] });
+      await new Promise((r) => setImmediate(r));
+      expect(store.commits).toBe(1);
+      const read = store.getTask('responder', 'org-a', 'a');
+      expect(await settledYet(read)).toBe(false);
+      disk.answer();
+      expect((await read)?.taskId).toBe('a');
+      // Nothing pending: a read answers at once.
+      expect(await settledYet(store.getTask('responder', 'org-a', 'a'))).toBe(true);
+    });
+
+    it('refuses every writer for good with STORE_SYNC_FAILED once a flush fails', async () => {
+      const disk = heldDisk();
+      const store = open(fresh(), { walSync: disk.walSync });
+      const lost = store.write({ tasks: [task('a')] });
+      await new Promise((r) => setImmediate(r));
+      disk.answer(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+      await expect(lost).rejects.toMatchObject({ code: 'STORE_SYNC_FAILED', message: expect.stringMatching(/EIO.*check the disk, then restart/) });
+      // Retrying a failed flush could report success for pages the kernel already dropped.
+      await expect(store.write({ tasks: [task('b')] })).rejects.toMatchObject({ code: 'STORE_SYNC_FAILED' });
+      expect(disk.flushes).toBe(0);
+    });
+
+    it('flushes the real WAL file on the thread pool by default', async () => {
+      const store = open(fresh());
+      await Promise.all(Array.from({ length: 50 }, (_, i) => store.write({ tasks: [task(`t${i}`)] })));
+      expect(store.commits).toBe(1);
+      expect(store.syncs).toBe(1);
+      expect((await store.getTask('responder', 'org-a', 't49'))?.taskId).toBe('t49');
+    });
+
+    it('checkpoints the WAL into the database file on its own worker thread', async () => {
+      const file = fresh();
+      const store = open(file, { checkpointMs: 50 });
+      const big = 'x'.repeat(10_000);
+      await Promise.all(Array.from({ length: 300 }, (_, i) => store.write({ statements: [statement('big', i, { jws: big + i })] })));
+      const before = statSync(file).size;
+      const deadline = Date.now() + 10_000;
+      while (statSync(file).size < before + 2_500_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      expect(statSync(file).size).toBeGreaterThan(before + 2_500_000);
+      expect(store.checkpointError).toBeUndefined();
+    });
+  });
+
   describe('group commit', () => {
     it('commits many concurrent writes in one transaction and counts it', async () => {
       const store = open(fresh());
@@ -274,6 +360,10 @@ describe('the SQLite store', () => {
       expect((await store.listStatements()).map((s) => s.index)).toEqual([0, 1, 2, 3]);
       const check = new Database(file, { readonly: true });
       expect(check.prepare("SELECT name FROM sqlite_master WHERE name = 'statements_identity'").pluck().get()).toBe('statements_identity');
+      // Migration 11: a task's statements are found through the UNIQUE index the redundant one prefixed.
+      expect(check.prepare("SELECT name FROM sqlite_master WHERE name = 'statements_task'").pluck().get()).toBeUndefined();
+      const plan = check.prepare('EXPLAIN QUERY PLAN SELECT * FROM statements WHERE task_id = ? AND peer_org = ? ORDER BY log_index').all('t', 'org-a') as { detail: string }[];
+      expect(plan.map((p) => p.detail).join('; ')).toMatch(/USING INDEX (sqlite_autoindex_statements_1|statements_identity)/);
       expect(() => check.prepare('SELECT 1').run()).not.toThrow();
       check.close();
       // The append-only trigger is back after the migration's backfill.

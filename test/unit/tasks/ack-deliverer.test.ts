@@ -67,7 +67,9 @@ describe('AckDeliverer', () => {
       dirs.push(dir);
       file = join(dir, 'entente.db');
     }
-    const store = openSqliteStore(file, { checkpointMs: 0 });
+    // The disk's flush answers at the next turn: these tests drive the retry schedule on a manual
+    // clock through a fixed number of turns, and a real fdatasync takes real milliseconds.
+    const store = openSqliteStore(file, { checkpointMs: 0, walSync: (done) => setImmediate(() => done(null)) });
     stores.push(store);
     const clock = opts.clock ?? new ManualClock(T0);
     p.bind(clock);

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { EntenteError } from '../../lib/index.js';
 import { StoreWriteFailedError } from '../errors.js';
+import type { WalSync } from './wal-sync.js';
 
 interface Job {
   readonly run: () => void;
@@ -18,10 +19,11 @@ export interface GroupCommitOptions {
 }
 
 /**
- * Group commit: writes queued together run in ONE transaction (one fsync), each inside its
- * own savepoint, and every promise is settled only after the COMMIT. A write that throws is
- * rolled back to its savepoint and rejected alone; if the transaction itself fails (COMMIT,
- * I/O, a full disk), every write in it is rejected and nothing of the batch is stored.
+ * Group commit: writes queued together run in ONE transaction, each inside its own savepoint,
+ * and every promise is settled only after the COMMIT is durable (`wal`: an fdatasync of the
+ * WAL on the thread pool, shared by the commits made while the previous one ran). A write
+ * that throws is rolled back to its savepoint and rejected alone; if the transaction itself
+ * fails (COMMIT, I/O, a full disk) or cannot be made durable, every write in it is rejected.
  */
 export class GroupCommit {
   private queue: Job[] = [];
@@ -39,6 +41,7 @@ export class GroupCommit {
 
   constructor(
     private readonly db: Database.Database,
+    private readonly wal: WalSync,
     opts: GroupCommitOptions = {},
   ) {
     this.windowMs = opts.windowMs ?? 0;
@@ -54,7 +57,7 @@ export class GroupCommit {
     };
   }
 
-  /** Queues `run` (synchronous SQL) for the next group commit; resolves after that COMMIT. */
+  /** Queues `run` (synchronous SQL) for the next group commit; resolves once that COMMIT is durable. */
   submit(run: () => void): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ run, resolve, reject });
@@ -115,6 +118,10 @@ export class GroupCommit {
     const batch = this.queue.splice(0, this.maxBatch);
     if (batch.length === 0) return;
     const failed = new Map<Job, unknown>();
+    if (this.wal.failure !== undefined) {
+      for (const job of batch) job.reject(this.wal.failure);
+      return;
+    }
     try {
       this.sql.begin.run();
       for (const job of batch) {
@@ -143,12 +150,16 @@ export class GroupCommit {
     }
     this.commits++;
     this.writes += batch.length - failed.size;
-    for (const job of batch) {
-      if (!failed.has(job)) {
-        job.resolve();
-        continue;
-      }
-      const err = failed.get(job);
+    const committed = batch.filter((job) => !failed.has(job));
+    this.wal.durable(this.wal.committed()).then(
+      () => {
+        for (const job of committed) job.resolve();
+      },
+      (err: unknown) => {
+        for (const job of committed) job.reject(err);
+      },
+    );
+    for (const [job, err] of failed) {
       // A coded refusal from the write itself (e.g. a run's events written by someone else) is
       // the caller's to handle as it is; anything else SQLite refused is a failed write.
       job.reject(err instanceof EntenteError ? err : new StoreWriteFailedError(`the store refused a write: ${(err as Error | undefined)?.message ?? String(err)}`, { cause: err }));

@@ -167,6 +167,10 @@ export const MIGRATIONS: readonly string[] = [
      WHERE s.kind = 'ack' AND s.signer_org != s.peer_org
      ORDER BY s.log_index
      ON CONFLICT (peer_org, task_id) DO NOTHING;`,
+  // 11: statements_task (peer_org, task_id) is a prefix of the UNIQUE (peer_org, task_id, kind,
+  // digest) index and serves no query that one does not: each append paid a page of its own
+  // for it (issue 11 counted the pages each group commit writes to the WAL).
+  `DROP INDEX statements_task;`,
 ];
 
 /**

@@ -19,7 +19,9 @@ import { RunError, type RunEvent, type RunFilter, type RunSummary } from '../../
 import type { DecisionRecord, PolicyContent, RetainedInput, StoredInput } from '../../policy/index.js';
 import { StoreClosedError, StoreError, StoreInvalidRecordError, StoreOpenFailedError, StoreReadOnlyError } from '../errors.js';
 import type { Store } from '../store.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { GroupCommit } from './group-commit.js';
+import { WalSync, walFileSync, type SyncFn } from './wal-sync.js';
 import { checkSchema, migrate } from './migrations.js';
 import {
   checkDecisionRecord,
@@ -64,8 +66,13 @@ export interface SqliteStoreOptions {
   readonly maxBatch?: number;
   /** How long a decision record waits for another write to share its transaction (default 100 ms). */
   readonly deferMs?: number;
-  /** Interval of the deliberate passive WAL checkpoint (default 5000 ms; 0 = only on close and checkpoint()). */
+  /** Interval of the passive WAL checkpoint on its worker thread (default 1000 ms; 0 = only on close and checkpoint()). */
   readonly checkpointMs?: number;
+  /**
+   * How a commit is made durable: by default an fdatasync of the WAL file on the thread pool.
+   * Tests replace it to hold the disk's answer back or make it fail.
+   */
+  readonly walSync?: SyncFn;
   /**
    * Open an existing store for reading only (an auditor reading a stopped gateway's store):
    * nothing is created or migrated, and every write rejects with STORE_READ_ONLY.
@@ -74,16 +81,22 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a COMMIT is on
- * disk when it returns. Writes are group committed (see GroupCommit): every caller is
- * answered after its COMMIT, and durability costs one fsync per batch, not per call.
- * Automatic checkpoints are off (they stalled appends by 8-18 ms); a timer checkpoints
- * passively between transactions, and close() truncates the WAL.
+ * The embedded store: one SQLite file in WAL mode. Writes are group committed (see
+ * GroupCommit) and every writer is answered only once its COMMIT is on disk: the WAL is
+ * fdatasynced after the COMMIT, on the thread pool (see WalSync), which is synchronous=FULL's
+ * durability without its fsync inside the event loop. Reads wait the same way for what they
+ * saw to be durable, so nothing a crash could still take back is ever answered or acted on.
+ * Automatic checkpoints are off (they stalled appends by 8-18 ms); a worker thread
+ * checkpoints passively (see startCheckpointer), and close() truncates the WAL.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly group: GroupCommit;
-  private readonly timer: NodeJS.Timeout | undefined;
+  private readonly wal: WalSync;
+  private readonly walFile: ReturnType<typeof walFileSync> | undefined;
+  private readonly checkpointer: Checkpointer | undefined;
+  /** The last error of the background checkpoint, if any (the next round tries again). */
+  checkpointError: string | undefined;
   private closed = false;
   private readonly sql;
   /** Query text → prepared statement: filters combine into a handful of shapes, each prepared once. */
@@ -97,7 +110,9 @@ export class SqliteStore implements Store {
   ) {
     this.readonly = opts.readonly ?? false;
     this.db = this.readonly ? openReadOnly(file) : open(file);
-    this.group = new GroupCommit(this.db, {
+    this.walFile = this.readonly ? undefined : walFileSync(file);
+    this.wal = new WalSync(opts.walSync ?? this.walFile?.sync ?? ((done) => done(null)));
+    this.group = new GroupCommit(this.db, this.wal, {
       ...(opts.groupCommitMs !== undefined ? { windowMs: opts.groupCommitMs } : {}),
       ...(opts.maxBatch !== undefined ? { maxBatch: opts.maxBatch } : {}),
       ...(opts.deferMs !== undefined ? { deferMs: opts.deferMs } : {}),
@@ -194,11 +209,8 @@ export class SqliteStore implements Store {
          RETURNING decision_id, kept_at`,
       ),
     };
-    const every = this.readonly ? 0 : (opts.checkpointMs ?? 5000);
-    if (every > 0) {
-      this.timer = setInterval(() => this.checkpoint(), every);
-      this.timer.unref();
-    }
+    const every = this.readonly ? 0 : (opts.checkpointMs ?? 1000);
+    if (every > 0) this.checkpointer = startCheckpointer(file, every, (message) => (this.checkpointError = message));
   }
 
   /** Transactions committed so far (for tests and metrics). */
@@ -211,12 +223,17 @@ export class SqliteStore implements Store {
     return this.group.writes;
   }
 
-  // Reads are synchronous in better-sqlite3 and return at once; the ports are asynchronous
-  // because other drivers (PostgreSQL) are.
+  /** fdatasyncs of the WAL so far: each made durable every commit before it began. */
+  get syncs(): number {
+    return this.wal.syncs;
+  }
+
+  // Reads are synchronous in better-sqlite3; the ports are asynchronous because other drivers
+  // (PostgreSQL) are. A read answers once everything it may have seen is durable (settled).
   async getTask(role: TaskRole, peerOrg: string, taskId: string): Promise<TaskRecord | undefined> {
     this.checkOpen();
     const row = this.sql.getTask.get(role, peerOrg, taskId) as TaskRow | undefined;
-    return row === undefined ? undefined : toTask(row);
+    return this.settled(row === undefined ? undefined : toTask(row));
   }
 
   async listTasks(filter: TaskFilter = {}): Promise<TaskRecord[]> {
@@ -228,7 +245,7 @@ export class SqliteStore implements Store {
       ['status = ?', filter.status],
     ]);
     const sql = `SELECT * FROM tasks ${where} ORDER BY created_at DESC, task_id LIMIT ? OFFSET ?`;
-    return (this.query(sql).all(...args, limitOf(filter.limit, 1000), limitOf(filter.offset, 0)) as TaskRow[]).map(toTask);
+    return this.settled((this.query(sql).all(...args, limitOf(filter.limit, 1000), limitOf(filter.offset, 0)) as TaskRow[]).map(toTask));
   }
 
   async listStatements(filter: StatementFilter = {}): Promise<StatementRecord[]> {
@@ -240,7 +257,7 @@ export class SqliteStore implements Store {
       ['log_index > ?', filter.afterIndex],
     ]);
     const sql = `SELECT * FROM statements ${where} ORDER BY log_index LIMIT ?`;
-    return (this.query(sql).all(...args, limitOf(filter.limit, 10_000)) as StatementRow[]).map(toStatement);
+    return this.settled((this.query(sql).all(...args, limitOf(filter.limit, 10_000)) as StatementRow[]).map(toStatement));
   }
 
   append(statements: readonly StatementRecord[]): Promise<void> {
@@ -346,19 +363,19 @@ export class SqliteStore implements Store {
   async getDecision(decisionId: string): Promise<DecisionRecord | undefined> {
     this.checkOpen();
     const row = this.sql.getDecision.get(decisionId) as DecisionRow | undefined;
-    return row === undefined ? undefined : toDecisionRecord(row);
+    return this.settled(row === undefined ? undefined : toDecisionRecord(row));
   }
 
   async getPolicyRevision(revision: string): Promise<PolicyContent | undefined> {
     this.checkOpen();
     const row = this.sql.getRevision.get(revision) as RevisionRow | undefined;
-    return row === undefined ? undefined : toPolicyContent(row);
+    return this.settled(row === undefined ? undefined : toPolicyContent(row));
   }
 
   async getRetainedInput(decisionId: string): Promise<StoredInput | undefined> {
     this.checkOpen();
     const row = this.sql.getInput.get(decisionId) as InputRow | undefined;
-    return row === undefined ? undefined : toStoredInput(row);
+    return this.settled(row === undefined ? undefined : toStoredInput(row));
   }
 
   async deleteRetainedInputs(keptBefore: number, deletedAt: number, limit: number): Promise<string[]> {
@@ -384,7 +401,7 @@ export class SqliteStore implements Store {
              AND t.peer_org = a.peer_org AND t.task_id = a.task_id AND t.status = 'awaiting_approval')`
         : '';
     const sql = `SELECT a.* FROM inbound_approvals a ${where}${pending} ORDER BY a.requested_at, a.peer_org, a.task_id LIMIT ? OFFSET ?`;
-    return (this.query(sql).all(...args, limitOf(filter.limit, 1000), limitOf(filter.offset, 0)) as ApprovalRow[]).map(toApproval);
+    return this.settled((this.query(sql).all(...args, limitOf(filter.limit, 1000), limitOf(filter.offset, 0)) as ApprovalRow[]).map(toApproval));
   }
 
   async decideInboundApproval(peerOrg: string, taskId: string, decided: InboundDecision, batch: WriteBatch = {}): Promise<DecideResult> {
@@ -412,13 +429,13 @@ export class SqliteStore implements Store {
       ['next_at <= ?', filter.dueBy],
     ]);
     const sql = `SELECT * FROM ack_outbox ${where === '' ? 'WHERE' : `${where} AND`} state = 'pending' ORDER BY next_at, peer_org, task_id LIMIT ?`;
-    return (this.query(sql).all(...args, limitOf(filter.limit, 1000)) as AckRow[]).map(toAck);
+    return this.settled((this.query(sql).all(...args, limitOf(filter.limit, 1000)) as AckRow[]).map(toAck));
   }
 
   async getAck(peerOrg: string, taskId: string): Promise<OutboxAck | undefined> {
     this.checkOpen();
     const row = this.sql.getAck.get(peerOrg, taskId) as AckRow | undefined;
-    return row === undefined ? undefined : toAck(row);
+    return this.settled(row === undefined ? undefined : toAck(row));
   }
 
   async recordAckAttempt(peerOrg: string, taskId: string, attempt: AckAttempt): Promise<boolean> {
@@ -457,7 +474,7 @@ export class SqliteStore implements Store {
 
   async readRun(runId: string): Promise<RunEvent[]> {
     this.checkOpen();
-    return (this.sql.readRun.all(runId) as { event_json: string }[]).map((r) => JSON.parse(r.event_json) as RunEvent);
+    return this.settled((this.sql.readRun.all(runId) as { event_json: string }[]).map((r) => JSON.parse(r.event_json) as RunEvent));
   }
 
   async listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
@@ -465,17 +482,17 @@ export class SqliteStore implements Store {
     const { where, args } = conditions([['status = ?', filter.status]]);
     const sql = `SELECT * FROM runs ${where} ORDER BY started_at DESC, run_id LIMIT ? OFFSET ?`;
     const rows = this.query(sql).all(...args, limitOf(filter.limit, 100), limitOf(filter.offset, 0)) as { run_id: string; workflow: string; status: RunSummary['status']; started_at: number; updated_at: number }[];
-    return rows.map((r) => ({ runId: r.run_id, workflow: r.workflow, status: r.status, startedAt: r.started_at, updatedAt: r.updated_at }));
+    return this.settled(rows.map((r) => ({ runId: r.run_id, workflow: r.workflow, status: r.status, startedAt: r.started_at, updatedAt: r.updated_at })));
   }
 
   async unfinishedRuns(): Promise<string[]> {
     this.checkOpen();
-    return (this.sql.unfinishedRuns.all() as { run_id: string }[]).map((r) => r.run_id);
+    return this.settled((this.sql.unfinishedRuns.all() as { run_id: string }[]).map((r) => r.run_id));
   }
 
   async leafHashes(from: number, limit: number): Promise<Buffer[]> {
     this.checkOpen();
-    return this.sql.leafHashes.all(from, limit) as Buffer[];
+    return this.settled(this.sql.leafHashes.all(from, limit) as Buffer[]);
   }
 
   // A checkpoint record and a cosignature ride in the next transaction rather than costing an
@@ -498,12 +515,12 @@ export class SqliteStore implements Store {
     const cosigned = filter.cosignedOnly === true ? `${where === '' ? 'WHERE' : ' AND'} EXISTS (SELECT 1 FROM log_cosignatures s WHERE s.size = c.size)` : '';
     const rows = this.query(`SELECT c.* FROM log_checkpoints c ${where}${cosigned} ORDER BY c.size`).all(...args) as { size: number; note: string; created_at: number }[];
     const cosigs = this.query('SELECT * FROM log_cosignatures WHERE size = ? ORDER BY received_at, witness');
-    return rows.map((r) => ({
+    return this.settled(rows.map((r) => ({
       size: r.size,
       note: r.note,
       createdAt: r.created_at,
       cosignatures: (cosigs.all(r.size) as { witness: string; line: string; received_at: number }[]).map((c) => ({ witness: c.witness, line: c.line, receivedAt: c.received_at })),
-    }));
+    })));
   }
 
   saveWitnessed(record: WitnessedRecord): Promise<void> {
@@ -515,13 +532,13 @@ export class SqliteStore implements Store {
     const { where, args } = conditions([['w.partner = ?', partner]]);
     const sql = `SELECT w.* FROM witnessed_checkpoints w ${where}${where === '' ? 'WHERE' : ' AND'}
       w.size = (SELECT max(size) FROM witnessed_checkpoints x WHERE x.partner = w.partner) ORDER BY w.partner`;
-    return (this.query(sql).all(...args) as WitnessedRow[]).map(toWitnessed);
+    return this.settled((this.query(sql).all(...args) as WitnessedRow[]).map(toWitnessed));
   }
 
   async listWitnessed(partner?: string): Promise<WitnessedRecord[]> {
     this.checkOpen();
     const { where, args } = conditions([['partner = ?', partner]]);
-    return (this.query(`SELECT * FROM witnessed_checkpoints ${where} ORDER BY partner, size`).all(...args) as WitnessedRow[]).map(toWitnessed);
+    return this.settled((this.query(`SELECT * FROM witnessed_checkpoints ${where} ORDER BY partner, size`).all(...args) as WitnessedRow[]).map(toWitnessed));
   }
 
   recordAlarm(a: LogAlarmRecord): Promise<void> {
@@ -531,7 +548,7 @@ export class SqliteStore implements Store {
   async listAlarms(): Promise<LogAlarmRecord[]> {
     this.checkOpen();
     const rows = this.query('SELECT * FROM log_alarms ORDER BY id').all() as { partner: string; at: number; code: string; message: string; held: string | null; offending: string }[];
-    return rows.map((r) => ({ partner: r.partner, at: r.at, code: r.code, message: r.message, ...(r.held !== null ? { held: r.held } : {}), offending: r.offending }));
+    return this.settled(rows.map((r) => ({ partner: r.partner, at: r.at, code: r.code, message: r.message, ...(r.held !== null ? { held: r.held } : {}), offending: r.offending })));
   }
 
   rememberPartnerKey(partner: string, kind: 'receipt' | 'log', key: string, at: number): Promise<void> {
@@ -540,7 +557,7 @@ export class SqliteStore implements Store {
 
   async partnerKeys(kind: 'receipt' | 'log'): Promise<{ partner: string; key: string; firstSeen: number }[]> {
     this.checkOpen();
-    return (this.sql.partnerKeys.all(kind) as { partner: string; key: string; first_seen: number }[]).map((r) => ({ partner: r.partner, key: r.key, firstSeen: r.first_seen }));
+    return this.settled((this.sql.partnerKeys.all(kind) as { partner: string; key: string; first_seen: number }[]).map((r) => ({ partner: r.partner, key: r.key, firstSeen: r.first_seen })));
   }
 
   /** One write of our own into the next group commit (`deferred`: without hurrying one for it). */
@@ -553,6 +570,7 @@ export class SqliteStore implements Store {
     return deferred ? this.group.defer(run) : this.group.submit(run);
   }
 
+  /** A passive WAL checkpoint, now, on this thread (the worker does the periodic ones). */
   checkpoint(): void {
     if (!this.closed && !this.readonly) this.sql.checkpoint.run();
   }
@@ -560,12 +578,21 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer !== undefined) clearInterval(this.timer);
+    await this.checkpointer?.stop();
     if (!this.readonly) {
       this.group.flush();
+      // What was committed is made durable before the descriptor closes (a failure is the
+      // flushed writers' to see; the WAL is truncated by the checkpoint below either way).
+      await this.wal.durable().catch(() => undefined);
+      this.walFile?.close();
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     }
     this.db.close();
+  }
+
+  /** `value`, once every commit a read made before it may have seen is durable. */
+  private settled<T>(value: T): T | Promise<T> {
+    return this.wal.idle ? value : this.wal.durable().then(() => value);
   }
 
   private checkOpen(): void {
@@ -619,7 +646,9 @@ function open(file: string): Database.Database {
   }
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    // NORMAL: COMMIT does not fsync; WalSync does, off the event loop, before anyone is
+    // answered. Checkpoints still sync the WAL before copying it (NORMAL's rule).
+    db.pragma('synchronous = NORMAL');
     // Checkpoints are ours to schedule: an automatic one runs inside whichever COMMIT crosses the threshold.
     db.pragma('wal_autocheckpoint = 0');
     db.pragma('busy_timeout = 5000');
