@@ -132,7 +132,7 @@ export class Gateway implements ControlBackend {
       maxPayloadBytes: limits.maxPayloadBytes,
       maxInFlightPerPartner: limits.maxInFlightPerPartner,
       log: this.log,
-      checkpoint: () => this.ledger.checkpoint(),
+      checkpoint: () => this.ledger.recentCheckpoint(),
       onCheckpoint: (partner, note) => this.ledger.observe(partner, note),
     });
     this.ledger = new LogExchange({

@@ -131,6 +131,11 @@ export class LogExchange implements FederationAudit {
     return (await this.log.checkpoint()).note;
   }
 
+  /** The latest checkpoint signed, not waiting for a newer one (see AuditLog.recentCheckpoint). */
+  async recentCheckpoint(): Promise<string> {
+    return (await this.log.recentCheckpoint()).note;
+  }
+
   inclusionProof(index: bigint, size: bigint): Buffer[] {
     return this.mapRange(() => this.log.inclusionProof(index, size));
   }

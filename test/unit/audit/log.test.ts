@@ -118,6 +118,21 @@ describe('AuditLog', () => {
     await store.close();
   });
 
+  it('gives calls the latest checkpoint at once and signs the newer one in the background', async () => {
+    const store = storeAt();
+    const log = new AuditLog(store, newKey('entente/org-a'), () => 1000);
+    await log.open();
+    // The first one is waited for: there is nothing to send before it.
+    expect((await log.recentCheckpoint()).size).toBe(0n);
+    await store.write({ statements: [statement('t1'), statement('t2')] });
+    // Not waiting for a catch-up and a signature: the call carries size 0, and starts size 2.
+    expect((await log.recentCheckpoint()).size).toBe(0n);
+    await log.sync();
+    expect(log.latest?.size).toBe(2n);
+    expect((await log.recentCheckpoint()).size).toBe(2n);
+    await store.close();
+  });
+
   it('refuses to open over a store whose statements no longer match its last checkpoint', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'entente-log-'));
     const file = join(dir, 'entente.db');
