@@ -149,7 +149,8 @@ export interface AckOutbox {
   getAck(peerOrg: string, taskId: string): Promise<OutboxAck | undefined>;
   /**
    * Records how an attempt ended, durably, only if the ack is still pending: a delivered or
-   * refused ack never changes again. Resolves whether it wrote.
+   * refused ack never changes again. Resolves whether it wrote. A store may let a delivery's
+   * record wait for the next commit (losing it in a crash only sends the ack again).
    */
   recordAckAttempt(peerOrg: string, taskId: string, attempt: AckAttempt): Promise<boolean>;
 }

@@ -84,24 +84,46 @@ describe('the SQLite store', () => {
       return settled;
     };
 
-    it('answers a writer only after the WAL is flushed, and one flush serves the commits made before it began', async () => {
+    it('answers a writer only after the WAL is flushed, and commits what was queued during a flush together when it ends', async () => {
       const disk = heldDisk();
       const store = open(fresh(), { walSync: disk.walSync });
       const first = store.write({ tasks: [task('a')] });
       expect(await settledYet(first)).toBe(false);
       expect(disk.flushes).toBe(1);
-      // Committed while the first flush runs: it needs a flush of its own, started after.
-      const second = store.write({ tasks: [task('b')] });
-      expect(await settledYet(second)).toBe(false);
-      expect(store.commits).toBe(2);
-      expect(disk.flushes).toBe(1);
+      expect(store.commits).toBe(1);
+      // Queued while the first flush runs: committed now, they could not be durable any sooner
+      // (a flush of their own has to start after this one), so they wait for its end, together.
+      const more = [store.write({ tasks: [task('b')] }), store.write({ tasks: [task('c')] })];
+      expect(await settledYet(Promise.all(more))).toBe(false);
+      expect(store.commits).toBe(1);
       disk.answer();
       await first;
-      expect(await settledYet(second)).toBe(false);
+      expect(store.commits).toBe(2);
       expect(disk.flushes).toBe(1);
+      expect(await settledYet(Promise.all(more))).toBe(false);
       disk.answer();
-      await second;
+      await Promise.all(more);
       expect(store.syncs).toBe(2);
+    });
+
+    it('lets the record of a delivered ack ride in the next commit instead of costing one', async () => {
+      const disk = heldDisk();
+      const store = open(fresh(), { walSync: disk.walSync, deferMs: 60_000 });
+      void store.write({ acks: [outboxAck('t1'), outboxAck('t2')] });
+      await new Promise((r) => setImmediate(r));
+      disk.answer();
+      const commits = store.commits;
+      const delivered = store.recordAckAttempt('org-b', 't1', { state: 'delivered', attempts: 1, at: 2 });
+      expect(await settledYet(delivered)).toBe(false);
+      expect(store.commits).toBe(commits);
+      // A retry's record is waited for: it says when to try again.
+      const retry = store.recordAckAttempt('org-b', 't2', { state: 'pending', attempts: 1, nextAt: 5, error: 'unavailable: down' });
+      await new Promise((r) => setImmediate(r));
+      expect(store.commits).toBe(commits + 1);
+      disk.answer();
+      expect(await delivered).toBe(true);
+      expect(await retry).toBe(true);
+      expect((await store.getAck('org-b', 't1'))?.state).toBe('delivered');
     });
 
     it('lets no read answer with what is committed but not yet durable', async () => {

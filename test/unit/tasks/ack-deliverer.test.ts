@@ -68,8 +68,10 @@ describe('AckDeliverer', () => {
       file = join(dir, 'entente.db');
     }
     // The disk's flush answers at the next turn: these tests drive the retry schedule on a manual
-    // clock through a fixed number of turns, and a real fdatasync takes real milliseconds.
-    const store = openSqliteStore(file, { checkpointMs: 0, walSync: (done) => setImmediate(() => done(null)) });
+    // clock through a fixed number of turns, and a real fdatasync takes real milliseconds. For
+    // the same reason a delivery's record, which waits for the next commit (deferMs, real
+    // time), is committed at the next turn.
+    const store = openSqliteStore(file, { checkpointMs: 0, deferMs: 0, walSync: (done) => setImmediate(() => done(null)) });
     stores.push(store);
     const clock = opts.clock ?? new ManualClock(T0);
     p.bind(clock);
