@@ -133,7 +133,8 @@ export class AgentRegistry {
       }
       return checked.data;
     } finally {
-      done.abort();
+      // With a reason of our own: abort() without one builds a DOMException and its stack.
+      done.abort(RUN_ENDED);
       req.signal?.removeEventListener('abort', onAbort);
     }
   }
@@ -146,6 +147,9 @@ export class AgentRegistry {
     return agent;
   }
 }
+
+/** Why a run's deadline timer is stopped: the run ended. */
+const RUN_ENDED = Symbol('run ended');
 
 /** `count: expected number, received string; filters.age.min: …` — field paths first. */
 /** The first few problems, each bounded, and how many more: a status message must stay small. */
