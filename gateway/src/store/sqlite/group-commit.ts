@@ -21,8 +21,7 @@ export interface GroupCommitOptions {
 /**
  * Group commit: writes queued together run in ONE transaction, each inside its own savepoint,
  * and every promise is settled only after the COMMIT is durable (`wal`: an fdatasync of the
- * WAL on the thread pool). While a sync runs, writes gather and commit when it ends, as one
- * transaction made durable by the next sync: the store alternates commit and sync. A write
+ * WAL on the thread pool, shared by the commits made while the previous one ran). A write
  * that throws is rolled back to its savepoint and rejected alone; if the transaction itself
  * fails (COMMIT, I/O, a full disk) or cannot be made durable, every write in it is rejected.
  */
@@ -96,16 +95,8 @@ export class GroupCommit {
       const t = setTimeout(() => this.run(), ms);
       this.timer = { cancel: () => clearTimeout(t) };
     } else {
-      // While the WAL is being synced, a commit now could not be durable before that sync
-      // ends and another one runs: it waits for the end and takes everything queued by then.
-      // Otherwise it runs in the event loop's next turn, with what that turn's I/O queued
-      // (committing at the end of each burst of continuations instead made 50% more commits
-      // under load, and more CPU per task, for no measurable gain in latency).
-      let live = true;
-      const run = () => live && this.run();
-      if (this.wal.syncing) this.wal.afterSync(run);
-      else setImmediate(run);
-      this.timer = { cancel: () => (live = false) };
+      const i = setImmediate(() => this.run());
+      this.timer = { cancel: () => clearImmediate(i) };
     }
   }
 

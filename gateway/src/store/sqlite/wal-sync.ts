@@ -26,8 +26,6 @@ export class WalSync {
   private synced = 0;
   private running = false;
   private waiters: { readonly seq: number; readonly resolve: () => void; readonly reject: (err: Error) => void }[] = [];
-  /** Called when the running sync ends (commits that waited for it). */
-  private after: (() => void)[] = [];
   /** Set once a sync failed: the store takes no more writes. */
   failure: StoreSyncFailedError | undefined;
   /** fdatasync calls made (for tests and status). */
@@ -38,16 +36,6 @@ export class WalSync {
   /** Records a COMMIT and returns its number. */
   committed(): number {
     return ++this.seq;
-  }
-
-  /** True while an fdatasync runs. */
-  get syncing(): boolean {
-    return this.running;
-  }
-
-  /** Calls `fn` once the running sync has ended (before the next one starts). */
-  afterSync(fn: () => void): void {
-    this.after.push(fn);
   }
 
   /** True when every commit so far is known durable. */
@@ -72,16 +60,12 @@ export class WalSync {
     this.syncs++;
     this.sync((err) => {
       this.running = false;
-      const after = this.after.splice(0);
-      if (err !== null) this.fail(err);
-      else {
-        this.synced = target;
-        const ready = this.waiters.filter((w) => w.seq <= target);
-        this.waiters = this.waiters.filter((w) => w.seq > target);
-        for (const w of ready) w.resolve();
-      }
-      for (const fn of after) fn();
-      if (this.waiters.length > 0 && this.failure === undefined) this.start();
+      if (err !== null) return this.fail(err);
+      this.synced = target;
+      const ready = this.waiters.filter((w) => w.seq <= target);
+      this.waiters = this.waiters.filter((w) => w.seq > target);
+      for (const w of ready) w.resolve();
+      if (this.waiters.length > 0) this.start();
     });
   }
 
