@@ -171,6 +171,21 @@ describe('a federation of real gateways over mutual TLS', () => {
         client.close();
       }
     });
+
+    it('refuses a batch of more than 512 acks as a whole, naming the limit, and checks none of them', async () => {
+      const client = partnerClient(fed, A, B);
+      try {
+        const acks = Array.from({ length: 513 }, (_, i) => ({ taskId: `t${i}`, ackStatement: 'not.a.statement' }));
+        const err = await client.acknowledgeBatch(B, acks, Date.now() + 5000).catch((e: unknown) => e);
+        expect(err).toMatchObject({ reason: 'request_invalid', message: expect.stringMatching(/at most 512 acks in one call; this one has 513/) });
+        // 512 is within the limit: each is answered on its own.
+        const outcomes = await client.acknowledgeBatch(B, acks.slice(0, 512), Date.now() + 5000);
+        expect(outcomes).toHaveLength(512);
+        expect(outcomes.every((o) => o.reason === 'task_unknown')).toBe(true);
+      } finally {
+        client.close();
+      }
+    });
   });
 
   describe('bad input', () => {
