@@ -154,7 +154,7 @@ describe('AuditLog', () => {
 });
 
 describe('Witness', () => {
-  async function setup() {
+  async function setup(opts: { checkEveryMs?: number; now?: () => number } = {}) {
     const logStore = storeAt();
     const witnessStore = storeAt();
     const logKey = newKey('entente/org-a');
@@ -165,9 +165,10 @@ describe('Witness', () => {
     const witness = new Witness({
       store: witnessStore,
       key: witnessKey,
-      now: () => 5000,
+      now: opts.now ?? (() => 5000),
       keysOf: async (p) => (p === 'org-a' ? [parseVkey(logKey.vkey())] : []),
       onAlarm: (a) => alarms.push(a),
+      ...(opts.checkEveryMs !== undefined ? { checkEveryMs: opts.checkEveryMs } : {}),
     });
     const proofs = async (m: bigint, n: bigint) => log.consistencyProof(m, n);
     return { logStore, witnessStore, logKey, witnessKey, log, witness, alarms, proofs };
@@ -189,6 +190,33 @@ describe('Witness', () => {
     await expect(witness.add('org-a', 3n, [], cp.note)).rejects.toMatchObject({ heldSize: 6n });
     expect(alarms).toEqual([]);
     expect((await witnessStore.listWitnessed('org-a')).map((w) => w.size)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('checks a growing log at most every checkEveryMs, only its newest waiting checkpoint, and a contradiction at once', async () => {
+    const { logStore, logKey, log, witness, alarms } = await setup({ checkEveryMs: 300, now: () => Date.now() });
+    const asked: [bigint, bigint][] = [];
+    const proofs = async (m: bigint, n: bigint) => {
+      asked.push([m, n]);
+      return log.consistencyProof(m, n);
+    };
+    await logStore.write({ statements: [statement('g0')] });
+    await witness.observe('org-a', (await log.checkpoint()).note, proofs);
+    const firstChecked = Date.now();
+    // Three newer checkpoints while the interval runs: one proof, to the newest, after it.
+    const seen: Promise<void>[] = [];
+    for (let i = 1; i <= 3; i++) {
+      await logStore.write({ statements: [statement(`g${i}`)] });
+      seen.push(witness.observe('org-a', (await log.checkpoint()).note, proofs));
+    }
+    await Promise.all(seen);
+    expect(Date.now() - firstChecked).toBeGreaterThanOrEqual(250);
+    expect(asked).toEqual([[1n, 4n]]);
+    expect((await witness.holds('org-a'))?.size).toBe(4n);
+    // The same size with another root contradicts what is verified: no waiting for the interval.
+    const started = Date.now();
+    await witness.observe('org-a', readCheckpoint(signCheckpoint(logKey, 4, Buffer.alloc(32, 7))).note, proofs);
+    expect(Date.now() - started).toBeLessThan(250);
+    expect(alarms).toHaveLength(1);
   });
 
   it('raises one alarm, with both checkpoints as evidence, when the log rewrites its history', async () => {
