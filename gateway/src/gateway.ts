@@ -118,7 +118,16 @@ export class Gateway implements ControlBackend {
     // Opened last of the parts that can refuse the configuration, so a refusal leaves no store open.
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     const logKey = logKeyOf(config, this.log);
-    this.store = openSqliteStore(join(config.dataDir, 'entente.db'));
+    const dbFile = join(config.dataDir, 'entente.db');
+    let checkpointError: string | undefined;
+    this.store = openSqliteStore(dbFile, {
+      // Once per distinct failure: the checkpoint retries every second.
+      onCheckpointError: (message) => {
+        if (message === checkpointError) return;
+        checkpointError = message;
+        this.log.error({ file: dbFile, error: message }, 'the WAL could not be checkpointed into the database file and grows until it can: check the disk (free space, permissions) under dataDir');
+      },
+    });
     // Every decision made with the engine is recorded, and its revision kept, for replay.
     const { enabled, key, periodMs } = config.audit.retention;
     this.decisions = new DecisionRecorder({ log: this.store, retention: { ...(enabled && key !== undefined ? { key } : {}), periodMs }, logger: this.log });

@@ -68,6 +68,13 @@ export interface SqliteStoreOptions {
   readonly deferMs?: number;
   /** Interval of the passive WAL checkpoint on its worker thread (default 1000 ms; 0 = only on close and checkpoint()). */
   readonly checkpointMs?: number;
+  /** WAL frames (pages) past which the checkpoint also restarts the WAL (default 4096, 16 MiB of 4 KiB pages). */
+  readonly walRestartFrames?: number;
+  /**
+   * Told when the background checkpoint fails (it tries again next round; meanwhile the WAL
+   * grows). The gateway logs it.
+   */
+  readonly onCheckpointError?: (message: string) => void;
   /**
    * How a commit is made durable: by default an fdatasync of the WAL file on the thread pool.
    * Tests replace it to hold the disk's answer back or make it fail.
@@ -95,8 +102,6 @@ export class SqliteStore implements Store {
   private readonly wal: WalSync;
   private readonly walFile: ReturnType<typeof walFileSync> | undefined;
   private readonly checkpointer: Checkpointer | undefined;
-  /** The last error of the background checkpoint, if any (the next round tries again). */
-  checkpointError: string | undefined;
   private closed = false;
   private readonly sql;
   /** Query text → prepared statement: filters combine into a handful of shapes, each prepared once. */
@@ -210,7 +215,7 @@ export class SqliteStore implements Store {
       ),
     };
     const every = this.readonly ? 0 : (opts.checkpointMs ?? 1000);
-    if (every > 0) this.checkpointer = startCheckpointer(file, every, (message) => (this.checkpointError = message));
+    if (every > 0) this.checkpointer = startCheckpointer(file, every, opts.walRestartFrames ?? 4096, opts.onCheckpointError ?? (() => {}));
   }
 
   /** Transactions committed so far (for tests and metrics). */
