@@ -448,13 +448,12 @@ export class SqliteStore implements Store {
     checkAckAttempt(attempt, 'attempt');
     const params = ackAttemptParams(peerOrg, taskId, attempt);
     let wrote = false;
-    const run = () => {
-      wrote = this.sql.recordAck.run(params).changes === 1;
-    };
     // A delivery rides in the next commit rather than costing one of its own (one fsync per
     // ack delivered had collided with the next call's commits): were it lost in a crash, the
     // ack would only be sent again, and a partner takes a stored ack again as stored.
-    await (attempt.state === 'delivered' ? this.group.defer(run) : this.group.submit(run));
+    await this.submit(() => {
+      wrote = this.sql.recordAck.run(params).changes === 1;
+    }, attempt.state === 'delivered');
     return wrote;
   }
 
