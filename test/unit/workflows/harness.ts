@@ -65,13 +65,27 @@ export function engineHarness() {
 export const ok = (output: unknown): Outcome => ({ ok: true, output });
 export const down: Outcome = { ok: false, reason: 'partner_unavailable', message: 'the partner could not be reached', retryable: true };
 
-/** Moves the clock on in steps, letting the engine catch up after each, until the run has finished. */
+/**
+ * Moves the clock on in steps until the run has finished. Before each step it lets the engine
+ * catch up: until the run has finished or something sleeps on the clock again (the engine waiting
+ * for its next timer). A fixed pause instead let a slow store write (a real fdatasync on a busy CI
+ * machine) see the clock a step later than the timer that woke it.
+ */
 export async function advanceUntilFinished(e: WorkflowEngine, runId: string, clock: ManualClock, stepMs = 1000, maxSteps = 200) {
   for (let i = 0; i < maxSteps; i++) {
-    const state = await e.get(runId);
+    const state = await caughtUp(e, runId, clock);
     if (state?.finished !== undefined) return state;
     await clock.advance(stepMs);
-    await new Promise((r) => setTimeout(r, 5));
   }
   throw new Error(`run ${runId} did not finish within ${maxSteps} steps of ${stepMs} ms`);
+}
+
+/** The run's state once it has finished or something sleeps on the clock (up to 5 s, for runs waiting on no timer). */
+async function caughtUp(e: WorkflowEngine, runId: string, clock: ManualClock) {
+  const give = Date.now() + 5000;
+  for (;;) {
+    const state = await e.get(runId);
+    if (state?.finished !== undefined || clock.pending > 0 || Date.now() > give) return state;
+    await new Promise((r) => setTimeout(r, 2));
+  }
 }
