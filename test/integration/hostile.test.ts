@@ -121,7 +121,20 @@ describe('a hostile but correctly certified partner', () => {
       await new Promise<void>((resolve, reject) => server.bindAsync(`127.0.0.1:${fed.ports[B]}`, creds, (e) => (e ? reject(e) : resolve())));
       return server;
     };
-    const call = () => fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma' } });
+    /**
+     * A's call to the server now on B's port. A's channel saw B's gateway go away; if it tried to
+     * reconnect before the server was listening, it waits out gRPC's reconnect backoff (~1 s) and
+     * fails calls fast meanwhile, which a loaded machine hits. Those are retried; anything else is
+     * the answer.
+     */
+    const call = async () => {
+      const give = Date.now() + 10_000;
+      for (;;) {
+        const outcome = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma' } });
+        if (outcome.status !== 'failed' || outcome.reason !== 'partner_unavailable' || Date.now() > give) return outcome;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
 
     it('refuses result bytes that are not UTF-8 (receipt_invalid), and a result nested too deep', async () => {
       const server = await hostileB(Buffer.concat([Buffer.from('{"count":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]), { count: '\ufffd(' });
