@@ -1,7 +1,13 @@
+import { readFileSync } from 'node:fs';
+import * as http2 from 'node:http2';
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import { z } from 'zod';
 import { defineAgent } from '@entente/sdk';
+import { PKI_FILES } from '../../gateway/src/pki/index.js';
 import type { TaskView } from '../../gateway/src/tasks/index.js';
 import { acked, countAgreements, partnerClient, startFederation, type TestFederation } from '../support/federation.js';
 
@@ -84,5 +90,63 @@ describe('following and cancelling a long task at a partner', () => {
     } finally {
       a.close();
     }
+  });
+});
+
+describe('a gateway that has stopped', () => {
+  let fed: TestFederation;
+  beforeAll(async () => {
+    fed = await startFederation({ [A]: { agreements: countAgreements(A, [B]) }, [B]: { agreements: countAgreements(B, [A]), controlListen: true } });
+  });
+  afterAll(async () => {
+    await fed?.stop();
+  });
+
+  /**
+   * A connection accepted before B stopped whose TLS handshake finishes after: grpc-js serves
+   * such a connection with the stopped server's handlers (a restarting partner's peers hit it
+   * when they reconnect at the moment it stops). B must refuse the call, not run it against a
+   * closed store, and close the connection so that the caller reconnects to whatever serves next.
+   * Both of B's TCP listeners: the federation port (A calling) and the control port (B's operator).
+   */
+  it('refuses a call on a connection whose handshake finished after it stopped, as retryable, and closes that connection', async () => {
+    const pem = (org: string, file: string) => readFileSync(join(fed.certsDir, org, file));
+    const ports = [
+      { port: fed.ports[B]!, as: A, path: '/entente.federation.v1.Federation/GetCard', reason: 'partner_unavailable' },
+      { port: fed.controlPorts[B]!, as: B, path: '/entente.control.v1.Control/GetStatus', reason: 'CONTROL_STOPPING' },
+    ];
+    const sockets = await Promise.all(
+      ports.map(async ({ port }) => {
+        const tcp: Socket = tcpConnect(port, '127.0.0.1');
+        await new Promise<void>((resolve, reject) => tcp.once('connect', resolve).once('error', reject));
+        return tcp;
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 50)); // B's event loop accepts them
+    await fed.gateways[B]!.stop(0);
+
+    for (const [i, { as, path, reason }] of ports.entries()) {
+      const tls = { ca: pem(B, PKI_FILES.ca), cert: pem(as, PKI_FILES.cert), key: pem(as, PKI_FILES.key), servername: 'localhost', ALPNProtocols: ['h2'] };
+      const session = http2.connect('https://localhost', { createConnection: () => tlsConnect({ socket: sockets[i], ...tls, checkServerIdentity: () => undefined }) });
+      session.on('error', () => undefined);
+      const closed = new Promise<void>((resolve) => session.once('close', resolve));
+      const stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' });
+      stream.end(Buffer.alloc(5)); // one empty request message
+      const status = await new Promise<http2.IncomingHttpHeaders>((resolve, reject) => {
+        let headers: http2.IncomingHttpHeaders = {};
+        stream.on('response', (h) => (headers = h));
+        stream.on('trailers', (t) => (headers = { ...headers, ...t }));
+        stream.on('data', () => undefined);
+        stream.on('end', () => resolve(headers));
+        stream.on('error', reject);
+      });
+      expect(status['grpc-status'], path).toBe(String(grpc.status.UNAVAILABLE));
+      expect(status['entente-reason'], path).toBe(reason);
+      expect(decodeURIComponent(String(status['grpc-message'])), path).toContain('the gateway is stopping');
+      // B closes the connection itself: the caller's next call opens a new one.
+      await closed;
+    }
+    // Nothing ran against the closed store.
+    expect(fed.logs[B]!.filter((l) => (l['level'] as number) >= 50)).toEqual([]);
   });
 });

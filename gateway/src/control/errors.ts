@@ -11,6 +11,7 @@ export const CONTROL_ERROR_CODES = {
   CONTROL_NOT_FOUND: 'this gateway holds no such task or run',
   CONTROL_SOCKET_UNSAFE: 'the control socket, or its directory, could be opened or replaced by other users',
   CONTROL_SOCKET_IN_USE: 'another process already serves the control socket',
+  CONTROL_STOPPING: 'the gateway is stopping; call again once it has restarted',
 } as const;
 
 export type ControlErrorCode = keyof typeof CONTROL_ERROR_CODES;

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
-import { bindServer, controlProto, protoDefinition, shutdownServer } from '../lib/index.js';
+import { bindServer, closeConnectionOf, controlProto, protoDefinition, shutdownServer } from '../lib/index.js';
 import type { Logger } from '../observability/index.js';
 import type { ClientTrust } from '../pki/index.js';
 import type { ControlHandlers } from '../generated/entente/control/v1/Control.js';
@@ -56,6 +56,8 @@ export class ControlServer {
   private tcpPort: number | undefined;
   /** Whether the file at the socket path is ours to remove: set once we have bound it. */
   private ownsSocket = false;
+  /** Set when stop() begins: a call that still arrives is refused (see closeConnectionOf). */
+  private stopping = false;
 
   constructor(private readonly opts: ControlServerOptions) {}
 
@@ -92,6 +94,7 @@ export class ControlServer {
 
   /** Reports NOT_SERVING, then stops like the federation server: in-flight calls get `graceMs`. */
   async stop(graceMs = 5000): Promise<void> {
+    this.stopping = true;
     this.health.setStatus('', 'NOT_SERVING');
     this.health.setStatus(SERVICE, 'NOT_SERVING');
     await Promise.all(this.servers.map((s) => shutdownServer(s, graceMs)));
@@ -111,6 +114,7 @@ export class ControlServer {
 
   private handlers(authenticate: (call: ServerCall) => Caller): ControlHandlers {
     const { backend, log } = this.opts;
+    const stopping = () => this.stopping;
     /**
      * The part every method shares: `admit` authenticates the caller and checks its role;
      * `end` logs how the call went and gives the status to answer with (null for OK).
@@ -120,6 +124,10 @@ export class ControlServer {
       let caller: Caller | undefined;
       return {
         admit(): Caller {
+          if (stopping()) {
+            closeConnectionOf(call);
+            throw new ControlError('CONTROL_STOPPING', 'the gateway is stopping: call again once it has restarted');
+          }
           caller = authenticate(call);
           authorize(method, caller);
           return caller;

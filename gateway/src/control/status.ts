@@ -11,6 +11,7 @@ const STATUS: Record<ControlErrorCode, grpc.status> = {
   CONTROL_NOT_FOUND: grpc.status.NOT_FOUND,
   CONTROL_SOCKET_UNSAFE: grpc.status.INTERNAL,
   CONTROL_SOCKET_IN_USE: grpc.status.INTERNAL,
+  CONTROL_STOPPING: grpc.status.UNAVAILABLE,
 };
 
 /** The run errors a caller can cause and fix; the others (a conflict, a stuck run) are our fault. */

@@ -6,7 +6,7 @@ import type { Card } from '../generated/entente/federation/v1/Card.js';
 import type { FederationHandlers } from '../generated/entente/federation/v1/Federation.js';
 import type { Task } from '../generated/entente/federation/v1/Task.js';
 import { HealthImplementation } from 'grpc-health-check';
-import { bindServer, federationProto, shutdownServer } from '../lib/index.js';
+import { bindServer, closeConnectionOf, federationProto, shutdownServer } from '../lib/index.js';
 import { WitnessConflictError } from '../audit/index.js';
 import { ReloadableTls } from './reloadable-tls.js';
 import { MD_CHECKPOINT, MD_WITNESS_SIZE, toServiceError } from './status.js';
@@ -61,6 +61,8 @@ export class FederationServer {
   private boundPort: number | undefined;
   /** Open WatchTask streams: a task awaiting approval may be watched for days, so stop() ends them. */
   private readonly watches = new Set<AbortController>();
+  /** Set when stop() begins: a call that still arrives is refused, never handed to a stopping gateway. */
+  private stopping = false;
 
   private readonly tls: ReloadableTls;
 
@@ -95,6 +97,7 @@ export class FederationServer {
 
   /** Stops accepting calls, lets in-flight ones finish for `graceMs`, then cuts the rest. */
   async stop(graceMs = 5000): Promise<void> {
+    this.stopping = true;
     this.health.setStatus('', 'NOT_SERVING');
     this.health.setStatus(SERVICE, 'NOT_SERVING');
     // A watcher whose stream ends before the task's final state calls WatchTask again.
@@ -164,6 +167,11 @@ export class FederationServer {
         });
       },
       WatchTask: (call) => {
+        const refused = this.refuseIfStopping(call);
+        if (refused !== undefined) {
+          call.emit('error', refused);
+          return;
+        }
         const watch = new AbortController();
         this.watches.add(watch);
         call.on('cancelled', () => watch.abort());
@@ -195,6 +203,11 @@ export class FederationServer {
     callback: grpc.sendUnaryData<Res>,
     handle: (peer: Peer) => Promise<Res>,
   ): void {
+    const refused = this.refuseIfStopping(call);
+    if (refused !== undefined) {
+      callback(refused);
+      return;
+    }
     let peer: Peer;
     try {
       peer = this.identify(call);
@@ -216,6 +229,17 @@ export class FederationServer {
         callback(status);
       },
     );
+  }
+
+  /**
+   * UNAVAILABLE (retryable) for a call that arrives once stop() has begun, and its connection
+   * closed: the store and the agents may be gone, and the caller should reach whatever serves
+   * next. See closeConnectionOf for how a stopped grpc-js server can still get calls.
+   */
+  private refuseIfStopping(call: object): Partial<grpc.StatusObject> | undefined {
+    if (!this.stopping) return undefined;
+    closeConnectionOf(call);
+    return toServiceError(new TaskError('partner_unavailable', 'the gateway is stopping: call again once it has restarted'));
   }
 
   /** Our latest checkpoint as a trailer; an answer goes without one rather than not at all. */

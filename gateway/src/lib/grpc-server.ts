@@ -64,3 +64,18 @@ export function shutdownServer(server: grpc.Server, graceMs: number): Promise<vo
     });
   });
 }
+
+/**
+ * Closes, gracefully, the connection a call came on: answers already sent still arrive, and the
+ * client's next call opens a new connection.
+ *
+ * A server calls it for a call that arrives after it stopped. grpc-js serves a connection whose
+ * TLS handshake finished after the server was shut down (its session handler does not check),
+ * with the stopped server's handlers, and the client keeps using it rather than reconnecting to
+ * whatever listens on the port now. grpc-js gives a call no handle on its connection, so this
+ * reaches into its internals (`call.call.stream.session`) and does nothing if they change.
+ */
+export function closeConnectionOf(call: object): void {
+  const session = (call as { call?: { stream?: { session?: { closed: boolean; close(): void } } } }).call?.stream?.session;
+  if (session !== undefined && !session.closed) session.close();
+}
