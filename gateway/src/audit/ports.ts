@@ -43,6 +43,12 @@ export interface StatementLog {
    */
   append(statements: readonly StatementRecord[]): Promise<void>;
   listStatements(filter?: StatementFilter): Promise<StatementRecord[]>;
+  /**
+   * The first statement (in log order) of one kind for a peer's task: what listStatements
+   * finds first with these three filters, by one prepared lookup (the ack path asks it for
+   * every acknowledged task).
+   */
+  firstStatement(peerOrg: string, taskId: string, kind: StatementKind): Promise<StatementRecord | undefined>;
 }
 
 /** A checkpoint this gateway signed of its own log, with the cosignatures partners returned. */

@@ -509,7 +509,7 @@ export class Requester {
   }
 
   private async statement(task: TaskRecord, kind: StatementRecord['kind']): Promise<StatementRecord | undefined> {
-    return (await this.deps.store.listStatements({ taskId: task.taskId, peerOrg: task.peerOrg, kind }))[0];
+    return this.deps.store.firstStatement(task.peerOrg, task.taskId, kind);
   }
 }
 

@@ -227,10 +227,13 @@ export class Responder {
   /** The ack's statement record, once it verifies against this task's result; a TaskError otherwise. */
   private async checkAck(peer: Peer, taskId: string, ackStatement: string): Promise<StatementRecord> {
     crashPoint('task.ack_received');
-    const task = await this.deps.store.getTask('responder', peer.org, taskId);
-    if (task === undefined) throw new TaskError('task_unknown');
-    const result = (await this.deps.store.listStatements({ taskId, peerOrg: peer.org, kind: 'result' }))[0];
-    if (result === undefined) throw new TaskError('task_unknown', 'this task has no result to acknowledge yet');
+    // A result exists only for a task of this peer's; which of the two is missing is looked up
+    // only when one is.
+    const result = await this.deps.store.firstStatement(peer.org, taskId, 'result');
+    if (result === undefined) {
+      if ((await this.deps.store.getTask('responder', peer.org, taskId)) === undefined) throw new TaskError('task_unknown');
+      throw new TaskError('task_unknown', 'this task has no result to acknowledge yet');
+    }
     await knowSignerKey(this.deps, peer.org, ackStatement);
     try {
       verifyAck(ackStatement, this.deps.partnerKeys(), { requester: peer.org, responder: this.deps.org, taskId, resultDigest: result.digest });
@@ -597,7 +600,7 @@ export class Responder {
   }
 
   private async view(task: TaskRecord): Promise<TaskView> {
-    const result = (await this.deps.store.listStatements({ taskId: task.taskId, peerOrg: task.peerOrg, kind: 'result' }))[0];
+    const result = await this.deps.store.firstStatement(task.peerOrg, task.taskId, 'result');
     const status = task.status === 'received' ? 'running' : task.status;
     return {
       taskId: task.taskId,

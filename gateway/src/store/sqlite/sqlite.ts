@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { leafHash, type CheckpointRecord, type LogAlarmRecord, type StatementFilter, type StatementRecord, type WitnessedRecord } from '../../audit/index.js';
+import { leafHash, type CheckpointRecord, type LogAlarmRecord, type StatementFilter, type StatementKind, type StatementRecord, type WitnessedRecord } from '../../audit/index.js';
 import type {
   AckAttempt,
   ClaimResult,
@@ -145,6 +145,8 @@ export class SqliteStore implements Store {
          ON CONFLICT (task_id, kind, signer_org, digest) DO NOTHING`,
       ),
       getTask: this.db.prepare('SELECT * FROM tasks WHERE role = ? AND peer_org = ? AND task_id = ?'),
+      // LIMIT 1: SQLite keeps the smallest log_index instead of sorting the task's statements.
+      firstStatement: this.db.prepare('SELECT * FROM statements WHERE peer_org = ? AND task_id = ? AND kind = ? ORDER BY log_index LIMIT 1'),
       transitionTask: this.db.prepare(
         `UPDATE tasks SET status = @status, reason = @reason, result_json = @resultJson, updated_at = @updatedAt
          WHERE role = @role AND peer_org = @peerOrg AND task_id = @taskId AND status = @from`,
@@ -263,6 +265,12 @@ export class SqliteStore implements Store {
     ]);
     const sql = `SELECT * FROM statements ${where} ORDER BY log_index LIMIT ?`;
     return this.settled((this.query(sql).all(...args, limitOf(filter.limit, 10_000)) as StatementRow[]).map(toStatement));
+  }
+
+  async firstStatement(peerOrg: string, taskId: string, kind: StatementKind): Promise<StatementRecord | undefined> {
+    this.checkOpen();
+    const row = this.sql.firstStatement.get(peerOrg, taskId, kind) as StatementRow | undefined;
+    return this.settled(row === undefined ? undefined : toStatement(row));
   }
 
   append(statements: readonly StatementRecord[]): Promise<void> {
