@@ -6,7 +6,7 @@ import type { Card } from '../generated/entente/federation/v1/Card.js';
 import type { FederationHandlers } from '../generated/entente/federation/v1/Federation.js';
 import type { Task } from '../generated/entente/federation/v1/Task.js';
 import { HealthImplementation } from 'grpc-health-check';
-import { bindServer, closeConnectionOf, federationProto, shutdownServer } from '../lib/index.js';
+import { bindServer, closeConnectionOf, federationProto, peerCertificateOf, shutdownServer } from '../lib/index.js';
 import { WitnessConflictError } from '../audit/index.js';
 import { ReloadableTls } from './reloadable-tls.js';
 import { MD_CHECKPOINT, MD_WITNESS_SIZE, toServiceError } from './status.js';
@@ -255,7 +255,7 @@ export class FederationServer {
 
   /** Who is calling: decided by the verified client certificate alone. */
   private identify(call: Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getAuthContext' | 'getPeer'>): Peer {
-    const der = call.getAuthContext().sslPeerCertificate?.raw;
+    const der = peerCertificateOf(call);
     try {
       const id = this.opts.trust().identifyPeer(der);
       return { org: id.org, serial: id.serial, fingerprint256: id.fingerprint256 };

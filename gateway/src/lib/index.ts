@@ -1,7 +1,7 @@
 export { EntenteError, GRPC_STATUS_NAMES } from './errors.js';
 export type { GrpcStatusName } from './errors.js';
 export { controlProto, federationProto, LOADER_OPTIONS, PROTO_ROOT, protoDefinition } from './proto.js';
-export { bindServer, closeConnectionOf, LISTEN_ERROR_CODES, ListenError, shutdownServer } from './grpc-server.js';
+export { bindServer, closeConnectionOf, LISTEN_ERROR_CODES, ListenError, peerCertificateOf, shutdownServer } from './grpc-server.js';
 export { decodeUtf8Strict, jsonTextDepth, jsonValueDepth } from './json.js';
 export { ManualClock, systemClock } from './clock.js';
 export type { Clock } from './clock.js';
