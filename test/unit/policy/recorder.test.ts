@@ -26,8 +26,12 @@ describe('DecisionRecorder', () => {
     return { recorder, engine, lines };
   };
 
-  /** Waits until the store has committed the deferred records. */
-  const settled = () => new Promise((r) => setTimeout(r, 150));
+  /**
+   * Waits until the store has committed the deferred records: a write submitted after them
+   * brings them into its commit and resolves once that is durable (a fixed pause did not
+   * always outlast the 100 ms deferral on a loaded machine).
+   */
+  const settled = () => scratch.store.write({});
 
   it('records each decision made with an adopted engine: id, point, revision, time, salted input digest, outcome without payload', async () => {
     const { engine } = setup();
@@ -113,7 +117,6 @@ describe('DecisionRecorder', () => {
     await scratch.store.close();
     const decision = decide(engine, 'outbound', outboundInput);
     expect(decision.allow).toBe(true);
-    await settled();
-    expect(lines).toContainEqual(expect.objectContaining({ level: 50, msg: 'policy decision not recorded', decision_id: decision.id, point: 'outbound', err: expect.objectContaining({ code: 'STORE_CLOSED' }) }));
+    await expect.poll(() => lines).toContainEqual(expect.objectContaining({ level: 50, msg: 'policy decision not recorded', decision_id: decision.id, point: 'outbound', err: expect.objectContaining({ code: 'STORE_CLOSED' }) }));
   });
 });

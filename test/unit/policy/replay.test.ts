@@ -30,7 +30,12 @@ describe('replayDecision', () => {
     const load = (): PolicyEngine => recorder.adopt(loadPolicyEngine({ engine: 'rego', dirs: scratch.policyDirs }));
     return { recorder, load };
   };
-  const settled = () => new Promise((r) => setTimeout(r, 150));
+  /**
+   * Waits until the store has committed the deferred records: a write submitted after them
+   * brings them into its commit and resolves once that is durable (a fixed pause did not
+   * always outlast the 100 ms deferral on a loaded machine).
+   */
+  const settled = () => scratch.store.write({});
 
   it('gives the same outcome for every decision point, from the retained input', async () => {
     const { load } = setup();
