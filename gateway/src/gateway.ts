@@ -30,6 +30,7 @@ import {
 import {
   AckDeliverer,
   ackStatusOf,
+  statementsOfTask,
   cardFor,
   isInboundApprovalId,
   readTaskReceipts,
@@ -552,7 +553,7 @@ export class Gateway implements ControlBackend {
           const tasks = (await Promise.all([...ids].map((taskId) => this.store.listTasks({ taskId })))).flat();
           return Promise.all(
             tasks.map(async (t) => {
-              const statements = t.role === 'responder' ? await this.store.listStatements({ taskId: t.taskId, peerOrg: t.peerOrg, kind: 'ack' }) : [];
+              const statements = t.role === 'responder' ? statementsOfTask(this.org, t, await this.store.listStatements({ taskId: t.taskId, peerOrg: t.peerOrg, kind: 'ack' })) : [];
               const outbox = t.role === 'requester' ? await this.store.getAck(t.peerOrg, t.taskId) : undefined;
               return { ...t, ack: ackStatusOf(t, statements, outbox).state };
             }),

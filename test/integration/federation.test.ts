@@ -222,3 +222,40 @@ describe('a federation of real gateways over mutual TLS', () => {
     });
   });
 });
+
+/**
+ * Task ids are the requester's to choose, so one id can name two tasks between the same two
+ * gateways, one in each direction. Each side's statements of the two must not be confused: the
+ * ack of B's result is checked against B's result, not against the result B received from A.
+ */
+describe('one task id used in both directions between two gateways', () => {
+  let fed: TestFederation;
+  beforeAll(async () => {
+    fed = await startFederation({
+      [A]: { agents: [counterAgent([21, 2]).agent], agreements: countAgreements(A, [B]) },
+      [B]: { agents: [counterAgent([12, 3]).agent], agreements: countAgreements(B, [A]) },
+    });
+  });
+  afterAll(async () => {
+    await fed?.stop();
+  });
+
+  it('keeps the two tasks apart: each ack is checked against its own result and delivered', async () => {
+    const taskId = 'same-id-both-ways';
+    const first = await fed.gateways[B]!.call({ partner: A, capability: 'patients.count', purpose: 'research', input: { condition: 'x' }, taskId });
+    expect(first).toMatchObject({ status: 'completed', result: { count: 21 } });
+    await acked(fed.gateways[B]!, A, taskId);
+    const second = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'x' }, taskId });
+    expect(second).toMatchObject({ status: 'completed', result: { count: 12 } });
+    await acked(fed.gateways[A]!, B, taskId);
+    for (const [org, partner] of [[A, B], [B, A]] as const) {
+      const receipts = await fed.gateways[org]!.receipts(taskId, partner);
+      expect(receipts.map((r) => r.ack.state), org).toEqual(['delivered', 'delivered']);
+      // Each task shows its own triple, verified.
+      for (const r of receipts) {
+        expect(r.statements.map((st) => st.kind).sort(), `${org} ${r.task.role}`).toEqual(['ack', 'request', 'result']);
+        expect(r.verification, `${org} ${r.task.role}`).toEqual({ state: 'verified', problems: [] });
+      }
+    }
+  });
+});

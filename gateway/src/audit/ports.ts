@@ -44,11 +44,12 @@ export interface StatementLog {
   append(statements: readonly StatementRecord[]): Promise<void>;
   listStatements(filter?: StatementFilter): Promise<StatementRecord[]>;
   /**
-   * The first statement (in log order) of one kind for a peer's task: what listStatements
-   * finds first with these three filters, by one prepared lookup (the ack path asks it for
-   * every acknowledged task).
+   * The first statement (in log order) of one kind, signed by `signerOrg`, for a task with
+   * `peerOrg`, by one prepared lookup (the ack path asks it for every acknowledged task). The
+   * signer tells a task's two roles apart: with one partner under one task id, our result as
+   * responder is signed by us, our result as requester by the partner.
    */
-  firstStatement(peerOrg: string, taskId: string, kind: StatementKind): Promise<StatementRecord | undefined>;
+  firstStatement(peerOrg: string, taskId: string, kind: StatementKind, signerOrg: string): Promise<StatementRecord | undefined>;
 }
 
 /** A checkpoint this gateway signed of its own log, with the cosignatures partners returned. */

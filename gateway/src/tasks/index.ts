@@ -33,5 +33,5 @@ export type {
   TaskStore,
   WriteBatch,
 } from './ports.js';
-export { ACK_STATES, ackStatusOf, readTaskReceipts, verifyTaskReceipts } from './receipts.js';
+export { ACK_STATES, ackStatusOf, readTaskReceipts, signerOf, statementsOfTask, verifyTaskReceipts } from './receipts.js';
 export type { AckState, AckStatus, ReceiptState, ReceiptVerification, TaskReceipts } from './receipts.js';

@@ -65,6 +65,26 @@ export function ackStatusOf(task: TaskRecord, statements: readonly StatementReco
 }
 
 /**
+ * Who signs a task's statement of `kind`, seen from `self`: the requester its request and ack,
+ * the responder its result, except a result our own outbound policy denied (we signed it).
+ */
+export function signerOf(self: string, task: TaskRecord, kind: 'request' | 'result' | 'ack'): string {
+  const requester = task.role === 'requester' ? self : task.peerOrg;
+  if (kind !== 'result') return requester;
+  if (task.role === 'requester') return task.reason === 'outbound_denied' ? self : task.peerOrg;
+  return self;
+}
+
+/**
+ * The statements of `task` among those stored under its id and partner. Task ids are the
+ * requester's to choose, so one id can also name a task in the other direction with the same
+ * partner; its statements are told apart by who signed them.
+ */
+export function statementsOfTask(self: string, task: TaskRecord, statements: readonly StatementRecord[]): StatementRecord[] {
+  return statements.filter((s) => s.kind === 'run' || s.signerOrg === signerOf(self, task, s.kind));
+}
+
+/**
  * Verifies the statements one gateway holds for one task against the signers' keys: the
  * full triple when it is there, each statement on its own when it is not.
  */
@@ -127,7 +147,7 @@ export async function readTaskReceipts(
   const tasks = await store.listTasks({ taskId, ...(peerOrg !== undefined ? { peerOrg } : {}) });
   return Promise.all(
     tasks.map(async (task) => {
-      const statements = await store.listStatements({ taskId, peerOrg: task.peerOrg });
+      const statements = statementsOfTask(self, task, await store.listStatements({ taskId, peerOrg: task.peerOrg }));
       const outbox = task.role === 'requester' ? await store.getAck(task.peerOrg, taskId) : undefined;
       return { task, statements, verification: verifyTaskReceipts(self, task, statements, ring), ack: ackStatusOf(task, statements, outbox) };
     }),

@@ -15,6 +15,7 @@ import type { TaskRecord, TaskStore } from './ports.js';
 import { isDenial, isReasonCode, REASONS, TaskError, type ReasonCode } from './errors.js';
 import { FINAL_STATUSES, NAME, TASK_ID, type TaskView } from './task.js';
 import { contentDigestOf, knowSignerKey, parseJsonPayload, recordStatement } from './shared.js';
+import { signerOf, statementsOfTask } from './receipts.js';
 
 /** How requests reach partners; the federation transport implements it over mutual-TLS gRPC. */
 export interface PartnerTransport {
@@ -469,7 +470,7 @@ export class Requester {
   }
 
   private async stored(task: TaskRecord): Promise<CallResult> {
-    const held = await this.deps.store.listStatements({ taskId: task.taskId, peerOrg: task.peerOrg });
+    const held = statementsOfTask(this.deps.org, task, await this.deps.store.listStatements({ taskId: task.taskId, peerOrg: task.peerOrg }));
     const jwsOf = (kind: StatementRecord['kind']) => held.find((s) => s.kind === kind)?.jws;
     const receipts = { request: jwsOf('request'), result: jwsOf('result'), ack: jwsOf('ack') };
     const clean = Object.fromEntries(Object.entries(receipts).filter(([, v]) => v !== undefined)) as CallResult['receipts'];
@@ -508,8 +509,8 @@ export class Requester {
     };
   }
 
-  private async statement(task: TaskRecord, kind: StatementRecord['kind']): Promise<StatementRecord | undefined> {
-    return this.deps.store.firstStatement(task.peerOrg, task.taskId, kind);
+  private async statement(task: TaskRecord, kind: 'request' | 'result' | 'ack'): Promise<StatementRecord | undefined> {
+    return this.deps.store.firstStatement(task.peerOrg, task.taskId, kind, signerOf(this.deps.org, task, kind));
   }
 }
 

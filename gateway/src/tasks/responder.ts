@@ -118,7 +118,7 @@ export class Responder {
   async recoverInterrupted(): Promise<number> {
     const stale = (await this.deps.store.listTasks({ role: 'responder', status: 'running', limit: 100_000 })).filter((t) => !this.running.has(key(t.peerOrg, t.taskId)));
     for (const task of stale) {
-      const request = (await this.deps.store.listStatements({ taskId: task.taskId, peerOrg: task.peerOrg, kind: 'request' }))[0];
+      const request = await this.deps.store.firstStatement(task.peerOrg, task.taskId, 'request', task.peerOrg);
       if (request === undefined) continue;
       const statement = this.signResult(task, request.digest, 'failed', 'interrupted', undefined, undefined);
       await this.deps.store.write({
@@ -229,7 +229,7 @@ export class Responder {
     crashPoint('task.ack_received');
     // A result exists only for a task of this peer's; which of the two is missing is looked up
     // only when one is.
-    const result = await this.deps.store.firstStatement(peer.org, taskId, 'result');
+    const result = await this.deps.store.firstStatement(peer.org, taskId, 'result', this.deps.org);
     if (result === undefined) {
       if ((await this.deps.store.getTask('responder', peer.org, taskId)) === undefined) throw new TaskError('task_unknown');
       throw new TaskError('task_unknown', 'this task has no result to acknowledge yet');
@@ -600,7 +600,7 @@ export class Responder {
   }
 
   private async view(task: TaskRecord): Promise<TaskView> {
-    const result = await this.deps.store.firstStatement(task.peerOrg, task.taskId, 'result');
+    const result = await this.deps.store.firstStatement(task.peerOrg, task.taskId, 'result', this.deps.org);
     const status = task.status === 'received' ? 'running' : task.status;
     return {
       taskId: task.taskId,

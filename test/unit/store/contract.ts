@@ -288,18 +288,20 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
         expect((await store.listStatements({ afterIndex: 1, limit: 1 })).map((s) => s.index)).toEqual([2]);
       });
 
-      it('finds the first statement of a kind for a peer\'s task, in log order', async () => {
+      it("finds the first statement of a kind and signer for a peer's task, in log order", async () => {
         const store = open(harness.fresh());
         await store.append([
           statement('a', 1),
           statement('a', 2, { kind: 'ack' }),
-          statement('a', 3, { kind: 'ack', signerOrg: 'org-b' }),
-          statement('a', 4, { peerOrg: 'org-b', kind: 'ack' }),
+          statement('a', 3, { kind: 'ack' }),
+          statement('a', 4, { kind: 'ack', signerOrg: 'org-b' }),
+          statement('a', 5, { peerOrg: 'org-b', kind: 'ack' }),
         ]);
-        expect(await store.firstStatement('org-a', 'a', 'ack')).toEqual({ ...statement('a', 2, { kind: 'ack' }), index: 1 });
-        expect((await store.firstStatement('org-b', 'a', 'ack'))?.index).toBe(3);
-        expect(await store.firstStatement('org-a', 'a', 'result')).toBeUndefined();
-        expect(await store.firstStatement('org-a', 'b', 'request')).toBeUndefined();
+        expect(await store.firstStatement('org-a', 'a', 'ack', 'org-a')).toEqual({ ...statement('a', 2, { kind: 'ack' }), index: 1 });
+        expect((await store.firstStatement('org-a', 'a', 'ack', 'org-b'))?.index).toBe(3);
+        expect((await store.firstStatement('org-b', 'a', 'ack', 'org-a'))?.index).toBe(4);
+        expect(await store.firstStatement('org-a', 'a', 'result', 'org-a')).toBeUndefined();
+        expect(await store.firstStatement('org-a', 'b', 'request', 'org-a')).toBeUndefined();
       });
 
       it("ignores a caller-chosen index: positions are the log's to assign", async () => {

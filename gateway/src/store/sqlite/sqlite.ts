@@ -146,7 +146,7 @@ export class SqliteStore implements Store {
       ),
       getTask: this.db.prepare('SELECT * FROM tasks WHERE role = ? AND peer_org = ? AND task_id = ?'),
       // LIMIT 1: SQLite keeps the smallest log_index instead of sorting the task's statements.
-      firstStatement: this.db.prepare('SELECT * FROM statements WHERE peer_org = ? AND task_id = ? AND kind = ? ORDER BY log_index LIMIT 1'),
+      firstStatement: this.db.prepare('SELECT * FROM statements WHERE peer_org = ? AND task_id = ? AND kind = ? AND signer_org = ? ORDER BY log_index LIMIT 1'),
       transitionTask: this.db.prepare(
         `UPDATE tasks SET status = @status, reason = @reason, result_json = @resultJson, updated_at = @updatedAt
          WHERE role = @role AND peer_org = @peerOrg AND task_id = @taskId AND status = @from`,
@@ -267,9 +267,9 @@ export class SqliteStore implements Store {
     return this.settled((this.query(sql).all(...args, limitOf(filter.limit, 10_000)) as StatementRow[]).map(toStatement));
   }
 
-  async firstStatement(peerOrg: string, taskId: string, kind: StatementKind): Promise<StatementRecord | undefined> {
+  async firstStatement(peerOrg: string, taskId: string, kind: StatementKind, signerOrg: string): Promise<StatementRecord | undefined> {
     this.checkOpen();
-    const row = this.sql.firstStatement.get(peerOrg, taskId, kind) as StatementRow | undefined;
+    const row = this.sql.firstStatement.get(peerOrg, taskId, kind, signerOrg) as StatementRow | undefined;
     return this.settled(row === undefined ? undefined : toStatement(row));
   }
 
