@@ -224,11 +224,11 @@ describe('a federation of real gateways over mutual TLS', () => {
 });
 
 /**
- * Task ids are the requester's to choose, so one id can name two tasks between the same two
- * gateways, one in each direction. Each side's statements of the two must not be confused: the
- * ack of B's result is checked against B's result, not against the result B received from A.
+ * Task ids are the requester's to choose. One id names one task between two organizations: A
+ * may not use, in the other direction, an id B already used with it. (hostile.test shows B's
+ * gateway refusing it when A's does not stop it first.)
  */
-describe('one task id used in both directions between two gateways', () => {
+describe('one task id between two gateways', () => {
   let fed: TestFederation;
   beforeAll(async () => {
     fed = await startFederation({
@@ -240,22 +240,22 @@ describe('one task id used in both directions between two gateways', () => {
     await fed?.stop();
   });
 
-  it('keeps the two tasks apart: each ack is checked against its own result and delivered', async () => {
+  it('is refused in the other direction, before anything is signed, and the first task keeps its own verified triple', async () => {
     const taskId = 'same-id-both-ways';
     const first = await fed.gateways[B]!.call({ partner: A, capability: 'patients.count', purpose: 'research', input: { condition: 'x' }, taskId });
     expect(first).toMatchObject({ status: 'completed', result: { count: 21 } });
     await acked(fed.gateways[B]!, A, taskId);
-    const second = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'x' }, taskId });
-    expect(second).toMatchObject({ status: 'completed', result: { count: 12 } });
-    await acked(fed.gateways[A]!, B, taskId);
-    for (const [org, partner] of [[A, B], [B, A]] as const) {
+    const signedBefore = (await fed.gateways[A]!.status()).process.signatures;
+    await expect(fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'x' }, taskId })).rejects.toMatchObject({
+      reason: 'task_conflict',
+      message: expect.stringContaining(`taskId ${taskId} already names a task ${B} asked of this gateway`),
+    });
+    expect((await fed.gateways[A]!.status()).process.signatures).toBe(signedBefore);
+    for (const [org, partner, role] of [[A, B, 'responder'], [B, A, 'requester']] as const) {
       const receipts = await fed.gateways[org]!.receipts(taskId, partner);
-      expect(receipts.map((r) => r.ack.state), org).toEqual(['delivered', 'delivered']);
-      // Each task shows its own triple, verified.
-      for (const r of receipts) {
-        expect(r.statements.map((st) => st.kind).sort(), `${org} ${r.task.role}`).toEqual(['ack', 'request', 'result']);
-        expect(r.verification, `${org} ${r.task.role}`).toEqual({ state: 'verified', problems: [] });
-      }
+      expect(receipts.map((r) => r.task.role), org).toEqual([role]);
+      expect(receipts[0]!.statements.map((st) => st.kind).sort(), org).toEqual(['ack', 'request', 'result']);
+      expect(receipts[0]!.verification, org).toEqual({ state: 'verified', problems: [] });
     }
   });
 });

@@ -100,6 +100,18 @@ describe('a hostile but correctly certified partner', () => {
     expect(err.details).toContain('no canonical JSON form (RFC 8785)');
   });
 
+  it('gets ALREADY_EXISTS (task_conflict) for a task id that already names a task A asked of it, and nothing runs or is stored', async () => {
+    const asked = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma' } });
+    const before = runs.n;
+    const err = await submit(asked.taskId, Buffer.from('{"condition":"asthma"}'), { condition: 'asthma' });
+    expect(err.code).toBe(grpc.status.ALREADY_EXISTS);
+    expect(err.metadata.get('entente-reason')).toEqual(['task_conflict']);
+    expect(err.details).toContain('one id names one task between two organizations');
+    expect(runs.n).toBe(before);
+    // A keeps its own task alone under that id.
+    expect((await fed.gateways[A]!.receipts(asked.taskId, B)).map((r) => r.task.role)).toEqual(['requester']);
+  });
+
   describe('answering as a responder', () => {
     /** B's gateway replaced by a server that answers every SubmitTask with `result` bytes and a statement B signs over `digestOf`. */
     const hostileB = async (result: Buffer, digestOf: unknown) => {

@@ -167,7 +167,9 @@ export interface TaskStore {
   /**
    * Inserts a task unless (role, peer, id) exists, with its first statements, atomically and
    * durably; otherwise returns the existing task and writes nothing. Of two concurrent claims
-   * (even from two processes sharing the store), exactly one creates.
+   * (even from two processes sharing the store), exactly one creates. Nor does it insert when
+   * the id already names a task of the other role with that peer (one id names one task between
+   * two organizations): the existing task it returns then has the other role.
    */
   claimTask(task: TaskRecord, statements?: readonly StatementRecord[]): Promise<ClaimResult>;
   /**

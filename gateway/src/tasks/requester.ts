@@ -126,6 +126,11 @@ export class Requester {
     const contentDigest = contentDigestOf({ partner, capability, purpose, input: opts.input }, this.deps.maxJsonDepth);
 
     const existing = await this.deps.store.getTask('requester', partner, taskId);
+    // A caller's own id may already name a task the partner asked of us (ours never do: they
+    // are fresh UUIDv7s). The partner would refuse it; say so before anything is signed.
+    if (existing === undefined && opts.taskId !== undefined && (await this.deps.store.getTask('responder', partner, taskId)) !== undefined) {
+      throw new TaskError('task_conflict', `taskId ${taskId} already names a task ${partner} asked of this gateway; one id names one task between two organizations: choose a new taskId`);
+    }
     let outcome: CallResult;
     if (existing !== undefined) {
       if (existing.contentDigest !== contentDigest) {

@@ -149,6 +149,7 @@ export class Responder {
     };
     const request = recordStatement(req.taskId, 'request', peer.org, peer.org, req.requestStatement, this.clock.now());
     const claim = await this.deps.store.claimTask(record, [request]);
+    if (!claim.created && claim.existing.role !== 'responder') throw crossingId(req.taskId, peer.org, this.deps.org);
     if (!claim.created) return this.replay(peer, req, input, claim.existing, contentDigest);
     return this.logged(peer, record, started, this.launch(peer, record, request.digest, input, now + req.timeoutMs));
   }
@@ -710,4 +711,9 @@ function notWaiting(approval: InboundApprovalRecord, task: TaskRecord | undefine
   const d = approval.decided;
   if (d !== undefined) return new InboundApprovalError('APPROVAL_DECIDED', `${id} was already decided: ${d.decision} by ${d.by} (${d.reason})`);
   return new InboundApprovalError('APPROVAL_DECIDED', `${id} no longer waits: the task is ${task?.status ?? 'gone'} (the partner withdrew it)`);
+}
+
+/** A task id that already names a task in the other direction between the two organizations. */
+function crossingId(taskId: string, requester: string, responder: string): TaskError {
+  return new TaskError('task_conflict', `task id ${taskId} already names a task ${responder} asked of ${requester}; one id names one task between two organizations: choose a new taskId`);
 }

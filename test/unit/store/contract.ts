@@ -143,7 +143,10 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
         expect(await store.claimTask(task('t'))).toEqual({ created: true });
         expect(await store.claimTask(task('t', { status: 'received' }))).toEqual({ created: false, existing: task('t') });
         expect((await store.claimTask(task('t', { peerOrg: 'org-b' }))).created).toBe(true);
-        expect((await store.claimTask(task('t', { role: 'requester' }))).created).toBe(true);
+        // One id names one task between two organizations: not also one in the other direction.
+        expect(await store.claimTask(task('t', { role: 'requester' }))).toEqual({ created: false, existing: task('t') });
+        expect((await store.claimTask(task('t2', { role: 'requester' }))).created).toBe(true);
+        expect(await store.claimTask(task('t2'))).toEqual({ created: false, existing: task('t2', { role: 'requester' }) });
       });
 
       it('refuses an invalid claim', async () => {

@@ -130,9 +130,12 @@ export class SqliteStore implements Store {
            result_json = excluded.result_json, updated_at = excluded.updated_at`,
       ),
       // ON CONFLICT, not INSERT OR IGNORE: OR IGNORE would also silently drop NOT NULL and CHECK violations.
+      // Not when the id already names a task in the other direction with this peer: one id, one
+      // task between two organizations (see TaskStore.claimTask).
       claimTask: this.db.prepare(
         `INSERT INTO tasks (role, peer_org, task_id, capability, purpose, content_digest, salt, status, reason, result_json, created_at, updated_at)
-         VALUES (@role, @peerOrg, @taskId, @capability, @purpose, @contentDigest, @salt, @status, @reason, @resultJson, @createdAt, @updatedAt)
+         SELECT @role, @peerOrg, @taskId, @capability, @purpose, @contentDigest, @salt, @status, @reason, @resultJson, @createdAt, @updatedAt
+         WHERE NOT EXISTS (SELECT 1 FROM tasks WHERE role = @otherRole AND peer_org = @peerOrg AND task_id = @taskId)
          ON CONFLICT (role, peer_org, task_id) DO NOTHING`,
       ),
       // The next log position is read inside the inserting statement, in the write
@@ -310,7 +313,8 @@ export class SqliteStore implements Store {
     this.checkWritable();
     checkTask(task, 'task');
     for (const [i, s] of statements.entries()) checkStatement(s, `statements[${i}]`);
-    const params = taskParams(task);
+    const otherRole = task.role === 'requester' ? 'responder' : 'requester';
+    const params = { ...taskParams(task), otherRole };
     const rows = statements.map(statementParams);
     let existing: TaskRecord | undefined;
     await this.group.submit(() => {
@@ -321,7 +325,8 @@ export class SqliteStore implements Store {
         for (const s of rows) this.sql.appendStatement.run(s);
         return;
       }
-      existing = toTask(this.sql.getTask.get(task.role, task.peerOrg, task.taskId) as TaskRow);
+      const row = (this.sql.getTask.get(task.role, task.peerOrg, task.taskId) ?? this.sql.getTask.get(otherRole, task.peerOrg, task.taskId)) as TaskRow;
+      existing = toTask(row);
     });
     return existing === undefined ? { created: true } : { created: false, existing };
   }
