@@ -30,12 +30,12 @@ import {
 import {
   AckDeliverer,
   ackStatusOf,
-  statementsOfTask,
   cardFor,
   isInboundApprovalId,
   readTaskReceipts,
   Requester,
   Responder,
+  statementsOfTask,
   type CallOptions,
   type CallResult,
   type DecidedInbound,

@@ -118,7 +118,7 @@ export class Responder {
   async recoverInterrupted(): Promise<number> {
     const stale = (await this.deps.store.listTasks({ role: 'responder', status: 'running', limit: 100_000 })).filter((t) => !this.running.has(key(t.peerOrg, t.taskId)));
     for (const task of stale) {
-      const request = await this.deps.store.firstStatement(task.peerOrg, task.taskId, 'request', task.peerOrg);
+      const request = await this.storedRequest(task);
       if (request === undefined) continue;
       const statement = this.signResult(task, request.digest, 'failed', 'interrupted', undefined, undefined);
       await this.deps.store.write({
@@ -616,10 +616,14 @@ export class Responder {
 
   /** The digest of the request statement the task was claimed with: the one its result statement cites. */
   private async requestDigestOf(task: TaskRecord): Promise<string> {
-    const stored = await this.deps.store.listStatements({ taskId: task.taskId, peerOrg: task.peerOrg, kind: 'request' });
-    const request = stored.find((s) => s.signerOrg === task.peerOrg);
+    const request = await this.storedRequest(task);
     if (request === undefined) throw new TaskError('internal', `task ${task.taskId} has no stored request statement`);
     return request.digest;
+  }
+
+  /** The request statement a task was claimed with (the requester's, so signed by the peer). */
+  private storedRequest(task: TaskRecord): Promise<StatementRecord | undefined> {
+    return this.deps.store.firstStatement(task.peerOrg, task.taskId, 'request', task.peerOrg);
   }
 
   /** The inbound decision that held the task for approval: its result statement cites it. */
