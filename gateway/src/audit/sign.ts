@@ -1,4 +1,5 @@
 import { CryptoError, sha256Digest, type SigningKey } from '../crypto/index.js';
+import { batchSignerOf } from './batch.js';
 import { ReceiptMalformedError } from './errors.js';
 import {
   SCHEMAS,
@@ -26,24 +27,48 @@ export interface SignedStatement<K extends StatementKind> {
 export type StatementFields<T> = Omit<T, 'v' | 'kind' | 'iat'> & { readonly iat?: number };
 
 /**
- * Builds, validates and signs one statement. The payload is checked with the schema partners
- * verify with, so a malformed statement fails here (RECEIPT_MALFORMED), not at the partner.
+ * Builds, validates and signs one statement alone (the single form). The payload is checked
+ * with the schema partners verify with, so a malformed statement fails here
+ * (RECEIPT_MALFORMED), not at the partner.
  */
 function signStatement<K extends StatementKind>(key: SigningKey, kind: K, fields: StatementFields<StatementOf[K]>): SignedStatement<K> {
+  const payload = statementPayload(kind, fields);
+  const jws = key.signInput(signingInputOf(key, kind, payload));
+  return { jws, digest: sha256Digest(jws), payload, kid: key.kid };
+}
+
+/**
+ * Signs one statement in a batch with the others this key signs for `recipient` in the same
+ * event-loop turn (§5.9; alone, if it is the only one). Only for a recipient known to verify
+ * batched statements.
+ */
+export async function signInBatch<K extends Exclude<StatementKind, 'run'>>(
+  key: SigningKey,
+  kind: K,
+  fields: StatementFields<StatementOf[K]>,
+  recipient: string,
+): Promise<SignedStatement<K>> {
+  const payload = statementPayload(kind, fields);
+  const jws = await batchSignerOf(key).sign(signingInputOf(key, kind, payload), recipient);
+  return { jws, digest: sha256Digest(jws), payload, kid: key.kid };
+}
+
+function statementPayload<K extends StatementKind>(kind: K, fields: StatementFields<StatementOf[K]>): StatementOf[K] {
   // An optional field spread in as undefined means "absent", as it would in JSON.
   const all = { ...fields, v: 1, kind, iat: fields.iat ?? Math.floor(Date.now() / 1000) };
   const draft = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
   const parsed = SCHEMAS[kind].safeParse(draft);
   if (!parsed.success) throw new ReceiptMalformedError(`cannot sign this ${kind} statement: ${firstIssue(parsed.error)}`);
-  const payload = parsed.data as StatementOf[K];
-  let jws: string;
+  return parsed.data as StatementOf[K];
+}
+
+function signingInputOf(key: SigningKey, kind: StatementKind, payload: object): string {
   try {
-    jws = key.signCompact(payload, STATEMENT_TYP[kind]);
+    return key.signingInput(payload, STATEMENT_TYP[kind]);
   } catch (err) {
     if (!(err instanceof CryptoError)) throw err;
     throw new ReceiptMalformedError(`cannot sign this ${kind} statement: ${err.message}`, { cause: err });
   }
-  return { jws, digest: sha256Digest(jws), payload, kid: key.kid };
 }
 
 /** The requester's request statement (typ entente-request+jws). */

@@ -10,6 +10,7 @@ import {
   ReceiptWrongSignerError,
   type ReceiptError,
 } from './errors.js';
+import { checkBatched } from './batch.js';
 import type { SignedStatement } from './sign.js';
 import { SCHEMAS, STATEMENT_TYP, firstIssue, type StatementKind, type StatementOf } from './statements.js';
 
@@ -50,7 +51,7 @@ export function verifyStatement<K extends StatementKind>(
 
 function checkSignature(jws: string, ring: KeyRing, expect: StatementExpectation<StatementKind>): VerifiedJws {
   try {
-    return verifyCompactJws(jws, ring, expect.signerOrg);
+    return verifyCompactJws(jws, ring, expect.signerOrg, checkBatched);
   } catch (err) {
     throw err instanceof CryptoError ? receiptErrorOf(err, ring, expect) : err;
   }

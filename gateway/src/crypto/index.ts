@@ -7,7 +7,7 @@ export { SealingKey } from './sealing-key.js';
 export { KeyRing } from './key-ring.js';
 export type { RingKey } from './key-ring.js';
 export { inspectCompactJws, verifyCompactJws } from './verify.js';
-export type { JwsHeader, VerifiedJws } from './verify.js';
+export type { BatchCheck, BatchedParts, JwsHeader, VerifiedJws } from './verify.js';
 export {
   CRYPTO_ERROR_CODES,
   CryptoError,

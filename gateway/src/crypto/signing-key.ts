@@ -12,8 +12,10 @@ import { checkDeclaredUse, type PublicJwk } from './jwk.js';
 export class SigningKey {
   /** Encoded protected headers by typ: a gateway signs three typs, so this stays tiny. */
   private readonly headers = new Map<string, string>();
-  /** Signatures made with this key (each statement costs one today): for status and the bench. */
+  /** Signatures made with this key: for status and the bench. */
   signatures = 0;
+  /** Statements those signatures cover (a batch of n statements costs one signature). */
+  statements = 0;
 
   private constructor(
     readonly kid: string,
@@ -54,14 +56,39 @@ export class SigningKey {
    * Throws JcsUnsupportedError if the payload is not JSON data.
    */
   signCompact(payload: object, typ: string): string {
+    return this.signInput(this.signingInput(payload, typ));
+  }
+
+  /** Signs a signing input made by signingInput: the compact JWS `input "." BASE64URL(signature)`. */
+  signInput(signingInput: string): string {
+    const signature = signWith(this.alg, this.key, Buffer.from(signingInput, 'ascii'));
+    this.signatures++;
+    this.statements++;
+    return `${signingInput}.${signature.toString('base64url')}`;
+  }
+
+  /**
+   * `BASE64URL(header) "." BASE64URL(JCS(payload))`: what a signature covers, for a statement
+   * whose signature is its batch's (see audit/batch.ts). Throws JcsUnsupportedError if the
+   * payload is not JSON data.
+   */
+  signingInput(payload: object, typ: string): string {
     let header = this.headers.get(typ);
     if (header === undefined) {
       header = Buffer.from(JSON.stringify({ alg: this.alg, kid: this.kid, typ }), 'utf8').toString('base64url');
       this.headers.set(typ, header);
     }
-    const signingInput = `${header}.${Buffer.from(canonicalize(payload), 'utf8').toString('base64url')}`;
-    const signature = signWith(this.alg, this.key, Buffer.from(signingInput, 'ascii'));
-    this.signatures++;
-    return `${signingInput}.${signature.toString('base64url')}`;
+    return `${header}.${Buffer.from(canonicalize(payload), 'utf8').toString('base64url')}`;
+  }
+
+  /**
+   * Signs the root of a batch of `count` statements (their signing inputs made by
+   * signingInput): the one signature they share. Counted as one signature for `count`
+   * statements.
+   */
+  signBatchRoot(payload: object, typ: string, count: number): string {
+    const jws = this.signCompact(payload, typ);
+    this.statements += count - 1;
+    return jws;
   }
 }

@@ -29,31 +29,63 @@ export interface VerifiedJws {
 interface Parts {
   readonly header: string;
   readonly payload: string;
-  readonly signature: string;
+  /** The single form's signature. */
+  readonly signature?: string;
+  /** The batched form's proof and batch JWS (see BatchedParts). */
+  readonly batched?: BatchedParts;
 }
+
+/**
+ * A statement in the batched form `header.payload.proof.bh.bp.bs`: its signature is the batch
+ * JWS `bh.bp.bs` over a Merkle root of many statements, and `proof` places this statement's
+ * signing input in that tree. What a batch is and how its proof checks out is the audit
+ * layer's rule (docs/protocol.md §5.9); this module only routes the parts to it.
+ */
+export interface BatchedParts {
+  /** `header.payload` of this statement: the bytes its Merkle leaf hashes. */
+  readonly signingInput: string;
+  readonly proof: string;
+  /** The batch's own compact JWS: an ordinary JWS a standard JOSE library verifies. */
+  readonly batchJws: string;
+}
+
+/**
+ * Checks that the batch vouches for a batched statement, signed by `entry` (the key the
+ * statement's own header names); throws a CryptoError (JWS_BAD_SIGNATURE, JWS_MALFORMED)
+ * if not.
+ */
+export type BatchCheck = (parts: BatchedParts, ring: KeyRing, entry: RingKey, org: string, kid: string) => void;
 
 /**
  * Verifies a compact JWS as signed by one of `expectedOrg`'s keys, as a fixed sequence of
  * small checks, each throwing its own CryptoError: shape → header → key of that org →
  * algorithm of that key → signature → canonical JSON object payload. Nothing in the JWS
  * chooses the key's organization or its algorithm, and the payload is parsed only once
- * the signature holds.
+ * the signature holds. With `batch`, a statement in the batched form (six parts) is accepted
+ * too, its signature step being `batch`.
  */
-export function verifyCompactJws(jws: string, ring: KeyRing, expectedOrg: string): VerifiedJws {
-  const parts = checkShape(jws);
+export function verifyCompactJws(jws: string, ring: KeyRing, expectedOrg: string, batch?: BatchCheck): VerifiedJws {
+  const parts = checkShape(jws, batch !== undefined);
   const header = checkHeader(parts.header);
   const entry = checkKey(ring, expectedOrg, header.kid);
   checkAlg(entry, header);
-  checkSignature(parts, entry, expectedOrg, header.kid);
+  if (parts.batched !== undefined) batch!(parts.batched, ring, entry, expectedOrg, header.kid);
+  else checkSignature(parts, entry, expectedOrg, header.kid);
   const { payload, payloadBytes } = checkPayload(parts.payload);
   return { header: { alg: entry.alg, kid: header.kid, ...(header.typ !== undefined ? { typ: header.typ } : {}) }, payload, payloadBytes };
 }
 
-function checkShape(jws: string): Parts {
+function checkShape(jws: string, batchedAllowed: boolean): Parts {
   const parts = jws.split('.');
-  if (parts.length !== 3) throw new JwsMalformedError(`not a compact JWS: expected 3 dot-separated parts, got ${parts.length}`);
-  const [header, payload, signature] = parts as [string, string, string];
-  return { header, payload, signature };
+  if (parts.length === 3) {
+    const [header, payload, signature] = parts as [string, string, string];
+    return { header, payload, signature };
+  }
+  if (parts.length === 6 && batchedAllowed) {
+    const [header, payload, proof, bh, bp, bs] = parts as [string, string, string, string, string, string];
+    return { header, payload, batched: { signingInput: `${header}.${payload}`, proof, batchJws: `${bh}.${bp}.${bs}` } };
+  }
+  throw new JwsMalformedError(`not a compact JWS: expected 3 dot-separated parts${batchedAllowed ? ' (6 for a batched statement)' : ''}, got ${parts.length}`);
 }
 
 function checkHeader(encoded: string): { alg: string; kid: string; typ?: string } {
@@ -94,7 +126,7 @@ function checkAlg(entry: RingKey, header: { alg: string; kid: string }): void {
 }
 
 function checkSignature(parts: Parts, entry: RingKey, org: string, kid: string): void {
-  const signature = decodeCanonicalBase64url(parts.signature);
+  const signature = decodeCanonicalBase64url(parts.signature ?? '');
   if (signature === undefined || signature.length !== SIGNATURE_BYTES) {
     throw new JwsBadSignatureError(`the signature is not ${SIGNATURE_BYTES} bytes of canonical base64url`);
   }
@@ -135,7 +167,7 @@ function checkPayload(encoded: string): { payload: Record<string, unknown>; payl
  * was stored, or naming its key. Never a substitute for verifyCompactJws.
  */
 export function inspectCompactJws(jws: string): { readonly header: Record<string, unknown>; readonly payloadText: string } {
-  const { header, payload } = checkShape(jws);
+  const { header, payload } = checkShape(jws, true);
   const decode = (part: string, what: string): string => {
     const bytes = decodeCanonicalBase64url(part);
     if (bytes === undefined) throw new JwsMalformedError(`the ${what} is not canonical unpadded base64url`);
