@@ -79,6 +79,8 @@ export class Gateway implements ControlBackend {
   private trust: TrustStore;
   private keys: KeyRing;
   private readonly signer: SigningKey;
+  /** Partners that said they verify batched statements (in memory: each says so on every exchange). */
+  private readonly batchVerifiers = new Set<string>();
   private readonly clients: FederationClients;
   private readonly server: FederationServer;
   private readonly responder: Responder;
@@ -144,6 +146,7 @@ export class Gateway implements ControlBackend {
       log: this.log,
       checkpoint: () => this.ledger.recentCheckpoint(),
       onCheckpoint: (partner, note) => this.ledger.observe(partner, note),
+      onBatchVerifier: (partner) => this.batchVerifiers.add(partner),
     });
     this.ledger = new LogExchange({
       store: this.store,
@@ -160,6 +163,7 @@ export class Gateway implements ControlBackend {
       policy: () => this.policyEngine,
       agents: this.agents,
       signer: this.signer,
+      batchesFor: (org) => config.receipts.batchSignatures && this.batchVerifiers.has(org),
       partnerKeys: () => this.keys,
       learnPartnerKeys: (org) => this.learnPartnerKeys(org),
       maxPayloadBytes: limits.maxPayloadBytes,
@@ -183,6 +187,7 @@ export class Gateway implements ControlBackend {
       maxPayloadBytes: limits.maxPayloadBytes,
       callTimeoutMs: limits.callTimeoutMs,
       log: this.log,
+      onBatchVerifier: (partner) => this.batchVerifiers.add(partner),
     });
     this.acks = new AckDeliverer({
       outbox: this.store,
@@ -197,6 +202,7 @@ export class Gateway implements ControlBackend {
       store: this.store,
       policy: () => this.policyEngine,
       signer: this.signer,
+      batchesFor: (org) => config.receipts.batchSignatures && this.batchVerifiers.has(org),
       partnerKeys: () => this.keys,
       learnPartnerKeys: (org) => this.learnPartnerKeys(org),
       transport: this.clients,
@@ -616,6 +622,7 @@ function processCounters(store: Store, signer: SigningKey): GatewayStatus['proce
     storeCommits: store.commits,
     storeWrites: store.writes,
     signatures: signer.signatures,
+    statementsSigned: signer.statements,
   };
 }
 

@@ -141,6 +141,8 @@ export interface GatewayStatus {
     readonly storeCommits: number;
     readonly storeWrites: number;
     readonly signatures: number;
+    /** Statements those signatures cover (more than one per signature when signed in batches). */
+    readonly statementsSigned: number;
   };
 }
 
@@ -462,6 +464,7 @@ export class EntenteClient {
               storeCommits: Number(s.process.store_commits),
               storeWrites: Number(s.process.store_writes),
               signatures: Number(s.process.signatures),
+              statementsSigned: Number(s.process.statements_signed),
             },
           }
         : {}),

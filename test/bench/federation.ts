@@ -143,8 +143,8 @@ async function main(): Promise<void> {
       event_loop_utilization: { requester: round(da.elu, 3), responder: round(db.elu, 3) },
       commits_per_task: { requester: per(da.commits), responder: per(db.commits) },
       signatures_per_task: { requester: per(da.signatures), responder: per(db.signatures) },
-      // Each signature covers one statement today; batch signing (issue 11) would raise it.
-      statements_per_signature: 1,
+      // Statements signed under load per signature made, both sides together (batch signatures).
+      statements_per_signature: round((da.statements + db.statements) / Math.max(1, da.signatures + db.signatures), 2),
     };
     mkdirSync(join(REPO, 'bench-results'), { recursive: true });
     writeFileSync(join(REPO, 'bench-results/federation.json'), JSON.stringify(results, null, 2) + '\n');
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
         `1 in flight: bare p50 ${results.bare_unloaded_p50_ms} ms, federated ${results.federated_unloaded_p50_ms} ms (${results.unloaded_p50_ratio}x)`,
         `CPU µs per task: bare client ${results.cpu_us_per_task.bare_client}, server ${results.cpu_us_per_task.bare_server}; requester ${results.cpu_us_per_task.requester}, responder ${results.cpu_us_per_task.responder}`,
         `event-loop utilisation: requester ${results.event_loop_utilization.requester}, responder ${results.event_loop_utilization.responder}`,
-        `per task: commits ${results.commits_per_task.requester} / ${results.commits_per_task.responder}, signatures ${results.signatures_per_task.requester} / ${results.signatures_per_task.responder} (requester / responder)`,
+        `per task: commits ${results.commits_per_task.requester} / ${results.commits_per_task.responder}, signatures ${results.signatures_per_task.requester} / ${results.signatures_per_task.responder} (requester / responder); ${results.statements_per_signature} statements per signature`,
         'written to bench-results/federation.json',
         '',
       ].join('\n'),
@@ -196,6 +196,7 @@ interface Counters {
   readonly eluIdleMs: number;
   readonly commits: number;
   readonly signatures: number;
+  readonly statements: number;
 }
 
 /** This process's CPU and event loop (the bench's own load loop runs here too). */
@@ -206,15 +207,23 @@ function ownCounters(): Pick<Counters, 'cpuUs' | 'eluActiveMs' | 'eluIdleMs'> {
 }
 
 /** A gateway's counters from its status (the process block of GetStatus). */
-function gatewayCounters(p: { cpuUserUs: number; cpuSystemUs: number; eventLoopActiveMs: number; eventLoopIdleMs: number; storeCommits: number; signatures: number }): Counters {
-  return { cpuUs: p.cpuUserUs + p.cpuSystemUs, eluActiveMs: p.eventLoopActiveMs, eluIdleMs: p.eventLoopIdleMs, commits: p.storeCommits, signatures: p.signatures };
+function gatewayCounters(p: {
+  cpuUserUs: number;
+  cpuSystemUs: number;
+  eventLoopActiveMs: number;
+  eventLoopIdleMs: number;
+  storeCommits: number;
+  signatures: number;
+  statementsSigned: number;
+}): Counters {
+  return { cpuUs: p.cpuUserUs + p.cpuSystemUs, eluActiveMs: p.eventLoopActiveMs, eluIdleMs: p.eventLoopIdleMs, commits: p.storeCommits, signatures: p.signatures, statements: p.statementsSigned };
 }
 
 function delta(before: Partial<Counters>, after: Partial<Counters>) {
   const d = (k: keyof Counters) => (after[k] ?? 0) - (before[k] ?? 0);
   const active = d('eluActiveMs');
   const idle = d('eluIdleMs');
-  return { cpuUs: d('cpuUs'), elu: active / Math.max(1e-9, active + idle), commits: d('commits'), signatures: d('signatures') };
+  return { cpuUs: d('cpuUs'), elu: active / Math.max(1e-9, active + idle), commits: d('commits'), signatures: d('signatures'), statements: d('statements') };
 }
 
 /** Another process's CPU time (user + system), microseconds, from /proc (Linux). */

@@ -1,4 +1,4 @@
-export { signAck, signInBatch, signRequest, signResult, signRun } from './sign.js';
+export { signAck, signToSend, signRequest, signResult, signRun } from './sign.js';
 export type { SignedStatement, StatementFields } from './sign.js';
 export { verifyStatement } from './verify-statement.js';
 export type { StatementExpectation } from './verify-statement.js';

@@ -38,18 +38,19 @@ function signStatement<K extends StatementKind>(key: SigningKey, kind: K, fields
 }
 
 /**
- * Signs one statement in a batch with the others this key signs for `recipient` in the same
- * event-loop turn (§5.9; alone, if it is the only one). Only for a recipient known to verify
- * batched statements.
+ * Signs one statement a partner will receive. With `batchFor` (the recipient), in a batch with
+ * the others this key signs for that recipient in the same event-loop turn (§5.9; alone if it
+ * is the only one): only for a recipient known to verify batched statements. Without it, alone.
  */
-export async function signInBatch<K extends Exclude<StatementKind, 'run'>>(
+export async function signToSend<K extends Exclude<StatementKind, 'run'>>(
   key: SigningKey,
   kind: K,
   fields: StatementFields<StatementOf[K]>,
-  recipient: string,
+  batchFor?: string,
 ): Promise<SignedStatement<K>> {
   const payload = statementPayload(kind, fields);
-  const jws = await batchSignerOf(key).sign(signingInputOf(key, kind, payload), recipient);
+  const input = signingInputOf(key, kind, payload);
+  const jws = batchFor === undefined ? key.signInput(input) : await batchSignerOf(key).sign(input, batchFor);
   return { jws, digest: sha256Digest(jws), payload, kid: key.kid };
 }
 

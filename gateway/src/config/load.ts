@@ -15,7 +15,7 @@ export interface GatewayConfig {
   readonly advertise: string;
   readonly dataDir: string;
   readonly tls: { readonly caPem: string; readonly certPem: string; readonly keyPem: string };
-  readonly receipts: { readonly signingJwk: Jwk & { kid: string }; readonly previousJwks: readonly Jwk[] };
+  readonly receipts: { readonly signingJwk: Jwk & { kid: string }; readonly previousJwks: readonly Jwk[]; readonly batchSignatures: boolean };
   readonly policies:
     | { readonly engine: 'rego'; readonly dirs: readonly string[] }
     | { readonly engine: 'opa-wasm'; readonly bundle: string };
@@ -219,6 +219,7 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
     receipts: {
       signingJwk: asJwk('receipts.signingKey', readJson('receipts.signingKey', c.receipts.signingKey), true) as Jwk & { kid: string },
       previousJwks: c.receipts.previousKeys.map((k, i) => asJwk(`receipts.previousKeys[${i}]`, readJson(`receipts.previousKeys[${i}]`, k), false)),
+      batchSignatures: c.receipts.batchSignatures,
     },
     policies,
     agents: c.agents.map((a) => ({ module: path(a.module), ...(a.options !== undefined ? { options: a.options } : {}) })),

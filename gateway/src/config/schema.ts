@@ -18,6 +18,11 @@ export const configSchema = z.strictObject({
   receipts: z.strictObject({
     signingKey: jwkOrPath,
     previousKeys: z.array(jwkOrPath).default([]),
+    /**
+     * Sign statements to partners that verify them in batches under load (one signature per
+     * batch, docs/protocol.md §5.9). false: every statement is an ordinary JWS.
+     */
+    batchSignatures: z.boolean().default(true),
   }),
   policies: z.strictObject({
     engine: z.enum(['rego', 'opa-wasm']).default('rego'),

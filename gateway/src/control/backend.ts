@@ -46,6 +46,7 @@ export interface ProcessCounters {
   readonly storeCommits: number;
   readonly storeWrites: number;
   readonly signatures: number;
+  readonly statementsSigned: number;
 }
 
 /** What the control API asks of the gateway it serves. */

@@ -203,6 +203,7 @@ export function toStatus(s: GatewayStatus, log: AuditLogState): Status {
       store_commits: String(s.process.storeCommits),
       store_writes: String(s.process.storeWrites),
       signatures: String(s.process.signatures),
+      statements_signed: String(s.process.statementsSigned),
     },
   };
 }

@@ -12,7 +12,7 @@ import type { AcknowledgeBatchResponse__Output } from '../generated/entente/fede
 import type { AddCheckpointResponse__Output } from '../generated/entente/federation/v1/AddCheckpointResponse.js';
 import type { CheckpointResponse__Output } from '../generated/entente/federation/v1/CheckpointResponse.js';
 import type { ProofResponse__Output } from '../generated/entente/federation/v1/ProofResponse.js';
-import { fromServiceError, MD_CHECKPOINT, MD_REASON, MD_WITNESS_SIZE } from './status.js';
+import { fromServiceError, MD_BATCHED_STATEMENTS, MD_CHECKPOINT, MD_REASON, MD_WITNESS_SIZE } from './status.js';
 
 export interface PartnerEndpoint {
   readonly org: string;
@@ -31,6 +31,8 @@ export interface FederationClientsOptions {
   readonly checkpoint?: () => Promise<string | undefined>;
   /** A partner's checkpoint, from the trailer of its answer. */
   readonly onCheckpoint?: (partner: string, note: string) => void;
+  /** The partner said, in an answer's trailers, that it verifies batched statements. */
+  readonly onBatchVerifier?: (partner: string) => void;
 }
 
 const MESSAGE_OVERHEAD = 64 * 1024;
@@ -312,6 +314,7 @@ export class FederationClients implements PartnerTransport {
   /** Our latest checkpoint, to send with a call. */
   private async metadata(): Promise<grpc.Metadata> {
     const md = new grpc.Metadata();
+    md.set(MD_BATCHED_STATEMENTS, '1');
     try {
       const note = await this.opts.checkpoint?.();
       if (note !== undefined) md.set(MD_CHECKPOINT, Buffer.from(note, 'utf8'));
@@ -321,9 +324,11 @@ export class FederationClients implements PartnerTransport {
     return md;
   }
 
+  /** What an answer's trailers say of the partner: its latest checkpoint, whether it verifies batches. */
   private theirCheckpoint(partner: string, md: grpc.Metadata | undefined): void {
     const note = md?.get(MD_CHECKPOINT)[0];
     if (Buffer.isBuffer(note)) this.opts.onCheckpoint?.(partner, note.toString('utf8'));
+    if (md?.get(MD_BATCHED_STATEMENTS)[0] === '1') this.opts.onBatchVerifier?.(partner);
   }
 }
 

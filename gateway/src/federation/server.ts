@@ -9,7 +9,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { bindServer, closeConnectionOf, federationProto, peerCertificateOf, shutdownServer } from '../lib/index.js';
 import { WitnessConflictError } from '../audit/index.js';
 import { ReloadableTls } from './reloadable-tls.js';
-import { MD_CHECKPOINT, MD_WITNESS_SIZE, toServiceError } from './status.js';
+import { MD_BATCHED_STATEMENTS, MD_CHECKPOINT, MD_WITNESS_SIZE, toServiceError } from './status.js';
 
 /** The audit log as the federation service serves it (the gateway wires it to audit/). */
 export interface FederationAudit {
@@ -42,6 +42,8 @@ export interface FederationServerOptions {
   /** Upper bound on how long a task may run when the caller set no deadline. */
   readonly callTimeoutMs: number;
   readonly log: Logger;
+  /** The caller said, in its call's metadata, that it verifies batched statements. */
+  readonly onBatchVerifier?: (org: string) => void;
 }
 
 /** Most acks one AcknowledgeBatch call may carry (docs/protocol.md). */
@@ -217,6 +219,7 @@ export class FederationServer {
     }
     const theirs = call.metadata.get(MD_CHECKPOINT)[0];
     if (Buffer.isBuffer(theirs)) this.opts.audit.observe(peer.org, theirs.toString('utf8'));
+    if (call.metadata.get(MD_BATCHED_STATEMENTS)[0] === '1') this.opts.onBatchVerifier?.(peer.org);
     handle(peer).then(
       async (res) => callback(null, res, await this.trailer()),
       async (err: unknown) => {
@@ -245,6 +248,7 @@ export class FederationServer {
   /** Our latest checkpoint as a trailer; an answer goes without one rather than not at all. */
   private async trailer(): Promise<grpc.Metadata> {
     const md = new grpc.Metadata();
+    md.set(MD_BATCHED_STATEMENTS, '1');
     try {
       md.set(MD_CHECKPOINT, Buffer.from(await this.opts.audit.recentCheckpoint(), 'utf8'));
     } catch (err) {

@@ -14,6 +14,11 @@ export const MD_POLICY_REASONS = 'entente-policy-reasons';
 export const MD_RESULT_STATEMENT = 'entente-result-statement';
 /** The sender's latest checkpoint (a signed note, UTF-8), on every call and every answer. */
 export const MD_CHECKPOINT = 'entente-checkpoint-bin';
+/**
+ * The sender verifies batched statements (docs/protocol.md §5.9), value `1`, on every call and
+ * every answer: statements to it may be signed in batches from then on.
+ */
+export const MD_BATCHED_STATEMENTS = 'entente-batched-statements';
 /** AddCheckpoint's checkpoint_conflict: the size of the checkpoint the witness holds. */
 export const MD_WITNESS_SIZE = 'entente-witness-size';
 

@@ -8,13 +8,13 @@ import {
   type KeyRing,
   type SigningKey,
 } from '../crypto/index.js';
-import { signAck, signRequest, signResult, verifyResult, type ResultStatus } from '../audit/index.js';
+import { signResult, verifyResult, type ResultStatus } from '../audit/index.js';
 import type { StatementLog, StatementRecord } from '../audit/index.js';
 import type { AckDeliverer } from './ack-deliverer.js';
 import type { TaskRecord, TaskStore } from './ports.js';
 import { isDenial, isReasonCode, REASONS, TaskError, type ReasonCode } from './errors.js';
 import { FINAL_STATUSES, NAME, TASK_ID, type TaskView } from './task.js';
-import { contentDigestOf, knowSignerKey, parseJsonPayload, recordStatement } from './shared.js';
+import { contentDigestOf, knowSignerKey, parseJsonPayload, recordStatement, signFor, type StatementSigner } from './shared.js';
 import { signerOf, statementsOfTask } from './receipts.js';
 
 /** How requests reach partners; the federation transport implements it over mutual-TLS gRPC. */
@@ -38,11 +38,10 @@ export interface PartnerTransport {
   watchTask(partner: string, taskId: string, deadline: number, onUpdate: (view: TaskView) => void): Promise<unknown>;
 }
 
-export interface RequesterDeps {
+export interface RequesterDeps extends StatementSigner {
   readonly org: string;
   readonly store: TaskStore & StatementLog;
   readonly policy: () => PolicyEngine;
-  readonly signer: SigningKey;
   readonly partnerKeys: () => KeyRing;
   /** Asks a partner's card for its receipt keys (after a rotation); see knowSignerKey. */
   readonly learnPartnerKeys?: (org: string) => Promise<unknown>;
@@ -183,7 +182,8 @@ export class Requester {
     };
     const { decision: outbound, leaving, inputBytes } = this.outbound(opts, opts.taskId);
     const iat = Math.floor(now / 1000);
-    const request = signRequest(signer, {
+    const request = (
+      await signFor(this.deps, 'request', {
       task_id: opts.taskId,
       from: org,
       to: opts.partner,
@@ -194,7 +194,8 @@ export class Requester {
       exp: Math.ceil(deadline / 1000) + 60,
       outbound: { decision_id: outbound.id, policy_revision: outbound.revision },
       ...(opts.parentTask !== undefined ? { parent: { org: opts.parentTask.org, task_id: opts.parentTask.taskId } } : {}),
-    }).jws;
+      })
+    ).jws;
     const requestRecord = recordStatement(opts.taskId, 'request', org, opts.partner, request, this.clock.now());
 
     if (!outbound.allow) {
@@ -360,7 +361,7 @@ export class Requester {
     remote: TaskError | undefined,
     deadline: number,
   ): Promise<CallResult> {
-    const { org, signer } = this.deps;
+    const { org } = this.deps;
     let result: unknown;
     let status: ResultStatus;
     try {
@@ -384,13 +385,15 @@ export class Requester {
       });
     }
     const resultRecord = recordStatement(task.taskId, 'result', task.peerOrg, task.peerOrg, resultStatement, this.clock.now());
-    const ack = signAck(signer, {
-      iat: Math.floor(this.clock.now() / 1000),
-      task_id: task.taskId,
-      from: org,
-      to: task.peerOrg,
-      result_statement_digest: resultRecord.digest,
-    }).jws;
+    const ack = (
+      await signFor(this.deps, 'ack', {
+        iat: Math.floor(this.clock.now() / 1000),
+        task_id: task.taskId,
+        from: org,
+        to: task.peerOrg,
+        result_statement_digest: resultRecord.digest,
+      })
+    ).jws;
     const reason = status === 'completed' ? undefined : (remote?.reason ?? (view.reason !== undefined && isReasonCode(view.reason) ? view.reason : 'internal'));
     // The duty to deliver the ack is stored with it, in the same write: no crash can leave an
     // ack signed here and owed to the partner without the outbox knowing.

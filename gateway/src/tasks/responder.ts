@@ -9,14 +9,13 @@ import type { InboundApprovalRecord, InboundDecision, TaskRecord, TaskStore } fr
 import { InboundApprovalError, isDenial, isReasonCode, TaskError, type ReasonCode } from './errors.js';
 import { inboundApprovalId, parseInboundApprovalId } from './approval-id.js';
 import { FINAL_STATUSES, NAME, TASK_ID, type Peer, type TaskView } from './task.js';
-import { knowSignerKey, parseJsonPayload, recordStatement } from './shared.js';
+import { knowSignerKey, parseJsonPayload, recordStatement, signFor, type StatementSigner } from './shared.js';
 
-export interface ResponderDeps {
+export interface ResponderDeps extends StatementSigner {
   readonly org: string;
   readonly store: TaskStore & StatementLog;
   readonly policy: () => PolicyEngine;
   readonly agents: AgentRegistry;
-  readonly signer: SigningKey;
   readonly partnerKeys: () => KeyRing;
   /** Asks a partner's card for its receipt keys (after a rotation); see knowSignerKey. */
   readonly learnPartnerKeys?: (org: string) => Promise<unknown>;
@@ -120,7 +119,7 @@ export class Responder {
     for (const task of stale) {
       const request = await this.storedRequest(task);
       if (request === undefined) continue;
-      const statement = this.signResult(task, request.digest, 'failed', 'interrupted', undefined, undefined);
+      const statement = await this.signResult(task, request.digest, 'failed', 'interrupted', undefined, undefined);
       await this.deps.store.write({
         tasks: [{ ...task, status: 'failed', reason: 'interrupted', updatedAt: this.clock.now() }],
         statements: [recordStatement(task.taskId, 'result', this.deps.org, task.peerOrg, statement, this.clock.now())],
@@ -282,7 +281,7 @@ export class Responder {
     const held = this.held.get(k);
     let outcome;
     if (d.decision === 'reject') {
-      const statement = this.signResult(task, requestDigest, 'denied', 'approval_rejected', inbound, undefined);
+      const statement = await this.signResult(task, requestDigest, 'denied', 'approval_rejected', inbound, undefined);
       outcome = await store.decideInboundApproval(id.org, id.taskId, decided, {
         tasks: [{ ...task, status: 'denied', reason: 'approval_rejected', updatedAt: this.clock.now() }],
         statements: [recordStatement(task.taskId, 'result', this.deps.org, task.peerOrg, statement, this.clock.now())],
@@ -437,7 +436,7 @@ export class Responder {
           `the result is ${resultBytes.length} bytes; this gateway's limit is ${this.deps.maxPayloadBytes} (limits.maxPayloadBytes)`,
         );
       }
-      const statement = this.signResult(task, requestDigest, 'completed', undefined, inbound, disclosure, disclosure.payload);
+      const statement = await this.signResult(task, requestDigest, 'completed', undefined, inbound, disclosure, disclosure.payload);
       const finished: TaskRecord = { ...task, status: 'completed', resultJson, updatedAt: this.clock.now() };
       await this.deps.store.write({
         tasks: [finished],
@@ -504,7 +503,7 @@ export class Responder {
 
   /** Ends a held or approved task `cancelled` at the requester's request, unless a decision got there first. */
   private async withdraw(task: TaskRecord): Promise<void> {
-    const statement = this.signResult(task, await this.requestDigestOf(task), 'cancelled', 'cancelled', await this.heldBy(task), undefined);
+    const statement = await this.signResult(task, await this.requestDigestOf(task), 'cancelled', 'cancelled', await this.heldBy(task), undefined);
     const wrote = await this.deps.store.transitionTask({ ...task, status: 'cancelled', reason: 'cancelled', updatedAt: this.clock.now() }, task.status, [
       recordStatement(task.taskId, 'result', this.deps.org, task.peerOrg, statement, this.clock.now()),
     ]);
@@ -530,7 +529,7 @@ export class Responder {
       policyReasons: readonly string[] | undefined;
     },
   ): Promise<never> {
-    const statement = this.signResult(task, requestDigest, outcome.status, outcome.reason, outcome.inbound, outcome.disclosure);
+    const statement = await this.signResult(task, requestDigest, outcome.status, outcome.reason, outcome.inbound, outcome.disclosure);
     await this.deps.store.write({
       tasks: [{ ...task, status: outcome.status, reason: outcome.reason, updatedAt: this.clock.now() }],
       statements: [recordStatement(task.taskId, 'result', this.deps.org, peer.org, statement, this.clock.now())],
@@ -544,7 +543,7 @@ export class Responder {
     );
   }
 
-  private signResult(
+  private async signResult(
     task: TaskRecord,
     requestDigest: string,
     status: ResultStatus,
@@ -552,8 +551,8 @@ export class Responder {
     inbound: DecisionRef | undefined,
     disclosure: DecisionRef | undefined,
     result?: unknown,
-  ): string {
-    return signResult(this.deps.signer, {
+  ): Promise<string> {
+    const statement = await signFor(this.deps, 'result', {
       iat: Math.floor(this.clock.now() / 1000),
       task_id: task.taskId,
       from: this.deps.org,
@@ -564,7 +563,8 @@ export class Responder {
       ...(reason !== undefined ? { reason } : {}),
       inbound: inbound ? { decision_id: inbound.id, policy_revision: inbound.revision } : null,
       disclosure: disclosure ? { decision_id: disclosure.id, policy_revision: disclosure.revision } : null,
-    }).jws;
+    });
+    return statement.jws;
   }
 
   /** A resubmission of a claimed task with the same content: answered from its record, or run if it was approved. */

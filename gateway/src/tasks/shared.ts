@@ -1,6 +1,7 @@
-import { canonicalize, inspectCompactJws, JcsUnsupportedError, sha256Digest, type KeyRing } from '../crypto/index.js';
+import { canonicalize, inspectCompactJws, JcsUnsupportedError, sha256Digest, type KeyRing, type SigningKey } from '../crypto/index.js';
 import { decodeUtf8Strict, jsonTextDepth, jsonValueDepth } from '../lib/index.js';
-import type { StatementRecord } from '../audit/index.js';
+import { signToSend, type SignedStatement, type StatementFields, type StatementRecord } from '../audit/index.js';
+import type { StatementOf } from '../audit/statements.js';
 import { TaskError } from './errors.js';
 
 /** Bounds on a JSON payload from outside: its size in bytes and how deep it may nest. */
@@ -98,4 +99,23 @@ export async function knowSignerKey(deps: PartnerKeySource, org: string, jws: st
     return;
   }
   if (typeof kid === 'string' && deps.partnerKeys().lookup(org, kid) === undefined) await deps.learnPartnerKeys(org);
+}
+
+/** How a side signs what it sends a partner. */
+export interface StatementSigner {
+  readonly signer: SigningKey;
+  /**
+   * Whether `org` is known to verify batched statements (it said so on a call or an answer,
+   * docs/protocol.md §5.9); only then are statements to it signed in batches.
+   */
+  readonly batchesFor?: (org: string) => boolean;
+}
+
+/**
+ * Signs a statement for its recipient (`to`): in a batch with the others of this turn when the
+ * recipient verifies batches, else alone (an ordinary JWS).
+ */
+export async function signFor<K extends 'request' | 'result' | 'ack'>(deps: StatementSigner, kind: K, fields: StatementFields<StatementOf[K]>): Promise<SignedStatement<K>> {
+  const to = (fields as { readonly to: string }).to;
+  return await signToSend(deps.signer, kind, fields, deps.batchesFor?.(to) === true ? to : undefined);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compactVerify, importJWK } from 'jose';
 import { createHash } from 'node:crypto';
-import { signInBatch, signRequest, verifyStatement } from '../../../gateway/src/audit/index.js';
+import { signToSend, signRequest, verifyStatement } from '../../../gateway/src/audit/index.js';
 import { BATCH_TYP } from '../../../gateway/src/audit/batch.js';
 import { KeyRing, newSalt, saltedDigest } from '../../../gateway/src/crypto/index.js';
 import { decision, ed25519, es256, federation } from './fixtures.js';
@@ -17,7 +17,7 @@ function requestFields(taskId: string, to = 'lab') {
 
 /** n request statements signed in one turn, as the requester signs a burst. */
 async function burst(n: number, key = f.hospital, to = 'lab') {
-  return await Promise.all(Array.from({ length: n }, (_, i) => signInBatch(key, 'request', requestFields(`task-${i}`, to), to)));
+  return await Promise.all(Array.from({ length: n }, (_, i) => signToSend(key, 'request', requestFields(`task-${i}`, to), to)));
 }
 
 const expectRequest = (taskId: string) => ({ kind: 'request' as const, signerOrg: 'hospital', recipientOrg: 'lab', taskId });
@@ -47,7 +47,7 @@ describe('batch signatures', () => {
   it('never mixes two recipients in one batch', async () => {
     const ring = new KeyRing();
     ring.addJwks('hospital', { keys: [f.hospital.publicJwk] });
-    const [toLab, toBank] = await Promise.all([signInBatch(f.hospital, 'request', requestFields('a', 'lab'), 'lab'), signInBatch(f.hospital, 'request', requestFields('b', 'bank'), 'bank')]);
+    const [toLab, toBank] = await Promise.all([signToSend(f.hospital, 'request', requestFields('a', 'lab'), 'lab'), signToSend(f.hospital, 'request', requestFields('b', 'bank'), 'bank')]);
     expect(toLab!.jws.split('.')).toHaveLength(3);
     expect(toBank!.jws.split('.')).toHaveLength(3);
   });
@@ -107,7 +107,7 @@ describe('batch signatures', () => {
       const theirs = await burst(2, second);
       const mixed = [...mine[0]!.jws.split('.').slice(0, 3), ...theirs[0]!.jws.split('.').slice(3)].join('.');
       expect(() => verifyStatement(mixed, ring, expectRequest('task-0'))).toThrow(expect.objectContaining({ code: 'RECEIPT_BAD_SIGNATURE', message: expect.stringMatching(/names key hospital-1 but its batch is signed with hospital-2/) }));
-      const labBatch = (await Promise.all([0, 1].map((i) => signInBatch(f.lab, 'request', requestFields(`x${i}`), 'lab'))))[0]!.jws.split('.').slice(3);
+      const labBatch = (await Promise.all([0, 1].map((i) => signToSend(f.lab, 'request', requestFields(`x${i}`), 'lab'))))[0]!.jws.split('.').slice(3);
       const foreign = [...mine[0]!.jws.split('.').slice(0, 3), ...labBatch].join('.');
       expect(() => verifyStatement(foreign, ring, expectRequest('task-0'))).toThrow(expect.objectContaining({ code: 'RECEIPT_WRONG_SIGNER' }));
     });

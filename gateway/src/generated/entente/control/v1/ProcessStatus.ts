@@ -24,9 +24,14 @@ export interface ProcessStatus {
   'store_commits'?: (number | string | Long);
   'store_writes'?: (number | string | Long);
   /**
-   * Receipt signatures made (one per statement signed today).
+   * Receipt signatures made: one per statement, or one per batch of statements signed together
+   * under load (docs/protocol.md §5.9).
    */
   'signatures'?: (number | string | Long);
+  /**
+   * Receipt statements those signatures cover.
+   */
+  'statements_signed'?: (number | string | Long);
 }
 
 /**
@@ -51,7 +56,12 @@ export interface ProcessStatus__Output {
   'store_commits': (string);
   'store_writes': (string);
   /**
-   * Receipt signatures made (one per statement signed today).
+   * Receipt signatures made: one per statement, or one per batch of statements signed together
+   * under load (docs/protocol.md §5.9).
    */
   'signatures': (string);
+  /**
+   * Receipt statements those signatures cover.
+   */
+  'statements_signed': (string);
 }
