@@ -301,12 +301,64 @@ def parse_time(text):
     return None if text is None else datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
+def verify_jws(compact, key, alg, named):
+    """A single-form signature (protocol.md §5.7 check 7), by jwcrypto."""
+    parts = compact.split(".")
+    if len(parts) != 3 or len(b64url(parts[2])) != 64:
+        raise Bad("the signature is not 64 bytes")
+    b64url(parts[0]), b64url(parts[1])
+    # jwcrypto signs over the parts it re-encodes; all three are canonical, so that is the text.
+    token = jws.JWS()
+    try:
+        token.deserialize(compact)
+        token.verify(jwk.JWK(**key), alg=alg)
+    except jws.InvalidJWSSignature:
+        raise Bad(f"the signature does not verify with {named}")
+    except Exception as e:  # a key or token jwcrypto cannot use
+        raise Bad(f"jwcrypto refused it with {named}: {e}")
+
+
+verified_batches = set()
+
+
+def verify_batched(parts, key, alg, kid, signer):
+    """protocol.md §5.9: the batch JWS by the same key, then the statement's path to its root."""
+    batch = ".".join(parts[3:])
+    if (kid, batch) not in verified_batches:
+        try:
+            batch_header = json.loads(b64url(parts[3]))
+            batch_payload = json.loads(b64url(parts[4]), object_pairs_hook=strict_object)
+        except ValueError:
+            raise Bad("the batch header or payload is not JSON")
+        if not isinstance(batch_header, dict) or "crit" in batch_header or batch_header.get("kid") != kid or batch_header.get("alg") != alg:
+            raise Bad(f"the batch is not signed with the statement's key {kid} of {signer}")
+        if batch_header.get("typ") != "entente-batch+jws":
+            raise Bad("the batch JWS is not of typ entente-batch+jws")
+        verify_jws(batch, key, alg, f"key {kid} of {signer} (batch)")
+        if (not isinstance(batch_payload, dict) or sorted(batch_payload) != ["root", "size"]
+                or jcs(batch_payload).encode("utf-8") != b64url(parts[4])):
+            raise Bad("the batch payload is not exactly {root, size} in canonical form")
+        size = batch_payload["size"]
+        if type(size) is not int or not 2 <= size <= 65536 or not isinstance(batch_payload["root"], str) or len(b64url(batch_payload["root"])) != 32:
+            raise Bad("the batch payload's root is not 32 bytes or its size is not 2..65536")
+        verified_batches.add((kid, batch))
+    batch_payload = json.loads(b64url(parts[4]))
+    proof = b64url(parts[2])
+    if len(proof) < 4 or (len(proof) - 4) % 32:
+        raise Bad("the batch proof is not a 4-byte index and 32-byte hashes")
+    (index,) = struct.unpack(">I", proof[:4])
+    path = [proof[i:i + 32] for i in range(4, len(proof), 32)]
+    leaf = hashlib.sha256(b"\x00" + f"{parts[0]}.{parts[1]}".encode("ascii")).digest()
+    if not verify_inclusion(index, batch_payload["size"], leaf, path, b64url(batch_payload["root"])):
+        raise Bad(f"the statement is not in the batch signed with key {kid} of {signer}")
+
+
 def verify_statement(compact, kind, signer, receipt_keys):
     """protocol.md §5.7 checks 1-13. receipt_keys: org -> [(jwk dict, valid_from, valid_until)].
     Returns the payload, and what is wrong with the key's validity at its iat (audit.md §4)."""
     parts = compact.split(".") if isinstance(compact, str) else []
-    if len(parts) != 3 or not parts[0]:
-        raise Bad("not a compact JWS")
+    if len(parts) not in (3, 6) or not parts[0]:
+        raise Bad("not a compact JWS (nor a batched statement, protocol.md §5.9)")
     try:
         header = json.loads(b64url(parts[0]))
     except ValueError:
@@ -329,18 +381,11 @@ def verify_statement(compact, kind, signer, receipt_keys):
         raise Bad(f"key {kid} of {signer} is not a P-256 (ES256) or Ed25519 (EdDSA) signing key")
     if alg != key_alg:
         raise Bad(f"alg {alg} is not the algorithm of key {kid} ({key_alg})")
-    if len(b64url(parts[2])) != 64:
-        raise Bad("the signature is not 64 bytes")
+    if len(parts) == 3:
+        verify_jws(compact, key, alg, f"key {kid} of {signer}")
+    else:
+        verify_batched(parts, key, alg, kid, signer)
     raw = b64url(parts[1])
-    # jwcrypto signs over the parts it re-encodes; all three are canonical, so that is the text.
-    token = jws.JWS()
-    try:
-        token.deserialize(compact)
-        token.verify(jwk.JWK(**key), alg=alg)
-    except jws.InvalidJWSSignature:
-        raise Bad(f"the signature does not verify with key {kid} of {signer}")
-    except Exception as e:  # a key or token jwcrypto cannot use
-        raise Bad(f"jwcrypto refused it with key {kid} of {signer}: {e}")
     try:
         payload = json.loads(raw.decode("utf-8"), object_pairs_hook=strict_object, parse_float=no_fraction,
                              parse_constant=no_fraction)

@@ -76,6 +76,10 @@ describe('the Python audit bundle verifier (examples/audit-verify)', () => {
     const runId = await a.startRun({ name: 'one-count', steps: [{ id: 'b', capability: 'patients.count', at: B, purpose: 'research', input: 'input' }], output: 'steps.b.output' }, { condition: 'flu' });
     expect((await a.waitRun(runId)).finished).toMatchObject({ status: 'completed' });
     await acked(a, B, `${runId}.b.1`);
+    // Six calls at once, now that each side knows the other verifies batches: their requests,
+    // results and acks are signed in batches (protocol.md §5.9).
+    const burst = await Promise.all(Array.from({ length: 6 }, () => ask('research')));
+    expect(burst.map((r) => r.status)).toEqual(Array(6).fill('completed'));
     // Wait until each side cosigned the other's whole log, so the heads carry cosignatures.
     const end = Date.now() + 10_000;
     for (;;) {
@@ -94,14 +98,14 @@ describe('the Python audit bundle verifier (examples/audit-verify)', () => {
   it.skipIf(!hasPackages)('accepts both clean bundles (exit 0), as the TypeScript verifier does', async () => {
     const ra = await verify('clean-a', bundles[A]);
     expect(ra).toMatchObject({ code: 0, stderr: '' });
-    expect(ra.stdout).toMatch(/^OK: the bundle of clinic-a verifies: 4 tasks, 15 statements in a log of 15 leaves; checkpoints cosigned by lab-b \(up to size 15\)$/m);
+    expect(ra.stdout).toMatch(/^OK: the bundle of clinic-a verifies: 10 tasks, 33 statements in a log of 33 leaves; checkpoints cosigned by lab-b \(up to size 33\)$/m);
     expect(ra.stdout.trim().split('\n')).toHaveLength(1);
     // The local denial is in A's bundle: request and result, both signed by A, and no ack.
     expect(bundles[A]!.statements.filter((s) => s.task_id === denied).map((s) => `${s.kind} ${s.signer}`)).toEqual([`request ${A}`, `result ${A}`]);
 
     const rb = await verify('clean-b', bundles[B]);
     expect(rb).toMatchObject({ code: 0, stderr: '' });
-    expect(rb.stdout).toMatch(/^OK: the bundle of lab-b verifies: 3 tasks, 9 statements in a log of 9 leaves; checkpoints cosigned by clinic-a \(up to size 9\)$/m);
+    expect(rb.stdout).toMatch(/^OK: the bundle of lab-b verifies: 9 tasks, 27 statements in a log of 27 leaves; checkpoints cosigned by clinic-a \(up to size 27\)$/m);
     expect(verifyBundle(bundles[A]).ok).toBe(true);
     expect(verifyBundle(bundles[B]).ok).toBe(true);
   });
@@ -120,6 +124,25 @@ describe('the Python audit bundle verifier (examples/audit-verify)', () => {
       expect(r.stdout).toContain(`task ${s.task_id}: request statement: the inclusion proof of index ${s.index} does not lead to the head's root`);
       expect(r.stdout).toMatch(new RegExp(`^task ${s.task_id}: request statement: the signature does not verify`, 'm'));
       expect(r.stdout).toMatch(/^FAILED: \d+ problem\(s\)/m);
+    }
+  });
+
+  it.skipIf(!hasPackages)('accepts statements signed in batches, and rejects one moved to another leaf of its batch', async () => {
+    for (const org of [A, B]) {
+      const batched = bundles[org]!.statements.filter((s) => s.jws.split('.').length === 6);
+      // Requests and acks by A, results by B: every kind of statement a partner receives.
+      expect(new Set(batched.map((s) => s.kind))).toEqual(new Set(['request', 'result', 'ack']));
+      const b = clone(bundles[org]!);
+      const target = b.statements.find((s) => s.kind === 'result' && s.jws.split('.').length === 6)!;
+      const parts = target.jws.split('.');
+      const proof = Buffer.from(parts[2]!, 'base64url');
+      proof.writeUInt32BE(proof.readUInt32BE(0) ^ 1, 0);
+      parts[2] = proof.toString('base64url');
+      target.jws = parts.join('.');
+      const r = await verify(`batch-leaf-${org}`, b);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(new RegExp(`^task ${target.task_id}: result statement: the statement is not in the batch signed with key \\S+ of lab-b$`, 'm'));
+      expect(verifyBundle(b).ok).toBe(false);
     }
   });
 

@@ -259,3 +259,68 @@ describe('one task id between two gateways', () => {
     }
   });
 });
+
+describe('batch signatures between real gateways (protocol §5.9)', () => {
+  let fed: TestFederation;
+  beforeAll(async () => {
+    fed = await startFederation({
+      [A]: { agreements: countAgreements(A, [B, C]) },
+      [B]: { agents: [counterAgent([12, 3]).agent], agreements: countAgreements(B, [A]) },
+      // C verifies batches but signs every statement alone.
+      [C]: {
+        agents: [counterAgent([14, 3]).agent],
+        agreements: countAgreements(C, [A]),
+        config: { receipts: { signingKey: `certs/${C}/receipt-signing.jwk.json`, batchSignatures: false } },
+      },
+    });
+  });
+  afterAll(async () => {
+    await fed?.stop();
+  });
+
+  const parts = (jws: string | undefined) => jws?.split('.').length;
+  /** A first call (each side learns the other verifies batches), then `n` at once. */
+  const burst = async (partner: string, n: number) => {
+    const a = fed.gateways[A]!;
+    const call = () => a.call({ partner, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma' } });
+    await acked(a, partner, (await call()).taskId);
+    const results = await Promise.all(Array.from({ length: n }, call));
+    expect(results.map((r) => r.status)).toEqual(Array(n).fill('completed'));
+    for (const r of results) await acked(a, partner, r.taskId);
+    return results;
+  };
+
+  it('signs a burst in batches on both sides, and every receipt verifies on both sides', async () => {
+    const before = await Promise.all([A, B].map(async (org) => (await fed.gateways[org]!.status()).process));
+    const results = await burst(B, 12);
+    const after = await Promise.all([A, B].map(async (org) => (await fed.gateways[org]!.status()).process));
+    for (const i of [0, 1]) {
+      const signatures = after[i]!.signatures - before[i]!.signatures;
+      const statements = after[i]!.statementsSigned - before[i]!.statementsSigned;
+      // A signs 13 requests and 13 acks, B 13 results; fewer signatures than statements.
+      expect(statements, [A, B][i]).toBe(i === 0 ? 26 : 13);
+      expect(signatures, [A, B][i]).toBeLessThan(statements);
+    }
+    const forms = { request: new Set<number>(), result: new Set<number>(), ack: new Set<number>() };
+    for (const r of results) {
+      for (const [org, partner] of [[A, B], [B, A]] as const) {
+        const [receipts] = await fed.gateways[org]!.receipts(r.taskId, partner);
+        expect(receipts!.verification, `${org} ${r.taskId}`).toEqual({ state: 'verified', problems: [] });
+        for (const s of receipts!.statements) forms[s.kind as keyof typeof forms].add(parts(s.jws)!);
+      }
+    }
+    expect(forms.request.has(6) && forms.result.has(6) && forms.ack.has(6)).toBe(true);
+  });
+
+  it('signs alone at a gateway with receipts.batchSignatures: false, and still takes its partner\'s batches', async () => {
+    const results = await burst(C, 8);
+    const requests = new Set<number>();
+    for (const r of results) {
+      expect(parts(r.receipts.result)).toBe(3);
+      const [receipts] = await fed.gateways[C]!.receipts(r.taskId, A);
+      expect(receipts!.verification).toEqual({ state: 'verified', problems: [] });
+      requests.add(parts(receipts!.statements.find((s) => s.kind === 'request')!.jws)!);
+    }
+    expect(requests.has(6)).toBe(true);
+  });
+});

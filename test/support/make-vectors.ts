@@ -10,7 +10,7 @@
  * test/unit/protocol/vectors.test.ts checks our implementation against the files, and that
  * this script still makes exactly them.
  */
-import { createPrivateKey, sign, type JsonWebKey } from 'node:crypto';
+import { createHash, createPrivateKey, sign, type JsonWebKey } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,7 +22,7 @@ import {
   SigningKey,
   verifyCompactJws,
 } from '../../gateway/src/crypto/index.js';
-import { signAck, signRequest, signResult, STATEMENT_TYP, type SignedStatement, type StatementKind } from '../../gateway/src/audit/index.js';
+import { BATCH_TYP, signAck, signBatch, signRequest, signResult, STATEMENT_TYP, type SignedStatement, type StatementKind } from '../../gateway/src/audit/index.js';
 import { REPO } from './paths.js';
 
 export const VECTORS_DIR = join(REPO, 'docs', 'vectors');
@@ -76,6 +76,7 @@ export function makeVectors(previous: ReadonlyMap<string, unknown> = new Map()):
     ['chain-denied.json', denied],
     ['local-denial.json', localDenial(ctx)],
     ['negative.json', negativeVector(ctx, completed)],
+    ['batch.json', batchVector(ctx)],
   ]);
 }
 
@@ -487,7 +488,47 @@ function negativeVector(ctx: Context, chain: ReturnType<typeof completedChain>):
   const nonCanonicalSig = `${gh}.${gp}.${gs.slice(0, -1)}${sibling}`;
   const paddedPayload = rawSign(gh, gp + '='.repeat((4 - (gp.length % 4)) % 4 || 4));
 
+  const batch = batchStatements(ctx).jws.map((j) => j.split('.'));
+  const expectBatched = (i: number) => ({ kind: 'result', signer_org: 'lab', recipient_org: 'hospital', task_id: BATCH_TASKS[i] });
+  const batchPayload = (payload: Json) => rawLabJws({ alg: 'EdDSA', kid: labKid, typ: BATCH_TYP }, canonicalize(payload));
+  const leaf0 = createHash('sha256').update(Buffer.from([0])).update(`${batch[0]![0]}.${batch[0]![1]}`, 'ascii').digest();
+
   const statements = [
+    {
+      name: 'batch-other-leaf',
+      why: "A batched statement with the proof of another statement of its batch: the path does not lead from its leaf to the root.",
+      jws: [...batch[0]!.slice(0, 2), batch[1]![2], ...batch[0]!.slice(3)].join('.'),
+      expect: expectBatched(0),
+      error: { code: 'RECEIPT_BAD_SIGNATURE', cause: 'JWS_BAD_SIGNATURE' },
+    },
+    {
+      name: 'batch-proof-short',
+      why: 'A batched statement whose proof lost its last hash: shorter than the path to the root.',
+      jws: [...batch[0]!.slice(0, 2), Buffer.from(batch[0]![2]!, 'base64url').subarray(0, -32).toString('base64url'), ...batch[0]!.slice(3)].join('.'),
+      expect: expectBatched(0),
+      error: { code: 'RECEIPT_BAD_SIGNATURE', cause: 'JWS_BAD_SIGNATURE' },
+    },
+    {
+      name: 'batch-not-a-batch',
+      why: "A batched statement whose batch JWS is a statement of lab's (typ entente-result+jws), not a batch.",
+      jws: [...batch[0]!.slice(0, 3), good.jws].join('.'),
+      expect: expectBatched(0),
+      error: { code: 'RECEIPT_MALFORMED', cause: 'JWS_MALFORMED' },
+    },
+    {
+      name: 'batch-of-one',
+      why: 'A batch of size 1 (its root the leaf itself, an empty path): a statement signed alone must be in the single form.',
+      jws: [...batch[0]!.slice(0, 2), Buffer.alloc(4).toString('base64url'), batchPayload({ root: leaf0.toString('base64url'), size: 1 })].join('.'),
+      expect: expectBatched(0),
+      error: { code: 'RECEIPT_MALFORMED', cause: 'JWS_MALFORMED' },
+    },
+    {
+      name: 'batch-five-parts',
+      why: 'Neither form: five dot-separated parts.',
+      jws: batch[0]!.slice(0, 5).join('.'),
+      expect: expectBatched(0),
+      error: { code: 'RECEIPT_MALFORMED', cause: 'JWS_MALFORMED' },
+    },
     {
       name: 'tampered-payload',
       why: 'The payload was changed after signing (another result_digest); the signature no longer covers it.',
@@ -724,6 +765,63 @@ function negativeVector(ctx: Context, chain: ReturnType<typeof completedChain>):
     statements,
     triples,
     digests,
+  };
+}
+
+const BATCH_TASKS = ['3f9a1c7e-5b2d-4e8f-a1c6-9d0b7e4f2a18', '8c2e6b4a-1f7d-4a9c-b3e5-6a0d2f8c1e97', 'a5d0f3b9-7c1e-4b6a-8e2f-4c9b1d7a3f60'];
+
+/** Three result statements lab signed with one signature (protocol.md §5.9); EdDSA, so reproducible. */
+export function batchStatements(ctx: { readonly lab: SigningKey }): { payloads: Record<string, unknown>[]; inputs: string[]; jws: string[] } {
+  const payloads = BATCH_TASKS.map(
+    (taskId, i) =>
+      signResult(ctx.lab, {
+        task_id: taskId,
+        from: 'lab',
+        to: 'hospital',
+        request_digest: sha256Digest(`request ${i}`),
+        status: 'completed',
+        result_digest: saltedDigest(SALT, { count: i + 1 }),
+        inbound: { decision_id: `inbound-${i}`, policy_revision: REVISION_B },
+        disclosure: { decision_id: `disclosure-${i}`, policy_revision: REVISION_B },
+        iat: T0 + 5,
+      }).payload as unknown as Record<string, unknown>,
+  );
+  const inputs = payloads.map((p) => ctx.lab.signingInput(p, STATEMENT_TYP.result));
+  return { payloads, inputs, jws: signBatch(ctx.lab, inputs) };
+}
+
+function batchVector(ctx: Context): Record<string, unknown> {
+  const { payloads, inputs, jws } = batchStatements(ctx);
+  const [bh, bp] = jws[0]!.split('.').slice(3) as [string, string, string];
+  const hex = (b: Buffer) => b.toString('hex');
+  return {
+    type: 'batch',
+    WARNING,
+    description:
+      'Three result statements lab (EdDSA) signed as one batch (protocol.md §5.9): one signature over the RFC 9162 Merkle root of their signing inputs. ' +
+      'Each statement is header.payload.proof.batch-JWS; its leaf hash is SHA-256(0x00 || signing input); the proof is a 4-byte big-endian index and the audit path. ' +
+      'Ed25519 is deterministic: signing the same three inputs as a batch with lab\'s key gives these statements byte for byte.',
+    signer: 'lab',
+    kid: ctx.lab.kid,
+    batch: {
+      typ: BATCH_TYP,
+      protected_header: Buffer.from(bh, 'base64url').toString('utf8'),
+      payload_canonical: Buffer.from(bp, 'base64url').toString('utf8'),
+      jws: jws[0]!.split('.').slice(3).join('.'),
+    },
+    statements: jws.map((text, i) => {
+      const proof = Buffer.from(text.split('.')[2]!, 'base64url');
+      return {
+        task_id: BATCH_TASKS[i],
+        payload: payloads[i],
+        signing_input: inputs[i],
+        leaf_hash_hex: hex(createHash('sha256').update(Buffer.from([0])).update(inputs[i]!, 'ascii').digest()),
+        proof_index: proof.readUInt32BE(0),
+        proof_path_hex: Array.from({ length: (proof.length - 4) / 32 }, (_, k) => hex(proof.subarray(4 + 32 * k, 36 + 32 * k))),
+        jws: text,
+        digest: sha256Digest(text),
+      };
+    }),
   };
 }
 

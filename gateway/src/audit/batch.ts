@@ -1,4 +1,5 @@
 import {
+  decodeCanonicalBase64url,
   JwsBadSignatureError,
   JwsMalformedError,
   verifyCompactJws,
@@ -6,7 +7,6 @@ import {
   type RingKey,
   type SigningKey,
 } from '../crypto/index.js';
-import { decodeCanonicalBase64url } from '../crypto/base64url.js';
 import { LogError } from './errors.js';
 import { MerkleTree, leafHash, verifyInclusion } from './merkle.js';
 
@@ -138,24 +138,29 @@ export class BatchSigner {
   private signBatch(batch: readonly Waiting[]): void {
     let signed: string[];
     try {
-      signed = batch.length === 1 ? [this.key.signInput(batch[0]!.input)] : this.batched(batch.map((w) => w.input));
+      signed = batch.length === 1 ? [this.key.signInput(batch[0]!.input)] : signBatch(this.key, batch.map((w) => w.input));
     } catch (err) {
       for (const w of batch) w.reject(err);
       return;
     }
     batch.forEach((w, i) => w.resolve(signed[i]!));
   }
+}
 
-  private batched(inputs: readonly string[]): string[] {
-    const tree = MerkleTree.of(inputs.map((input) => leafHash(input)));
-    const batchJws = this.key.signBatchRoot({ root: tree.root().toString('base64url'), size: inputs.length }, BATCH_TYP, inputs.length);
-    return inputs.map((input, i) => {
-      const index = Buffer.alloc(INDEX_BYTES);
-      index.writeUInt32BE(i);
-      const proof = Buffer.concat([index, ...tree.inclusionProof(i)]).toString('base64url');
-      return `${input}.${proof}.${batchJws}`;
-    });
-  }
+/**
+ * Signs `inputs` (signing inputs made by key.signingInput, at least two) as one batch: one
+ * signature over their Merkle root; returns each statement in the batched form, in order.
+ */
+export function signBatch(key: SigningKey, inputs: readonly string[]): string[] {
+  if (inputs.length < 2 || inputs.length > MAX_BATCH_SIZE) throw new RangeError(`a batch has 2 to ${MAX_BATCH_SIZE} statements, not ${inputs.length}`);
+  const tree = MerkleTree.of(inputs.map((input) => leafHash(input)));
+  const batchJws = key.signBatchRoot({ root: tree.root().toString('base64url'), size: inputs.length }, BATCH_TYP, inputs.length);
+  return inputs.map((input, i) => {
+    const index = Buffer.alloc(INDEX_BYTES);
+    index.writeUInt32BE(i);
+    const proof = Buffer.concat([index, ...tree.inclusionProof(i)]).toString('base64url');
+    return `${input}.${proof}.${batchJws}`;
+  });
 }
 
 const signers = new WeakMap<SigningKey, BatchSigner>();

@@ -1,4 +1,5 @@
 export { signAck, signToSend, signRequest, signResult, signRun } from './sign.js';
+export { BATCH_TYP, signBatch } from './batch.js';
 export type { SignedStatement, StatementFields } from './sign.js';
 export { verifyStatement } from './verify-statement.js';
 export type { StatementExpectation } from './verify-statement.js';
@@ -12,7 +13,7 @@ export type { ReceivedAck } from './verify-ack.js';
 export type { ReceiptTriple, VerifiedTriple } from './verify-triple.js';
 export { checkInputDigest, checkResultDigest } from './disclosure.js';
 export { RESULT_STATUSES, STATEMENT_TYP } from './statements.js';
-export type { AckStatement, RequestStatement, ResultStatement, ResultStatus, RunStatement, StatementKind } from './statements.js';
+export type { AckStatement, RequestStatement, ResultStatement, ResultStatus, RunStatement, StatementKind, StatementOf } from './statements.js';
 export { RUN_STEP_ENDS } from './statements.js';
 export { EMPTY_ROOT, MerkleTree, leafHash, nodeHash, verifyConsistency, verifyInclusion } from './merkle.js';
 export {

@@ -24,3 +24,4 @@ export {
   SealingKeyInvalidError,
 } from './errors.js';
 export type { CryptoErrorCode } from './errors.js';
+export { decodeCanonicalBase64url } from './base64url.js';

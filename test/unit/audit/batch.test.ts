@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compactVerify, importJWK } from 'jose';
 import { createHash } from 'node:crypto';
-import { signToSend, signRequest, verifyStatement } from '../../../gateway/src/audit/index.js';
-import { BATCH_TYP } from '../../../gateway/src/audit/batch.js';
+import { BATCH_TYP, signToSend, signRequest, verifyStatement } from '../../../gateway/src/audit/index.js';
 import { KeyRing, newSalt, saltedDigest } from '../../../gateway/src/crypto/index.js';
 import { decision, ed25519, es256, federation } from './fixtures.js';
 

@@ -110,7 +110,7 @@ describe('the protocol test vectors (docs/vectors)', () => {
   });
 
   it('are each of a kind this test checks', () => {
-    const known = new Set(['keys', 'jcs', 'digests', 'chain', 'local-denial', 'negative']);
+    const known = new Set(['keys', 'jcs', 'digests', 'chain', 'local-denial', 'negative', 'batch']);
     for (const [name, doc] of vectors) expect(known.has(doc.type), `${name} has type ${doc.type}`).toBe(true);
     expect(ofType('chain').length).toBeGreaterThanOrEqual(2);
   });
@@ -306,6 +306,54 @@ describe('local-denial.json', () => {
       request_digest: sha256Digest(v.statements.request.jws),
     });
     expect(v.statements).not.toHaveProperty('ack');
+  });
+});
+
+describe('batch.json: statements signed as one batch (§5.9)', () => {
+  const doc = only<{
+    signer: string;
+    kid: string;
+    batch: { typ: string; protected_header: string; payload_canonical: string; jws: string };
+    statements: { task_id: string; payload: Record<string, unknown>; signing_input: string; leaf_hash_hex: string; proof_index: number; proof_path_hex: string[]; jws: string; digest: string }[];
+  }>('batch');
+  const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
+
+  it('has a batch JWS that verifies as an ordinary JWS of the signer, over {root, size}', () => {
+    const [h, p] = doc.batch.jws.split('.') as [string, string, string];
+    expect(Buffer.from(h, 'base64url').toString()).toBe(doc.batch.protected_header);
+    expect(JSON.parse(doc.batch.protected_header)).toEqual({ alg: 'EdDSA', kid: doc.kid, typ: 'entente-batch+jws' });
+    expect(Buffer.from(p, 'base64url').toString()).toBe(doc.batch.payload_canonical);
+    expect(JSON.parse(doc.batch.payload_canonical)).toMatchObject({ size: doc.statements.length });
+    const lab = SigningKey.fromJwk(keys['lab']!.private_jwk as Parameters<typeof SigningKey.fromJwk>[0]);
+    expect(lab.signCompact(JSON.parse(doc.batch.payload_canonical) as object, 'entente-batch+jws')).toBe(doc.batch.jws);
+  });
+
+  it('has statements whose leaves and paths lead, by RFC 9162 computed here, to the signed root', () => {
+    const root = Buffer.from((JSON.parse(doc.batch.payload_canonical) as { root: string }).root, 'base64url');
+    const leaves = doc.statements.map((s) => sha(Buffer.from([0]), Buffer.from(s.signing_input, 'ascii')));
+    for (const [i, s] of doc.statements.entries()) {
+      expect(leaves[i]!.toString('hex')).toBe(s.leaf_hash_hex);
+      expect(s.jws.split('.').slice(0, 2).join('.')).toBe(s.signing_input);
+      expect(s.jws.split('.').slice(3).join('.')).toBe(doc.batch.jws);
+      expect(s.proof_index).toBe(i);
+    }
+    // Three leaves: the root is node(node(l0, l1), l2); l2's path is the left subtree alone.
+    const node = (l: Buffer, r: Buffer) => sha(Buffer.from([1]), l, r);
+    expect(node(node(leaves[0]!, leaves[1]!), leaves[2]!)).toEqual(root);
+    expect(doc.statements.map((s) => s.proof_path_hex)).toEqual([
+      [leaves[1]!.toString('hex'), leaves[2]!.toString('hex')],
+      [leaves[0]!.toString('hex'), leaves[2]!.toString('hex')],
+      [node(leaves[0]!, leaves[1]!).toString('hex')],
+    ]);
+  });
+
+  it('has statements that each verify as the signer\'s, with their digests', () => {
+    for (const s of doc.statements) {
+      const v = verifyStatement(s.jws, ring, { kind: 'result', signerOrg: doc.signer, recipientOrg: 'hospital', taskId: s.task_id });
+      expect(v.payload).toEqual(s.payload);
+      expect(v.digest).toBe(s.digest);
+      expect(sha256Digest(s.jws)).toBe(s.digest);
+    }
   });
 });
 
