@@ -79,7 +79,10 @@ export class Gateway implements ControlBackend {
   private trust: TrustStore;
   private keys: KeyRing;
   private readonly signer: SigningKey;
-  /** Partners that said they verify batched statements (in memory: each says so on every exchange). */
+  /**
+   * Partners that said on their latest exchange that they verify batched statements (each says
+   * so, or not, on every call and answer: a partner back on an older version stops getting them).
+   */
   private readonly batchVerifiers = new Set<string>();
   private readonly clients: FederationClients;
   private readonly server: FederationServer;
@@ -146,7 +149,7 @@ export class Gateway implements ControlBackend {
       log: this.log,
       checkpoint: () => this.ledger.recentCheckpoint(),
       onCheckpoint: (partner, note) => this.ledger.observe(partner, note),
-      onBatchVerifier: (partner) => this.batchVerifiers.add(partner),
+      onBatchVerifier: (partner, verifies) => this.noteBatchVerifier(partner, verifies),
     });
     this.ledger = new LogExchange({
       store: this.store,
@@ -187,7 +190,7 @@ export class Gateway implements ControlBackend {
       maxPayloadBytes: limits.maxPayloadBytes,
       callTimeoutMs: limits.callTimeoutMs,
       log: this.log,
-      onBatchVerifier: (partner) => this.batchVerifiers.add(partner),
+      onBatchVerifier: (partner, verifies) => this.noteBatchVerifier(partner, verifies),
     });
     this.acks = new AckDeliverer({
       outbox: this.store,
@@ -333,6 +336,11 @@ export class Gateway implements ControlBackend {
   /** Tasks held here, newest first. */
   async listTasks(filter: TaskFilter = {}): Promise<TaskRecord[]> {
     return this.store.listTasks(filter);
+  }
+
+  private noteBatchVerifier(org: string, verifies: boolean): void {
+    if (verifies) this.batchVerifiers.add(org);
+    else this.batchVerifiers.delete(org);
   }
 
   /** A task's statements as stored here, each verified against its signer's keys. */

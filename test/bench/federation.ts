@@ -5,6 +5,7 @@
 // signatures per task on each side. The warm-up is long (20 s) so that the JIT has settled.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { Session } from 'node:inspector/promises';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
       async () => ({ a: { ...gatewayCounters(a.status().process), ...ownCounters() }, b: gatewayCounters((await bControl.status()).process!) }),
       federatedCall,
       (warmupMs, durationMs) => closedLoop(federatedCall, { concurrency: CONCURRENCY, warmupMs, durationMs }),
+      process.env['BENCH_A_PROFILE'],
     );
     const federated = fedSpent.result;
     const federatedUnloaded = await closedLoop(federatedCall, UNLOADED);
@@ -234,11 +236,32 @@ function procCpuUs(pid: number): number {
 }
 
 /** Warms up, then samples counters around the measured window only. */
-async function measured<C, R>(sample: () => Promise<C>, _call: () => Promise<unknown>, measure: (warmupMs: number, durationMs: number) => Promise<R>): Promise<{ before: C; after: C; result: R }> {
+/**
+ * Warms up, then measures with counters sampled before and after. With `profileTo` (a file
+ * name; BENCH_A_PROFILE for the federated phase), this process's CPU profile of the measured
+ * part alone is written there, for Chrome DevTools or a script.
+ */
+async function measured<C, R>(
+  sample: () => Promise<C>,
+  _call: () => Promise<unknown>,
+  measure: (warmupMs: number, durationMs: number) => Promise<R>,
+  profileTo?: string,
+): Promise<{ before: C; after: C; result: R }> {
   await measure(0, WARMUP_MS);
+  const profiler = profileTo === undefined ? undefined : new Session();
+  if (profiler !== undefined) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const before = await sample();
   const result = await measure(0, DURATION_MS);
   const after = await sample();
+  if (profiler !== undefined) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(profileTo!, JSON.stringify(profile));
+    profiler.disconnect();
+  }
   return { before, after, result };
 }
 

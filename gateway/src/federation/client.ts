@@ -31,8 +31,8 @@ export interface FederationClientsOptions {
   readonly checkpoint?: () => Promise<string | undefined>;
   /** A partner's checkpoint, from the trailer of its answer. */
   readonly onCheckpoint?: (partner: string, note: string) => void;
-  /** The partner said, in an answer's trailers, that it verifies batched statements. */
-  readonly onBatchVerifier?: (partner: string) => void;
+  /** Whether the partner said, in an answer's trailers, that it verifies batched statements. */
+  readonly onBatchVerifier?: (partner: string, verifies: boolean) => void;
 }
 
 const MESSAGE_OVERHEAD = 64 * 1024;
@@ -328,7 +328,7 @@ export class FederationClients implements PartnerTransport {
   private theirCheckpoint(partner: string, md: grpc.Metadata | undefined): void {
     const note = md?.get(MD_CHECKPOINT)[0];
     if (Buffer.isBuffer(note)) this.opts.onCheckpoint?.(partner, note.toString('utf8'));
-    if (md?.get(MD_BATCHED_STATEMENTS)[0] === '1') this.opts.onBatchVerifier?.(partner);
+    if (md !== undefined) this.opts.onBatchVerifier?.(partner, md.get(MD_BATCHED_STATEMENTS)[0] === '1');
   }
 }
 

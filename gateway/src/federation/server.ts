@@ -42,8 +42,8 @@ export interface FederationServerOptions {
   /** Upper bound on how long a task may run when the caller set no deadline. */
   readonly callTimeoutMs: number;
   readonly log: Logger;
-  /** The caller said, in its call's metadata, that it verifies batched statements. */
-  readonly onBatchVerifier?: (org: string) => void;
+  /** Whether the caller said, in its call's metadata, that it verifies batched statements. */
+  readonly onBatchVerifier?: (org: string, verifies: boolean) => void;
 }
 
 /** Most acks one AcknowledgeBatch call may carry (docs/protocol.md). */
@@ -219,7 +219,7 @@ export class FederationServer {
     }
     const theirs = call.metadata.get(MD_CHECKPOINT)[0];
     if (Buffer.isBuffer(theirs)) this.opts.audit.observe(peer.org, theirs.toString('utf8'));
-    if (call.metadata.get(MD_BATCHED_STATEMENTS)[0] === '1') this.opts.onBatchVerifier?.(peer.org);
+    this.opts.onBatchVerifier?.(peer.org, call.metadata.get(MD_BATCHED_STATEMENTS)[0] === '1');
     handle(peer).then(
       async (res) => callback(null, res, await this.trailer()),
       async (err: unknown) => {

@@ -124,7 +124,8 @@ export class Requester {
     const deadline = started + (opts.timeoutMs ?? this.deps.callTimeoutMs);
     const contentDigest = contentDigestOf({ partner, capability, purpose, input: opts.input }, this.deps.maxJsonDepth);
 
-    const existing = await this.deps.store.getTask('requester', partner, taskId);
+    // Only a caller's own id can name an earlier task: ours are fresh UUIDv7s.
+    const existing = opts.taskId === undefined ? undefined : await this.deps.store.getTask('requester', partner, taskId);
     // A caller's own id may already name a task the partner asked of us (ours never do: they
     // are fresh UUIDv7s). The partner would refuse it; say so before anything is signed.
     if (existing === undefined && opts.taskId !== undefined && (await this.deps.store.getTask('responder', partner, taskId)) !== undefined) {
