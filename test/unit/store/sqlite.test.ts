@@ -34,6 +34,52 @@ describe('the SQLite store', () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
+  describe('the leaf hashes the audit log follows', () => {
+    const tableLeaves = (file: string) => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return (db.prepare('SELECT leaf_hash FROM statements ORDER BY log_index').pluck().all() as Buffer[]).map((h) => h.toString('hex'));
+      } finally {
+        db.close();
+      }
+    };
+    const hex = (hs: Buffer[]) => hs.map((h) => h.toString('hex'));
+
+    it('are those of the table, from any position, across commits, a refused write and a duplicate', async () => {
+      const file = fresh();
+      const store = open(file);
+      await store.write({ statements: [statement('a', 1), statement('b', 2)] });
+      // Refused by SQLite after its first statement took position 2: rolled back to its savepoint.
+      const clash = statement('a', 1, { signerOrg: 'org-z' });
+      await expect(store.write({ statements: [statement('c', 3), clash] })).rejects.toThrow(/refused a write/);
+      expect(await store.leafHashes(2, 100)).toEqual([]);
+      // A duplicate takes no position; the refused write's position goes to the next statement.
+      await store.write({ statements: [statement('a', 1), statement('d', 5)] });
+      const all = tableLeaves(file);
+      expect(all).toHaveLength(3);
+      expect(all[2]).toBe(leafHash('h.p5.s').toString('hex'));
+      expect(hex(await store.leafHashes(0, 100))).toEqual(all);
+      expect(hex(await store.leafHashes(1, 1))).toEqual(all.slice(1, 2));
+      expect(hex(await store.leafHashes(2, 100))).toEqual(all.slice(2));
+      expect(await store.leafHashes(3, 100)).toEqual([]);
+      await store.write({ statements: [statement('e', 6)] });
+      expect(hex(await store.leafHashes(3, 100))).toEqual(tableLeaves(file).slice(3));
+    });
+
+    it('include what another process appended to the same file', async () => {
+      const file = fresh();
+      const store = open(file);
+      await store.write({ statements: [statement('a', 1)] });
+      expect(await store.leafHashes(1, 100)).toEqual([]);
+      const other = open(file);
+      await other.write({ statements: [statement('b', 2)] });
+      expect(hex(await store.leafHashes(1, 100))).toEqual(tableLeaves(file).slice(1));
+      await store.write({ statements: [statement('c', 3)] });
+      expect(hex(await store.leafHashes(1, 100))).toEqual(tableLeaves(file).slice(1));
+      expect(tableLeaves(file)).toHaveLength(3);
+    });
+  });
+
   describe('durability', () => {
     it('commits writes queued before close, then refuses new ones with STORE_CLOSED', async () => {
       const file = fresh();

@@ -16,6 +16,20 @@ export interface GroupCommitOptions {
   readonly maxBatch?: number;
   /** How long a deferred write waits for a submitted one to share its transaction (default 100 ms). */
   readonly deferMs?: number;
+  /** Told what happens inside each transaction (see TransactionHooks). */
+  readonly hooks?: TransactionHooks;
+}
+
+/**
+ * What a transaction did, for a store that keeps something of it in memory: each write inside
+ * it starts, and is either kept or rolled back to its savepoint; then the whole transaction
+ * commits (not yet durable) or is rolled back.
+ */
+export interface TransactionHooks {
+  readonly writeStarted: () => void;
+  readonly writeRolledBack: () => void;
+  readonly committed: () => void;
+  readonly rolledBack: () => void;
 }
 
 /**
@@ -33,6 +47,7 @@ export class GroupCommit {
   private readonly windowMs: number;
   private readonly maxBatch: number;
   private readonly deferMs: number;
+  private readonly hooks: TransactionHooks | undefined;
   private readonly sql;
   /** Transactions committed. */
   commits = 0;
@@ -47,6 +62,7 @@ export class GroupCommit {
     this.windowMs = opts.windowMs ?? 0;
     this.maxBatch = opts.maxBatch ?? 2000;
     this.deferMs = opts.deferMs ?? 100;
+    this.hooks = opts.hooks;
     this.sql = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
@@ -126,6 +142,7 @@ export class GroupCommit {
       this.sql.begin.run();
       for (const job of batch) {
         this.sql.savepoint.run();
+        this.hooks?.writeStarted();
         try {
           job.run();
           this.sql.release.run();
@@ -134,11 +151,14 @@ export class GroupCommit {
           if (!this.db.inTransaction) throw err;
           this.sql.rollbackTo.run();
           this.sql.release.run();
+          this.hooks?.writeRolledBack();
           failed.set(job, err);
         }
       }
       this.sql.commit.run();
+      this.hooks?.committed();
     } catch (err) {
+      this.hooks?.rolledBack();
       try {
         if (this.db.inTransaction) this.sql.rollback.run();
       } catch {

@@ -20,6 +20,7 @@ import type { DecisionRecord, PolicyContent, RetainedInput, StoredInput } from '
 import { StoreClosedError, StoreError, StoreInvalidRecordError, StoreOpenFailedError, StoreReadOnlyError } from '../errors.js';
 import type { Store } from '../store.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
+import { AppendedLeaves } from './appended-leaves.js';
 import { GroupCommit } from './group-commit.js';
 import { WalSync, walFileSync, type SyncFn } from './wal-sync.js';
 import { checkSchema, migrate } from './migrations.js';
@@ -106,6 +107,8 @@ export class SqliteStore implements Store {
   private readonly sql;
   /** Query text → prepared statement: filters combine into a handful of shapes, each prepared once. */
   private readonly prepared = new Map<string, Database.Statement>();
+  /** Leaf hashes this connection committed, for the log to follow (see AppendedLeaves). */
+  private readonly leaves = new AppendedLeaves();
 
   private readonly readonly: boolean;
 
@@ -118,6 +121,12 @@ export class SqliteStore implements Store {
     this.walFile = this.readonly ? undefined : walFileSync(file);
     this.wal = new WalSync(opts.walSync ?? this.walFile?.sync ?? ((done) => done(null)));
     this.group = new GroupCommit(this.db, this.wal, {
+      hooks: {
+        writeStarted: () => this.leaves.writeStarted(),
+        writeRolledBack: () => this.leaves.writeRolledBack(),
+        committed: () => this.leaves.committed(this.sql.dataVersion.get() as number),
+        rolledBack: () => this.leaves.rolledBack(),
+      },
       ...(opts.groupCommitMs !== undefined ? { windowMs: opts.groupCommitMs } : {}),
       ...(opts.maxBatch !== undefined ? { maxBatch: opts.maxBatch } : {}),
       ...(opts.deferMs !== undefined ? { deferMs: opts.deferMs } : {}),
@@ -145,8 +154,11 @@ export class SqliteStore implements Store {
         `INSERT INTO statements (task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at, leaf_hash, log_index)
          VALUES (@taskId, @kind, @signerOrg, @peerOrg, @kid, @jws, @digest, @storedAt, @leafHash,
                  (SELECT coalesce(max(log_index), -1) + 1 FROM statements))
-         ON CONFLICT (task_id, kind, signer_org, digest) DO NOTHING`,
+         ON CONFLICT (task_id, kind, signer_org, digest) DO NOTHING
+         RETURNING log_index`,
       ),
+      // Changes when another connection commits (not this one): see AppendedLeaves.
+      dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
       getTask: this.db.prepare('SELECT * FROM tasks WHERE role = ? AND peer_org = ? AND task_id = ?'),
       // LIMIT 1: SQLite keeps the smallest log_index instead of sorting the task's statements.
       firstStatement: this.db.prepare('SELECT * FROM statements WHERE peer_org = ? AND task_id = ? AND kind = ? AND signer_org = ? ORDER BY log_index LIMIT 1'),
@@ -303,7 +315,7 @@ export class SqliteStore implements Store {
     const acks = (batch.acks ?? []).map(ackParams);
     return () => {
       for (const t of tasks) this.sql.upsertTask.run(t);
-      for (const s of statements) this.sql.appendStatement.run(s);
+      for (const s of statements) this.appendStatement(s);
       for (const a of approvals) this.sql.insertApproval.run(a);
       for (const a of acks) this.sql.insertAck.run(a);
     };
@@ -322,7 +334,7 @@ export class SqliteStore implements Store {
       // Decided inside the transaction, on the primary key: of two concurrent claims, exactly
       // one inserts, even from two processes sharing the file.
       if (this.sql.claimTask.run(params).changes === 1) {
-        for (const s of rows) this.sql.appendStatement.run(s);
+        for (const s of rows) this.appendStatement(s);
         return;
       }
       const row = (this.sql.getTask.get(task.role, task.peerOrg, task.taskId) ?? this.sql.getTask.get(otherRole, task.peerOrg, task.taskId)) as TaskRow;
@@ -513,7 +525,14 @@ export class SqliteStore implements Store {
 
   async leafHashes(from: number, limit: number): Promise<Buffer[]> {
     this.checkOpen();
-    return this.settled(this.sql.leafHashes.all(from, limit) as Buffer[]);
+    const appended = this.leaves.read(from, limit, this.sql.dataVersion.get() as number);
+    return this.settled(appended ?? (this.sql.leafHashes.all(from, limit) as Buffer[]));
+  }
+
+  /** Inside a transaction: one statement at the next log position, unless already stored. */
+  private appendStatement(s: ReturnType<typeof statementParams>): void {
+    const row = this.sql.appendStatement.get(s) as { log_index: number } | undefined;
+    if (row !== undefined) this.leaves.appended(row.log_index, s.leafHash);
   }
 
   // A checkpoint record and a cosignature ride in the next transaction rather than costing an
