@@ -1,4 +1,5 @@
-import { createHash, hash, randomBytes } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
+import { randomFromPool } from '../lib/index.js';
 import { SaltInvalidError } from './errors.js';
 import { canonicalize } from './jcs.js';
 
@@ -7,7 +8,7 @@ const SALT = /^[A-Za-z0-9_-]{16,128}$/;
 
 /** 16 random bytes, base64url: the per-task salt of the digests in receipts. */
 export function newSalt(): string {
-  return randomBytes(16).toString('base64url');
+  return randomFromPool(16).toString('base64url');
 }
 
 /**

@@ -1,8 +1,23 @@
 import { randomFillSync } from 'node:crypto';
 
-/** Random bytes drawn in bulk: one call to the CSPRNG per 512 identifiers, not one each. */
-const pool = Buffer.alloc(512 * 10);
+/**
+ * Random bytes drawn from the CSPRNG in bulk (one call per 8 KiB, not one per identifier or
+ * salt) and handed out once each: what randomBytes(n) gives, without its per-call cost.
+ */
+const pool = Buffer.alloc(8192);
 let used = pool.length;
+
+/** `n` (at most 256) fresh random bytes, never handed out before. */
+export function randomFromPool(n: number): Buffer {
+  if (n > 256) throw new RangeError(`randomFromPool gives at most 256 bytes, not ${n}`);
+  if (used + n > pool.length) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  const bytes = Buffer.from(pool.subarray(used, used + n));
+  used += n;
+  return bytes;
+}
 
 /**
  * A UUID version 7 (RFC 9562 §5.7): 48 bits of Unix milliseconds, then 74 random bits. Ids
@@ -15,14 +30,9 @@ let used = pool.length;
  * @example timeOrderedId() // '019ae0c4-5b3e-7c1a-9f4e-2d1b6a0c8e57'
  */
 export function timeOrderedId(now = Date.now()): string {
-  if (used === pool.length) {
-    randomFillSync(pool);
-    used = 0;
-  }
   const b = Buffer.allocUnsafe(16);
   b.writeUIntBE(now, 0, 6);
-  pool.copy(b, 6, used, used + 10);
-  used += 10;
+  randomFromPool(10).copy(b, 6);
   b[6] = 0x70 | (b[6]! & 0x0f);
   b[8] = 0x80 | (b[8]! & 0x3f);
   const h = b.toString('hex');

@@ -10,4 +10,4 @@ export { nearest } from './suggest.js';
 export { splitHostPort } from './address.js';
 export { crashPoint } from './failpoints.js';
 export { Semaphore } from './semaphore.js';
-export { timeOrderedId } from './ids.js';
+export { randomFromPool, timeOrderedId } from './ids.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeOrderedId } from '../../../gateway/src/lib/index.js';
+import { randomFromPool, timeOrderedId } from '../../../gateway/src/lib/index.js';
 import { TASK_ID } from '../../../gateway/src/tasks/task.js';
 
 describe('timeOrderedId', () => {
@@ -19,5 +19,19 @@ describe('timeOrderedId', () => {
   it('does not repeat within a millisecond, across refills of its random pool', () => {
     const ids = Array.from({ length: 5000 }, () => timeOrderedId(1_780_000_000_000));
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('randomFromPool', () => {
+  it('hands out bytes that do not repeat across refills, and copies, not views of the pool', () => {
+    const draws = Array.from({ length: 3000 }, () => randomFromPool(16));
+    expect(new Set(draws.map((b) => b.toString('hex'))).size).toBe(draws.length);
+    const first = Buffer.from(draws[0]!);
+    for (let i = 0; i < 2000; i++) randomFromPool(16);
+    expect(draws[0]).toEqual(first);
+  });
+
+  it('refuses more than it can give at once', () => {
+    expect(() => randomFromPool(257)).toThrow(/at most 256 bytes/);
   });
 });
