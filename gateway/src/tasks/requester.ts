@@ -185,16 +185,16 @@ export class Requester {
     const iat = Math.floor(now / 1000);
     const request = (
       await signFor(this.deps, 'request', {
-      task_id: opts.taskId,
-      from: org,
-      to: opts.partner,
-      capability: opts.capability,
-      purpose: opts.purpose,
-      input_digest: saltedDigest(salt, leaving),
-      iat,
-      exp: Math.ceil(deadline / 1000) + 60,
-      outbound: { decision_id: outbound.id, policy_revision: outbound.revision },
-      ...(opts.parentTask !== undefined ? { parent: { org: opts.parentTask.org, task_id: opts.parentTask.taskId } } : {}),
+        task_id: opts.taskId,
+        from: org,
+        to: opts.partner,
+        capability: opts.capability,
+        purpose: opts.purpose,
+        input_digest: saltedDigest(salt, leaving),
+        iat,
+        exp: Math.ceil(deadline / 1000) + 60,
+        outbound: { decision_id: outbound.id, policy_revision: outbound.revision },
+        ...(opts.parentTask !== undefined ? { parent: { org: opts.parentTask.org, task_id: opts.parentTask.taskId } } : {}),
       })
     ).jws;
     const requestRecord = recordStatement(opts.taskId, 'request', org, opts.partner, request, this.clock.now());

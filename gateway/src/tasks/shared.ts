@@ -1,7 +1,6 @@
 import { canonicalize, inspectCompactJws, JcsUnsupportedError, sha256Digest, type KeyRing, type SigningKey } from '../crypto/index.js';
 import { decodeUtf8Strict, jsonTextDepth, jsonValueDepth } from '../lib/index.js';
-import { signToSend, type SignedStatement, type StatementFields, type StatementRecord } from '../audit/index.js';
-import type { StatementOf } from '../audit/index.js';
+import { signToSend, type SignedStatement, type StatementFields, type StatementOf, type StatementRecord } from '../audit/index.js';
 import { TaskError } from './errors.js';
 
 /** Bounds on a JSON payload from outside: its size in bytes and how deep it may nest. */
