@@ -280,7 +280,7 @@ describe('the SQLite store', () => {
       // The poisoned write's task row went with its statement.
       expect(await store.getTask('responder', 'org-a', 'poison')).toBeUndefined();
       expect((await store.listTasks()).map((t) => t.taskId).sort()).toEqual(['ok-1', 'ok-2']);
-      // The poisoned insert burnt an AUTOINCREMENT seq; the log position has no gap.
+      // The poisoned insert took no log position: the log has no gap.
       expect((await store.listStatements()).map((s) => s.index)).toEqual([0]);
       await store.write({ statements: [statement('ok-3', 3)] });
       expect((await store.listStatements()).map((s) => s.index)).toEqual([0, 1]);
@@ -450,6 +450,10 @@ describe('the SQLite store', () => {
       const plan = check.prepare('EXPLAIN QUERY PLAN SELECT * FROM statements WHERE task_id = ? AND peer_org = ? ORDER BY log_index').all('t', 'org-a') as { detail: string }[];
       expect(plan.map((p) => p.detail).join('; ')).toMatch(/USING INDEX (sqlite_autoindex_statements_1|statements_identity)/);
       expect(() => check.prepare('SELECT 1').run()).not.toThrow();
+      // Migration 12: the log position is the row's key; no seq, no index of its own on log_index.
+      expect(check.prepare("SELECT name FROM pragma_table_info('statements') WHERE pk = 1").pluck().all()).toEqual(['log_index']);
+      expect(check.prepare("SELECT name FROM sqlite_master WHERE name = 'statements_log_index'").pluck().get()).toBeUndefined();
+      expect(check.prepare("SELECT rowid FROM statements ORDER BY rowid").pluck().all()).toEqual([0, 1, 2, 3]);
       check.close();
       // The append-only trigger is back after the migration's backfill.
       const raw = new Database(file);

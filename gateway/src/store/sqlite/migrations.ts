@@ -171,6 +171,29 @@ export const MIGRATIONS: readonly string[] = [
   // digest) index and serves no query that one does not: each append paid a page of its own
   // for it (issue 11 counted the pages each group commit writes to the WAL).
   `DROP INDEX statements_task;`,
+  // 12: the log position is the row's key. seq, an AUTOINCREMENT rowid beside it, cost every
+  // append a row of its own in sqlite_sequence and one more unique index (on log_index):
+  // ~13% of an append, three appends per task on each side (issue 11). Same rows, same
+  // constraints and triggers.
+  `CREATE TABLE statements_v12 (
+     log_index INTEGER PRIMARY KEY,
+     task_id TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('request','result','ack','run')),
+     signer_org TEXT NOT NULL, peer_org TEXT NOT NULL, kid TEXT NOT NULL,
+     jws TEXT NOT NULL, digest TEXT NOT NULL, stored_at INTEGER NOT NULL,
+     leaf_hash BLOB NOT NULL CHECK (length(leaf_hash) = 32),
+     UNIQUE (peer_org, task_id, kind, digest));
+   INSERT INTO statements_v12 (log_index, task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at, leaf_hash)
+     SELECT log_index, task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at, leaf_hash FROM statements ORDER BY log_index;
+   DROP TABLE statements;
+   ALTER TABLE statements_v12 RENAME TO statements;
+   CREATE UNIQUE INDEX statements_identity ON statements (task_id, kind, signer_org, digest);
+   CREATE TRIGGER statements_no_update BEFORE UPDATE ON statements
+     BEGIN SELECT RAISE(ABORT, 'statements are append-only'); END;
+   CREATE TRIGGER statements_no_delete BEFORE DELETE ON statements
+     BEGIN SELECT RAISE(ABORT, 'statements are append-only'); END;
+   CREATE TRIGGER statements_gapless BEFORE INSERT ON statements
+     WHEN NEW.log_index IS NULL OR NEW.log_index != (SELECT coalesce(max(log_index), -1) + 1 FROM statements)
+     BEGIN SELECT RAISE(ABORT, 'statements take the next log position, without gaps'); END;`,
 ];
 
 /**
