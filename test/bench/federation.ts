@@ -106,7 +106,11 @@ async function main(): Promise<void> {
       process.env['BENCH_A_PROFILE'],
     );
     const federated = fedSpent.result;
-    const federatedUnloaded = await closedLoop(federatedCall, UNLOADED);
+    const sampleFederated = async () => ({ a: { ...gatewayCounters(a.status().process), ...ownCounters() }, b: gatewayCounters((await bControl.status()).process!) });
+    await closedLoop(federatedCall, { concurrency: 1, warmupMs: 0, durationMs: UNLOADED.warmupMs });
+    const unloadedBefore = await sampleFederated();
+    const federatedUnloaded = await closedLoop(federatedCall, { ...UNLOADED, warmupMs: 0 });
+    const unloadedAfter = await sampleFederated();
     bControl.close();
     await a.stop(1000);
     const tasks = federated.calls;
@@ -142,6 +146,11 @@ async function main(): Promise<void> {
         requester: round(da.cpuUs / tasks),
         responder: round(db.cpuUs / tasks),
       },
+      // At 1 in flight: what a single user's task costs each side.
+      unloaded_cpu_us_per_task: {
+        requester: round(delta(unloadedBefore.a, unloadedAfter.a).cpuUs / Math.max(1, federatedUnloaded.calls)),
+        responder: round(delta(unloadedBefore.b, unloadedAfter.b).cpuUs / Math.max(1, federatedUnloaded.calls)),
+      },
       event_loop_utilization: { requester: round(da.elu, 3), responder: round(db.elu, 3) },
       commits_per_task: { requester: per(da.commits), responder: per(db.commits) },
       signatures_per_task: { requester: per(da.signatures), responder: per(db.signatures) },
@@ -159,7 +168,7 @@ async function main(): Promise<void> {
         row('federated', federated),
         `ratios     throughput ${results.throughput_ratio}x   p50 ${results.p50_ratio}x   p99 ${results.p99_ratio}x` +
           (results.federated_errors ? `   (${results.federated_errors} federated calls failed)` : ''),
-        `1 in flight: bare p50 ${results.bare_unloaded_p50_ms} ms, federated ${results.federated_unloaded_p50_ms} ms (${results.unloaded_p50_ratio}x)`,
+        `1 in flight: bare p50 ${results.bare_unloaded_p50_ms} ms, federated ${results.federated_unloaded_p50_ms} ms (${results.unloaded_p50_ratio}x); CPU µs per task requester ${results.unloaded_cpu_us_per_task.requester}, responder ${results.unloaded_cpu_us_per_task.responder}`,
         `CPU µs per task: bare client ${results.cpu_us_per_task.bare_client}, server ${results.cpu_us_per_task.bare_server}; requester ${results.cpu_us_per_task.requester}, responder ${results.cpu_us_per_task.responder}`,
         `event-loop utilisation: requester ${results.event_loop_utilization.requester}, responder ${results.event_loop_utilization.responder}`,
         `per task: commits ${results.commits_per_task.requester} / ${results.commits_per_task.responder}, signatures ${results.signatures_per_task.requester} / ${results.signatures_per_task.responder} (requester / responder); ${results.statements_per_signature} statements per signature`,
