@@ -91,6 +91,7 @@ export class LogExchange implements FederationAudit {
 
   stop(): void {
     clearInterval(this.timer);
+    this.log.stop();
   }
 
   /** The largest of our checkpoints each partner cosigned. */

@@ -118,18 +118,32 @@ describe('AuditLog', () => {
     await store.close();
   });
 
-  it('gives calls the latest checkpoint at once and signs the newer one in the background', async () => {
+  it('gives calls the latest checkpoint at once and signs the newer one in the background, at most every 100 ms', async () => {
     const store = storeAt();
-    const log = new AuditLog(store, newKey('entente/org-a'), () => 1000);
+    let now = 1000;
+    const log = new AuditLog(store, newKey('entente/org-a'), () => now);
     await log.open();
     // The first one is waited for: there is nothing to send before it.
     expect((await log.recentCheckpoint()).size).toBe(0n);
     await store.write({ statements: [statement('t1'), statement('t2')] });
-    // Not waiting for a catch-up and a signature: the call carries size 0, and starts size 2.
+    // Within 100 ms of the last signature: the call carries size 0, and nothing is signed yet.
+    expect((await log.recentCheckpoint()).size).toBe(0n);
+    await log.sync();
+    expect(log.latest?.size).toBe(0n);
+    // Once the interval is up, a call carries size 0 without waiting, and starts size 2.
+    now += 100;
     expect((await log.recentCheckpoint()).size).toBe(0n);
     await log.sync();
     expect(log.latest?.size).toBe(2n);
     expect((await log.recentCheckpoint()).size).toBe(2n);
+    // With no call after the last statements, the renewal waiting for its turn (100 ms after
+    // the last signature) signs them.
+    await store.write({ statements: [statement('t3')] });
+    expect((await log.recentCheckpoint()).size).toBe(2n);
+    const deadline = Date.now() + 5000;
+    while (log.latest?.size !== 3n && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
+    expect(log.latest?.size).toBe(3n);
+    log.stop();
     await store.close();
   });
 
