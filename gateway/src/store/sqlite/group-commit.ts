@@ -156,7 +156,6 @@ export class GroupCommit {
         }
       }
       this.sql.commit.run();
-      this.hooks?.committed();
     } catch (err) {
       this.hooks?.rolledBack();
       try {
@@ -168,6 +167,8 @@ export class GroupCommit {
       for (const job of batch) job.reject(failure);
       return;
     }
+    // Only once COMMIT has returned: nothing a hook does can turn a commit into a failure.
+    this.hooks?.committed();
     this.commits++;
     this.writes += batch.length - failed.size;
     const committed = batch.filter((job) => !failed.has(job));

@@ -124,7 +124,13 @@ export class SqliteStore implements Store {
       hooks: {
         writeStarted: () => this.leaves.writeStarted(),
         writeRolledBack: () => this.leaves.writeRolledBack(),
-        committed: () => this.leaves.committed(this.sql.dataVersion.get() as number),
+        committed: () => {
+          try {
+            this.leaves.committed(this.sql.dataVersion.get() as number);
+          } catch {
+            this.leaves.clear(); // the log reads the table instead
+          }
+        },
         rolledBack: () => this.leaves.rolledBack(),
       },
       ...(opts.groupCommitMs !== undefined ? { windowMs: opts.groupCommitMs } : {}),
