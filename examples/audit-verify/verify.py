@@ -318,16 +318,19 @@ def verify_jws(compact, key, alg, named):
         raise Bad(f"jwcrypto refused it with {named}: {e}")
 
 
+# Batch JWSs verified so far, each with the signer and the exact key it verified under: a
+# batch is checked once, and never stands in for another organization's or another key's.
 verified_batches = set()
 
 
 def verify_batched(parts, key, alg, kid, signer):
     """protocol.md §5.9: the batch JWS by the same key, then the statement's path to its root."""
     batch = ".".join(parts[3:])
-    if (kid, batch) not in verified_batches:
+    cached = (signer, kid, json.dumps(key, sort_keys=True), batch)
+    if cached not in verified_batches:
         try:
-            batch_header = json.loads(b64url(parts[3]))
-            batch_payload = json.loads(b64url(parts[4]), object_pairs_hook=strict_object)
+            batch_header = json.loads(b64url(parts[3]).decode("utf-8"))
+            batch_payload = json.loads(b64url(parts[4]).decode("utf-8"), object_pairs_hook=strict_object)
         except ValueError:
             raise Bad("the batch header or payload is not JSON")
         if not isinstance(batch_header, dict) or "crit" in batch_header or batch_header.get("kid") != kid or batch_header.get("alg") != alg:
@@ -341,8 +344,8 @@ def verify_batched(parts, key, alg, kid, signer):
         size = batch_payload["size"]
         if type(size) is not int or not 2 <= size <= 65536 or not isinstance(batch_payload["root"], str) or len(b64url(batch_payload["root"])) != 32:
             raise Bad("the batch payload's root is not 32 bytes or its size is not 2..65536")
-        verified_batches.add((kid, batch))
-    batch_payload = json.loads(b64url(parts[4]))
+        verified_batches.add(cached)
+    batch_payload = json.loads(b64url(parts[4]).decode("utf-8"))
     proof = b64url(parts[2])
     if len(proof) < 4 or (len(proof) - 4) % 32:
         raise Bad("the batch proof is not a 4-byte index and 32-byte hashes")
@@ -360,7 +363,7 @@ def verify_statement(compact, kind, signer, receipt_keys):
     if len(parts) not in (3, 6) or not parts[0]:
         raise Bad("not a compact JWS (nor a batched statement, protocol.md §5.9)")
     try:
-        header = json.loads(b64url(parts[0]))
+        header = json.loads(b64url(parts[0]).decode("utf-8"))
     except ValueError:
         raise Bad("the header is not JSON")
     if not isinstance(header, dict):

@@ -1,9 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyBundle, type AuditBundle } from '../../gateway/src/audit/index.js';
+import { signBatch, verifyBundle, type AuditBundle } from '../../gateway/src/audit/index.js';
+import { SigningKey } from '../../gateway/src/crypto/index.js';
 import { acked, cohortCounter, countAgreements, REPO, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'clinic-a';
@@ -144,6 +146,28 @@ describe('the Python audit bundle verifier (examples/audit-verify)', () => {
       expect(r.stdout).toMatch(new RegExp(`^task ${target.task_id}: result statement: the statement is not in the batch signed with key \\S+ of lab-b$`, 'm'));
       expect(verifyBundle(b).ok).toBe(false);
     }
+  });
+
+  it.skipIf(!hasPackages)("does not take a batch the exporter signed as its partner's, under a key id both use", async () => {
+    // The exporter lists a key of its own under the partner's kid and signs one batch holding
+    // its own request and a result in the partner's name: the batch verifies with the
+    // exporter's key, and must not then stand for the partner's.
+    const b = clone(bundles[A]!);
+    const genuine = b.keys[B]!.receipt[0]!.jwk as { kid: string };
+    const evil = SigningKey.fromJwk({ ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }), kid: genuine.kid });
+    b.keys[A]!.receipt.push({ jwk: evil.publicJwk as never, valid_from: null, valid_until: null });
+    const task = b.tasks.find((t) => t.status === 'completed')!;
+    const mine = b.statements.find((x) => x.task_id === task.task_id && x.kind === 'request')!;
+    const theirs = b.statements.find((x) => x.task_id === task.task_id && x.kind === 'result')!;
+    const payloadOf = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8')) as object;
+    const [request, result] = signBatch(evil, [evil.signingInput(payloadOf(mine.jws), 'entente-request+jws'), evil.signingInput(payloadOf(theirs.jws), 'entente-result+jws')]);
+    mine.jws = request!;
+    theirs.jws = result!;
+    const r = await verify('batch-kid-a', b);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`task ${task.task_id}: result statement: the signature does not verify with key ${genuine.kid} of ${B} (batch)`);
+    expect(r.stdout).not.toMatch(new RegExp(`task ${task.task_id}: request statement: the signature`));
+    expect(verifyBundle(b).ok).toBe(false);
   });
 
   it.skipIf(!hasPackages)('rejects a bundle from which a result statement was deleted', async () => {

@@ -1,5 +1,6 @@
 import {
   decodeCanonicalBase64url,
+  inspectCompactJws,
   JwsBadSignatureError,
   JwsMalformedError,
   verifyCompactJws,
@@ -65,8 +66,11 @@ function verifiedBatch(batchJws: string, ring: Parameters<BatchCheck>[1], entry:
   let cache = verified.get(entry);
   const hit = cache?.get(batchJws);
   if (hit !== undefined) return hit;
+  // The batch's kid first (§5.9 step 2): a batch under any other key is a bad signature for
+  // this statement, whoever that key belongs to.
+  const { header } = inspectCompactJws(batchJws);
+  if (header['kid'] !== kid) throw new JwsBadSignatureError(`the statement names key ${kid} but its batch is signed with ${JSON.stringify(header['kid']) ?? 'no key'}`);
   const jws = verifyCompactJws(batchJws, ring, org);
-  if (jws.header.kid !== kid) throw new JwsBadSignatureError(`the statement names key ${kid} but its batch is signed with ${jws.header.kid}`);
   if (jws.header.typ !== BATCH_TYP) throw new JwsMalformedError(`the batch JWS has typ ${JSON.stringify(jws.header.typ) ?? 'undefined'}, not ${BATCH_TYP}`);
   const batch = batchRootOf(jws.payload);
   if (cache === undefined) verified.set(entry, (cache = new Map()));

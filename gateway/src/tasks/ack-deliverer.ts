@@ -273,11 +273,22 @@ export class AckDeliverer {
 
   private failure(ack: OutboxAck, attempts: number, err: unknown): AckAttempt {
     const fields = { task_id: ack.taskId, partner: ack.peerOrg, attempts };
-    if (err instanceof TaskError && REFUSED.has(err.reason)) {
+    // A partner that went back to a version that does not verify batched statements refuses an
+    // ack signed in a batch while it still said it did (protocol §5.9): kept, and tried again,
+    // rather than failed for good; it is delivered once the partner verifies batches again.
+    const batchedRefused = err instanceof TaskError && err.reason === 'receipt_invalid' && ack.ack.split('.').length === 6;
+    if (err instanceof TaskError && REFUSED.has(err.reason) && !batchedRefused) {
       this.deps.log.error({ ...fields, reason: err.reason, err }, 'the partner refused our ack; it is not retried (see the outbox record)');
       return { state: 'failed', attempts, at: this.clock.now(), error: describe(err.reason, err.message) };
     }
     const delay = backoffDelay(this.backoff, attempts, this.random);
+    if (batchedRefused) {
+      this.deps.log[attempts === 1 ? 'warn' : 'debug'](
+        { ...fields, reason: (err as TaskError).reason, err, retry_in_ms: delay },
+        'the partner refused our ack, signed in a batch: it may no longer verify batched statements (protocol §5.9); retrying from the outbox',
+      );
+      return { state: 'pending', attempts, nextAt: this.clock.now() + delay, error: describe('receipt_invalid', (err as TaskError).message) };
+    }
     if (err instanceof TaskError) {
       // A partner down for hours fails every few minutes: one warning, then quieter.
       this.deps.log[attempts === 1 ? 'warn' : 'debug']({ ...fields, reason: err.reason, err, retry_in_ms: delay }, 'ack not delivered; retrying from the outbox');

@@ -87,9 +87,9 @@ describe('AckDeliverer', () => {
     });
     const acks = new AckDeliverer({ outbox: store, transport: p.transport, log, clock, backoff: { initialMs: 1000, maxMs: 8000 }, attemptTimeoutMs: 2000, random: HALF });
     deliverers.push(acks);
-    /** An ack signed now, stored with its outbox row as the requester stores it. */
-    const signed = async (taskId: string): Promise<OutboxAck> => {
-      const entry = acks.entry('org-b', taskId, `h.ack-${taskId}.s`);
+    /** An ack signed now (`batched`: in the six-part form of a batch), stored with its outbox row as the requester stores it. */
+    const signed = async (taskId: string, batched = false): Promise<OutboxAck> => {
+      const entry = acks.entry('org-b', taskId, batched ? `h.ack-${taskId}.proof.bh.bp.bs` : `h.ack-${taskId}.s`);
       await store.write({ acks: [entry] });
       return entry;
     };
@@ -119,7 +119,7 @@ describe('AckDeliverer', () => {
         return acks.map((a) => (a.taskId === 't2' ? { taskId: a.taskId, reason: 'task_unknown' as const, message: 'no such task' } : { taskId: a.taskId }));
       };
       const { store, clock, acks, signed } = setup(p);
-      const entries = await Promise.all(['t1', 't2', 't3'].map(signed));
+      const entries = await Promise.all(['t1', 't2', 't3'].map((id) => signed(id)));
       const outcomes = await Promise.all(entries.map((e) => acks.deliver(e, clock.now() + 2000)));
       expect(batches).toEqual([['t1', 't2', 't3']]);
       expect(outcomes).toEqual(['delivered', 'failed', 'delivered']);
@@ -218,6 +218,19 @@ describe('AckDeliverer', () => {
       expect(p.calls).toHaveLength(1);
       expect(lines.find((l) => l['level'] === 50)).toMatchObject({ task_id: 't1', partner: 'org-b', reason, msg: expect.stringMatching(/refused our ack/) });
     });
+  });
+
+  it('keeps an ack signed in a batch that the partner refuses as invalid, and delivers it once the partner takes it (a partner back on a version without batches, protocol §5.9)', async () => {
+    const p = partner(new TaskError('receipt_invalid', 'the ack statement does not verify'), 'ok');
+    const { store, clock, acks, signed, lines } = setup(p);
+    acks.start();
+    expect(await acks.deliver(await signed('t1', true), clock.now() + 2000)).toBe('retrying');
+    await turns();
+    expect(await store.getAck('org-b', 't1')).toMatchObject({ state: 'pending', attempts: 1, lastError: 'receipt_invalid: the ack statement does not verify' });
+    expect(lines.find((l) => l['level'] === 40)).toMatchObject({ task_id: 't1', msg: expect.stringMatching(/signed in a batch: it may no longer verify batched statements/) });
+    await clock.advance(750);
+    await turns();
+    expect((await store.getAck('org-b', 't1'))?.state).toBe('delivered');
   });
 
   it('retries an unexpected failure (ours), logging it as an error', async () => {

@@ -22,12 +22,14 @@ export interface GroupCommitOptions {
 
 /**
  * What a transaction did, for a store that keeps something of it in memory: each write inside
- * it starts, and is either kept or rolled back to its savepoint; then the whole transaction
- * commits (not yet durable) or is rolled back.
+ * it starts, and is either kept or rolled back to its savepoint; then the whole transaction is
+ * about to commit (still inside it, holding the write lock), and commits (not yet durable) or
+ * is rolled back.
  */
 export interface TransactionHooks {
   readonly writeStarted: () => void;
   readonly writeRolledBack: () => void;
+  readonly committing: () => void;
   readonly committed: () => void;
   readonly rolledBack: () => void;
 }
@@ -155,6 +157,7 @@ export class GroupCommit {
           failed.set(job, err);
         }
       }
+      this.hooks?.committing();
       this.sql.commit.run();
     } catch (err) {
       this.hooks?.rolledBack();

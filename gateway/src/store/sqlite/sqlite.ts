@@ -109,6 +109,8 @@ export class SqliteStore implements Store {
   private readonly prepared = new Map<string, Database.Statement>();
   /** Leaf hashes this connection committed, for the log to follow (see AppendedLeaves). */
   private readonly leaves = new AppendedLeaves();
+  /** data_version read just before the COMMIT under way (see the group commit's hooks). */
+  private versionAtCommit: number | undefined;
 
   private readonly readonly: boolean;
 
@@ -124,14 +126,20 @@ export class SqliteStore implements Store {
       hooks: {
         writeStarted: () => this.leaves.writeStarted(),
         writeRolledBack: () => this.leaves.writeRolledBack(),
-        committed: () => {
-          try {
-            this.leaves.committed(this.sql.dataVersion.get() as number);
-          } catch {
-            this.leaves.clear(); // the log reads the table instead
-          }
+        // Read inside the transaction, holding the write lock: no other connection can commit
+        // between this reading and our COMMIT, which does not change our own data_version.
+        committing: () => {
+          this.versionAtCommit = this.sql.dataVersion.get() as number;
         },
-        rolledBack: () => this.leaves.rolledBack(),
+        committed: () => {
+          if (this.versionAtCommit === undefined) this.leaves.clear();
+          else this.leaves.committed(this.versionAtCommit);
+          this.versionAtCommit = undefined;
+        },
+        rolledBack: () => {
+          this.versionAtCommit = undefined;
+          this.leaves.rolledBack();
+        },
       },
       ...(opts.groupCommitMs !== undefined ? { windowMs: opts.groupCommitMs } : {}),
       ...(opts.maxBatch !== undefined ? { maxBatch: opts.maxBatch } : {}),
