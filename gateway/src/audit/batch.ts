@@ -5,6 +5,7 @@ import {
   JwsMalformedError,
   verifyCompactJws,
   type BatchCheck,
+  type KeyRing,
   type RingKey,
   type SigningKey,
 } from '../crypto/index.js';
@@ -62,7 +63,7 @@ export const checkBatched: BatchCheck = (parts, ring, entry, org, kid) => {
   }
 };
 
-function verifiedBatch(batchJws: string, ring: Parameters<BatchCheck>[1], entry: RingKey, org: string, kid: string): BatchRoot {
+function verifiedBatch(batchJws: string, ring: KeyRing, entry: RingKey, org: string, kid: string): BatchRoot {
   let cache = verified.get(entry);
   const hit = cache?.get(batchJws);
   if (hit !== undefined) return hit;
@@ -87,6 +88,11 @@ function batchRootOf(payload: Record<string, unknown>): BatchRoot {
     throw new JwsMalformedError(`the batch payload must be exactly {"root": base64url of ${HASH_BYTES} bytes, "size": an integer from 2 to ${MAX_BATCH_SIZE}}`);
   }
   return { root: bytes, size };
+}
+
+/** Whether a statement's text is in the batched form (six parts) rather than a plain JWS. */
+export function isBatched(jws: string): boolean {
+  return jws.split('.').length === 6;
 }
 
 function decodeProof(encoded: string): { index: number; path: Buffer[] } {

@@ -1,5 +1,5 @@
 export { signAck, signToSend, signRequest, signResult, signRun } from './sign.js';
-export { BATCH_TYP, signBatch } from './batch.js';
+export { BATCH_TYP, isBatched, signBatch } from './batch.js';
 export type { SignedStatement, StatementFields } from './sign.js';
 export { verifyStatement } from './verify-statement.js';
 export type { StatementExpectation } from './verify-statement.js';

@@ -48,9 +48,9 @@ export async function signToSend<K extends Exclude<StatementKind, 'run'>>(
   fields: StatementFields<StatementOf[K]>,
   batchFor?: string,
 ): Promise<SignedStatement<K>> {
+  if (batchFor === undefined) return signStatement(key, kind, fields);
   const payload = statementPayload(kind, fields);
-  const input = signingInputOf(key, kind, payload);
-  const jws = batchFor === undefined ? key.signInput(input) : await batchSignerOf(key).sign(input, batchFor);
+  const jws = await batchSignerOf(key).sign(signingInputOf(key, kind, payload), batchFor);
   return { jws, digest: sha256Digest(jws), payload, kid: key.kid };
 }
 

@@ -1,5 +1,6 @@
 import type { Logger } from '../observability/index.js';
 import { Semaphore, systemClock, type Clock } from '../lib/index.js';
+import { isBatched } from '../audit/index.js';
 import { backoffDelay, type Backoff } from './backoff.js';
 import { TaskError, type ReasonCode } from './errors.js';
 import type { AckAttempt, AckOutbox, OutboxAck } from './ports.js';
@@ -276,7 +277,7 @@ export class AckDeliverer {
     // A partner that went back to a version that does not verify batched statements refuses an
     // ack signed in a batch while it still said it did (protocol §5.9): kept, and tried again,
     // rather than failed for good; it is delivered once the partner verifies batches again.
-    const batchedRefused = err instanceof TaskError && err.reason === 'receipt_invalid' && ack.ack.split('.').length === 6;
+    const batchedRefused = err instanceof TaskError && err.reason === 'receipt_invalid' && isBatched(ack.ack);
     if (err instanceof TaskError && REFUSED.has(err.reason) && !batchedRefused) {
       this.deps.log.error({ ...fields, reason: err.reason, err }, 'the partner refused our ack; it is not retried (see the outbox record)');
       return { state: 'failed', attempts, at: this.clock.now(), error: describe(err.reason, err.message) };

@@ -108,7 +108,7 @@ export class AuditLog {
       this.latestCp = cp;
       this.signedAt = this.now();
       // This one covers what a waiting renewal was for; the next call schedules another.
-      this.stop();
+      this.cancelRenewal();
       this.store.saveCheckpoint(size, cp.note, this.now()).catch(this.onError);
       return cp;
     });
@@ -140,6 +140,10 @@ export class AuditLog {
 
   /** Drops a pending renewal of the recent checkpoint (the store is about to close). */
   stop(): void {
+    this.cancelRenewal();
+  }
+
+  private cancelRenewal(): void {
     clearTimeout(this.renewal);
     this.renewal = undefined;
   }

@@ -15,6 +15,8 @@ export class AppendedLeaves {
   private mark = 0;
   /** The connection's data_version after its last commit: another connection's commit changes it. */
   private version: number | undefined;
+  /** data_version read inside the open transaction, just before its COMMIT. */
+  private committingVersion: number | undefined;
 
   /** Most leaves held: a run the log does not read (it is not following) is dropped, not grown. */
   constructor(private readonly max = 100_000) {}
@@ -33,10 +35,16 @@ export class AppendedLeaves {
 
   rolledBack(): void {
     this.pending = [];
+    this.committingVersion = undefined;
   }
 
-  /** The transaction committed; `version` is the connection's data_version now. */
-  committed(version: number): void {
+  /** The transaction is about to commit; `version` is the connection's data_version, read inside it. */
+  committing(version: number): void {
+    this.committingVersion = version;
+  }
+
+  /** The transaction committed: what it appended joins the run, as of the version read before. */
+  committed(): void {
     for (const [index, hash] of this.pending) {
       if (index !== this.start + this.hashes.length || this.hashes.length >= this.max) {
         this.start = index;
@@ -45,14 +53,9 @@ export class AppendedLeaves {
       this.hashes.push(hash);
     }
     this.pending = [];
-    this.version = version;
-  }
-
-  /** Forgets everything held: the next read goes to the table. */
-  clear(): void {
-    this.hashes = [];
-    this.pending = [];
-    this.version = undefined;
+    // Without a version read before the COMMIT, none matches: reads go to the table.
+    this.version = this.committingVersion;
+    this.committingVersion = undefined;
   }
 
   /**

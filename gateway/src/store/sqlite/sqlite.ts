@@ -109,8 +109,6 @@ export class SqliteStore implements Store {
   private readonly prepared = new Map<string, Database.Statement>();
   /** Leaf hashes this connection committed, for the log to follow (see AppendedLeaves). */
   private readonly leaves = new AppendedLeaves();
-  /** data_version read just before the COMMIT under way (see the group commit's hooks). */
-  private versionAtCommit: number | undefined;
 
   private readonly readonly: boolean;
 
@@ -128,18 +126,9 @@ export class SqliteStore implements Store {
         writeRolledBack: () => this.leaves.writeRolledBack(),
         // Read inside the transaction, holding the write lock: no other connection can commit
         // between this reading and our COMMIT, which does not change our own data_version.
-        committing: () => {
-          this.versionAtCommit = this.sql.dataVersion.get() as number;
-        },
-        committed: () => {
-          if (this.versionAtCommit === undefined) this.leaves.clear();
-          else this.leaves.committed(this.versionAtCommit);
-          this.versionAtCommit = undefined;
-        },
-        rolledBack: () => {
-          this.versionAtCommit = undefined;
-          this.leaves.rolledBack();
-        },
+        committing: () => this.leaves.committing(this.sql.dataVersion.get() as number),
+        committed: () => this.leaves.committed(),
+        rolledBack: () => this.leaves.rolledBack(),
       },
       ...(opts.groupCommitMs !== undefined ? { windowMs: opts.groupCommitMs } : {}),
       ...(opts.maxBatch !== undefined ? { maxBatch: opts.maxBatch } : {}),
