@@ -166,7 +166,7 @@ export class Gateway implements ControlBackend {
       policy: () => this.policyEngine,
       agents: this.agents,
       signer: this.signer,
-      batchesFor: (org) => config.receipts.batchSignatures && this.batchVerifiers.has(org),
+      batchesFor: (org) => this.batchesFor(org),
       partnerKeys: () => this.keys,
       learnPartnerKeys: (org) => this.learnPartnerKeys(org),
       maxPayloadBytes: limits.maxPayloadBytes,
@@ -205,7 +205,7 @@ export class Gateway implements ControlBackend {
       store: this.store,
       policy: () => this.policyEngine,
       signer: this.signer,
-      batchesFor: (org) => config.receipts.batchSignatures && this.batchVerifiers.has(org),
+      batchesFor: (org) => this.batchesFor(org),
       partnerKeys: () => this.keys,
       learnPartnerKeys: (org) => this.learnPartnerKeys(org),
       transport: this.clients,
@@ -309,7 +309,7 @@ export class Gateway implements ControlBackend {
   /**
    * Applies a new configuration without dropping connections: partners (added, removed, or
    * with a new CA, address or receipt keys), policies and their data, revocations, previous
-   * receipt keys, the log level. Everything is built and checked first, then swapped in at
+   * receipt keys, whether receipts are signed in batches, the log level. Everything is built and checked first, then swapped in at
    * once; a config that cannot be applied whole (it changes ports, identity, storage, limits
    * or agents, or its policies do not load) is refused and the running one kept.
    */
@@ -336,6 +336,11 @@ export class Gateway implements ControlBackend {
   /** Tasks held here, newest first. */
   async listTasks(filter: TaskFilter = {}): Promise<TaskRecord[]> {
     return this.store.listTasks(filter);
+  }
+
+  /** Whether what we sign for `org` goes in batches: if we sign so at all and it verifies them. */
+  private batchesFor(org: string): boolean {
+    return this.config.receipts.batchSignatures && this.batchVerifiers.has(org);
   }
 
   private noteBatchVerifier(org: string, verifies: boolean): void {

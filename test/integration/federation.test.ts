@@ -323,4 +323,14 @@ describe('batch signatures between real gateways (protocol §5.9)', () => {
     }
     expect(requests.has(6)).toBe(true);
   });
+
+  it('takes receipts.batchSignatures from a reload, either way', async () => {
+    const c = fed.gateways[C]!;
+    const resultForms = async () => new Set((await burst(C, 8)).map((r) => parts(r.receipts.result)));
+    const running = fed.config(C);
+    c.reload({ ...running, receipts: { ...running.receipts, batchSignatures: true } });
+    expect(await resultForms()).toContain(6);
+    c.reload({ ...running, receipts: { ...running.receipts, batchSignatures: false } });
+    expect(await resultForms()).toEqual(new Set([3]));
+  });
 });
