@@ -1,8 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { compactVerify, importJWK } from 'jose';
 import { defineAgent } from '@entente/sdk';
-import { EntenteError } from '../../gateway/src/lib/index.js';
+import { EntenteError, federationProto } from '../../gateway/src/lib/index.js';
+import { signAck } from '../../gateway/src/audit/index.js';
+import { sha256Digest, SigningKey } from '../../gateway/src/crypto/index.js';
+import { decodeAckOutcomes } from '../../gateway/src/federation/ack-rides.js';
+import { PKI_FILES } from '../../gateway/src/pki/index.js';
 import { acked, countAgreements, partnerClient, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'hospital-a';
@@ -167,6 +174,82 @@ describe('a federation of real gateways over mutual TLS', () => {
         // The ack B holds is still the one A sent: a second copy changes nothing.
         const atB = await fed.gateways[B]!.receipts(r.taskId, A);
         expect(atB[0]!.statements.filter((st) => st.kind === 'ack')).toHaveLength(1);
+      } finally {
+        client.close();
+      }
+    });
+
+    it('takes acks riding on a SubmitTask: each is checked and stored whatever becomes of the task, and answered before it', async () => {
+      const r = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'x' } });
+      await acked(fed.gateways[A]!, B, r.taskId);
+      const pem = (org: string, file: string) => readFileSync(join(fed.certsDir, org, file));
+      // A second ack of the same result, signed with A's receipt key: one B does not hold yet.
+      const key = SigningKey.fromJwk(JSON.parse(pem(A, PKI_FILES.signingKey).toString('utf8')) as Record<string, unknown>);
+      const another = signAck(key, { task_id: r.taskId, from: A, to: B, result_statement_digest: sha256Digest(r.receipts.result!), iat: Math.floor(Date.now() / 1000) + 1 }).jws;
+      const Ctor = federationProto().entente.federation.v1.Federation;
+      const raw = new Ctor(`localhost:${fed.ports[B]}`, grpc.credentials.createSsl(pem(B, PKI_FILES.ca), pem(A, PKI_FILES.key), pem(A, PKI_FILES.cert)));
+      try {
+        const headers: grpc.Metadata[] = [];
+        const err = await new Promise<grpc.ServiceError>((resolve, reject) => {
+          const call = raw.SubmitTask(
+            {
+              task_id: 'rides-on-a-refused-task', capability: 'patients.count', purpose: 'research', input: Buffer.from('{}'), salt: 'A'.repeat(22), request_statement: 'not.a.statement',
+              acks: [
+                { task_id: r.taskId, ack_statement: another },
+                { task_id: 'no-such-task', ack_statement: another },
+                { task_id: r.taskId, ack_statement: r.receipts.request! },
+              ],
+            },
+            { deadline: new Date(Date.now() + 10_000) },
+            (e, res) => (e ? resolve(e) : reject(new Error(`expected a refusal, got ${JSON.stringify(res)}`))),
+          );
+          call.on('metadata', (md: grpc.Metadata) => headers.push(md));
+        });
+        // The task itself is refused; the acks were answered in the initial metadata, in order.
+        expect(err.metadata.get('entente-reason')).toEqual(['request_invalid']);
+        expect(err.metadata.get('entente-acks-on-submit')).toEqual(['1']);
+        expect(headers).toHaveLength(1);
+        expect(decodeAckOutcomes(headers[0]!.get('entente-ack-outcomes-bin')[0] as Buffer)).toEqual([
+          { taskId: r.taskId },
+          { taskId: 'no-such-task', reason: 'task_unknown', message: expect.any(String) },
+          { taskId: r.taskId, reason: 'receipt_invalid', message: expect.stringMatching(/does not verify/) },
+        ]);
+        const acks = (await fed.gateways[B]!.receipts(r.taskId, A))[0]!.statements.filter((st) => st.kind === 'ack');
+        expect(acks.map((st) => st.jws).sort()).toEqual([r.receipts.ack!, another].sort());
+        // More than 512 riding acks: the call is refused as a whole, and the task never runs.
+        const many = Array.from({ length: 513 }, () => ({ task_id: 'no-such-task', ack_statement: 'not.a.statement' }));
+        const before = bAgent.runs.n;
+        const tooMany = await new Promise<grpc.ServiceError | null>((resolve) =>
+          raw.SubmitTask({ task_id: 'too-many-riders', capability: 'patients.count', purpose: 'research', input: Buffer.from('{"condition":"x"}'), salt: 'A'.repeat(22), request_statement: 'a.b.c', acks: many }, { deadline: new Date(Date.now() + 10_000) }, (e) => resolve(e)),
+        );
+        expect(tooMany?.metadata.get('entente-reason')).toEqual(['request_invalid']);
+        expect(tooMany?.details).toContain('at most 512 acks may ride on one SubmitTask; this one has 513');
+        expect(bAgent.runs.n).toBe(before);
+      } finally {
+        raw.close();
+      }
+    });
+
+    it('sends a requester\'s acks on its next SubmitTask to the partner, and reads their outcomes from its answer', async () => {
+      const r = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'x' } });
+      await acked(fed.gateways[A]!, B, r.taskId);
+      const pem = (org: string, file: string) => readFileSync(join(fed.certsDir, org, file));
+      const key = SigningKey.fromJwk(JSON.parse(pem(A, PKI_FILES.signingKey).toString('utf8')) as Record<string, unknown>);
+      const another = signAck(key, { task_id: r.taskId, from: A, to: B, result_statement_digest: sha256Digest(r.receipts.result!), iat: Math.floor(Date.now() / 1000) + 2 }).jws;
+      // A wait far beyond the test's: the acks can only be answered by riding.
+      const client = partnerClient(fed, A, B, { ackRideWaitMs: 600_000 });
+      try {
+        // Before B has said it takes riding acks, they go alone.
+        await expect(client.acknowledgeBatch(B, [{ taskId: r.taskId, ackStatement: r.receipts.ack! }], Date.now() + 5000)).resolves.toEqual([{ taskId: r.taskId }]);
+        expect(client.ackRides.sentAlone).toBe(0);
+        const outcomes = client.acknowledgeBatch(B, [{ taskId: r.taskId, ackStatement: another }, { taskId: 'no-such-task', ackStatement: another }], Date.now() + 5000);
+        const deadline = Date.now() + 5000;
+        const carrier = { taskId: 'carries-acks', capability: 'patients.count', purpose: 'research', inputBytes: Buffer.from('{}'), salt: 'A'.repeat(22), requestStatement: 'not.a.statement' };
+        await expect(client.submit(B, carrier, deadline)).rejects.toMatchObject({ reason: 'request_invalid' });
+        await expect(outcomes).resolves.toEqual([{ taskId: r.taskId }, { taskId: 'no-such-task', reason: 'task_unknown', message: expect.any(String) }]);
+        expect([client.ackRides.rode, client.ackRides.sentAlone]).toEqual([2, 0]);
+        const acks = (await fed.gateways[B]!.receipts(r.taskId, A))[0]!.statements.filter((st) => st.kind === 'ack');
+        expect(acks.map((st) => st.jws)).toContain(another);
       } finally {
         client.close();
       }

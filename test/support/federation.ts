@@ -132,8 +132,9 @@ export function cohortCounter(count: number): AgentDefinition {
 }
 
 /** A federation client with `org`'s own gateway certificate, talking to `partner` only: to call a partner's RPCs directly. */
-export function partnerClient(fed: TestFederation, org: string, partner: string): FederationClients {
+export function partnerClient(fed: TestFederation, org: string, partner: string, opts: { ackRideWaitMs?: number } = {}): FederationClients {
   return new FederationClients({
+    ...opts,
     partners: [{ org: partner, address: `127.0.0.1:${fed.ports[partner]}` }],
     certPem: readFileSync(join(fed.certsDir, org, 'gateway.pem'), 'utf8'),
     keyPem: readFileSync(join(fed.certsDir, org, 'gateway.key.pem'), 'utf8'),

@@ -3,7 +3,7 @@ import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../observability/index.js';
 import type { TrustStore } from '../pki/index.js';
-import { isReasonCode, TaskError, type AckBatchOutcome, type AckToSend, type PartnerTransport, type TaskView } from '../tasks/index.js';
+import { TaskError, type AckBatchOutcome, type AckToSend, type PartnerTransport, type TaskView } from '../tasks/index.js';
 import type { FederationClient } from '../generated/entente/federation/v1/Federation.js';
 import type { Card__Output } from '../generated/entente/federation/v1/Card.js';
 import type { Task__Output } from '../generated/entente/federation/v1/Task.js';
@@ -12,7 +12,8 @@ import type { AcknowledgeBatchResponse__Output } from '../generated/entente/fede
 import type { AddCheckpointResponse__Output } from '../generated/entente/federation/v1/AddCheckpointResponse.js';
 import type { CheckpointResponse__Output } from '../generated/entente/federation/v1/CheckpointResponse.js';
 import type { ProofResponse__Output } from '../generated/entente/federation/v1/ProofResponse.js';
-import { fromServiceError, MD_BATCHED_STATEMENTS, MD_CHECKPOINT, MD_REASON, MD_WITNESS_SIZE } from './status.js';
+import { fromServiceError, MD_ACK_OUTCOMES, MD_ACKS_ON_SUBMIT, MD_BATCHED_STATEMENTS, MD_CHECKPOINT, MD_REASON, MD_WITNESS_SIZE } from './status.js';
+import { AckRides, decodeAckOutcomes, outcomesOf } from './ack-rides.js';
 
 export interface PartnerEndpoint {
   readonly org: string;
@@ -33,6 +34,8 @@ export interface FederationClientsOptions {
   readonly onCheckpoint?: (partner: string, note: string) => void;
   /** Whether the partner said, in an answer's trailers, that it verifies batched statements. */
   readonly onBatchVerifier?: (partner: string, verifies: boolean) => void;
+  /** How long an ack waits for a SubmitTask to ride on (RIDE_WAIT_MS by default). */
+  readonly ackRideWaitMs?: number;
 }
 
 const MESSAGE_OVERHEAD = 64 * 1024;
@@ -46,10 +49,15 @@ export class FederationClients implements PartnerTransport {
   private readonly clients = new Map<string, { client: FederationClient; slots: Semaphore; endpoint: PartnerEndpoint; caPem: string }>();
   /** Partners that answered AcknowledgeBatch with UNIMPLEMENTED: acks go to them one by one. */
   private readonly noAckBatch = new Set<string>();
+  /** Partners whose latest answer said they take acks riding on SubmitTask (protocol §3.2a). */
+  private readonly ridesTo = new Set<string>();
+  /** Our acks waiting to ride on the next SubmitTask to their partner. */
+  readonly ackRides: AckRides;
   /** What each partner's last answer (or silence) says about reaching it, for the gateway's status. */
   private readonly seen = new Map<string, { lastSeenAt?: Date; lastError?: string; certificateExpiresAt?: Date }>();
 
   constructor(private readonly opts: FederationClientsOptions) {
+    this.ackRides = new AckRides((partner, acks, deadline) => this.sendAcks(partner, acks, deadline), opts.ackRideWaitMs);
     this.update(opts.partners);
   }
 
@@ -122,8 +130,11 @@ export class FederationClients implements PartnerTransport {
     req: { taskId: string; capability: string; purpose: string; inputBytes: Buffer; salt: string; requestStatement: string },
     deadline: number,
   ): Promise<TaskView> {
-    const task = await this.unary<Task__Output>(partner, deadline, (c, md, d, cb) =>
-      c.SubmitTask(
+    const task = await this.unary<Task__Output>(partner, deadline, (c, md, d, cb) => {
+      // Taken at the last moment, so that the acks released meanwhile ride too.
+      const ride = this.ridesTo.has(partner) ? this.ackRides.take(partner) : undefined;
+      let answered = false;
+      const call = c.SubmitTask(
         {
           task_id: req.taskId,
           capability: req.capability,
@@ -131,12 +142,26 @@ export class FederationClients implements PartnerTransport {
           input: req.inputBytes,
           salt: req.salt,
           request_statement: req.requestStatement,
+          acks: ride?.acks.map((a) => ({ task_id: a.taskId, ack_statement: a.ackStatement })) ?? [],
         },
         md,
         { deadline: d },
-        cb,
-      ),
-    );
+        (err, res) => {
+          // No outcomes came: the acks go in an AcknowledgeBatch of their own.
+          if (ride !== undefined && !answered) ride.settle(undefined);
+          cb(err, res);
+        },
+      );
+      if (ride !== undefined) {
+        call.on('metadata', (headers: grpc.Metadata) => {
+          const outcomes = headers.get(MD_ACK_OUTCOMES)[0];
+          if (answered || !Buffer.isBuffer(outcomes)) return;
+          answered = true;
+          ride.settle(decodeAckOutcomes(outcomes));
+        });
+      }
+      return call;
+    });
     return fromTask(task);
   }
 
@@ -149,15 +174,19 @@ export class FederationClients implements PartnerTransport {
    * know the call (UNIMPLEMENTED: an older gateway) gets them one by one with Acknowledge.
    */
   async acknowledgeBatch(partner: string, acks: readonly AckToSend[], deadline: number): Promise<AckBatchOutcome[]> {
+    // A partner that takes acks on SubmitTask gets them on the next one, if one comes soon.
+    if (this.ridesTo.has(partner)) return this.ackRides.wait(partner, acks, deadline);
+    return this.sendAcks(partner, acks, deadline);
+  }
+
+  /** Acks in an AcknowledgeBatch call of their own (or one by one to a partner without it). */
+  private async sendAcks(partner: string, acks: readonly AckToSend[], deadline: number): Promise<AckBatchOutcome[]> {
     if (!this.noAckBatch.has(partner)) {
       try {
         const res = await this.unary<AcknowledgeBatchResponse__Output>(partner, deadline, (c, md, d, cb) =>
           c.AcknowledgeBatch({ acks: acks.map((a) => ({ task_id: a.taskId, ack_statement: a.ackStatement })) }, md, { deadline: d }, cb),
         );
-        return res.outcomes.map((o) => ({
-          taskId: o.task_id,
-          ...(o.reason === '' ? {} : { reason: isReasonCode(o.reason) ? o.reason : 'internal', message: o.message }),
-        }));
+        return outcomesOf(res);
       } catch (err) {
         if (!(err instanceof TaskError && (err.cause as grpc.ServiceError | undefined)?.code === grpc.status.UNIMPLEMENTED)) throw err;
         this.noAckBatch.add(partner);
@@ -285,6 +314,8 @@ export class FederationClients implements PartnerTransport {
   }
 
   close(): void {
+    // Acks waiting for a SubmitTask leave now rather than with the channel.
+    this.ackRides.sendAll();
     for (const { client } of this.clients.values()) client.close();
   }
 
@@ -324,11 +355,17 @@ export class FederationClients implements PartnerTransport {
     return md;
   }
 
-  /** What an answer's trailers say of the partner: its latest checkpoint, whether it verifies batches. */
+  /**
+   * What an answer's trailers say of the partner: its latest checkpoint, whether it verifies
+   * batches, whether it takes acks on SubmitTask.
+   */
   private theirCheckpoint(partner: string, md: grpc.Metadata | undefined): void {
     const note = md?.get(MD_CHECKPOINT)[0];
     if (Buffer.isBuffer(note)) this.opts.onCheckpoint?.(partner, note.toString('utf8'));
-    if (md !== undefined) this.opts.onBatchVerifier?.(partner, md.get(MD_BATCHED_STATEMENTS)[0] === '1');
+    if (md === undefined) return;
+    this.opts.onBatchVerifier?.(partner, md.get(MD_BATCHED_STATEMENTS)[0] === '1');
+    if (md.get(MD_ACKS_ON_SUBMIT)[0] === '1') this.ridesTo.add(partner);
+    else this.ridesTo.delete(partner);
   }
 }
 

@@ -9,7 +9,9 @@ import { HealthImplementation } from 'grpc-health-check';
 import { bindServer, closeConnectionOf, federationProto, peerCertificateOf, shutdownServer } from '../lib/index.js';
 import { WitnessConflictError } from '../audit/index.js';
 import { ReloadableTls } from './reloadable-tls.js';
-import { MD_BATCHED_STATEMENTS, MD_CHECKPOINT, MD_WITNESS_SIZE, toServiceError } from './status.js';
+import { MD_ACK_OUTCOMES, MD_ACKS_ON_SUBMIT, MD_BATCHED_STATEMENTS, MD_CHECKPOINT, MD_WITNESS_SIZE, toServiceError } from './status.js';
+import { encodeAckOutcomes } from './ack-rides.js';
+import type { SubmitTaskRequest__Output } from '../generated/entente/federation/v1/SubmitTaskRequest.js';
 
 /** The audit log as the federation service serves it (the gateway wires it to audit/). */
 export interface FederationAudit {
@@ -116,16 +118,23 @@ export class FederationServer {
       SubmitTask: (call, callback) => {
         this.unary(call, callback, async (peer) => {
           const r = call.request;
-          const view = await responder.submit(peer, {
-            taskId: r.task_id,
-            capability: r.capability,
-            purpose: r.purpose,
-            inputBytes: r.input,
-            salt: r.salt,
-            requestStatement: r.request_statement,
-            timeoutMs: this.timeoutOf(call),
-          });
-          return toTask(view);
+          if (r.acks.length > MAX_ACK_BATCH) throw new TaskError('request_invalid', `at most ${MAX_ACK_BATCH} acks may ride on one SubmitTask; this one has ${r.acks.length}`);
+          const acks = this.ridingAcks(call, peer);
+          try {
+            const view = await responder.submit(peer, {
+              taskId: r.task_id,
+              capability: r.capability,
+              purpose: r.purpose,
+              inputBytes: r.input,
+              salt: r.salt,
+              requestStatement: r.request_statement,
+              timeoutMs: this.timeoutOf(call),
+            });
+            return toTask(view);
+          } finally {
+            // Their outcomes go in the initial metadata, which must precede the answer.
+            await acks;
+          }
         });
       },
       GetTask: (call, callback) => {
@@ -197,6 +206,25 @@ export class FederationServer {
   }
 
   /**
+   * The acks riding on a SubmitTask (protocol §3.2a): checked and stored as AcknowledgeBatch
+   * would, beside the task (their write joins the request's commit when both are ready
+   * together), and answered in the initial metadata once stored. Settles when that is done;
+   * never rejects (the requester sends acks it got no outcome for again, in AcknowledgeBatch).
+   */
+  private async ridingAcks(call: grpc.ServerUnaryCall<SubmitTaskRequest__Output, Task>, peer: Peer): Promise<void> {
+    const acks = call.request.acks;
+    if (acks.length === 0) return;
+    try {
+      const outcomes = await this.opts.responder.acknowledgeMany(peer, acks.map((a) => ({ taskId: a.task_id, ackStatement: a.ack_statement })));
+      const md = new grpc.Metadata();
+      md.set(MD_ACK_OUTCOMES, encodeAckOutcomes(outcomes));
+      call.sendMetadata(md);
+    } catch (err) {
+      this.opts.log.error({ partner: peer.org, err }, 'could not store the acks that came with a task; the partner sends them again');
+    }
+  }
+
+  /**
    * One call from a partner: identified by its certificate, its checkpoint (if it sent one)
    * handed to the witness, and our own checkpoint sent back in the trailer, errors included.
    */
@@ -249,6 +277,7 @@ export class FederationServer {
   private async trailer(): Promise<grpc.Metadata> {
     const md = new grpc.Metadata();
     md.set(MD_BATCHED_STATEMENTS, '1');
+    md.set(MD_ACKS_ON_SUBMIT, '1');
     try {
       md.set(MD_CHECKPOINT, Buffer.from(await this.opts.audit.recentCheckpoint(), 'utf8'));
     } catch (err) {

@@ -19,6 +19,13 @@ export const MD_CHECKPOINT = 'entente-checkpoint-bin';
  * every answer: statements to it may be signed in batches from then on.
  */
 export const MD_BATCHED_STATEMENTS = 'entente-batched-statements';
+/**
+ * The responder takes acks riding on SubmitTask (docs/protocol.md §3.2a), value `1`, in every
+ * answer's trailers: the requester may send its acks on its next SubmitTask from then on.
+ */
+export const MD_ACKS_ON_SUBMIT = 'entente-acks-on-submit';
+/** The outcomes of the acks that rode on a SubmitTask (an AcknowledgeBatchResponse), in its initial metadata. */
+export const MD_ACK_OUTCOMES = 'entente-ack-outcomes-bin';
 /** AddCheckpoint's checkpoint_conflict: the size of the checkpoint the witness holds. */
 export const MD_WITNESS_SIZE = 'entente-witness-size';
 

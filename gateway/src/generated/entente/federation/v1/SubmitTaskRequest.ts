@@ -1,5 +1,6 @@
 // Original file: proto/entente/federation/v1/federation.proto
 
+import type { AcknowledgeRequest as _entente_federation_v1_AcknowledgeRequest, AcknowledgeRequest__Output as _entente_federation_v1_AcknowledgeRequest__Output } from '../../../entente/federation/v1/AcknowledgeRequest.js';
 
 export interface SubmitTaskRequest {
   /**
@@ -30,6 +31,15 @@ export interface SubmitTaskRequest {
    * The requester's signed request statement (compact JWS, typ entente-request+jws).
    */
   'request_statement'?: (string);
+  /**
+   * Acks of earlier tasks with this responder, riding on this call rather than on an
+   * AcknowledgeBatch of their own (docs/protocol.md section 3.2a). Sent only to a responder
+   * whose answers carry `entente-acks-on-submit: 1`; at most 512. Each is checked and stored as
+   * Acknowledge would, whatever becomes of this task, and their outcomes come back in the
+   * answer's initial metadata `entente-ack-outcomes-bin` (an AcknowledgeBatchResponse) once
+   * they are stored, before the task's own answer.
+   */
+  'acks'?: (_entente_federation_v1_AcknowledgeRequest)[];
 }
 
 export interface SubmitTaskRequest__Output {
@@ -61,4 +71,13 @@ export interface SubmitTaskRequest__Output {
    * The requester's signed request statement (compact JWS, typ entente-request+jws).
    */
   'request_statement': (string);
+  /**
+   * Acks of earlier tasks with this responder, riding on this call rather than on an
+   * AcknowledgeBatch of their own (docs/protocol.md section 3.2a). Sent only to a responder
+   * whose answers carry `entente-acks-on-submit: 1`; at most 512. Each is checked and stored as
+   * Acknowledge would, whatever becomes of this task, and their outcomes come back in the
+   * answer's initial metadata `entente-ack-outcomes-bin` (an AcknowledgeBatchResponse) once
+   * they are stored, before the task's own answer.
+   */
+  'acks': (_entente_federation_v1_AcknowledgeRequest__Output)[];
 }
