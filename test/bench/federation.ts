@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     const sampleFederated = async () => ({ a: { ...gatewayCounters(a.status().process), ...ownCounters() }, b: gatewayCounters((await bControl.status()).process!) });
     await closedLoop(federatedCall, { concurrency: 1, warmupMs: 0, durationMs: UNLOADED.warmupMs });
     const unloadedBefore = await sampleFederated();
-    const federatedUnloaded = await closedLoop(federatedCall, { ...UNLOADED, warmupMs: 0 });
+    const federatedUnloaded = await profiled(process.env['BENCH_A_UNLOADED_PROFILE'], () => closedLoop(federatedCall, { ...UNLOADED, warmupMs: 0 }));
     const unloadedAfter = await sampleFederated();
     bControl.close();
     await a.stop(1000);
@@ -244,7 +244,6 @@ function procCpuUs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
-/** Warms up, then samples counters around the measured window only. */
 /**
  * Warms up, then measures with counters sampled before and after. With `profileTo` (a file
  * name; BENCH_A_PROFILE for the federated phase), this process's CPU profile of the measured
@@ -257,21 +256,30 @@ async function measured<C, R>(
   profileTo?: string,
 ): Promise<{ before: C; after: C; result: R }> {
   await measure(0, WARMUP_MS);
-  const profiler = profileTo === undefined ? undefined : new Session();
-  if (profiler !== undefined) {
-    profiler.connect();
-    await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.start');
-  }
-  const before = await sample();
-  const result = await measure(0, DURATION_MS);
-  const after = await sample();
-  if (profiler !== undefined) {
-    const { profile } = await profiler.post('Profiler.stop');
-    writeFileSync(profileTo!, JSON.stringify(profile));
-    profiler.disconnect();
-  }
-  return { before, after, result };
+  return profiled(profileTo, async () => {
+    const before = await sample();
+    const result = await measure(0, DURATION_MS);
+    const after = await sample();
+    return { before, after, result };
+  });
+}
+
+/**
+ * Runs `work`; with `profileTo` (a file name: BENCH_A_PROFILE for the federated phase at 64 in
+ * flight, BENCH_A_UNLOADED_PROFILE at 1 in flight), writes this process's CPU profile of it
+ * there, for Chrome DevTools or a script.
+ */
+async function profiled<R>(profileTo: string | undefined, work: () => Promise<R>): Promise<R> {
+  if (profileTo === undefined) return work();
+  const profiler = new Session();
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+  const result = await work();
+  const { profile } = await profiler.post('Profiler.stop');
+  writeFileSync(profileTo, JSON.stringify(profile));
+  profiler.disconnect();
+  return result;
 }
 
 function round(n: number, digits = 0): number {
