@@ -150,6 +150,7 @@ export class Gateway implements ControlBackend {
       checkpoint: () => this.ledger.recentCheckpoint(),
       onCheckpoint: (partner, note) => this.ledger.observe(partner, note),
       onBatchVerifier: (partner, verifies) => this.noteBatchVerifier(partner, verifies),
+      ackRideWaitMs: config.acks.rideWaitMs,
     });
     this.ledger = new LogExchange({
       store: this.store,

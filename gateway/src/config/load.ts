@@ -24,7 +24,7 @@ export interface GatewayConfig {
   readonly workflows: readonly { readonly capability: string; readonly file: string; readonly text: string; readonly description?: string }[];
   readonly circuits: { readonly failures: number; readonly openForMs: number };
   /** How acks not delivered at once are retried from the outbox. */
-  readonly acks: { readonly initialIntervalMs: number; readonly maximumIntervalMs: number };
+  readonly acks: { readonly initialIntervalMs: number; readonly maximumIntervalMs: number; readonly rideWaitMs: number };
   readonly limits: {
     readonly maxPayloadBytes: number;
     readonly callTimeoutMs: number;
@@ -230,7 +230,7 @@ export function compileConfig(raw: unknown, baseDir: string, source = 'config'):
       ...(w.description !== undefined ? { description: w.description } : {}),
     })),
     circuits: { failures: c.circuits.failures, openForMs: c.circuits.openFor },
-    acks: { initialIntervalMs: c.acks.initialInterval, maximumIntervalMs: c.acks.maximumInterval },
+    acks: { initialIntervalMs: c.acks.initialInterval, maximumIntervalMs: c.acks.maximumInterval, rideWaitMs: c.acks.rideWait },
     limits: {
       maxPayloadBytes: c.limits.maxPayloadBytes,
       callTimeoutMs: c.limits.callTimeout,

@@ -55,11 +55,17 @@ export const configSchema = z.strictObject({
     .default({ failures: 3, openFor: 30_000 }),
   /**
    * Acks not delivered at once are retried from the outbox until the partner has them, after
-   * `initialInterval`, doubling (with jitter) up to every `maximumInterval`.
+   * `initialInterval`, doubling (with jitter) up to every `maximumInterval`. An ack first waits
+   * up to `rideWait` for a task to the same partner to carry it (protocol §3.2a), then leaves
+   * alone.
    */
   acks: z
-    .strictObject({ initialInterval: duration.default(1000), maximumInterval: duration.default(300_000) })
-    .default({ initialInterval: 1000, maximumInterval: 300_000 }),
+    .strictObject({
+      initialInterval: duration.default(1000),
+      maximumInterval: duration.default(300_000),
+      rideWait: duration.default(10).refine((ms) => ms <= 1000, 'at most 1s: an ack waits that long for a task to ride on, and the partner lacks it meanwhile'),
+    })
+    .default({ initialInterval: 1000, maximumInterval: 300_000, rideWait: 10 }),
   limits: z
     .strictObject({
       maxPayloadBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),

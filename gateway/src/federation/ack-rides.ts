@@ -12,9 +12,10 @@ export const MAX_RIDERS = 32;
 export const MAX_RIDER_BYTES = 24 * 1024;
 /**
  * How long an ack waits for a SubmitTask to the same partner to carry it before it leaves in an
- * AcknowledgeBatch of its own. A caller with one call at a time sends its next task within a
- * millisecond or two of the previous result; an ack costs nothing while it waits (it is durable
- * in the outbox) but the partner's receipt lacks it that much longer.
+ * AcknowledgeBatch of its own, by default (acks.rideWait). A caller with one call at a time
+ * sends its next task within a millisecond or two of the previous result; an ack costs nothing
+ * while it waits (it is durable in the outbox) but the partner's receipt lacks it that much
+ * longer.
  */
 export const RIDE_WAIT_MS = 10;
 /** Longest refusal message sent back per ack in the outcomes metadata. */

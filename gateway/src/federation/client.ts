@@ -34,7 +34,7 @@ export interface FederationClientsOptions {
   readonly onCheckpoint?: (partner: string, note: string) => void;
   /** Whether the partner said, in an answer's trailers, that it verifies batched statements. */
   readonly onBatchVerifier?: (partner: string, verifies: boolean) => void;
-  /** How long an ack waits for a SubmitTask to ride on (RIDE_WAIT_MS by default). */
+  /** How long an ack waits for a SubmitTask to ride on (acks.rideWait; RIDE_WAIT_MS by default). */
   readonly ackRideWaitMs?: number;
 }
 

@@ -56,10 +56,13 @@ describe('loadConfig', () => {
   });
 
   it('retries acks after 1 s doubling to 5 min by default, and refuses a maximum below the initial interval', () => {
-    expect(load(base).acks).toEqual({ initialIntervalMs: 1000, maximumIntervalMs: 300_000 });
-    expect(load([...base, 'acks: { initialInterval: 200ms, maximumInterval: 2s }']).acks).toEqual({ initialIntervalMs: 200, maximumIntervalMs: 2000 });
+    expect(load(base).acks).toEqual({ initialIntervalMs: 1000, maximumIntervalMs: 300_000, rideWaitMs: 10 });
+    expect(load([...base, 'acks: { initialInterval: 200ms, maximumInterval: 2s, rideWait: 0ms }']).acks).toEqual({ initialIntervalMs: 200, maximumIntervalMs: 2000, rideWaitMs: 0 });
     expect(problems([...base, 'acks: { initialInterval: 10s, maximumInterval: 1s }'])).toEqual([
       'acks.maximumInterval: 1000 ms cannot be less than acks.initialInterval (10000 ms); raise it or lower the initial interval',
+    ]);
+    expect(problems([...base, 'acks: { rideWait: 5s }'])).toEqual([
+      'acks.rideWait: at most 1s: an ack waits that long for a task to ride on, and the partner lacks it meanwhile',
     ]);
   });
 

@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signResult } from '../../gateway/src/audit/index.js';
+import { saltedDigest, sha256Digest, SigningKey } from '../../gateway/src/crypto/index.js';
+import { federationProto } from '../../gateway/src/lib/index.js';
+import { PKI_FILES } from '../../gateway/src/pki/index.js';
+import { countAgreements, startFederation, type TestFederation } from '../support/federation.js';
+
+const A = 'hospital-a';
+const B = 'hospital-b';
+
+/**
+ * A's partner on another version of Entente: B's gateway is replaced, on its port and with its
+ * certificate and receipt key, by a server built from the .proto alone (the stand-in for a
+ * release we cannot run here). It answers every task with a result it signs (single form),
+ * takes acks, records what it was sent, and says in its trailers only what `says` allows: an
+ * older release says neither that it verifies batched statements nor that it takes acks on
+ * SubmitTask; a newer one says both; one that went back says them no longer.
+ */
+describe('a partner on another version', () => {
+  let fed: TestFederation;
+  let server: grpc.Server;
+  const says = { batched: false, acksOnSubmit: false };
+  const seen = { requests: [] as string[], ridingAcks: [] as string[], batchedAcks: [] as string[] };
+
+  beforeAll(async () => {
+    // A second for an ack to find a task to ride on: with one call after another, each rides.
+    fed = await startFederation({ [A]: { agreements: countAgreements(A, [B]), config: { acks: { rideWait: '1s' } } }, [B]: { agreements: countAgreements(B, [A]) } });
+    await fed.gateways[B]!.stop(0);
+    const pem = (org: string, file: string) => readFileSync(join(fed.certsDir, org, file));
+    const key = SigningKey.fromJwk(JSON.parse(pem(B, PKI_FILES.signingKey).toString('utf8')) as Record<string, unknown>);
+    const trailer = () => {
+      const md = new grpc.Metadata();
+      if (says.batched) md.set('entente-batched-statements', '1');
+      if (says.acksOnSubmit) md.set('entente-acks-on-submit', '1');
+      return md;
+    };
+    type Ack = { task_id: string; ack_statement: string };
+    server = new grpc.Server();
+    server.addService(federationProto().entente.federation.v1.Federation.service, {
+      SubmitTask: (call: grpc.ServerUnaryCall<{ task_id: string; salt: string; request_statement: string; acks: Ack[] }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+        const { task_id, salt, request_statement, acks } = call.request;
+        seen.requests.push(request_statement);
+        seen.ridingAcks.push(...acks.map((a) => a.task_id));
+        if (acks.length > 0) {
+          // Answered as a current responder would (stored), so that the requester need not resend them.
+          const outcomes = federationProto().entente.federation.v1.Federation.service.AcknowledgeBatch.responseSerialize({
+            outcomes: acks.map((a) => ({ task_id: a.task_id, reason: '', message: '' })),
+          });
+          const md = new grpc.Metadata();
+          md.set('entente-ack-outcomes-bin', outcomes);
+          call.sendMetadata(md);
+        }
+        const statement = signResult(key, {
+          task_id, from: B, to: A, request_digest: sha256Digest(request_statement), status: 'completed',
+          result_digest: saltedDigest(salt, { count: 7 }), inbound: { decision_id: 'd', policy_revision: 'r' }, disclosure: { decision_id: 'd', policy_revision: 'r' },
+        });
+        cb(null, { task_id, status: 'TASK_STATUS_COMPLETED', result: Buffer.from('{"count":7}'), result_statement: statement.jws }, trailer());
+      },
+      AcknowledgeBatch: (call: grpc.ServerUnaryCall<{ acks: Ack[] }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+        seen.batchedAcks.push(...call.request.acks.map((a) => a.task_id));
+        cb(null, { outcomes: call.request.acks.map((a) => ({ task_id: a.task_id, reason: '', message: '' })) }, trailer());
+      },
+    } as unknown as grpc.UntypedServiceImplementation);
+    const creds = grpc.ServerCredentials.createSsl(pem(A, PKI_FILES.ca), [{ private_key: pem(B, PKI_FILES.key), cert_chain: pem(B, PKI_FILES.cert) }], true);
+    await new Promise<void>((resolve, reject) => server.bindAsync(`127.0.0.1:${fed.ports[B]}`, creds, (e) => (e ? reject(e) : resolve())));
+  });
+  afterAll(async () => {
+    server?.forceShutdown();
+    await fed?.stop();
+  });
+
+  /**
+   * One task of A's. A's channel saw B's gateway go away; if it tried to reconnect before the
+   * stand-in listened, it waits out gRPC's reconnect backoff (~1 s) and fails calls fast
+   * meanwhile. Those are retried; anything else is the answer.
+   */
+  const call = async () => {
+    const give = Date.now() + 10_000;
+    for (;;) {
+      const outcome = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma' } });
+      if (outcome.status !== 'failed' || outcome.reason !== 'partner_unavailable' || Date.now() > give) return outcome;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  const until = async (what: () => boolean, ms = 5000) => {
+    const end = Date.now() + ms;
+    while (!what()) {
+      if (Date.now() > end) throw new Error(`not within ${ms} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  const parts = (jws: string) => jws.split('.').length;
+  const delivered = (taskId: string) => seen.ridingAcks.includes(taskId) || seen.batchedAcks.includes(taskId);
+
+  it('sends acks on SubmitTask only while the partner says it takes them, and alone otherwise', async () => {
+    // An older partner: every ack goes alone, none rides.
+    const older = [await call(), await call(), await call()];
+    expect(older.map((o) => o.status)).toEqual(['completed', 'completed', 'completed']);
+    await until(() => older.every((o) => delivered(o.taskId)));
+    expect(seen.ridingAcks).toEqual([]);
+    expect(seen.batchedAcks).toEqual(expect.arrayContaining(older.map((o) => o.taskId)));
+
+    // It upgrades: from the first answer that says so, each task's ack rides on the next call;
+    // the last one, with no call after it, leaves alone once acks.rideWait has passed.
+    says.acksOnSubmit = true;
+    const newer = [await call(), await call(), await call(), await call()];
+    await until(() => newer.every((o) => delivered(o.taskId)));
+    expect(seen.ridingAcks).toEqual(newer.slice(0, 3).map((o) => o.taskId));
+    expect(seen.batchedAcks).toContain(newer[3]!.taskId);
+
+    // It goes back: from the first answer without the word, acks go alone again.
+    says.acksOnSubmit = false;
+    await call();
+    const ridingBefore = seen.ridingAcks.length;
+    const back = [await call(), await call(), await call()];
+    await until(() => back.every((o) => delivered(o.taskId)));
+    expect(seen.ridingAcks.length).toBe(ridingBefore);
+    expect(seen.batchedAcks).toEqual(expect.arrayContaining(back.map((o) => o.taskId)));
+  });
+
+  it('signs requests in batches only while the partner says it verifies them, and alone again once it no longer does', async () => {
+    const burst = async () => {
+      const from = seen.requests.length;
+      const outcomes = await Promise.all(Array.from({ length: 8 }, () => call()));
+      expect(outcomes.map((o) => o.status)).toEqual(Array(8).fill('completed'));
+      return seen.requests.slice(from);
+    };
+    says.batched = false;
+    await call();
+    // Never said: every request is a single JWS, whatever the burst.
+    expect((await burst()).map(parts)).toEqual(Array(8).fill(3));
+
+    says.batched = true;
+    await call();
+    // Said: a burst signed within one turn shares a batch signature (six parts).
+    expect((await burst()).some((jws) => parts(jws) === 6)).toBe(true);
+
+    // It went back to a release that does not verify them: after its first answer without the
+    // word, no statement to it is batched any more.
+    says.batched = false;
+    await call();
+    expect((await burst()).map(parts)).toEqual(Array(8).fill(3));
+  });
+});
