@@ -3,6 +3,9 @@
 // at 64 calls in flight (throughput, p50, p99) and at 1 (the latency a single user feels);
 // CPU time per task on each side, each process's event-loop utilisation, durable commits and
 // signatures per task on each side. The warm-up is long (20 s) so that the JIT has settled.
+// Both gateways run the compiled package (gateway/dist, what `entente serve` runs), not the
+// TypeScript sources through tsx, whose transform adds work of its own (`npm run bench`
+// builds first).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Session } from 'node:inspector/promises';
@@ -13,10 +16,10 @@ import { createInterface } from 'node:readline';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { EntenteClient } from '@entente/sdk';
-import { loadConfig } from '../../gateway/src/config/index.js';
-import { Gateway } from '../../gateway/src/gateway.js';
-import { createLogger } from '../../gateway/src/observability/index.js';
-import { writeFederation } from '../../gateway/src/cli/federation.js';
+import { loadConfig } from '../../gateway/dist/config/index.js';
+import { Gateway } from '../../gateway/dist/gateway.js';
+import { createLogger } from '../../gateway/dist/observability/index.js';
+import { writeFederation } from '../../gateway/dist/cli/federation.js';
 // @ts-expect-error: a JavaScript module of the examples, without types
 import { agreements } from '../../examples/shared.mjs';
 import { ECHO_SERVICE } from './echo-service.js';
@@ -77,7 +80,7 @@ async function main(): Promise<void> {
     echoClient.close();
 
     // Federated: gateway A's library API here, gateway B as `entente serve` in another process.
-    const serveB = spawn(process.execPath, [...(process.env['BENCH_B_NODE_ARGS']?.split(' ') ?? []), '--import', 'tsx', join(REPO, 'gateway/src/cli/main.ts'), 'serve', '--config', configs['bench-b']!], {
+    const serveB = spawn(process.execPath, [...(process.env['BENCH_B_NODE_ARGS']?.split(' ') ?? []), join(REPO, 'gateway/dist/cli/main.js'), 'serve', '--config', configs['bench-b']!], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(serveB);
