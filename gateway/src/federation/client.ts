@@ -9,6 +9,7 @@ import type { Card__Output } from '../generated/entente/federation/v1/Card.js';
 import type { Task__Output } from '../generated/entente/federation/v1/Task.js';
 import { federationProto, Semaphore, splitHostPort } from '../lib/index.js';
 import type { AcknowledgeBatchResponse__Output } from '../generated/entente/federation/v1/AcknowledgeBatchResponse.js';
+import type { AcknowledgeRequest } from '../generated/entente/federation/v1/AcknowledgeRequest.js';
 import type { AddCheckpointResponse__Output } from '../generated/entente/federation/v1/AddCheckpointResponse.js';
 import type { CheckpointResponse__Output } from '../generated/entente/federation/v1/CheckpointResponse.js';
 import type { ProofResponse__Output } from '../generated/entente/federation/v1/ProofResponse.js';
@@ -130,39 +131,64 @@ export class FederationClients implements PartnerTransport {
     req: { taskId: string; capability: string; purpose: string; inputBytes: Buffer; salt: string; requestStatement: string },
     deadline: number,
   ): Promise<TaskView> {
-    const task = await this.unary<Task__Output>(partner, deadline, (c, md, d, cb) => {
-      // Taken at the last moment, so that the acks released meanwhile ride too.
-      const ride = this.ridesTo.has(partner) ? this.ackRides.take(partner) : undefined;
-      let answered = false;
-      const call = c.SubmitTask(
-        {
-          task_id: req.taskId,
-          capability: req.capability,
-          purpose: req.purpose,
-          input: req.inputBytes,
-          salt: req.salt,
-          request_statement: req.requestStatement,
-          acks: ride?.acks.map((a) => ({ task_id: a.taskId, ack_statement: a.ackStatement })) ?? [],
-        },
-        md,
-        { deadline: d },
+    const task = await this.unary<Task__Output>(partner, deadline, (c, md, d, cb) =>
+      this.carryingAcks(partner, cb, (acks, done) =>
+        c.SubmitTask(
+          {
+            task_id: req.taskId,
+            capability: req.capability,
+            purpose: req.purpose,
+            input: req.inputBytes,
+            salt: req.salt,
+            request_statement: req.requestStatement,
+            acks,
+          },
+          md,
+          { deadline: d },
+          done,
+        ),
+      ),
+    );
+    return fromTask(task);
+  }
+
+  /**
+   * A SubmitTask carrying the acks that wait for `partner` (protocol §3.2a), taken at the last
+   * moment so that those released meanwhile ride too. Their outcomes come in the answer's
+   * initial metadata; acks that get none (the call failed first, or was never made) leave on
+   * their own.
+   */
+  private carryingAcks<T>(
+    partner: string,
+    cb: (err: grpc.ServiceError | null, res?: T) => void,
+    call: (acks: AcknowledgeRequest[], done: (err: grpc.ServiceError | null, res?: T) => void) => grpc.ClientUnaryCall,
+  ): grpc.ClientUnaryCall {
+    const ride = this.ridesTo.has(partner) ? this.ackRides.take(partner) : undefined;
+    if (ride === undefined) return call([], cb);
+    let settled = false;
+    const settle = (outcomes: AckBatchOutcome[] | undefined) => {
+      if (settled) return;
+      settled = true;
+      ride.settle(outcomes);
+    };
+    let made: grpc.ClientUnaryCall;
+    try {
+      made = call(
+        ride.acks.map((a) => ({ task_id: a.taskId, ack_statement: a.ackStatement })),
         (err, res) => {
-          // No outcomes came: the acks go in an AcknowledgeBatch of their own.
-          if (ride !== undefined && !answered) ride.settle(undefined);
+          settle(undefined);
           cb(err, res);
         },
       );
-      if (ride !== undefined) {
-        call.on('metadata', (headers: grpc.Metadata) => {
-          const outcomes = headers.get(MD_ACK_OUTCOMES)[0];
-          if (answered || !Buffer.isBuffer(outcomes)) return;
-          answered = true;
-          ride.settle(decodeAckOutcomes(outcomes));
-        });
-      }
-      return call;
+    } catch (err) {
+      settle(undefined);
+      throw err;
+    }
+    made.on('metadata', (headers: grpc.Metadata) => {
+      const outcomes = headers.get(MD_ACK_OUTCOMES)[0];
+      if (Buffer.isBuffer(outcomes)) settle(decodeAckOutcomes(outcomes));
     });
-    return fromTask(task);
+    return made;
   }
 
   async acknowledge(partner: string, taskId: string, ackStatement: string, deadline: number): Promise<void> {
