@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Session } from 'node:inspector/promises';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -78,6 +78,10 @@ async function main(): Promise<void> {
     const bare = bareSpent.result;
     const bareUnloaded = await closedLoop(echoCall, UNLOADED);
     echoClient.close();
+    // What one durable commit waits for on this disk, beside the gateways' stores: a single
+    // user's task waits for four in sequence (the requester's request, the responder's claim
+    // and result, the requester's result).
+    const fdatasyncP50 = fdatasyncLatency(join(dir, 'fdatasync-probe'));
 
     // Federated: gateway A's library API here, gateway B as `entente serve` in another process.
     const serveB = spawn(process.execPath, [...(process.env['BENCH_B_NODE_ARGS']?.split(' ') ?? []), join(REPO, 'gateway/dist/cli/main.js'), 'serve', '--config', configs['bench-b']!], {
@@ -141,6 +145,8 @@ async function main(): Promise<void> {
       bare_unloaded_p50_ms: round(bareUnloaded.p50, 3),
       federated_unloaded_p50_ms: round(federatedUnloaded.p50, 3),
       unloaded_p50_ratio: round(federatedUnloaded.p50 / bareUnloaded.p50, 2),
+      // One write of a 4 KiB page and its fdatasync, median of 200, in the stores' directory.
+      fdatasync_p50_ms: round(fdatasyncP50, 3),
       // CPU time per call or task at 64 in flight, microseconds: this process is the client or
       // requester (its load loop included), the other process the server or responder.
       cpu_us_per_task: {
@@ -171,7 +177,7 @@ async function main(): Promise<void> {
         row('federated', federated),
         `ratios     throughput ${results.throughput_ratio}x   p50 ${results.p50_ratio}x   p99 ${results.p99_ratio}x` +
           (results.federated_errors ? `   (${results.federated_errors} federated calls failed)` : ''),
-        `1 in flight: bare p50 ${results.bare_unloaded_p50_ms} ms, federated ${results.federated_unloaded_p50_ms} ms (${results.unloaded_p50_ratio}x); CPU µs per task requester ${results.unloaded_cpu_us_per_task.requester}, responder ${results.unloaded_cpu_us_per_task.responder}`,
+        `1 in flight: bare p50 ${results.bare_unloaded_p50_ms} ms, federated ${results.federated_unloaded_p50_ms} ms (${results.unloaded_p50_ratio}x); CPU µs per task requester ${results.unloaded_cpu_us_per_task.requester}, responder ${results.unloaded_cpu_us_per_task.responder}; one fdatasync ${results.fdatasync_p50_ms} ms`,
         `CPU µs per task: bare client ${results.cpu_us_per_task.bare_client}, server ${results.cpu_us_per_task.bare_server}; requester ${results.cpu_us_per_task.requester}, responder ${results.cpu_us_per_task.responder}`,
         `event-loop utilisation: requester ${results.event_loop_utilization.requester}, responder ${results.event_loop_utilization.responder}`,
         `per task: commits ${results.commits_per_task.requester} / ${results.commits_per_task.responder}, signatures ${results.signatures_per_task.requester} / ${results.signatures_per_task.responder} (requester / responder); ${results.statements_per_signature} statements per signature`,
@@ -283,6 +289,24 @@ async function profiled<R>(profileTo: string | undefined, work: () => Promise<R>
   writeFileSync(profileTo, JSON.stringify(profile));
   profiler.disconnect();
   return result;
+}
+
+/** Median time of writing a 4 KiB page to `file` and fdatasyncing it, ms. */
+function fdatasyncLatency(file: string, n = 200): number {
+  const fd = openSync(file, 'w');
+  const page = Buffer.alloc(4096, 1);
+  const ms: number[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      writeSync(fd, page, 0, page.length, (i % 16) * page.length);
+      fdatasyncSync(fd);
+      ms.push(performance.now() - t);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return ms.sort((a, b) => a - b)[n >> 1]!;
 }
 
 function round(n: number, digits = 0): number {
