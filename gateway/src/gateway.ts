@@ -635,6 +635,8 @@ function processCounters(store: Store, signer: SigningKey): GatewayStatus['proce
     eventLoopIdleMs: elu.idle,
     storeCommits: store.commits,
     storeWrites: store.writes,
+    storeSyncs: store.syncs,
+    storeSyncMs: store.syncMs,
     signatures: signer.signatures,
     statementsSigned: signer.statements,
   };

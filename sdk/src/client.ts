@@ -140,6 +140,9 @@ export interface GatewayStatus {
     readonly eventLoopIdleMs: number;
     readonly storeCommits: number;
     readonly storeWrites: number;
+    /** fdatasyncs that made the commits durable, and the milliseconds they took. */
+    readonly storeSyncs: number;
+    readonly storeSyncMs: number;
     readonly signatures: number;
     /** Statements those signatures cover (more than one per signature when signed in batches). */
     readonly statementsSigned: number;
@@ -463,6 +466,8 @@ export class EntenteClient {
               eventLoopIdleMs: s.process.event_loop_idle_ms,
               storeCommits: Number(s.process.store_commits),
               storeWrites: Number(s.process.store_writes),
+              storeSyncs: Number(s.process.store_syncs),
+              storeSyncMs: s.process.store_sync_ms,
               signatures: Number(s.process.signatures),
               statementsSigned: Number(s.process.statements_signed),
             },

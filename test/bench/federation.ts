@@ -124,6 +124,7 @@ async function main(): Promise<void> {
     const per = (d: number) => round(d / tasks, 2);
     const [da, db] = [delta(fedSpent.before.a, fedSpent.after.a), delta(fedSpent.before.b, fedSpent.after.b)];
     const bareCalls = bare.calls;
+    const unloadedDelta = { a: delta(unloadedBefore.a, unloadedAfter.a), b: delta(unloadedBefore.b, unloadedAfter.b) };
     const bareDelta = delta(bareSpent.before.client, bareSpent.after.client);
 
     const results = {
@@ -145,8 +146,11 @@ async function main(): Promise<void> {
       bare_unloaded_p50_ms: round(bareUnloaded.p50, 3),
       federated_unloaded_p50_ms: round(federatedUnloaded.p50, 3),
       unloaded_p50_ratio: round(federatedUnloaded.p50 / bareUnloaded.p50, 2),
-      // One write of a 4 KiB page and its fdatasync, median of 200, in the stores' directory.
+      // One write of a 4 KiB page and its fdatasync, median of 200, in the stores' directory,
+      // before the gateways start; and the mean fdatasync of each gateway's store at 1 in
+      // flight, with the other gateway syncing on the same disk.
       fdatasync_p50_ms: round(fdatasyncP50, 3),
+      unloaded_fdatasync_mean_ms: { requester: round(unloadedDelta.a.syncMs, 3), responder: round(unloadedDelta.b.syncMs, 3) },
       // CPU time per call or task at 64 in flight, microseconds: this process is the client or
       // requester (its load loop included), the other process the server or responder.
       cpu_us_per_task: {
@@ -157,8 +161,8 @@ async function main(): Promise<void> {
       },
       // At 1 in flight: what a single user's task costs each side.
       unloaded_cpu_us_per_task: {
-        requester: round(delta(unloadedBefore.a, unloadedAfter.a).cpuUs / Math.max(1, federatedUnloaded.calls)),
-        responder: round(delta(unloadedBefore.b, unloadedAfter.b).cpuUs / Math.max(1, federatedUnloaded.calls)),
+        requester: round(unloadedDelta.a.cpuUs / Math.max(1, federatedUnloaded.calls)),
+        responder: round(unloadedDelta.b.cpuUs / Math.max(1, federatedUnloaded.calls)),
       },
       event_loop_utilization: { requester: round(da.elu, 3), responder: round(db.elu, 3) },
       commits_per_task: { requester: per(da.commits), responder: per(db.commits) },
@@ -177,7 +181,7 @@ async function main(): Promise<void> {
         row('federated', federated),
         `ratios     throughput ${results.throughput_ratio}x   p50 ${results.p50_ratio}x   p99 ${results.p99_ratio}x` +
           (results.federated_errors ? `   (${results.federated_errors} federated calls failed)` : ''),
-        `1 in flight: bare p50 ${results.bare_unloaded_p50_ms} ms, federated ${results.federated_unloaded_p50_ms} ms (${results.unloaded_p50_ratio}x); CPU µs per task requester ${results.unloaded_cpu_us_per_task.requester}, responder ${results.unloaded_cpu_us_per_task.responder}; one fdatasync ${results.fdatasync_p50_ms} ms`,
+        `1 in flight: bare p50 ${results.bare_unloaded_p50_ms} ms, federated ${results.federated_unloaded_p50_ms} ms (${results.unloaded_p50_ratio}x); CPU µs per task requester ${results.unloaded_cpu_us_per_task.requester}, responder ${results.unloaded_cpu_us_per_task.responder}; fdatasync ${results.fdatasync_p50_ms} ms idle, ${results.unloaded_fdatasync_mean_ms.requester} / ${results.unloaded_fdatasync_mean_ms.responder} ms in the stores (mean)`,
         `CPU µs per task: bare client ${results.cpu_us_per_task.bare_client}, server ${results.cpu_us_per_task.bare_server}; requester ${results.cpu_us_per_task.requester}, responder ${results.cpu_us_per_task.responder}`,
         `event-loop utilisation: requester ${results.event_loop_utilization.requester}, responder ${results.event_loop_utilization.responder}`,
         `per task: commits ${results.commits_per_task.requester} / ${results.commits_per_task.responder}, signatures ${results.signatures_per_task.requester} / ${results.signatures_per_task.responder} (requester / responder); ${results.statements_per_signature} statements per signature`,
@@ -217,6 +221,8 @@ interface Counters {
   readonly commits: number;
   readonly signatures: number;
   readonly statements: number;
+  readonly syncs: number;
+  readonly syncMs: number;
 }
 
 /** This process's CPU and event loop (the bench's own load loop runs here too). */
@@ -235,15 +241,34 @@ function gatewayCounters(p: {
   storeCommits: number;
   signatures: number;
   statementsSigned: number;
+  storeSyncs: number;
+  storeSyncMs: number;
 }): Counters {
-  return { cpuUs: p.cpuUserUs + p.cpuSystemUs, eluActiveMs: p.eventLoopActiveMs, eluIdleMs: p.eventLoopIdleMs, commits: p.storeCommits, signatures: p.signatures, statements: p.statementsSigned };
+  return {
+    cpuUs: p.cpuUserUs + p.cpuSystemUs,
+    eluActiveMs: p.eventLoopActiveMs,
+    eluIdleMs: p.eventLoopIdleMs,
+    commits: p.storeCommits,
+    signatures: p.signatures,
+    statements: p.statementsSigned,
+    syncs: p.storeSyncs,
+    syncMs: p.storeSyncMs,
+  };
 }
 
 function delta(before: Partial<Counters>, after: Partial<Counters>) {
   const d = (k: keyof Counters) => (after[k] ?? 0) - (before[k] ?? 0);
   const active = d('eluActiveMs');
   const idle = d('eluIdleMs');
-  return { cpuUs: d('cpuUs'), elu: active / Math.max(1e-9, active + idle), commits: d('commits'), signatures: d('signatures'), statements: d('statements') };
+  return {
+    cpuUs: d('cpuUs'),
+    elu: active / Math.max(1e-9, active + idle),
+    commits: d('commits'),
+    signatures: d('signatures'),
+    statements: d('statements'),
+    // The mean fdatasync of the gateway's store, ms: what each durable commit waited for.
+    syncMs: d('syncMs') / Math.max(1, d('syncs')),
+  };
 }
 
 /** Another process's CPU time (user + system), microseconds, from /proc (Linux). */

@@ -83,6 +83,10 @@ describe('the control API', () => {
         expect(status.process).toMatchObject({ signatures: expect.any(Number), storeCommits: expect.any(Number) });
         expect(status.process!.signatures).toBeGreaterThanOrEqual(2);
         expect(status.process!.storeCommits).toBeGreaterThan(0);
+        // Each commit waited for an fdatasync, and how long those took is kept.
+        expect(status.process!.storeSyncs).toBeGreaterThan(0);
+        expect(status.process!.storeSyncs).toBeLessThanOrEqual(status.process!.storeCommits);
+        expect(status.process!.storeSyncMs).toBeGreaterThan(0);
         expect(status.process!.eventLoopActiveMs + status.process!.eventLoopIdleMs).toBeGreaterThan(0);
         expect(status.auditLog!.size).toBeGreaterThan(i2!);
 

@@ -45,6 +45,8 @@ export interface ProcessCounters {
   readonly eventLoopIdleMs: number;
   readonly storeCommits: number;
   readonly storeWrites: number;
+  readonly storeSyncs: number;
+  readonly storeSyncMs: number;
   readonly signatures: number;
   readonly statementsSigned: number;
 }

@@ -202,6 +202,8 @@ export function toStatus(s: GatewayStatus, log: AuditLogState): Status {
       event_loop_idle_ms: s.process.eventLoopIdleMs,
       store_commits: String(s.process.storeCommits),
       store_writes: String(s.process.storeWrites),
+      store_syncs: String(s.process.storeSyncs),
+      store_sync_ms: s.process.storeSyncMs,
       signatures: String(s.process.signatures),
       statements_signed: String(s.process.statementsSigned),
     },

@@ -12,6 +12,12 @@ export interface Store extends TaskStore, AckOutbox, StatementLog, LogStore, Run
   /** Transactions committed (each one fsync) and writes they carried, since the store opened. */
   readonly commits: number;
   readonly writes: number;
+  /**
+   * The syncs that made those commits durable (one covers every commit before it began) and
+   * the time they took, milliseconds: how long this disk keeps a writer waiting.
+   */
+  readonly syncs: number;
+  readonly syncMs: number;
   /** Copies the write-ahead log into the database file now, without blocking writers. */
   checkpoint(): void;
   /** Commits what is queued, checkpoints, and closes; later writes reject with STORE_CLOSED. */

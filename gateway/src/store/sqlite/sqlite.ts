@@ -253,6 +253,11 @@ export class SqliteStore implements Store {
     return this.wal.syncs;
   }
 
+  /** Time those fdatasyncs took, milliseconds. */
+  get syncMs(): number {
+    return this.wal.syncMs;
+  }
+
   // Reads are synchronous in better-sqlite3; the ports are asynchronous because other drivers
   // (PostgreSQL) are. A read answers once everything it may have seen is durable (settled).
   async getTask(role: TaskRole, peerOrg: string, taskId: string): Promise<TaskRecord | undefined> {

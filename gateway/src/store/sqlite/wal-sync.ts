@@ -30,6 +30,8 @@ export class WalSync {
   failure: StoreSyncFailedError | undefined;
   /** fdatasync calls made (for tests and status). */
   syncs = 0;
+  /** Time those calls took, from the request to its completion, milliseconds. */
+  syncMs = 0;
 
   constructor(private readonly sync: SyncFn) {}
 
@@ -58,7 +60,9 @@ export class WalSync {
     this.running = true;
     const target = this.seq;
     this.syncs++;
+    const began = performance.now();
     this.sync((err) => {
+      this.syncMs += performance.now() - began;
       this.running = false;
       if (err !== null) return this.fail(err);
       this.synced = target;

@@ -32,6 +32,13 @@ export interface ProcessStatus {
    * Receipt statements those signatures cover.
    */
   'statements_signed'?: (number | string | Long);
+  /**
+   * The fdatasyncs that made those commits durable (one covers every commit made before it
+   * began) and the time they took, milliseconds: store_sync_ms / store_syncs is how long this
+   * disk keeps a writer waiting.
+   */
+  'store_syncs'?: (number | string | Long);
+  'store_sync_ms'?: (number | string);
 }
 
 /**
@@ -64,4 +71,11 @@ export interface ProcessStatus__Output {
    * Receipt statements those signatures cover.
    */
   'statements_signed': (string);
+  /**
+   * The fdatasyncs that made those commits durable (one covers every commit made before it
+   * began) and the time they took, milliseconds: store_sync_ms / store_syncs is how long this
+   * disk keeps a writer waiting.
+   */
+  'store_syncs': (string);
+  'store_sync_ms': (number);
 }
