@@ -216,14 +216,14 @@ describe('a federation of real gateways over mutual TLS', () => {
         ]);
         const acks = (await fed.gateways[B]!.receipts(r.taskId, A))[0]!.statements.filter((st) => st.kind === 'ack');
         expect(acks.map((st) => st.jws).sort()).toEqual([r.receipts.ack!, another].sort());
-        // More than 512 riding acks: the call is refused as a whole, and the task never runs.
-        const many = Array.from({ length: 513 }, () => ({ task_id: 'no-such-task', ack_statement: 'not.a.statement' }));
+        // More than 32 riding acks: the call is refused as a whole, and the task never runs.
+        const many = Array.from({ length: 33 }, () => ({ task_id: 'no-such-task', ack_statement: 'not.a.statement' }));
         const before = bAgent.runs.n;
         const tooMany = await new Promise<grpc.ServiceError | null>((resolve) =>
           raw.SubmitTask({ task_id: 'too-many-riders', capability: 'patients.count', purpose: 'research', input: Buffer.from('{"condition":"x"}'), salt: 'A'.repeat(22), request_statement: 'a.b.c', acks: many }, { deadline: new Date(Date.now() + 10_000) }, (e) => resolve(e)),
         );
         expect(tooMany?.metadata.get('entente-reason')).toEqual(['request_invalid']);
-        expect(tooMany?.details).toContain('at most 512 acks may ride on one SubmitTask; this one has 513');
+        expect(tooMany?.details).toContain('at most 32 acks may ride on one SubmitTask (send more with AcknowledgeBatch); this one has 33');
         expect(bAgent.runs.n).toBe(before);
       } finally {
         raw.close();

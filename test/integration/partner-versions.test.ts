@@ -23,16 +23,22 @@ describe('a partner on another version', () => {
   let fed: TestFederation;
   let server: grpc.Server;
   const says = { batched: false, acksOnSubmit: false };
+  /** A partner that went back a version right after saying it takes riding acks: it ignores them, and answers after `answerAfterMs`. */
+  const behaves = { ignoresRidingAcks: false, answerAfterMs: 0 };
   const seen = { requests: [] as string[], ridingAcks: [] as string[], batchedAcks: [] as string[] };
 
   beforeAll(async () => {
     // A second for an ack to find a task to ride on: with one call after another, each rides.
     fed = await startFederation({ [A]: { agreements: countAgreements(A, [B]), config: { acks: { rideWait: '1s' } } }, [B]: { agreements: countAgreements(B, [A]) } });
+    // Every Entente answer carries its log's checkpoint (protocol §7): the stand-in sends the
+    // last one B's gateway signed, so that A sees the same log throughout.
+    const checkpoint = Buffer.from((await fed.gateways[B]!.logStatus()).checkpoint, 'utf8');
     await fed.gateways[B]!.stop(0);
     const pem = (org: string, file: string) => readFileSync(join(fed.certsDir, org, file));
     const key = SigningKey.fromJwk(JSON.parse(pem(B, PKI_FILES.signingKey).toString('utf8')) as Record<string, unknown>);
     const trailer = () => {
       const md = new grpc.Metadata();
+      md.set('entente-checkpoint-bin', checkpoint);
       if (says.batched) md.set('entente-batched-statements', '1');
       if (says.acksOnSubmit) md.set('entente-acks-on-submit', '1');
       return md;
@@ -43,8 +49,8 @@ describe('a partner on another version', () => {
       SubmitTask: (call: grpc.ServerUnaryCall<{ task_id: string; salt: string; request_statement: string; acks: Ack[] }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
         const { task_id, salt, request_statement, acks } = call.request;
         seen.requests.push(request_statement);
-        seen.ridingAcks.push(...acks.map((a) => a.task_id));
-        if (acks.length > 0) {
+        if (!behaves.ignoresRidingAcks) seen.ridingAcks.push(...acks.map((a) => a.task_id));
+        if (acks.length > 0 && !behaves.ignoresRidingAcks) {
           // Answered as a current responder would (stored), so that the requester need not resend them.
           const outcomes = federationProto().entente.federation.v1.Federation.service.AcknowledgeBatch.responseSerialize({
             outcomes: acks.map((a) => ({ task_id: a.task_id, reason: '', message: '' })),
@@ -57,7 +63,9 @@ describe('a partner on another version', () => {
           task_id, from: B, to: A, request_digest: sha256Digest(request_statement), status: 'completed',
           result_digest: saltedDigest(salt, { count: 7 }), inbound: { decision_id: 'd', policy_revision: 'r' }, disclosure: { decision_id: 'd', policy_revision: 'r' },
         });
-        cb(null, { task_id, status: 'TASK_STATUS_COMPLETED', result: Buffer.from('{"count":7}'), result_statement: statement.jws }, trailer());
+        const answer = () => cb(null, { task_id, status: 'TASK_STATUS_COMPLETED', result: Buffer.from('{"count":7}'), result_statement: statement.jws }, trailer());
+        if (behaves.answerAfterMs > 0) setTimeout(answer, behaves.answerAfterMs);
+        else answer();
       },
       AcknowledgeBatch: (call: grpc.ServerUnaryCall<{ acks: Ack[] }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
         seen.batchedAcks.push(...call.request.acks.map((a) => a.task_id));
@@ -119,6 +127,26 @@ describe('a partner on another version', () => {
     await until(() => back.every((o) => delivered(o.taskId)));
     expect(seen.ridingAcks.length).toBe(ridingBefore);
     expect(seen.batchedAcks).toEqual(expect.arrayContaining(back.map((o) => o.taskId)));
+  });
+
+  it('sends acks again on their own when the task they rode on brings no outcomes, without waiting for its answer', async () => {
+    says.acksOnSubmit = true;
+    await call();
+    const carried = await call();
+    // The partner goes back a version between two answers: it ignores the acks riding on the
+    // next task, whose answer comes only after 4 s.
+    Object.assign(behaves, { ignoresRidingAcks: true, answerAfterMs: 4000 });
+    try {
+      const started = Date.now();
+      const slow = call();
+      await until(() => delivered(carried.taskId), 3500);
+      expect(seen.batchedAcks).toContain(carried.taskId);
+      expect(Date.now() - started).toBeLessThan(3500);
+      expect((await slow).status).toBe('completed');
+    } finally {
+      Object.assign(behaves, { ignoresRidingAcks: false, answerAfterMs: 0 });
+      says.acksOnSubmit = false;
+    }
   });
 
   it('signs requests in batches only while the partner says it verifies them, and alone again once it no longer does', async () => {

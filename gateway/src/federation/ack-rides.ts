@@ -2,7 +2,10 @@ import { federationProto } from '../lib/index.js';
 import { isReasonCode, TaskError, type AckBatchOutcome, type AckToSend } from '../tasks/index.js';
 import type { AcknowledgeBatchResponse, AcknowledgeBatchResponse__Output } from '../generated/entente/federation/v1/AcknowledgeBatchResponse.js';
 
-/** Most acks riding on one SubmitTask (the protocol allows 512; few ride at once in practice). */
+/**
+ * Most acks riding on one SubmitTask (protocol §3.2a): their outcomes travel in one header, and
+ * stock gRPC stacks take a few KiB of metadata (grpc-java's and C core's default is 8 KiB).
+ */
 export const MAX_RIDERS = 32;
 /**
  * Most bytes of ack statements riding on one SubmitTask. A partner takes messages of its
@@ -20,6 +23,16 @@ export const MAX_RIDER_BYTES = 24 * 1024;
 export const RIDE_WAIT_MS = 10;
 /** Longest refusal message sent back per ack in the outcomes metadata. */
 const MAX_OUTCOME_MESSAGE = 160;
+/** Largest outcomes header sent: beyond it the refusals go without their messages. */
+const MAX_OUTCOMES_BYTES = 4096;
+/**
+ * How long a SubmitTask's answer may take to bring the outcomes of the acks it carries (a
+ * responder sends them once the acks are stored, before the task runs): after it, they are sent
+ * again on their own rather than held for as long as the task runs.
+ */
+export const OUTCOMES_WAIT_MS = 2000;
+/** The least time a resent ack gets for its AcknowledgeBatch (its first deadline may have passed). */
+const RESEND_MS = 5000;
 
 /** The acks one AckTransport.acknowledgeBatch call handed over, answered together. */
 interface Group {
@@ -112,9 +125,13 @@ export class AckRides {
     };
   }
 
-  /** Sends everything waiting at once, each partner's in AcknowledgeBatch calls (when stopping). */
-  sendAll(): void {
-    for (const partner of [...this.waiting.keys()]) this.sendWaiting(partner);
+  /** Fails everything waiting with `err` (the transport is closing): the outbox sends it again later. */
+  abandon(err: unknown): void {
+    for (const [partner, queue] of [...this.waiting]) {
+      clearTimeout(queue.timer);
+      this.waiting.delete(partner);
+      for (const r of queue.riders) fail(r.group, err);
+    }
   }
 
   private sendWaiting(partner: string): void {
@@ -130,7 +147,7 @@ export class AckRides {
 
   private sendNow(partner: string, riders: readonly Rider[]): void {
     this.sentAlone += riders.length;
-    const deadline = Math.max(...riders.map((r) => r.group.deadline));
+    const deadline = Math.max(...riders.map((r) => r.group.deadline), Date.now() + RESEND_MS);
     this.send(
       partner,
       riders.map((r) => r.ack),
@@ -177,10 +194,14 @@ function ackBatchMethod() {
 
 /** The outcomes of acks that rode on a SubmitTask, for `entente-ack-outcomes-bin`. */
 export function encodeAckOutcomes(outcomes: readonly { readonly taskId: string; readonly reason?: string; readonly message?: string }[]): Buffer {
-  const res: AcknowledgeBatchResponse = {
-    outcomes: outcomes.map((o) => ({ task_id: o.taskId, reason: o.reason ?? '', message: (o.message ?? '').slice(0, MAX_OUTCOME_MESSAGE) })),
+  const encode = (messages: boolean) => {
+    const res: AcknowledgeBatchResponse = {
+      outcomes: outcomes.map((o) => ({ task_id: o.taskId, reason: o.reason ?? '', message: messages ? (o.message ?? '').slice(0, MAX_OUTCOME_MESSAGE) : '' })),
+    };
+    return ackBatchMethod().responseSerialize(res);
   };
-  return ackBatchMethod().responseSerialize(res);
+  const full = encode(true);
+  return full.length <= MAX_OUTCOMES_BYTES ? full : encode(false);
 }
 
 /** What `entente-ack-outcomes-bin` says; undefined when it is not a well-formed AcknowledgeBatchResponse. */

@@ -14,7 +14,7 @@ import type { AddCheckpointResponse__Output } from '../generated/entente/federat
 import type { CheckpointResponse__Output } from '../generated/entente/federation/v1/CheckpointResponse.js';
 import type { ProofResponse__Output } from '../generated/entente/federation/v1/ProofResponse.js';
 import { fromServiceError, MD_ACK_OUTCOMES, MD_ACKS_ON_SUBMIT, MD_BATCHED_STATEMENTS, MD_CHECKPOINT, MD_REASON, MD_WITNESS_SIZE } from './status.js';
-import { AckRides, decodeAckOutcomes, outcomesOf } from './ack-rides.js';
+import { AckRides, decodeAckOutcomes, OUTCOMES_WAIT_MS, outcomesOf } from './ack-rides.js';
 
 export interface PartnerEndpoint {
   readonly org: string;
@@ -77,6 +77,9 @@ export class FederationClients implements PartnerTransport {
         entry.client.close();
         this.clients.delete(org);
         this.seen.delete(org);
+        // What the old endpoint said of itself does not hold for a new one.
+        this.ridesTo.delete(org);
+        this.noAckBatch.delete(org);
         if (next === undefined) changes.removed.push(org);
         else changes.changed.push(org);
       }
@@ -166,9 +169,13 @@ export class FederationClients implements PartnerTransport {
     const ride = this.ridesTo.has(partner) ? this.ackRides.take(partner) : undefined;
     if (ride === undefined) return call([], cb);
     let settled = false;
+    // A partner that stopped taking riding acks (it went back a version) never answers them:
+    // they are not held for as long as the task runs.
+    const late = setTimeout(() => settle(undefined), OUTCOMES_WAIT_MS);
     const settle = (outcomes: AckBatchOutcome[] | undefined) => {
       if (settled) return;
       settled = true;
+      clearTimeout(late);
       ride.settle(outcomes);
     };
     let made: grpc.ClientUnaryCall;
@@ -340,8 +347,8 @@ export class FederationClients implements PartnerTransport {
   }
 
   close(): void {
-    // Acks waiting for a SubmitTask leave now rather than with the channel.
-    this.ackRides.sendAll();
+    // Acks waiting for a SubmitTask stay pending in the outbox, sent again after a restart.
+    this.ackRides.abandon(new TaskError('partner_unavailable', 'this gateway is stopping; the ack is sent again once it has restarted'));
     for (const { client } of this.clients.values()) client.close();
   }
 
@@ -387,8 +394,10 @@ export class FederationClients implements PartnerTransport {
    */
   private theirCheckpoint(partner: string, md: grpc.Metadata | undefined): void {
     const note = md?.get(MD_CHECKPOINT)[0];
-    if (Buffer.isBuffer(note)) this.opts.onCheckpoint?.(partner, note.toString('utf8'));
-    if (md === undefined) return;
+    // Only trailers from the partner's gateway say what it does: a transport failure's (or a
+    // watch stream's) carry none of its keys, and change nothing.
+    if (md === undefined || !Buffer.isBuffer(note)) return;
+    this.opts.onCheckpoint?.(partner, note.toString('utf8'));
     this.opts.onBatchVerifier?.(partner, md.get(MD_BATCHED_STATEMENTS)[0] === '1');
     if (md.get(MD_ACKS_ON_SUBMIT)[0] === '1') this.ridesTo.add(partner);
     else this.ridesTo.delete(partner);

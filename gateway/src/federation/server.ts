@@ -10,7 +10,7 @@ import { bindServer, closeConnectionOf, federationProto, peerCertificateOf, shut
 import { WitnessConflictError } from '../audit/index.js';
 import { ReloadableTls } from './reloadable-tls.js';
 import { MD_ACK_OUTCOMES, MD_ACKS_ON_SUBMIT, MD_BATCHED_STATEMENTS, MD_CHECKPOINT, MD_WITNESS_SIZE, toServiceError } from './status.js';
-import { encodeAckOutcomes } from './ack-rides.js';
+import { encodeAckOutcomes, MAX_RIDERS } from './ack-rides.js';
 import type { SubmitTaskRequest__Output } from '../generated/entente/federation/v1/SubmitTaskRequest.js';
 
 /** The audit log as the federation service serves it (the gateway wires it to audit/). */
@@ -118,7 +118,7 @@ export class FederationServer {
       SubmitTask: (call, callback) => {
         this.unary(call, callback, async (peer) => {
           const r = call.request;
-          if (r.acks.length > MAX_ACK_BATCH) throw new TaskError('request_invalid', `at most ${MAX_ACK_BATCH} acks may ride on one SubmitTask; this one has ${r.acks.length}`);
+          if (r.acks.length > MAX_RIDERS) throw new TaskError('request_invalid', `at most ${MAX_RIDERS} acks may ride on one SubmitTask (send more with AcknowledgeBatch); this one has ${r.acks.length}`);
           const acks = this.ridingAcks(call, peer);
           try {
             const view = await responder.submit(peer, {

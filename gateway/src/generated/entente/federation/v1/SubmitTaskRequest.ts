@@ -34,10 +34,11 @@ export interface SubmitTaskRequest {
   /**
    * Acks of earlier tasks with this responder, riding on this call rather than on an
    * AcknowledgeBatch of their own (docs/protocol.md section 3.2a). Sent only to a responder
-   * whose answers carry `entente-acks-on-submit: 1`; at most 512. Each is checked and stored as
+   * whose answers carry `entente-acks-on-submit: 1`; at most 32. Each is checked and stored as
    * Acknowledge would, whatever becomes of this task, and their outcomes come back in the
-   * answer's initial metadata `entente-ack-outcomes-bin` (an AcknowledgeBatchResponse) once
-   * they are stored, before the task's own answer.
+   * answer's initial metadata `entente-ack-outcomes-bin` (an AcknowledgeBatchResponse, refusal
+   * messages cut or left out to keep it within 4 KiB) once they are stored, before the task's
+   * own answer.
    */
   'acks'?: (_entente_federation_v1_AcknowledgeRequest)[];
 }
@@ -74,10 +75,11 @@ export interface SubmitTaskRequest__Output {
   /**
    * Acks of earlier tasks with this responder, riding on this call rather than on an
    * AcknowledgeBatch of their own (docs/protocol.md section 3.2a). Sent only to a responder
-   * whose answers carry `entente-acks-on-submit: 1`; at most 512. Each is checked and stored as
+   * whose answers carry `entente-acks-on-submit: 1`; at most 32. Each is checked and stored as
    * Acknowledge would, whatever becomes of this task, and their outcomes come back in the
-   * answer's initial metadata `entente-ack-outcomes-bin` (an AcknowledgeBatchResponse) once
-   * they are stored, before the task's own answer.
+   * answer's initial metadata `entente-ack-outcomes-bin` (an AcknowledgeBatchResponse, refusal
+   * messages cut or left out to keep it within 4 KiB) once they are stored, before the task's
+   * own answer.
    */
   'acks': (_entente_federation_v1_AcknowledgeRequest__Output)[];
 }
