@@ -108,10 +108,7 @@ export class AckRides {
     }
     if (n === 0) return undefined;
     const riders = queue.riders.splice(0, n);
-    if (queue.riders.length === 0) {
-      clearTimeout(queue.timer);
-      this.waiting.delete(partner);
-    }
+    if (queue.riders.length === 0) this.drain(partner);
     return {
       acks: riders.map((r) => r.ack),
       settle: (outcomes) => {
@@ -127,21 +124,26 @@ export class AckRides {
 
   /** Fails everything waiting with `err` (the transport is closing): the outbox sends it again later. */
   abandon(err: unknown): void {
-    for (const [partner, queue] of [...this.waiting]) {
-      clearTimeout(queue.timer);
-      this.waiting.delete(partner);
-      for (const r of queue.riders) fail(r.group, err);
-    }
+    for (const partner of [...this.waiting.keys()]) for (const r of this.drain(partner)) fail(r.group, err);
+  }
+
+  /** What waits for `partner`, no longer waiting: its timer stopped. */
+  private drain(partner: string): Rider[] {
+    const queue = this.waiting.get(partner);
+    if (queue === undefined) return [];
+    clearTimeout(queue.timer);
+    this.waiting.delete(partner);
+    return queue.riders;
   }
 
   private sendWaiting(partner: string): void {
-    const queue = this.waiting.get(partner);
-    if (queue === undefined) return;
-    clearTimeout(queue.timer);
-    this.waiting.delete(partner);
     // Per group: each came within one AcknowledgeBatch's limits.
     const groups = new Map<Group, Rider[]>();
-    for (const r of queue.riders) groups.set(r.group, [...(groups.get(r.group) ?? []), r]);
+    for (const r of this.drain(partner)) {
+      const riders = groups.get(r.group);
+      if (riders === undefined) groups.set(r.group, [r]);
+      else riders.push(r);
+    }
     for (const riders of groups.values()) this.sendNow(partner, riders);
   }
 
