@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -7,10 +5,10 @@ import { compactVerify, importJWK } from 'jose';
 import { defineAgent } from '@entente/sdk';
 import { EntenteError, federationProto } from '../../gateway/src/lib/index.js';
 import { signAck } from '../../gateway/src/audit/index.js';
-import { sha256Digest, SigningKey } from '../../gateway/src/crypto/index.js';
+import { sha256Digest } from '../../gateway/src/crypto/index.js';
 import { decodeAckOutcomes } from '../../gateway/src/federation/ack-rides.js';
 import { PKI_FILES } from '../../gateway/src/pki/index.js';
-import { acked, countAgreements, partnerClient, startFederation, type TestFederation } from '../support/federation.js';
+import { acked, countAgreements, orgFile, partnerClient, receiptKeyOf, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'hospital-a';
 const B = 'hospital-b';
@@ -179,13 +177,20 @@ describe('a federation of real gateways over mutual TLS', () => {
       }
     });
 
-    it('takes acks riding on a SubmitTask: each is checked and stored whatever becomes of the task, and answered before it', async () => {
+    /**
+     * A task of A's whose ack B holds, and a second ack of the same result signed with A's
+     * receipt key (`later` seconds on): one B does not hold yet.
+     */
+    const ackedWithAnother = async (later: number) => {
       const r = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'x' } });
       await acked(fed.gateways[A]!, B, r.taskId);
-      const pem = (org: string, file: string) => readFileSync(join(fed.certsDir, org, file));
-      // A second ack of the same result, signed with A's receipt key: one B does not hold yet.
-      const key = SigningKey.fromJwk(JSON.parse(pem(A, PKI_FILES.signingKey).toString('utf8')) as Record<string, unknown>);
-      const another = signAck(key, { task_id: r.taskId, from: A, to: B, result_statement_digest: sha256Digest(r.receipts.result!), iat: Math.floor(Date.now() / 1000) + 1 }).jws;
+      const another = signAck(receiptKeyOf(fed, A), { task_id: r.taskId, from: A, to: B, result_statement_digest: sha256Digest(r.receipts.result!), iat: Math.floor(Date.now() / 1000) + later }).jws;
+      return { r, another };
+    };
+
+    it('takes acks riding on a SubmitTask: each is checked and stored whatever becomes of the task, and answered before it', async () => {
+      const { r, another } = await ackedWithAnother(1);
+      const pem = (org: string, file: string) => orgFile(fed, org, file);
       const Ctor = federationProto().entente.federation.v1.Federation;
       const raw = new Ctor(`localhost:${fed.ports[B]}`, grpc.credentials.createSsl(pem(B, PKI_FILES.ca), pem(A, PKI_FILES.key), pem(A, PKI_FILES.cert)));
       try {
@@ -231,11 +236,7 @@ describe('a federation of real gateways over mutual TLS', () => {
     });
 
     it('sends a requester\'s acks on its next SubmitTask to the partner, and reads their outcomes from its answer', async () => {
-      const r = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'x' } });
-      await acked(fed.gateways[A]!, B, r.taskId);
-      const pem = (org: string, file: string) => readFileSync(join(fed.certsDir, org, file));
-      const key = SigningKey.fromJwk(JSON.parse(pem(A, PKI_FILES.signingKey).toString('utf8')) as Record<string, unknown>);
-      const another = signAck(key, { task_id: r.taskId, from: A, to: B, result_statement_digest: sha256Digest(r.receipts.result!), iat: Math.floor(Date.now() / 1000) + 2 }).jws;
+      const { r, another } = await ackedWithAnother(2);
       // A wait far beyond the test's: the acks can only be answered by riding.
       const client = partnerClient(fed, A, B, { ackRideWaitMs: 600_000 });
       try {

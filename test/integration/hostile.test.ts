@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -9,7 +7,7 @@ import { newSalt, saltedDigest, sha256Digest, SigningKey } from '../../gateway/s
 import { federationProto } from '../../gateway/src/lib/index.js';
 import { PKI_FILES } from '../../gateway/src/pki/index.js';
 import type { FederationClient } from '../../gateway/src/generated/entente/federation/v1/Federation.js';
-import { countAgreements, startFederation, type TestFederation } from '../support/federation.js';
+import { callPastReconnect, countAgreements, orgFile, receiptKeyOf, standIn, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'hospital-a';
 const B = 'hospital-b';
@@ -37,10 +35,10 @@ describe('a hostile but correctly certified partner', () => {
 
   beforeAll(async () => {
     fed = await startFederation({ [A]: { agents: [strict], agreements: countAgreements(A, [B]) }, [B]: { agreements: countAgreements(B, [A]) } });
-    const pem = (org: string, file: string) => readFileSync(join(fed.certsDir, org, file));
+    const pem = (org: string, file: string) => orgFile(fed, org, file);
     const Ctor = federationProto().entente.federation.v1.Federation;
     client = new Ctor(`localhost:${fed.ports[A]}`, grpc.credentials.createSsl(pem(A, PKI_FILES.ca), pem(B, PKI_FILES.key), pem(B, PKI_FILES.cert)));
-    key = SigningKey.fromJwk(JSON.parse(pem(B, PKI_FILES.signingKey).toString('utf8')) as Record<string, unknown>);
+    key = receiptKeyOf(fed, B);
   });
   afterAll(async () => {
     client?.close();
@@ -116,9 +114,7 @@ describe('a hostile but correctly certified partner', () => {
     /** B's gateway replaced by a server that answers every SubmitTask with `result` bytes and a statement B signs over `digestOf`. */
     const hostileB = async (result: Buffer, digestOf: unknown) => {
       await fed.gateways[B]!.stop(0);
-      const pem = (org: string, file: string) => readFileSync(join(fed.certsDir, org, file));
-      const server = new grpc.Server();
-      server.addService(federationProto().entente.federation.v1.Federation.service, {
+      return standIn(fed, B, A, {
         SubmitTask: (call: grpc.ServerUnaryCall<{ task_id: string; salt: string; request_statement: string }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
           const { task_id, salt, request_statement } = call.request;
           const statement = signResult(key, {
@@ -129,24 +125,9 @@ describe('a hostile but correctly certified partner', () => {
         },
         Acknowledge: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, {}),
       } as unknown as grpc.UntypedServiceImplementation);
-      const creds = grpc.ServerCredentials.createSsl(pem(A, PKI_FILES.ca), [{ private_key: pem(B, PKI_FILES.key), cert_chain: pem(B, PKI_FILES.cert) }], true);
-      await new Promise<void>((resolve, reject) => server.bindAsync(`127.0.0.1:${fed.ports[B]}`, creds, (e) => (e ? reject(e) : resolve())));
-      return server;
     };
-    /**
-     * A's call to the server now on B's port. A's channel saw B's gateway go away; if it tried to
-     * reconnect before the server was listening, it waits out gRPC's reconnect backoff (~1 s) and
-     * fails calls fast meanwhile, which a loaded machine hits. Those are retried; anything else is
-     * the answer.
-     */
-    const call = async () => {
-      const give = Date.now() + 10_000;
-      for (;;) {
-        const outcome = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma' } });
-        if (outcome.status !== 'failed' || outcome.reason !== 'partner_unavailable' || Date.now() > give) return outcome;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    };
+    /** A's call to the server now on B's port. */
+    const call = () => callPastReconnect(fed.gateways[A]!, { partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma' } });
 
     it('refuses result bytes that are not UTF-8 (receipt_invalid), and a result nested too deep', async () => {
       const server = await hostileB(Buffer.concat([Buffer.from('{"count":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]), { count: '\ufffd(' });

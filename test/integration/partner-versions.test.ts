@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signResult } from '../../gateway/src/audit/index.js';
-import { saltedDigest, sha256Digest, SigningKey } from '../../gateway/src/crypto/index.js';
+import { saltedDigest, sha256Digest } from '../../gateway/src/crypto/index.js';
 import { federationProto } from '../../gateway/src/lib/index.js';
-import { PKI_FILES } from '../../gateway/src/pki/index.js';
-import { countAgreements, startFederation, type TestFederation } from '../support/federation.js';
+import { callPastReconnect, countAgreements, receiptKeyOf, standIn, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'hospital-a';
 const B = 'hospital-b';
@@ -34,8 +31,7 @@ describe('a partner on another version', () => {
     // last one B's gateway signed, so that A sees the same log throughout.
     const checkpoint = Buffer.from((await fed.gateways[B]!.logStatus()).checkpoint, 'utf8');
     await fed.gateways[B]!.stop(0);
-    const pem = (org: string, file: string) => readFileSync(join(fed.certsDir, org, file));
-    const key = SigningKey.fromJwk(JSON.parse(pem(B, PKI_FILES.signingKey).toString('utf8')) as Record<string, unknown>);
+    const key = receiptKeyOf(fed, B);
     const trailer = () => {
       const md = new grpc.Metadata();
       md.set('entente-checkpoint-bin', checkpoint);
@@ -44,8 +40,7 @@ describe('a partner on another version', () => {
       return md;
     };
     type Ack = { task_id: string; ack_statement: string };
-    server = new grpc.Server();
-    server.addService(federationProto().entente.federation.v1.Federation.service, {
+    server = await standIn(fed, B, A, {
       SubmitTask: (call: grpc.ServerUnaryCall<{ task_id: string; salt: string; request_statement: string; acks: Ack[] }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
         const { task_id, salt, request_statement, acks } = call.request;
         seen.requests.push(request_statement);
@@ -72,27 +67,14 @@ describe('a partner on another version', () => {
         cb(null, { outcomes: call.request.acks.map((a) => ({ task_id: a.task_id, reason: '', message: '' })) }, trailer());
       },
     } as unknown as grpc.UntypedServiceImplementation);
-    const creds = grpc.ServerCredentials.createSsl(pem(A, PKI_FILES.ca), [{ private_key: pem(B, PKI_FILES.key), cert_chain: pem(B, PKI_FILES.cert) }], true);
-    await new Promise<void>((resolve, reject) => server.bindAsync(`127.0.0.1:${fed.ports[B]}`, creds, (e) => (e ? reject(e) : resolve())));
   });
   afterAll(async () => {
     server?.forceShutdown();
     await fed?.stop();
   });
 
-  /**
-   * One task of A's. A's channel saw B's gateway go away; if it tried to reconnect before the
-   * stand-in listened, it waits out gRPC's reconnect backoff (~1 s) and fails calls fast
-   * meanwhile. Those are retried; anything else is the answer.
-   */
-  const call = async () => {
-    const give = Date.now() + 10_000;
-    for (;;) {
-      const outcome = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma' } });
-      if (outcome.status !== 'failed' || outcome.reason !== 'partner_unavailable' || Date.now() > give) return outcome;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
+  /** One task of A's, to the stand-in. */
+  const call = () => callPastReconnect(fed.gateways[A]!, { partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma' } });
   const until = async (what: () => boolean, ms = 5000) => {
     const end = Date.now() + ms;
     while (!what()) {

@@ -11,6 +11,10 @@ import { TrustStore } from '../../gateway/src/pki/index.js';
 import { createLogger } from '../../gateway/src/observability/index.js';
 import { freePorts } from '../../gateway/src/cli/ports.js';
 import { writeFederation } from '../../gateway/src/cli/federation.js';
+import * as grpc from '@grpc/grpc-js';
+import { SigningKey } from '../../gateway/src/crypto/index.js';
+import { federationProto } from '../../gateway/src/lib/index.js';
+import { PKI_FILES } from '../../gateway/src/pki/index.js';
 import type { Clock } from '../../gateway/src/lib/index.js';
 
 export { REPO } from './paths.js';
@@ -156,5 +160,43 @@ export async function acked(requester: Gateway, partner: string, taskId: string,
     if (r?.ack.state === 'delivered' || r?.ack.state === 'failed') return;
     if (Date.now() > end) throw new Error(`the ack of ${taskId} did not reach ${partner} within ${ms} ms (its state: ${r?.ack.state ?? 'no task'})`);
     await new Promise((done) => setTimeout(done, 10));
+  }
+}
+
+/** One of `org`'s files in the federation's certificates folder (PKI_FILES names them). */
+export function orgFile(fed: TestFederation, org: string, file: string): Buffer {
+  return readFileSync(join(fed.certsDir, org, file));
+}
+
+/** `org`'s receipt signing key: to sign statements in its name. */
+export function receiptKeyOf(fed: TestFederation, org: string): SigningKey {
+  return SigningKey.fromJwk(JSON.parse(orgFile(fed, org, PKI_FILES.signingKey).toString('utf8')) as Record<string, unknown>);
+}
+
+/**
+ * A server built from the .proto alone, on `org`'s federation port with `org`'s certificate,
+ * taking calls from `peer`'s certificates: the stand-in for a gateway we cannot run (another
+ * release, a hostile one). Stop `org`'s gateway first.
+ */
+export async function standIn(fed: TestFederation, org: string, peer: string, handlers: grpc.UntypedServiceImplementation): Promise<grpc.Server> {
+  const server = new grpc.Server();
+  server.addService(federationProto().entente.federation.v1.Federation.service, handlers);
+  const creds = grpc.ServerCredentials.createSsl(orgFile(fed, peer, PKI_FILES.ca), [{ private_key: orgFile(fed, org, PKI_FILES.key), cert_chain: orgFile(fed, org, PKI_FILES.cert) }], true);
+  await new Promise<void>((resolve, reject) => server.bindAsync(`127.0.0.1:${fed.ports[org]}`, creds, (e) => (e ? reject(e) : resolve())));
+  return server;
+}
+
+/**
+ * A call to a partner whose gateway was just replaced on its port (standIn). The requester's
+ * channel saw the gateway go away; if it tried to reconnect before the new server listened, it
+ * waits out gRPC's reconnect backoff (~1 s) and fails calls fast meanwhile, which a loaded
+ * machine hits. Those are retried for up to 10 s; anything else is the answer.
+ */
+export async function callPastReconnect(requester: Gateway, args: Parameters<Gateway['call']>[0]): ReturnType<Gateway['call']> {
+  const give = Date.now() + 10_000;
+  for (;;) {
+    const outcome = await requester.call(args);
+    if (outcome.status !== 'failed' || outcome.reason !== 'partner_unavailable' || Date.now() > give) return outcome;
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
