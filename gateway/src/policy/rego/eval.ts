@@ -791,7 +791,8 @@ export class Evaluation {
     const inputs = outIdx >= 0 ? t.args.slice(0, outIdx) : t.args;
     return this.evalSeq(inputs, scope, (vals) => {
       const finish = (v: RegoValue) => (outIdx >= 0 ? this.unify(t.args[outIdx]!, v, scope, () => k(true)) : k(v));
-      const mock = this.frame.functions.get(t.name) ?? this.frame.functions.get(this.canonicalFnName(t.name, scope.module));
+      const mocks = this.frame.functions;
+      const mock = mocks.size === 0 ? undefined : (mocks.get(t.name) ?? mocks.get(this.canonicalFnName(t.name, scope.module)));
       if (mock) {
         if (mock.kind === 'value') return finish(mock.value);
         const target = mock.target;
@@ -819,12 +820,12 @@ export class Evaluation {
   }
 
   private canonicalFnName(name: string, module: Module | undefined): string {
-    const f = resolveFunction(name, module, this.compiled);
+    const f = resolved(name, module, this.compiled);
     return f?.kind === 'rule' ? 'data.' + f.ruleSet.path.join('.') : name;
   }
 
   private invoke(name: string, vals: readonly RegoValue[], module: Module | undefined, t: Extract<Term, { type: 'call' }>, k: KV): boolean {
-    const f = resolveFunction(name, module, this.compiled);
+    const f = resolved(name, module, this.compiled);
     if (f === undefined) throw new RegoEvalError('eval_internal_error', `undefined function ${name}`, t.loc);
     if (f.kind === 'rule') {
       const v = this.callFunction(f.ruleSet, vals, t.loc);
@@ -954,6 +955,23 @@ export class Evaluation {
     return { input, dataOverrides, functions, cache: new Map() };
   }
 }
+
+/**
+ * resolveFunction, remembered per compiled policy and module: a call's name means the same
+ * rule or builtin for as long as the compiled modules live, and resolving it splits and joins
+ * strings (it ran on every call of every evaluation).
+ */
+function resolved(name: string, module: Module | undefined, compiled: CompiledModules): ReturnType<typeof resolveFunction> {
+  let byModule = RESOLVED.get(compiled);
+  if (byModule === undefined) RESOLVED.set(compiled, (byModule = new Map()));
+  let names = byModule.get(module);
+  if (names === undefined) byModule.set(module, (names = new Map()));
+  if (names.has(name)) return names.get(name);
+  const f = resolveFunction(name, module, compiled);
+  names.set(name, f);
+  return f;
+}
+const RESOLVED = new WeakMap<CompiledModules, Map<Module | undefined, Map<string, ReturnType<typeof resolveFunction>>>>();
 
 const LOC = { file: '', line: 0, col: 0 };
 
