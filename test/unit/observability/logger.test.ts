@@ -77,6 +77,23 @@ describe('createLogger', () => {
     });
   });
 
+  it('censors payloads and secrets at the top and one level down, in child bindings too, without touching what the caller logged', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ org: 'bank-a', destination });
+    const fields = { task_id: 't-1', jws: SECRET, outcome: { status: 'completed', salt: SECRET, privateKey: SECRET }, partners: [{ key: 'k' }], deep: { a: { input: 'kept: two levels down' } } };
+    log.info(fields, 'task');
+    log.child({ input: SECRET, run: { payload: SECRET, step: 2 } }).info('step');
+    log.child({ task_id: 't-2' }).child({ salt: SECRET }).info({ result: SECRET }, 'nested');
+    expect(JSON.parse(lines[0]!)).toEqual(
+      expect.objectContaining({ task_id: 't-1', jws: '[redacted]', outcome: { status: 'completed', salt: '[redacted]', privateKey: '[redacted]' }, deep: { a: { input: 'kept: two levels down' } } }),
+    );
+    expect(JSON.parse(lines[1]!)).toMatchObject({ input: '[redacted]', run: { payload: '[redacted]', step: 2 }, msg: 'step' });
+    expect(JSON.parse(lines[2]!)).toMatchObject({ task_id: 't-2', salt: '[redacted]', result: '[redacted]' });
+    expect(lines.join('\n')).not.toContain('4711');
+    expect(fields.jws).toBe(SECRET);
+    expect(fields.outcome.salt).toBe(SECRET);
+  });
+
   it('writes JSON when no format is given, as a library user expects', () => {
     const { lines, destination } = capture(true);
     logEverything({ destination });
