@@ -9,7 +9,7 @@ import {
   JwsNotCanonicalError,
   JwsUnknownKeyError,
 } from './errors.js';
-import { canonicalize } from './jcs.js';
+import { isCanonicalJson } from './jcs.js';
 import type { KeyRing, RingKey } from './key-ring.js';
 
 export interface JwsHeader {
@@ -139,24 +139,25 @@ function checkSignature(parts: Parts, entry: RingKey, org: string, kid: string):
 function checkPayload(encoded: string): { payload: Record<string, unknown>; payloadBytes: Buffer } {
   const payloadBytes = decodeCanonicalBase64url(encoded);
   if (payloadBytes === undefined) throw new JwsMalformedError('the payload is not canonical unpadded base64url');
+  const text = payloadBytes.toString('utf8');
   let payload: unknown;
   try {
-    payload = JSON.parse(payloadBytes.toString('utf8'));
+    payload = JSON.parse(text);
   } catch (err) {
     throw new JwsNotCanonicalError('the payload is not JSON', { cause: err });
   }
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw new JwsNotCanonicalError('the payload is not a JSON object');
   }
-  let canonical: string;
+  let canonical: boolean;
   try {
-    canonical = canonicalize(payload);
+    canonical = isCanonicalJson(text, payload);
   } catch (err) {
     if (!(err instanceof JcsUnsupportedError)) throw err;
     throw new JwsNotCanonicalError(`the payload has no canonical form: ${(err as Error).message}`, { cause: err });
   }
-  // Compare bytes, not decoded text: invalid UTF-8 decodes to U+FFFD and would compare equal.
-  if (!payloadBytes.equals(Buffer.from(canonical, 'utf8'))) {
+  // Bytes too, not only the decoded text: invalid UTF-8 decodes to U+FFFD and would compare equal.
+  if (!canonical || !payloadBytes.equals(Buffer.from(text, 'utf8'))) {
     throw new JwsNotCanonicalError('the payload is not in RFC 8785 canonical form (member order, spacing, number or string escapes)');
   }
   return { payload: payload as Record<string, unknown>, payloadBytes };

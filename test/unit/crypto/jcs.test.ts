@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalize } from '../../../gateway/src/crypto/index.js';
+import { canonicalize, isCanonicalJson } from '../../../gateway/src/crypto/index.js';
 
 describe('canonicalize (RFC 8785 JCS)', () => {
   it('reproduces the RFC 8785 §3.2.2 example exactly', () => {
@@ -46,6 +46,14 @@ describe('canonicalize (RFC 8785 JCS)', () => {
       [295147905179352830000, '295147905179352830000'],
     ];
     for (const [n, text] of cases) expect(canonicalize(n), String(n)).toBe(text);
+  });
+
+  it('sorts objects of any size the same way (few members and many take different paths)', () => {
+    for (const n of [2, 3, 24, 25, 60]) {
+      const keys = Array.from({ length: n }, (_, i) => ['z', 'é', '\ud83d\ude00', '\ufb33', 'A', '10', '9', ''][i % 8]! + String(n - i));
+      const value = Object.fromEntries(keys.map((k) => [k, 1]));
+      expect(canonicalize(value)).toBe('{' + [...keys].sort().map((k) => `${JSON.stringify(k)}:1`).join(',') + '}');
+    }
   });
 
   it('has no whitespace and keeps array order', () => {
@@ -101,5 +109,57 @@ describe('canonicalize (RFC 8785 JCS)', () => {
 
   it('keeps a paired surrogate (astral character) as the character itself', () => {
     expect(canonicalize('😀')).toBe('"😀"');
+  });
+});
+
+describe('isCanonicalJson', () => {
+  const judged = (text: string): boolean => isCanonicalJson(text, JSON.parse(text));
+
+  it('accepts the canonical form of values, including members a JavaScript object enumerates in another order', () => {
+    const values: unknown[] = [
+      { a: 1, b: [true, null, 'x'], c: { d: 'é€😀', e: -1.5e-7 } },
+      { '10': 'ten', '9': 'nine', a: { '2': 1, '11': 2 } },
+      { s: 'line\nbreak\u001f and "quotes" \\ backslash', n: [0, 1e21, 123456789.123, 5e-324] },
+      { '\u20ac': 1, '\r': 2, '\ufb33': 3, '1': 4, '\ud83d\ude00': 5, 'ö': 6 },
+      [],
+      {},
+    ];
+    for (const v of values) expect(judged(canonicalize(v)), canonicalize(v)).toBe(true);
+  });
+
+  it('refuses texts that are JSON for the same value but not its canonical form', () => {
+    for (const text of ['{"b":1,"a":2}', '{"a": 1}', '{"a":1.0}', '{"a":-0}', '{"a":1E3}', '{"a":"\\u0041"}', '{"a":"\\/"}', '{"a":1,"a":1}', '{"10":1,"9":2,"a":{"b":1,"a":2}}', '{"a":9007199254740993}']) {
+      expect(judged(text), text).toBe(false);
+    }
+  });
+
+  it('throws as canonicalize does for what has no canonical form (an escaped lone surrogate)', () => {
+    expect(() => judged('{"a":"\\ud800"}')).toThrow(/lone/);
+  });
+
+  it('agrees with comparing canonicalize, over many generated values and their plain JSON.stringify texts', () => {
+    let seed = 7;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const keys = ['a', 'b', 'B', '1', '10', '9', 'é', '\u20ac', '\ud83d\ude00', '_', 'aa'];
+    const gen = (depth: number): unknown => {
+      switch (depth > 3 ? rand(4) : rand(7)) {
+        case 0: return rand(2) === 0;
+        case 1: return null;
+        case 2: return [0.1, -3, 1e-7, 1e22, 42, 2 ** 53][rand(6)];
+        case 3: return ['', 'x', 'é"\\\n', '\u0001', '😀'][rand(5)];
+        case 4: return Array.from({ length: rand(4) }, () => gen(depth + 1));
+        default: {
+          const o: Record<string, unknown> = {};
+          for (let i = rand(5); i > 0; i--) o[keys[rand(keys.length)]!] = gen(depth + 1);
+          return o;
+        }
+      }
+    };
+    for (let i = 0; i < 2000; i++) {
+      const v = gen(0);
+      const plain = JSON.stringify(v);
+      expect(isCanonicalJson(plain, JSON.parse(plain)), plain).toBe(plain === canonicalize(v));
+      expect(judged(canonicalize(v))).toBe(true);
+    }
   });
 });
