@@ -76,7 +76,13 @@ async function main(): Promise<void> {
       (warmupMs, durationMs) => closedLoop(echoCall, { concurrency: CONCURRENCY, warmupMs, durationMs }),
     );
     const bare = bareSpent.result;
-    const bareUnloaded = await closedLoop(echoCall, UNLOADED);
+    await closedLoop(echoCall, { concurrency: 1, warmupMs: 0, durationMs: UNLOADED.warmupMs });
+    const bareUnloadedBefore = { client: ownCounters().cpuUs, server: procCpuUs(echo.pid!) };
+    const bareUnloaded = await closedLoop(echoCall, { ...UNLOADED, warmupMs: 0 });
+    const bareUnloadedCpu = {
+      client: (ownCounters().cpuUs - bareUnloadedBefore.client) / Math.max(1, bareUnloaded.calls),
+      server: (procCpuUs(echo.pid!) - bareUnloadedBefore.server) / Math.max(1, bareUnloaded.calls),
+    };
     echoClient.close();
     // What one durable commit waits for on this disk, beside the gateways' stores: a single
     // user's task waits for four in sequence (the requester's request, the responder's claim
@@ -84,7 +90,7 @@ async function main(): Promise<void> {
     const fdatasyncP50 = fdatasyncLatency(join(dir, 'fdatasync-probe'));
 
     // Federated: gateway A's library API here, gateway B as `entente serve` in another process.
-    const serveB = spawn(process.execPath, [...(process.env['BENCH_B_NODE_ARGS']?.split(' ') ?? []), join(REPO, 'gateway/dist/cli/main.js'), 'serve', '--config', configs['bench-b']!], {
+    const serveB = spawn(process.execPath, [...(process.env['BENCH_B_NODE_ARGS']?.split(' ').filter((a) => a !== '') ?? []), join(REPO, 'gateway/dist/cli/main.js'), 'serve', '--config', configs['bench-b']!], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(serveB);
@@ -159,8 +165,10 @@ async function main(): Promise<void> {
         requester: round(da.cpuUs / tasks),
         responder: round(db.cpuUs / tasks),
       },
-      // At 1 in flight: what a single user's task costs each side.
+      // At 1 in flight: what a single user's task costs each side, and a bare call each side.
       unloaded_cpu_us_per_task: {
+        bare_client: round(bareUnloadedCpu.client),
+        bare_server: round(bareUnloadedCpu.server),
         requester: round(unloadedDelta.a.cpuUs / Math.max(1, federatedUnloaded.calls)),
         responder: round(unloadedDelta.b.cpuUs / Math.max(1, federatedUnloaded.calls)),
       },
@@ -181,7 +189,7 @@ async function main(): Promise<void> {
         row('federated', federated),
         `ratios     throughput ${results.throughput_ratio}x   p50 ${results.p50_ratio}x   p99 ${results.p99_ratio}x` +
           (results.federated_errors ? `   (${results.federated_errors} federated calls failed)` : ''),
-        `1 in flight: bare p50 ${results.bare_unloaded_p50_ms} ms, federated ${results.federated_unloaded_p50_ms} ms (${results.unloaded_p50_ratio}x); CPU µs per task requester ${results.unloaded_cpu_us_per_task.requester}, responder ${results.unloaded_cpu_us_per_task.responder}; fdatasync ${results.fdatasync_p50_ms} ms idle, ${results.unloaded_fdatasync_mean_ms.requester} / ${results.unloaded_fdatasync_mean_ms.responder} ms in the stores (mean)`,
+        `1 in flight: bare p50 ${results.bare_unloaded_p50_ms} ms, federated ${results.federated_unloaded_p50_ms} ms (${results.unloaded_p50_ratio}x); CPU µs per task bare client ${results.unloaded_cpu_us_per_task.bare_client}, server ${results.unloaded_cpu_us_per_task.bare_server}, requester ${results.unloaded_cpu_us_per_task.requester}, responder ${results.unloaded_cpu_us_per_task.responder}; fdatasync ${results.fdatasync_p50_ms} ms idle, ${results.unloaded_fdatasync_mean_ms.requester} / ${results.unloaded_fdatasync_mean_ms.responder} ms in the stores (mean)`,
         `CPU µs per task: bare client ${results.cpu_us_per_task.bare_client}, server ${results.cpu_us_per_task.bare_server}; requester ${results.cpu_us_per_task.requester}, responder ${results.cpu_us_per_task.responder}`,
         `event-loop utilisation: requester ${results.event_loop_utilization.requester}, responder ${results.event_loop_utilization.responder}`,
         `per task: commits ${results.commits_per_task.requester} / ${results.commits_per_task.responder}, signatures ${results.signatures_per_task.requester} / ${results.signatures_per_task.responder} (requester / responder); ${results.statements_per_signature} statements per signature`,
@@ -280,7 +288,8 @@ function procCpuUs(pid: number): number {
 
 /**
  * Warms up, then measures with counters sampled before and after. With `profileTo` (a file
- * name; BENCH_A_PROFILE for the federated phase), this process's CPU profile of the measured
+ * name; BENCH_A_PROFILE for the federated phase; a name ending in .heapprofile samples
+ * allocations instead), this process's CPU profile of the measured
  * part alone is written there, for Chrome DevTools or a script.
  */
 async function measured<C, R>(
@@ -307,10 +316,18 @@ async function profiled<R>(profileTo: string | undefined, work: () => Promise<R>
   if (profileTo === undefined) return work();
   const profiler = new Session();
   profiler.connect();
-  await profiler.post('Profiler.enable');
-  await profiler.post('Profiler.start');
+  // A name ending in .heapprofile samples allocations instead (every 16 KiB allocated, the
+  // objects already collected included): where the garbage comes from.
+  const heap = profileTo.endsWith('.heapprofile');
+  if (heap) {
+    await profiler.post('HeapProfiler.enable');
+    await profiler.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  } else {
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const result = await work();
-  const { profile } = await profiler.post('Profiler.stop');
+  const { profile } = heap ? await profiler.post('HeapProfiler.stopSampling') : await profiler.post('Profiler.stop');
   writeFileSync(profileTo, JSON.stringify(profile));
   profiler.disconnect();
   return result;
