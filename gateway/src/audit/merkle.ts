@@ -179,7 +179,7 @@ const odd = (x: bigint): boolean => (x & 1n) === 1n;
 /**
  * Checks that `hash` is leaf `index` of the tree of `size` leaves whose root is `root`
  * (RFC 9162 §2.1.3.2). Throws LogProofInvalidError if not, LogRangeError for an index
- * outside the tree.
+ * outside the tree. `node` computes interior nodes (nodeHash, or a memo of it).
  */
 export function verifyInclusion(
   hash: Uint8Array,
@@ -187,6 +187,7 @@ export function verifyInclusion(
   size: number | bigint,
   proof: readonly Uint8Array[],
   root: Uint8Array,
+  node: (left: Uint8Array, right: Uint8Array) => Uint8Array = nodeHash,
 ): void {
   const n = toSize(size, 'tree size');
   let fn = toSize(index, 'leaf index');
@@ -197,10 +198,10 @@ export function verifyInclusion(
   for (const p of proof) {
     if (sn === 0n) throw new LogProofInvalidError('the inclusion proof is longer than the path to the root');
     if (odd(fn) || fn === sn) {
-      r = nodeHash(p, r);
+      r = node(p, r);
       while (!odd(fn) && fn !== 0n) [fn, sn] = [fn >> 1n, sn >> 1n];
     } else {
-      r = nodeHash(r, p);
+      r = node(r, p);
     }
     [fn, sn] = [fn >> 1n, sn >> 1n];
   }

@@ -91,6 +91,22 @@ describe('batch signatures', () => {
       );
     });
 
+    it('a proof with any one hash altered, after every statement of its batch verified (interior hashes are remembered)', async () => {
+      const signed = await burst(8);
+      for (const [i, s] of signed.entries()) verifyStatement(s.jws, f.ring, expectRequest(`task-${i}`));
+      for (const [i, s] of signed.entries()) {
+        const proof = Buffer.from(s.jws.split('.')[2]!, 'base64url');
+        for (let at = 4; at < proof.length; at += 32) {
+          const bent = Buffer.from(proof);
+          bent[at + 31]! ^= 1;
+          expect(() => verifyStatement(swap(s.jws, 2, bent.toString('base64url')), f.ring, expectRequest(`task-${i}`)), `statement ${i}, hash ${(at - 4) / 32}`).toThrow(
+            expect.objectContaining({ code: 'RECEIPT_BAD_SIGNATURE' }),
+          );
+        }
+        expect(verifyStatement(s.jws, f.ring, expectRequest(`task-${i}`)).digest).toBe(s.digest);
+      }
+    });
+
     it('a statement whose payload was altered', async () => {
       const signed = await burst(2);
       const tampered = swap(signed[0]!.jws, 1, signed[1]!.jws.split('.')[1]!);
