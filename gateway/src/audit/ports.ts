@@ -50,6 +50,8 @@ export interface StatementLog {
    * responder is signed by us, our result as requester by the partner.
    */
   firstStatement(peerOrg: string, taskId: string, kind: StatementKind, signerOrg: string): Promise<StatementRecord | undefined>;
+  /** The same statement's digest alone: what an ack must cite, without reading the statement. */
+  firstStatementDigest(peerOrg: string, taskId: string, kind: StatementKind, signerOrg: string): Promise<string | undefined>;
 }
 
 /** A checkpoint this gateway signed of its own log, with the cosignatures partners returned. */

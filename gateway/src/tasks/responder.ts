@@ -229,14 +229,14 @@ export class Responder {
     crashPoint('task.ack_received');
     // A result exists only for a task of this peer's; which of the two is missing is looked up
     // only when one is.
-    const result = await this.deps.store.firstStatement(peer.org, taskId, 'result', this.deps.org);
-    if (result === undefined) {
+    const resultDigest = await this.deps.store.firstStatementDigest(peer.org, taskId, 'result', this.deps.org);
+    if (resultDigest === undefined) {
       if ((await this.deps.store.getTask('responder', peer.org, taskId)) === undefined) throw new TaskError('task_unknown');
       throw new TaskError('task_unknown', 'this task has no result to acknowledge yet');
     }
     await knowSignerKey(this.deps, peer.org, ackStatement);
     try {
-      verifyAck(ackStatement, this.deps.partnerKeys(), { requester: peer.org, responder: this.deps.org, taskId, resultDigest: result.digest });
+      verifyAck(ackStatement, this.deps.partnerKeys(), { requester: peer.org, responder: this.deps.org, taskId, resultDigest });
     } catch (err) {
       if (!(err instanceof AuditError)) throw err;
       throw new TaskError('receipt_invalid', `the ack statement does not verify (${err.code}): ${err.message}`, {}, { cause: err });

@@ -305,6 +305,10 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
         expect((await store.firstStatement('org-b', 'a', 'ack', 'org-a'))?.index).toBe(4);
         expect(await store.firstStatement('org-a', 'a', 'result', 'org-a')).toBeUndefined();
         expect(await store.firstStatement('org-a', 'b', 'request', 'org-a')).toBeUndefined();
+        for (const [peer, kind, signer] of [['org-a', 'ack', 'org-a'], ['org-a', 'ack', 'org-b'], ['org-b', 'ack', 'org-a'], ['org-a', 'result', 'org-a']] as const) {
+          expect(await store.firstStatementDigest(peer, 'a', kind, signer)).toBe((await store.firstStatement(peer, 'a', kind, signer))?.digest);
+        }
+        expect(await store.firstStatementDigest('org-a', 'a', 'ack', 'org-a')).toBe(statement('a', 2, { kind: 'ack' }).digest);
       });
 
       it("ignores a caller-chosen index: positions are the log's to assign", async () => {
