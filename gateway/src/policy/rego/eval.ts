@@ -315,7 +315,7 @@ export class Evaluation {
         if (t.name === 'input') return this.frame.input === undefined ? false : k(this.frame.input);
         if (t.name === 'data') return this.evalDataPath([], 0, this.compiled.root, this.baseData, scope, k);
         const g = this.globalRef(t.name, scope.module);
-        if (g !== undefined) return this.evalRefFrom(g.root, g.path, [], scope, k);
+        if (g !== undefined) return this.evalRefFrom(g.root, g.path, NO_TERMS, scope, k);
         throw new RegoEvalError('eval_internal_error', `var ${t.name} is unbound`, t.loc);
       }
       case 'ref':
@@ -378,8 +378,12 @@ export class Evaluation {
     return step(0);
   }
 
-  /** A name that refers to a rule of the module's package, or an import. */
-  private globalRef(name: string, module: Module | undefined): { root: 'data' | 'input'; path: string[] } | undefined {
+  /** A name that refers to a rule of the module's package, or an import (remembered: see perModule). */
+  private globalRef(name: string, module: Module | undefined): GlobalRef | undefined {
+    return perModule(GLOBAL_REFS, this.compiled, module, name, () => this.findGlobalRef(name, module));
+  }
+
+  private findGlobalRef(name: string, module: Module | undefined): GlobalRef | undefined {
     if (!module) return undefined;
     const imp = module.imports.find((i) => i.alias === name);
     if (imp) return { root: imp.path[0] as 'data' | 'input', path: imp.path.slice(1) };
@@ -394,8 +398,8 @@ export class Evaluation {
     if (head.type === 'var') {
       const v = scope.lookup(head.name);
       if (v === undefined) {
-        if (head.name === 'data') return this.evalRefFrom('data', [], t.path, scope, k);
-        if (head.name === 'input') return this.evalRefFrom('input', [], t.path, scope, k);
+        if (head.name === 'data') return this.evalRefFrom('data', NO_PREFIX, t.path, scope, k);
+        if (head.name === 'input') return this.evalRefFrom('input', NO_PREFIX, t.path, scope, k);
         const g = this.globalRef(head.name, scope.module);
         if (g !== undefined) return this.evalRefFrom(g.root, g.path, t.path, scope, k);
       }
@@ -413,8 +417,15 @@ export class Evaluation {
       }
       return this.walk(v, path, 0, scope, k);
     }
-    // data: resolve ground segments through the rule tree first.
-    const segs: (string | Term)[] = [...prefix, ...path.map((p) => (p.type === 'scalar' && typeof p.value === 'string' ? p.value : p))];
+    // data: resolve ground segments through the rule tree first. The segments of one
+    // reference written in a policy are the same at every evaluation: built once.
+    let byPrefix = DATA_SEGS.get(path);
+    if (byPrefix === undefined) DATA_SEGS.set(path, (byPrefix = new Map()));
+    let segs = byPrefix.get(prefix);
+    if (segs === undefined) {
+      segs = [...prefix, ...path.map((p) => (p.type === 'scalar' && typeof p.value === 'string' ? p.value : p))];
+      byPrefix.set(prefix, segs);
+    }
     return this.evalDataSegs(segs, 0, this.compiled.root, this.baseData, scope, k);
   }
 
@@ -433,7 +444,7 @@ export class Evaluation {
     if (node?.ruleSet) {
       const rs = node.ruleSet;
       if (rs.kind === 'function') return false;
-      const rest = segs.slice(i).map((s) => (typeof s === 'string' ? ({ type: 'scalar', value: s, loc: LOC } as Term) : s));
+      const rest = termsOf(segs, i);
       let value = rs.kind === 'partialobject' ? this.objectValue(rs, rest, scope) : this.ruleValue(rs);
       // `with data.p.q as …` below a rule's document replaces that part of it.
       if (this.frame.dataOverrides.length > 0) value = this.withOverridesBelow(value, segs, i);
@@ -452,7 +463,7 @@ export class Evaluation {
       if (child === undefined && b === undefined && !overridden) return false;
       if (child === undefined && !overridden) {
         const doc = this.withOverridesBelow(b, segs, i + 1);
-        return doc === undefined ? false : this.walk(doc, segs.slice(i + 1).map(toTerm), 0, scope, k, true);
+        return doc === undefined ? false : this.walk(doc, termsOf(segs, i + 1), 0, scope, k, true);
       }
       return this.evalDataSegs(segs, i + 1, child, b, scope, k);
     }
@@ -466,13 +477,13 @@ export class Evaluation {
         }
         // The base document comes from JSON, whose keys are strings: data[2] finds "2".
         const b = base === undefined ? undefined : (index(base, key) ?? (typeof key === 'number' ? index(base, String(key)) : undefined));
-        return b === undefined ? false : this.walk(b, segs.slice(i + 1).map(toTerm), 0, scope, k, true);
+        return b === undefined ? false : this.walk(b, termsOf(segs, i + 1), 0, scope, k, true);
       });
     }
     // Iterate over the keys available here (rules and base data).
     const whole = this.materialize(node, base);
     if (whole === undefined) return false;
-    return this.walk(whole, segs.slice(i).map(toTerm), 0, scope, k);
+    return this.walk(whole, termsOf(segs, i), 0, scope, k);
   }
 
   /** The document at a tree node: base data merged with the values of every rule below. */
@@ -498,7 +509,7 @@ export class Evaluation {
     for (let n = overrides.length - 1; n >= 0; n--) {
       const o = overrides[n]!;
       if (o.path.length === i && o.path.every((p, j) => p === prefix[j])) {
-        return (k, scope) => this.walk(o.value, segs.slice(i).map(toTerm), 0, scope, k);
+        return (k, scope) => this.walk(o.value, termsOf(segs, i), 0, scope, k);
       }
     }
     return undefined;
@@ -962,18 +973,53 @@ export class Evaluation {
  * strings (it ran on every call of every evaluation).
  */
 function resolved(name: string, module: Module | undefined, compiled: CompiledModules): ReturnType<typeof resolveFunction> {
-  let byModule = RESOLVED.get(compiled);
-  if (byModule === undefined) RESOLVED.set(compiled, (byModule = new Map()));
+  return perModule(RESOLVED, compiled, module, name, () => resolveFunction(name, module, compiled));
+}
+const RESOLVED: PerModule<ReturnType<typeof resolveFunction>> = new WeakMap();
+
+/** Where a global name (a rule of the module's package, or an import) points. */
+interface GlobalRef {
+  readonly root: 'data' | 'input';
+  readonly path: readonly string[];
+}
+const GLOBAL_REFS: PerModule<GlobalRef | undefined> = new WeakMap();
+
+/**
+ * What a name means in a module, computed once per compiled policy: compiled modules do not
+ * change while they live, and a reference's meaning follows from them alone.
+ */
+type PerModule<T> = WeakMap<CompiledModules, Map<Module | undefined, Map<string, T>>>;
+function perModule<T>(memo: PerModule<T>, compiled: CompiledModules, module: Module | undefined, name: string, compute: () => T): T {
+  let byModule = memo.get(compiled);
+  if (byModule === undefined) memo.set(compiled, (byModule = new Map()));
   let names = byModule.get(module);
   if (names === undefined) byModule.set(module, (names = new Map()));
-  if (names.has(name)) return names.get(name);
-  const f = resolveFunction(name, module, compiled);
-  names.set(name, f);
-  return f;
+  if (names.has(name)) return names.get(name) as T;
+  const value = compute();
+  names.set(name, value);
+  return value;
 }
-const RESOLVED = new WeakMap<CompiledModules, Map<Module | undefined, Map<string, ReturnType<typeof resolveFunction>>>>();
+
+/**
+ * The data segments of a reference's path after a prefix (see evalRefFrom), by path and prefix:
+ * both are the policy's own arrays (its terms, a remembered GlobalRef's path, or these two).
+ */
+const NO_PREFIX: readonly string[] = [];
+const NO_TERMS: readonly Term[] = [];
+const DATA_SEGS = new WeakMap<readonly Term[], Map<readonly string[], readonly (string | Term)[]>>();
 
 const LOC = { file: '', line: 0, col: 0 };
+
+/**
+ * `segs` from `from` on, as terms; remembered per segments array, which for a reference
+ * written in a policy is the same at every evaluation (see evalRefFrom).
+ */
+function termsOf(segs: readonly (string | Term)[], from: number): readonly Term[] {
+  let byFrom = TERMS_OF.get(segs);
+  if (byFrom === undefined) TERMS_OF.set(segs, (byFrom = []));
+  return (byFrom[from] ??= segs.slice(from).map(toTerm));
+}
+const TERMS_OF = new WeakMap<readonly (string | Term)[], Term[][]>();
 
 function toTerm(s: string | Term): Term {
   return typeof s === 'string' ? { type: 'scalar', value: s, loc: LOC } : s;
