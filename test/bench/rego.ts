@@ -3,8 +3,8 @@
 // holds 1,000 partner agreements (a lookup by partner and capability must not scan them).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readPolicyDirs } from '../../gateway/src/policy/index.js';
-import { compile, fromJS } from '../../gateway/src/policy/rego/index.js';
+import { readPolicyDirs } from '../../gateway/dist/policy/index.js';
+import { compile, fromJS } from '../../gateway/dist/policy/rego/index.js';
 import { REPO } from '../support/paths.js';
 
 const ITERATIONS = Number(process.env['BENCH_REGO_ITERATIONS'] ?? 20_000);
