@@ -94,6 +94,28 @@ describe('createLogger', () => {
     expect(fields.outcome.salt).toBe(SECRET);
   });
 
+  it('censors them wherever else a line can carry them: a message object, printf arguments, errors under any key, bindings set later, what toJSON shows', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ org: 'bank-a', destination });
+    log.info({ a: 1 }, { payload: SECRET } as never);
+    log.info('got %j', { payload: SECRET });
+    log.info('got %o', { jws: SECRET });
+    log.info({ error: Object.assign(new Error('boom'), { payload: SECRET, key: SECRET }) }, 'failed');
+    const child = log.child({ task_id: 't-3' });
+    child.setBindings({ payload: SECRET });
+    child.info('later');
+    class Signer {
+      readonly key = SECRET;
+      toJSON(): unknown {
+        return { id: 1 };
+      }
+    }
+    log.info({ signer: new Signer() }, 'shown by toJSON');
+    expect(lines).toHaveLength(6);
+    expect(lines.join('\n')).not.toContain('4711');
+    expect(JSON.parse(lines[5]!)).toMatchObject({ signer: { id: 1 } });
+  });
+
   it('writes JSON when no format is given, as a library user expects', () => {
     const { lines, destination } = capture(true);
     logEverything({ destination });
