@@ -235,6 +235,29 @@ describe('Witness', () => {
     expect(alarms).toHaveLength(1);
   });
 
+  it('checks on its own a forged checkpoint brought again after another of its size was verified, even if a newer one then takes its turn', async () => {
+    const { logStore, logKey, log, witness, alarms } = await setup({ checkEveryMs: 300, now: () => Date.now() });
+    const slowProofs = async (m: bigint, n: bigint) => {
+      await new Promise((done) => setTimeout(done, 200));
+      return log.consistencyProof(m, n);
+    };
+    await logStore.write({ statements: [statement('f0')] });
+    await witness.observe('org-a', (await log.checkpoint()).note, slowProofs);
+    await logStore.write({ statements: [statement('f1')] });
+    const real = witness.observe('org-a', (await log.checkpoint()).note, slowProofs);
+    // While the real size 2 is being checked, a forged size 2 comes and waits its turn.
+    await new Promise((done) => setTimeout(done, 350));
+    const forged = readCheckpoint(signCheckpoint(logKey, 2, Buffer.alloc(32, 9))).note;
+    const first = witness.observe('org-a', forged, slowProofs);
+    await real;
+    // Size 2 is verified now; the forgery again, then a newer real checkpoint replacing it.
+    const again = witness.observe('org-a', forged, slowProofs);
+    await logStore.write({ statements: [statement('f2')] });
+    const newer = witness.observe('org-a', (await log.checkpoint()).note, slowProofs);
+    await Promise.all([first, again, newer]);
+    expect(alarms.map((a) => a.code)).toEqual(['LOG_INCONSISTENT']);
+  });
+
   it('raises one alarm, with both checkpoints as evidence, when the log rewrites its history', async () => {
     const { logStore, logKey, log, witness, witnessStore, alarms, proofs } = await setup();
     await logStore.write({ statements: [statement('a'), statement('b'), statement('c')] });

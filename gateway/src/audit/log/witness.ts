@@ -81,9 +81,11 @@ export class Witness {
     // A checkpoint we already verified (the same size and root) needs nothing more.
     if (this.lastMatched.get(partner) === note) return Promise.resolve();
     // The one already waiting to be checked, brought again (every exchange until the check
-    // runs does): nothing to parse (~1% of a gateway's CPU under load, issue 11).
+    // runs does): nothing to parse (~1% of a gateway's CPU under load, issue 11). Only while
+    // its size is still unverified: once another checkpoint of that size was, this one must be
+    // compared with it on its own (a second root for one size is a fork).
     const same = this.waiting.get(partner);
-    if (same !== undefined && same.note === note) return same.done;
+    if (same !== undefined && same.note === note && !this.rootsOf(partner).has(same.size)) return same.done;
     let claimed: Checkpoint | undefined;
     try {
       claimed = readCheckpoint(note);
