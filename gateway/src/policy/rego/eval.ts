@@ -418,7 +418,9 @@ export class Evaluation {
       return this.walk(v, path, 0, scope, k);
     }
     // data: resolve ground segments through the rule tree first. The segments of one
-    // reference written in a policy are the same at every evaluation: built once.
+    // reference written in a policy are the same at every evaluation: built once (a bare
+    // name's are its prefix; its path is shared by all policies, and must key nothing).
+    if (path.length === 0) return this.evalDataSegs(prefix, 0, this.compiled.root, this.baseData, scope, k);
     let byPrefix = DATA_SEGS.get(path);
     if (byPrefix === undefined) DATA_SEGS.set(path, (byPrefix = new Map()));
     let segs = byPrefix.get(prefix);
@@ -1002,7 +1004,8 @@ function perModule<T>(memo: PerModule<T>, compiled: CompiledModules, module: Mod
 
 /**
  * The data segments of a reference's path after a prefix (see evalRefFrom), by path and prefix:
- * both are the policy's own arrays (its terms, a remembered GlobalRef's path, or these two).
+ * the path is a reference's own (its AST's, so it lives as long as its policy), the prefix
+ * NO_PREFIX or a remembered GlobalRef's path (of the same policy).
  */
 const NO_PREFIX: readonly string[] = [];
 const NO_TERMS: readonly Term[] = [];
