@@ -21,7 +21,8 @@ export interface RunRequest {
   readonly input: unknown;
   readonly deadline: number;
   readonly signal?: AbortSignal;
-  readonly log: AgentLogger;
+  /** The agent's logger, made the first time the agent uses it. */
+  readonly log: () => AgentLogger;
 }
 
 /** The in-process agents of one gateway, by the capabilities they serve. */
@@ -80,41 +81,43 @@ export class AgentRegistry {
    */
   async run(req: RunRequest, parsedInput: unknown): Promise<unknown> {
     const agent = this.agentFor(req.capability);
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort(req.signal?.reason);
+    // The agent's AbortSignal and logger are made only when it asks for them: each cost ~5 µs
+    // and a child logger's bindings pass the log redaction, for every task (issue 11).
+    let controller: AbortController | undefined;
+    let log: AgentLogger | undefined;
+    let stopped: { readonly reason: unknown; readonly error: AgentError } | undefined;
+    let reject!: (err: AgentError) => void;
+    const stop = new Promise<never>((_, r) => (reject = r));
+    const abort = (reason: unknown): void => {
+      if (stopped !== undefined) return;
+      stopped = { reason, error: reason instanceof AgentError ? reason : new AgentError('AGENT_CANCELLED', `${req.capability} was cancelled`) };
+      controller?.abort(reason);
+      reject(stopped.error);
+    };
+    const onAbort = (): void => abort(req.signal?.reason);
     req.signal?.addEventListener('abort', onAbort, { once: true });
-    const remaining = Math.max(0, req.deadline - this.clock.now());
-    // Ends the deadline timer when the run ends, whichever way.
-    const done = new AbortController();
+    const endTimer = this.clock.timer(Math.max(0, req.deadline - this.clock.now()), () =>
+      abort(new AgentError('AGENT_TIMEOUT', `${req.capability} did not finish before the deadline`)),
+    );
     const ctx: AgentContext = {
       taskId: req.taskId,
       idempotencyKey: req.idempotencyKey ?? req.taskId,
       requester: req.requester,
       capability: req.capability,
       purpose: req.purpose,
-      signal: controller.signal,
+      get signal(): AbortSignal {
+        if (controller === undefined) {
+          controller = new AbortController();
+          if (stopped !== undefined) controller.abort(stopped.reason);
+        }
+        return controller.signal;
+      },
       deadline: req.deadline,
-      log: req.log,
+      get log(): AgentLogger {
+        return (log ??= req.log());
+      },
     };
     try {
-      const stop = new Promise<never>((_, reject) => {
-        this.clock.sleep(remaining, done.signal).then(
-          () => controller.abort(new AgentError('AGENT_TIMEOUT', `${req.capability} did not finish before the deadline`)),
-          () => undefined,
-        );
-        controller.signal.addEventListener(
-          'abort',
-          () => {
-            const reason: unknown = controller.signal.reason;
-            reject(
-              reason instanceof AgentError
-                ? reason
-                : new AgentError('AGENT_CANCELLED', `${req.capability} was cancelled`),
-            );
-          },
-          { once: true },
-        );
-      });
       if (req.signal?.aborted) onAbort();
       let output: unknown;
       try {
@@ -133,8 +136,7 @@ export class AgentRegistry {
       }
       return checked.data;
     } finally {
-      // With a reason of our own: abort() without one builds a DOMException and its stack.
-      done.abort(RUN_ENDED);
+      endTimer();
       req.signal?.removeEventListener('abort', onAbort);
     }
   }
@@ -147,9 +149,6 @@ export class AgentRegistry {
     return agent;
   }
 }
-
-/** Why a run's deadline timer is stopped: the run ended. */
-const RUN_ENDED = Symbol('run ended');
 
 /** `count: expected number, received string; filters.age.min: …` — field paths first. */
 /** The first few problems, each bounded, and how many more: a status message must stay small. */

@@ -7,6 +7,11 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`; rejects with the signal's reason if it aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Calls `fire` after `ms` unless the returned function is called first: a deadline that
+   * usually does not come, without the AbortSignal a cancellable sleep needs (~5 µs each).
+   */
+  timer(ms: number, fire: () => void): () => void;
 }
 
 function aborted(signal: AbortSignal): unknown {
@@ -33,6 +38,11 @@ export const systemClock: Clock = {
       timer.unref();
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
+  timer: (ms, fire) => {
+    const timer = setTimeout(fire, Math.max(0, ms));
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
 };
 
 interface Sleeper {
@@ -79,6 +89,14 @@ export class ManualClock implements Clock {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.sleepers.push(sleeper);
     });
+  }
+
+  timer(ms: number, fire: () => void): () => void {
+    const sleeper: Sleeper = { at: this.current + Math.max(0, ms), seq: this.seq++, resolve: fire };
+    this.sleepers.push(sleeper);
+    return () => {
+      this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+    };
   }
 
   /** How many sleepers are waiting (for tests that wait until something is asleep). */

@@ -415,7 +415,7 @@ export class Responder {
           input,
           deadline,
           signal,
-          log: this.deps.log.child({ task_id: task.taskId, partner: peer.org, capability: task.capability }),
+          log: () => this.deps.log.child({ task_id: task.taskId, partner: peer.org, capability: task.capability }),
         },
         parsed,
       );

@@ -58,7 +58,7 @@ export class GatewayStepExecutor implements StepExecutor {
           input: task.input,
           deadline: deps.clock.now() + (task.timeoutMs ?? deps.callTimeoutMs),
           signal: task.signal,
-          log: deps.log.child({ task_id: task.taskId, run_id: task.run.runId, step: task.run.step, capability: task.capability }),
+          log: () => deps.log.child({ task_id: task.taskId, run_id: task.run.runId, step: task.run.step, capability: task.capability }),
         },
         parsed,
       );

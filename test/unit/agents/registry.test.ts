@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineAgent } from '@entente/sdk';
-import { AgentError, AgentRegistry } from '../../../gateway/src/agents/index.js';
+import { AgentError, AgentRegistry, type RunRequest } from '../../../gateway/src/agents/index.js';
+import { ManualClock } from '../../../gateway/src/lib/index.js';
 
 const agent = (name: string, capability: string) =>
   defineAgent({ name, capabilities: [capability], input: z.object({}), output: z.object({}), handler: () => ({}) });
@@ -27,5 +28,80 @@ describe('AgentRegistry', () => {
     it('refuses its input with CAPABILITY_UNAVAILABLE', () => {
       expect(() => new AgentRegistry().parseInput('x.y', {})).toThrow(expect.objectContaining({ code: 'CAPABILITY_UNAVAILABLE' }));
     });
+  });
+});
+
+describe('AgentRegistry.run', () => {
+  const noLog = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined } as never;
+  const request = (clock: ManualClock, over: Partial<RunRequest> = {}): RunRequest => ({
+    taskId: 't-1', requester: 'org-a', capability: 'slow.thing', purpose: 'test', input: {}, deadline: clock.now() + 1000, log: () => noLog, ...over,
+  });
+  /** An agent that waits until its signal aborts, recording what it saw. */
+  const waiting = (seen: { reason?: unknown; aborted?: boolean }) =>
+    defineAgent({
+      name: 'waits', capabilities: ['slow.thing'], input: z.object({}), output: z.object({}),
+      handler: (_i, ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => ((seen.reason = ctx.signal.reason), reject(new Error('stopped'))), { once: true })),
+    });
+
+  it('ends a run at its deadline with AGENT_TIMEOUT, aborting the signal the agent holds with that error', async () => {
+    const clock = new ManualClock(0);
+    const seen: { reason?: unknown } = {};
+    const run = new AgentRegistry([waiting(seen)], clock).run(request(clock), {});
+    const outcome = expect(run).rejects.toMatchObject({ code: 'AGENT_TIMEOUT' });
+    await clock.advance(999);
+    expect(seen.reason).toBeUndefined();
+    await clock.advance(1);
+    await outcome;
+    expect(seen.reason).toMatchObject({ code: 'AGENT_TIMEOUT' });
+  });
+
+  it("ends a run its caller aborts with AGENT_CANCELLED, the agent's signal carrying the caller's reason, and stops its deadline", async () => {
+    const clock = new ManualClock(0);
+    const seen: { reason?: unknown } = {};
+    const caller = new AbortController();
+    const run = new AgentRegistry([waiting(seen)], clock).run(request(clock, { signal: caller.signal }), {});
+    await new Promise((r) => setImmediate(r));
+    expect(clock.pending).toBe(1);
+    caller.abort('the partner cancelled');
+    await expect(run).rejects.toMatchObject({ code: 'AGENT_CANCELLED' });
+    expect(seen.reason).toBe('the partner cancelled');
+    expect(clock.pending).toBe(0);
+  });
+
+  it('gives an agent that first looks at its signal after the run was stopped an aborted one, with the reason', async () => {
+    const clock = new ManualClock(0);
+    const caller = new AbortController();
+    let late: AbortSignal | undefined;
+    const looksLate = defineAgent({
+      name: 'late', capabilities: ['slow.thing'], input: z.object({}), output: z.object({}),
+      handler: async (_i, ctx) => {
+        await new Promise((r) => setTimeout(r, 20));
+        late = ctx.signal;
+        return {};
+      },
+    });
+    const run = new AgentRegistry([looksLate], clock).run(request(clock, { signal: caller.signal }), {});
+    caller.abort('gone');
+    await expect(run).rejects.toMatchObject({ code: 'AGENT_CANCELLED' });
+    await new Promise((r) => setTimeout(r, 40));
+    expect(late?.aborted).toBe(true);
+    expect(late?.reason).toBe('gone');
+  });
+
+  it('makes the logger only for an agent that logs, and leaves no deadline behind when the run ends', async () => {
+    const clock = new ManualClock(0);
+    let made = 0;
+    const log = () => ((made += 1), noLog);
+    const quiet = defineAgent({ name: 'quiet', capabilities: ['quiet.one'], input: z.object({}), output: z.object({ n: z.number() }), handler: () => ({ n: 1 }) });
+    const chatty = defineAgent({
+      name: 'chatty', capabilities: ['chatty.one'], input: z.object({}), output: z.object({ n: z.number() }),
+      handler: (_i, ctx) => (ctx.log.info({}, 'one'), ctx.log.info({}, 'two'), { n: 2 }),
+    });
+    const registry = new AgentRegistry([quiet, chatty], clock);
+    expect(await registry.run(request(clock, { capability: 'quiet.one', log }), {})).toEqual({ n: 1 });
+    expect(made).toBe(0);
+    expect(await registry.run(request(clock, { capability: 'chatty.one', log }), {})).toEqual({ n: 2 });
+    expect(made).toBe(1);
+    expect(clock.pending).toBe(0);
   });
 });
