@@ -18,26 +18,29 @@ function aborted(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('aborted', 'AbortError');
 }
 
+/** A clock's sleep, made of its timer: resolves when it fires, rejects if `signal` aborts first. */
+function sleepOn(timer: Clock['timer'], ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(aborted(signal));
+      return;
+    }
+    const onAbort = (): void => {
+      cancel();
+      reject(aborted(signal!));
+    };
+    const cancel = timer(ms, () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /** The real clock. Its timers do not keep the process alive on their own. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(aborted(signal));
-        return;
-      }
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(aborted(signal!));
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.max(0, ms));
-      timer.unref();
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
+  sleep: (ms, signal) => sleepOn(systemClock.timer, ms, signal),
   timer: (ms, fire) => {
     const timer = setTimeout(fire, Math.max(0, ms));
     timer.unref();
@@ -48,7 +51,7 @@ export const systemClock: Clock = {
 interface Sleeper {
   readonly at: number;
   readonly seq: number;
-  readonly resolve: () => void;
+  readonly fire: () => void;
 }
 
 /**
@@ -69,30 +72,11 @@ export class ManualClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(aborted(signal));
-        return;
-      }
-      const sleeper: Sleeper = {
-        at: this.current + Math.max(0, ms),
-        seq: this.seq++,
-        resolve: () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-      };
-      const onAbort = (): void => {
-        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
-        reject(aborted(signal!));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.sleepers.push(sleeper);
-    });
+    return sleepOn((t, fire) => this.timer(t, fire), ms, signal);
   }
 
   timer(ms: number, fire: () => void): () => void {
-    const sleeper: Sleeper = { at: this.current + Math.max(0, ms), seq: this.seq++, resolve: fire };
+    const sleeper: Sleeper = { at: this.current + Math.max(0, ms), seq: this.seq++, fire };
     this.sleepers.push(sleeper);
     return () => {
       this.sleepers = this.sleepers.filter((s) => s !== sleeper);
@@ -112,7 +96,7 @@ export class ManualClock implements Clock {
       if (next === undefined) break;
       this.sleepers = this.sleepers.filter((s) => s !== next);
       this.current = Math.max(this.current, next.at);
-      next.resolve();
+      next.fire();
       // Let the woken continuation run (and perhaps sleep again) before the next wakes.
       await new Promise<void>((r) => setImmediate(r));
     }
