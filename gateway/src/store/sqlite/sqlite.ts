@@ -20,9 +20,9 @@ import type { DecisionRecord, PolicyContent, RetainedInput, StoredInput } from '
 import { StoreClosedError, StoreError, StoreInvalidRecordError, StoreOpenFailedError, StoreReadOnlyError } from '../errors.js';
 import type { Store } from '../store.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
-import { NamedStatement } from './named.js';
 import { AppendedLeaves } from './appended-leaves.js';
 import { GroupCommit } from './group-commit.js';
+import { NamedStatement } from './named.js';
 import { WalSync, walFileSync, type SyncFn } from './wal-sync.js';
 import { checkSchema, migrate } from './migrations.js';
 import {
@@ -90,6 +90,12 @@ export interface SqliteStoreOptions {
 }
 
 /**
+ * The first statement of a kind and signer for a peer's task (see StatementLog.firstStatement).
+ * LIMIT 1: SQLite keeps the smallest log_index instead of sorting the task's statements.
+ */
+const FIRST_STATEMENT = 'FROM statements WHERE peer_org = ? AND task_id = ? AND kind = ? AND signer_org = ? ORDER BY log_index LIMIT 1';
+
+/**
  * The embedded store: one SQLite file in WAL mode. Writes are group committed (see
  * GroupCommit) and every writer is answered only once its COMMIT is on disk: the WAL is
  * fdatasynced after the COMMIT, on the thread pool (see WalSync), which is synchronous=FULL's
@@ -136,7 +142,8 @@ export class SqliteStore implements Store {
       ...(opts.deferMs !== undefined ? { deferMs: opts.deferMs } : {}),
     });
     this.sql = {
-      upsertTask: new NamedStatement(this.db, 
+      upsertTask: new NamedStatement(
+        this.db,
         `INSERT INTO tasks (role, peer_org, task_id, capability, purpose, content_digest, salt, status, reason, result_json, created_at, updated_at)
          VALUES (@role, @peerOrg, @taskId, @capability, @purpose, @contentDigest, @salt, @status, @reason, @resultJson, @createdAt, @updatedAt)
          ON CONFLICT (role, peer_org, task_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
@@ -145,7 +152,8 @@ export class SqliteStore implements Store {
       // ON CONFLICT, not INSERT OR IGNORE: OR IGNORE would also silently drop NOT NULL and CHECK violations.
       // Not when the id already names a task in the other direction with this peer: one id, one
       // task between two organizations (see TaskStore.claimTask).
-      claimTask: new NamedStatement(this.db, 
+      claimTask: new NamedStatement(
+        this.db,
         `INSERT INTO tasks (role, peer_org, task_id, capability, purpose, content_digest, salt, status, reason, result_json, created_at, updated_at)
          SELECT @role, @peerOrg, @taskId, @capability, @purpose, @contentDigest, @salt, @status, @reason, @resultJson, @createdAt, @updatedAt
          WHERE NOT EXISTS (SELECT 1 FROM tasks WHERE role = @otherRole AND peer_org = @peerOrg AND task_id = @taskId)
@@ -154,7 +162,8 @@ export class SqliteStore implements Store {
       // The next log position is read inside the inserting statement, in the write
       // transaction: gapless, and a duplicate (same identity) takes none. The conflict target
       // is the identity only, so a clash on the position itself fails loudly, never silently.
-      appendStatement: new NamedStatement(this.db, 
+      appendStatement: new NamedStatement(
+        this.db,
         `INSERT INTO statements (task_id, kind, signer_org, peer_org, kid, jws, digest, stored_at, leaf_hash, log_index)
          VALUES (@taskId, @kind, @signerOrg, @peerOrg, @kid, @jws, @digest, @storedAt, @leafHash,
                  (SELECT coalesce(max(log_index), -1) + 1 FROM statements))
@@ -164,11 +173,11 @@ export class SqliteStore implements Store {
       // Changes when another connection commits (not this one): see AppendedLeaves.
       dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
       getTask: this.db.prepare('SELECT * FROM tasks WHERE role = ? AND peer_org = ? AND task_id = ?'),
-      // LIMIT 1: SQLite keeps the smallest log_index instead of sorting the task's statements.
-      firstStatement: this.db.prepare('SELECT * FROM statements WHERE peer_org = ? AND task_id = ? AND kind = ? AND signer_org = ? ORDER BY log_index LIMIT 1'),
+      firstStatement: this.db.prepare(`SELECT * ${FIRST_STATEMENT}`),
       // Half the time of the row: no statement text converted (issue 11: the ack path).
-      firstStatementDigest: this.db.prepare('SELECT digest FROM statements WHERE peer_org = ? AND task_id = ? AND kind = ? AND signer_org = ? ORDER BY log_index LIMIT 1').pluck(),
-      transitionTask: new NamedStatement(this.db, 
+      firstStatementDigest: this.db.prepare(`SELECT digest ${FIRST_STATEMENT}`).pluck(),
+      transitionTask: new NamedStatement(
+        this.db,
         `UPDATE tasks SET status = @status, reason = @reason, result_json = @resultJson, updated_at = @updatedAt
          WHERE role = @role AND peer_org = @peerOrg AND task_id = @taskId AND status = @from`,
       ),
@@ -186,14 +195,16 @@ export class SqliteStore implements Store {
       getApproval: this.db.prepare('SELECT * FROM inbound_approvals WHERE peer_org = ? AND task_id = ?'),
       // The first ack of a task stays: a second (two calls settling one task at once) is in the
       // log but not owed twice.
-      insertAck: new NamedStatement(this.db, 
+      insertAck: new NamedStatement(
+        this.db,
         `INSERT INTO ack_outbox (peer_org, task_id, ack_jws, state, attempts, next_at, last_error, created_at, delivered_at, failed_at)
          VALUES (@peerOrg, @taskId, @ack, @state, @attempts, @nextAt, @lastError, @createdAt, @deliveredAt, @failedAt)
          ON CONFLICT (peer_org, task_id) DO NOTHING`,
       ),
       getAck: this.db.prepare('SELECT * FROM ack_outbox WHERE peer_org = ? AND task_id = ?'),
       // Only a pending ack takes an outcome; the last error is kept when it is delivered, as evidence.
-      recordAck: new NamedStatement(this.db, 
+      recordAck: new NamedStatement(
+        this.db,
         `UPDATE ack_outbox SET state = @state, attempts = @attempts, next_at = coalesce(@nextAt, next_at),
            last_error = coalesce(@lastError, last_error), delivered_at = @deliveredAt, failed_at = @failedAt
          WHERE peer_org = @peerOrg AND task_id = @taskId AND state = 'pending'`,
@@ -218,7 +229,8 @@ export class SqliteStore implements Store {
       rememberPartnerKey: this.db.prepare('INSERT INTO partner_keys (partner, kind, key, first_seen) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       partnerKeys: this.db.prepare('SELECT partner, key, first_seen FROM partner_keys WHERE kind = ? ORDER BY first_seen, partner, key'),
       recordAlarm: this.db.prepare('INSERT INTO log_alarms (partner, at, code, message, held, offending) VALUES (?, ?, ?, ?, ?, ?)'),
-      insertDecision: new NamedStatement(this.db, 
+      insertDecision: new NamedStatement(
+        this.db,
         `INSERT INTO policy_decisions (decision_id, point, revision, decided_at, salt, input_digest, outcome_json)
          VALUES (@decisionId, @point, @revision, @decidedAt, @salt, @inputDigest, @outcomeJson)`,
       ),
