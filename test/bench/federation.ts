@@ -29,6 +29,7 @@ import { REPO } from '../support/paths.js';
 const CONCURRENCY = 64;
 const WARMUP_MS = Number(process.env['BENCH_WARMUP_MS'] ?? 20_000);
 const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 8000);
+const LOADED = { concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: DURATION_MS };
 /** One call in flight: a shorter warm-up (the processes are warm by then) and window. */
 const UNLOADED = { concurrency: 1, warmupMs: Number(process.env['BENCH_UNLOADED_WARMUP_MS'] ?? 2000), durationMs: Number(process.env['BENCH_UNLOADED_MS'] ?? 5000) };
 const PAYLOAD = 'x'.repeat(1024);
@@ -70,18 +71,14 @@ async function main(): Promise<void> {
           (e, r) => (e ? reject(e) : resolve(r)),
         ),
       );
-    const bareSpent = await measured(
-      async () => ({ client: ownCounters(), server: procCpuUs(echo.pid!) }),
-      echoCall,
-      (warmupMs, durationMs) => closedLoop(echoCall, { concurrency: CONCURRENCY, warmupMs, durationMs }),
-    );
+    const sampleBare = async () => ({ client: ownCounters(), server: procCpuUs(echo.pid!) });
+    const bareSpent = await measured(sampleBare, echoCall, LOADED);
     const bare = bareSpent.result;
-    await closedLoop(echoCall, { concurrency: 1, warmupMs: 0, durationMs: UNLOADED.warmupMs });
-    const bareUnloadedBefore = { client: ownCounters().cpuUs, server: procCpuUs(echo.pid!) };
-    const bareUnloaded = await closedLoop(echoCall, { ...UNLOADED, warmupMs: 0 });
+    const bareUnloadedSpent = await measured(sampleBare, echoCall, UNLOADED);
+    const bareUnloaded = bareUnloadedSpent.result;
     const bareUnloadedCpu = {
-      client: (ownCounters().cpuUs - bareUnloadedBefore.client) / Math.max(1, bareUnloaded.calls),
-      server: (procCpuUs(echo.pid!) - bareUnloadedBefore.server) / Math.max(1, bareUnloaded.calls),
+      client: delta(bareUnloadedSpent.before.client, bareUnloadedSpent.after.client).cpuUs / Math.max(1, bareUnloaded.calls),
+      server: (bareUnloadedSpent.after.server - bareUnloadedSpent.before.server) / Math.max(1, bareUnloaded.calls),
     };
     echoClient.close();
     // What one durable commit waits for on this disk, beside the gateways' stores: a single
@@ -112,25 +109,18 @@ async function main(): Promise<void> {
         throw new Error(`${r.status}: ${r.reason}`);
       }
     };
-    const fedSpent = await measured(
-      async () => ({ a: { ...gatewayCounters(a.status().process), ...ownCounters() }, b: gatewayCounters((await bControl.status()).process!) }),
-      federatedCall,
-      (warmupMs, durationMs) => closedLoop(federatedCall, { concurrency: CONCURRENCY, warmupMs, durationMs }),
-      process.env['BENCH_A_PROFILE'],
-    );
-    const federated = fedSpent.result;
     const sampleFederated = async () => ({ a: { ...gatewayCounters(a.status().process), ...ownCounters() }, b: gatewayCounters((await bControl.status()).process!) });
-    await closedLoop(federatedCall, { concurrency: 1, warmupMs: 0, durationMs: UNLOADED.warmupMs });
-    const unloadedBefore = await sampleFederated();
-    const federatedUnloaded = await profiled(process.env['BENCH_A_UNLOADED_PROFILE'], () => closedLoop(federatedCall, { ...UNLOADED, warmupMs: 0 }));
-    const unloadedAfter = await sampleFederated();
+    const fedSpent = await measured(sampleFederated, federatedCall, LOADED, process.env['BENCH_A_PROFILE']);
+    const federated = fedSpent.result;
+    const unloadedSpent = await measured(sampleFederated, federatedCall, UNLOADED, process.env['BENCH_A_UNLOADED_PROFILE']);
+    const federatedUnloaded = unloadedSpent.result;
     bControl.close();
     await a.stop(1000);
     const tasks = federated.calls;
     const per = (d: number) => round(d / tasks, 2);
     const [da, db] = [delta(fedSpent.before.a, fedSpent.after.a), delta(fedSpent.before.b, fedSpent.after.b)];
     const bareCalls = bare.calls;
-    const unloadedDelta = { a: delta(unloadedBefore.a, unloadedAfter.a), b: delta(unloadedBefore.b, unloadedAfter.b) };
+    const unloadedDelta = { a: delta(unloadedSpent.before.a, unloadedSpent.after.a), b: delta(unloadedSpent.before.b, unloadedSpent.after.b) };
     const bareDelta = delta(bareSpent.before.client, bareSpent.after.client);
 
     const results = {
@@ -287,21 +277,21 @@ function procCpuUs(pid: number): number {
 }
 
 /**
- * Warms up, then measures with counters sampled before and after. With `profileTo` (a file
- * name; BENCH_A_PROFILE for the federated phase; a name ending in .heapprofile samples
- * allocations instead), this process's CPU profile of the measured
- * part alone is written there, for Chrome DevTools or a script.
+ * Warms `call` up at `load`'s concurrency for its warm-up, then runs it for its duration with
+ * counters sampled before and after. With `profileTo` (a file name: BENCH_A_PROFILE,
+ * BENCH_A_UNLOADED_PROFILE), this process's profile of the measured part alone is written
+ * there (see profiled).
  */
-async function measured<C, R>(
+async function measured<C>(
   sample: () => Promise<C>,
-  _call: () => Promise<unknown>,
-  measure: (warmupMs: number, durationMs: number) => Promise<R>,
+  call: () => Promise<unknown>,
+  load: { readonly concurrency: number; readonly warmupMs: number; readonly durationMs: number },
   profileTo?: string,
-): Promise<{ before: C; after: C; result: R }> {
-  await measure(0, WARMUP_MS);
+): Promise<{ before: C; after: C; result: Awaited<ReturnType<typeof closedLoop>> }> {
+  await closedLoop(call, { concurrency: load.concurrency, warmupMs: 0, durationMs: load.warmupMs });
   return profiled(profileTo, async () => {
     const before = await sample();
-    const result = await measure(0, DURATION_MS);
+    const result = await closedLoop(call, { ...load, warmupMs: 0 });
     const after = await sample();
     return { before, after, result };
   });
