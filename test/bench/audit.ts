@@ -22,10 +22,10 @@ import {
   signToSend,
   verifyBundle,
   type StatementRecord,
-} from '../../gateway/src/audit/index.js';
-import { SigningKey } from '../../gateway/src/crypto/index.js';
-import { generateLogKey, generateReceiptKey } from '../../gateway/src/pki/index.js';
-import { openSqliteStore } from '../../gateway/src/store/index.js';
+} from '../../gateway/dist/audit/index.js';
+import { SigningKey } from '../../gateway/dist/crypto/index.js';
+import { generateLogKey, generateReceiptKey } from '../../gateway/dist/pki/index.js';
+import { openSqliteStore } from '../../gateway/dist/store/index.js';
 import { REPO } from '../support/paths.js';
 
 const APPENDS = Number(process.env['BENCH_AUDIT_APPENDS'] ?? 60_000);
