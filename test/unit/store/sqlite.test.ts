@@ -229,7 +229,10 @@ describe('the SQLite store', () => {
         await Promise.all(Array.from({ length: 10 }, (_, i) => store.write({ statements: [statement(`w${b}`, i, { jws: `${big}${b}.${i}` })] })));
         largest = Math.max(largest, statSync(`${file}-wal`).size);
       }
-      expect(largest).toBeLessThan(10_000_000);
+      // Without restarts it would hold all ~30 MB. With them it stays near a few MB, but the
+      // checkpointer is a thread that a loaded machine may starve for a while (11.3 MB seen
+      // beside the rest of the suite): the bound is the growth, not the scheduling.
+      expect(largest).toBeLessThan(20_000_000);
       expect(errors).toEqual([]);
       expect(await store.listStatements({ limit: 1, afterIndex: 2998 })).toHaveLength(1);
       await store.close();
