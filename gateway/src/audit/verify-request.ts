@@ -13,7 +13,7 @@ export interface IncomingRequest {
   readonly capability: string;
   readonly purpose: string;
   readonly salt: string;
-  /** The input as parsed from the bytes that arrived. */
+  /** The input as parsed from the bytes that arrived, or its crypto Canonical form: only its digest is checked. */
   readonly input: unknown;
   /** Our clock, in seconds since the epoch, and how far the requester's may differ. */
   readonly nowSeconds: number;

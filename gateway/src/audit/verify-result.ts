@@ -12,7 +12,7 @@ export interface ReceivedResult {
   /** The digest of the request statement we sent. */
   readonly requestDigest: string;
   readonly salt: string;
-  /** Whether a result arrived with the statement, and which (parsed). */
+  /** Whether a result arrived with the statement, and which (parsed, or its crypto Canonical form: only its digest is checked). */
   readonly result: { readonly present: false } | { readonly present: true; readonly value: unknown };
 }
 

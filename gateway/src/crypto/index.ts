@@ -1,4 +1,4 @@
-export { canonicalize, isCanonicalJson } from './jcs.js';
+export { Canonical, canonicalFormOf, canonicalize, isCanonicalJson } from './jcs.js';
 export { newSalt, saltedDigest, saltedDigestOfCanonical, sha256Digest } from './digest.js';
 export type { JwsAlg } from './algorithms.js';
 export type { PublicJwk } from './jwk.js';

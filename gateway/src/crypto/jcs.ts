@@ -38,8 +38,34 @@ export function canonicalize(value: unknown): string {
  * surrogate), is canonical. Any other text is compared with the form built the long way.
  */
 export function isCanonicalJson(text: string, value: unknown): boolean {
-  if (!text.includes('\\u') && membersSorted(value, 0) && JSON.stringify(value) === text) return true;
-  return canonicalize(value) === text;
+  return canonicalFormOf(text, value) === text;
+}
+
+/**
+ * The canonical form of `value`, which JSON.parse made of `text`: `text` itself when it already
+ * is one (decided natively, as isCanonicalJson says), else built. Throws JcsUnsupportedError
+ * where canonicalize would.
+ */
+export function canonicalFormOf(text: string, value: unknown): string {
+  if (!text.includes('\\u') && membersSorted(value, 0) && JSON.stringify(value) === text) return text;
+  return canonicalize(value);
+}
+
+/**
+ * A JSON value already in its canonical form, for a value that several digests cover (a task's
+ * input: its content digest, its salted input digest, its decision records): canonicalize()
+ * writes `text` where it meets one instead of walking the value again. Make it only of
+ * canonicalize()'s output or of a text canonicalFormOf() returned. Anything else that reads it
+ * as JSON (JSON.stringify) gets the value itself.
+ *
+ * @example canonicalize({ b: 1, a: new Canonical('{"x":[1]}') }) === '{"a":{"x":[1]},"b":1}'
+ */
+export class Canonical {
+  constructor(readonly text: string) {}
+
+  toJSON(): unknown {
+    return JSON.parse(this.text) as unknown;
+  }
 }
 
 /** Every object's members, in enumeration order, strictly ascending by UTF-16 code units. */
@@ -80,6 +106,7 @@ function encode(value: unknown, depth: number): string {
       return JSON.stringify(value);
     case 'object':
       if (value === null) return 'null';
+      if (value instanceof Canonical) return value.text;
       if (depth >= MAX_DEPTH) throw new Unsupported(`nested deeper than ${MAX_DEPTH} levels (or contains a cycle); flatten the value`);
       return Array.isArray(value) ? encodeArray(value, depth + 1) : encodeObject(value, depth + 1);
     case 'undefined':

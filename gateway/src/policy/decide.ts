@@ -17,6 +17,15 @@ export interface Decision {
   readonly durationUs: number;
 }
 
+export interface DecideOptions extends EvaluateOptions {
+  /**
+   * The input as the decision log records it: `input` itself by default. The same value with
+   * parts already in canonical form (crypto's Canonical) spares the record canonicalizing
+   * them again; it must mean exactly `input`.
+   */
+  readonly recordedInput?: unknown;
+}
+
 const decisionShape = z.looseObject({
   allow: z.boolean(),
   reasons: z.array(z.string()).optional(),
@@ -36,7 +45,7 @@ const PAYLOAD_FIELD: Record<DecisionPoint, 'input' | 'result' | undefined> = {
  * PolicyError: the caller decides how to fail closed. `opts.now` sets the time the policy sees
  * (now by default).
  */
-export function decide(engine: PolicyEngine, point: DecisionPoint, input: unknown, opts: EvaluateOptions = {}): Decision {
+export function decide(engine: PolicyEngine, point: DecisionPoint, input: unknown, opts: DecideOptions = {}): Decision {
   const started = process.hrtime.bigint();
   const now = opts.now ?? Date.now();
   let raw: unknown;
@@ -51,7 +60,7 @@ export function decide(engine: PolicyEngine, point: DecisionPoint, input: unknow
     id: decision.id,
     revision: decision.revision,
     at: now,
-    input,
+    input: opts.recordedInput ?? input,
     outcome: { kind: 'decision', allow: decision.allow, reasons: decision.reasons, requireApproval: decision.requireApproval, ...('payload' in decision ? { payload: decision.payload } : {}) },
   });
   return decision;

@@ -1,7 +1,7 @@
 export { DECISION_POINTS } from './engine.js';
 export type { DecisionPoint, EvaluateOptions, PolicyContent, PolicyEngine, PolicyFile, RegoContent, WasmContent } from './engine.js';
 export { decide } from './decide.js';
-export type { Decision } from './decide.js';
+export type { Decision, DecideOptions } from './decide.js';
 export { POLICY_ERROR_CODES, PolicyError } from './errors.js';
 export type { PolicyErrorCode } from './errors.js';
 export { readPolicyDirs } from './source.js';

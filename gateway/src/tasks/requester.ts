@@ -1,20 +1,14 @@
 import type { Logger } from '../observability/index.js';
 import { crashPoint, systemClock, timeOrderedId, type Clock } from '../lib/index.js';
 import { decide, PolicyError, type Decision, type PolicyEngine } from '../policy/index.js';
-import {
-  newSalt,
-  saltedDigest,
-  sha256Digest,
-  type KeyRing,
-  type SigningKey,
-} from '../crypto/index.js';
+import { Canonical, canonicalize, newSalt, saltedDigestOfCanonical, sha256Digest, type KeyRing, type SigningKey } from '../crypto/index.js';
 import { signResult, verifyResult, type ResultStatus } from '../audit/index.js';
 import type { StatementLog, StatementRecord } from '../audit/index.js';
 import type { AckDeliverer } from './ack-deliverer.js';
 import type { TaskRecord, TaskStore } from './ports.js';
 import { isDenial, isReasonCode, REASONS, TaskError, type ReasonCode } from './errors.js';
 import { FINAL_STATUSES, NAME, TASK_ID, type TaskView } from './task.js';
-import { contentDigestOf, knowSignerKey, parseJsonPayload, recordStatement, signFor, type StatementSigner } from './shared.js';
+import { canonicalInputOf, knowSignerKey, parseJsonPayload, recordStatement, signFor, type StatementSigner } from './shared.js';
 import { signerOf, statementsOfTask } from './receipts.js';
 
 /** How requests reach partners; the federation transport implements it over mutual-TLS gRPC. */
@@ -122,7 +116,8 @@ export class Requester {
     const taskId = opts.taskId ?? timeOrderedId();
     if (!TASK_ID.test(taskId)) throw new TaskError('request_invalid', 'taskId must be 1-128 characters of A-Z a-z 0-9 . _ : -');
     const deadline = started + (opts.timeoutMs ?? this.deps.callTimeoutMs);
-    const contentDigest = contentDigestOf({ partner, capability, purpose, input: opts.input }, this.deps.maxJsonDepth);
+    const input = canonicalInputOf(opts.input, this.deps.maxJsonDepth);
+    const contentDigest = sha256Digest(canonicalize({ partner, capability, purpose, input }));
 
     // Only a caller's own id can name an earlier task: ours are fresh UUIDv7s.
     const existing = opts.taskId === undefined ? undefined : await this.deps.store.getTask('requester', partner, taskId);
@@ -139,7 +134,7 @@ export class Requester {
       if (existing.status === 'running' || existing.status === 'awaiting_approval' || existing.reason === 'partner_unavailable') {
         // A retry: the partner answers an already-claimed task id from its own record, so the
         // input that left the first time is sent again with the stored request statement.
-        const { inputBytes } = this.outbound(opts, taskId);
+        const { inputBytes } = this.outbound(opts, taskId, input);
         const request = (await this.statement(existing, 'request'))?.jws;
         if (request === undefined) throw new TaskError('internal', `task ${taskId} has no stored request statement`);
         outcome = await this.send(existing, deadline, { inputBytes, request, onAwaitingApproval: opts.onAwaitingApproval });
@@ -147,7 +142,7 @@ export class Requester {
         outcome = await this.stored(existing);
       }
     } else {
-      outcome = await this.start({ ...opts, taskId }, contentDigest, deadline);
+      outcome = await this.start({ ...opts, taskId }, input, contentDigest, deadline);
     }
     this.deps.log.info(
       {
@@ -165,7 +160,7 @@ export class Requester {
     return outcome;
   }
 
-  private async start(opts: CallOptions & { taskId: string }, contentDigest: string, deadline: number): Promise<CallResult> {
+  private async start(opts: CallOptions & { taskId: string }, input: Canonical, contentDigest: string, deadline: number): Promise<CallResult> {
     const { org, signer } = this.deps;
     const salt = newSalt();
     const now = this.clock.now();
@@ -181,7 +176,7 @@ export class Requester {
       createdAt: now,
       updatedAt: now,
     };
-    const { decision: outbound, leaving, inputBytes } = this.outbound(opts, opts.taskId);
+    const { decision: outbound, leaving, inputBytes } = this.outbound(opts, opts.taskId, input);
     const iat = Math.floor(now / 1000);
     const request = (
       await signFor(this.deps, 'request', {
@@ -190,7 +185,7 @@ export class Requester {
         to: opts.partner,
         capability: opts.capability,
         purpose: opts.purpose,
-        input_digest: saltedDigest(salt, leaving),
+        input_digest: saltedDigestOfCanonical(salt, leaving.text),
         iat,
         exp: Math.ceil(deadline / 1000) + 60,
         outbound: { decision_id: outbound.id, policy_revision: outbound.revision },
@@ -367,7 +362,7 @@ export class Requester {
     let status: ResultStatus;
     try {
       const limits = { maxBytes: this.deps.maxPayloadBytes, maxDepth: this.deps.maxJsonDepth };
-      const got = view.resultBytes === undefined ? ({ present: false } as const) : ({ present: true, value: parseJsonPayload(view.resultBytes, limits, 'result') } as const);
+      const parsed = view.resultBytes === undefined ? undefined : parseJsonPayload(view.resultBytes, limits, 'result');
       await knowSignerKey(this.deps, task.peerOrg, resultStatement);
       status = verifyResult(resultStatement, this.deps.partnerKeys(), {
         requester: org,
@@ -375,9 +370,9 @@ export class Requester {
         taskId: task.taskId,
         requestDigest: sha256Digest(request),
         salt: task.salt,
-        result: got,
+        result: parsed === undefined ? { present: false } : { present: true, value: parsed.canonical },
       }).payload.status;
-      if (got.present) result = got.value;
+      result = parsed?.value;
     } catch (err) {
       this.deps.log.warn({ task_id: task.taskId, partner: task.peerOrg, err }, 'result statement rejected');
       await this.deps.store.write({ tasks: [{ ...task, status: 'failed', reason: 'receipt_invalid', updatedAt: this.clock.now() }] });
@@ -449,17 +444,18 @@ export class Requester {
    * Asks the outbound policy what may leave. The input itself is never stored (receipts hold
    * digests only), so a retry with the same taskId re-derives it from the caller's input.
    */
-  private outbound(opts: CallOptions, taskId: string): { decision: Decision; leaving: unknown; inputBytes: Buffer } {
+  private outbound(opts: CallOptions, taskId: string, input: Canonical): { decision: Decision; leaving: Canonical; inputBytes: Buffer } {
     let decision: Decision;
+    const asked = {
+      task_id: taskId,
+      partner: opts.partner,
+      capability: opts.capability,
+      purpose: opts.purpose,
+      ...(opts.workflow !== undefined ? { workflow: { run_id: opts.workflow.runId, name: opts.workflow.workflow, step: opts.workflow.step } } : {}),
+    };
     try {
-      decision = decide(this.deps.policy(), 'outbound', {
-        task_id: taskId,
-        partner: opts.partner,
-        capability: opts.capability,
-        purpose: opts.purpose,
-        input: opts.input,
-        ...(opts.workflow !== undefined ? { workflow: { run_id: opts.workflow.runId, name: opts.workflow.workflow, step: opts.workflow.step } } : {}),
-      });
+      // The record takes the input's canonical form as it is: call() made it once.
+      decision = decide(this.deps.policy(), 'outbound', { ...asked, input: opts.input }, { recordedInput: { ...asked, input } });
     } catch (err) {
       if (err instanceof PolicyError) {
         this.deps.log.error({ task_id: taskId, err }, 'outbound policy failed; failing closed');
@@ -467,8 +463,10 @@ export class Requester {
       }
       throw err;
     }
-    const leaving = decision.allow ? decision.payload : opts.input;
-    const inputBytes = Buffer.from(JSON.stringify(leaving) ?? 'null', 'utf8');
+    // What leaves is sent in its canonical form: the partner then finds it canonical without
+    // building the form, and the request's input digest is made of the same text.
+    const leaving = decision.allow ? new Canonical(canonicalize(decision.payload)) : input;
+    const inputBytes = Buffer.from(leaving.text, 'utf8');
     if (decision.allow && inputBytes.length > this.deps.maxPayloadBytes) {
       throw new TaskError(
         'payload_too_large',

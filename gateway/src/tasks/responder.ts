@@ -2,14 +2,14 @@ import type { Logger } from '../observability/index.js';
 import { crashPoint, systemClock, type Clock } from '../lib/index.js';
 import { AgentError, type AgentRegistry } from '../agents/index.js';
 import { decide, PolicyError, type Decision, type PolicyEngine } from '../policy/index.js';
-import { canonicalize, saltedDigest, sha256Digest, type KeyRing, type SigningKey } from '../crypto/index.js';
+import { Canonical, canonicalize, saltedDigestOfCanonical, sha256Digest, type KeyRing, type SigningKey } from '../crypto/index.js';
 import { AuditError, signResult, verifyAck, verifyRequest, type ResultStatus } from '../audit/index.js';
 import type { StatementLog, StatementRecord } from '../audit/index.js';
 import type { InboundApprovalRecord, InboundDecision, TaskRecord, TaskStore } from './ports.js';
 import { InboundApprovalError, isDenial, isReasonCode, TaskError, type ReasonCode } from './errors.js';
 import { inboundApprovalId, parseInboundApprovalId } from './approval-id.js';
 import { FINAL_STATUSES, NAME, TASK_ID, type Peer, type TaskView } from './task.js';
-import { knowSignerKey, parseJsonPayload, recordStatement, signFor, type StatementSigner } from './shared.js';
+import { knowSignerKey, parseJsonPayload, recordStatement, signFor, type ParsedPayload, type StatementSigner } from './shared.js';
 
 export interface ResponderDeps extends StatementSigner {
   readonly org: string;
@@ -73,7 +73,7 @@ interface Running {
 /** A held request whose input this process still has, so that an approval can run it at once. */
 interface Held {
   readonly peer: Peer;
-  readonly input: unknown;
+  readonly input: ParsedPayload;
   readonly bytes: number;
 }
 
@@ -132,7 +132,7 @@ export class Responder {
   async submit(peer: Peer, req: SubmitRequest): Promise<TaskView> {
     const started = this.clock.now();
     const input = await this.checkRequest(peer, req);
-    const contentDigest = sha256Digest(canonicalize({ capability: req.capability, purpose: req.purpose, input }));
+    const contentDigest = sha256Digest(canonicalize({ capability: req.capability, purpose: req.purpose, input: input.canonical }));
     const now = this.clock.now();
     const record: TaskRecord = {
       taskId: req.taskId,
@@ -306,7 +306,7 @@ export class Responder {
     return { ...pendingOf(approval), decided };
   }
 
-  private async checkRequest(peer: Peer, req: SubmitRequest): Promise<unknown> {
+  private async checkRequest(peer: Peer, req: SubmitRequest): Promise<ParsedPayload> {
     if (!TASK_ID.test(req.taskId)) {
       throw new TaskError('request_invalid', 'task_id must be 1-128 characters of A-Z a-z 0-9 . _ : - (a UUID is best)');
     }
@@ -325,7 +325,7 @@ export class Responder {
         capability: req.capability,
         purpose: req.purpose,
         salt: req.salt,
-        input,
+        input: input.canonical,
         nowSeconds: Math.floor(nowMs / 1000),
         skewSeconds: this.deps.clockSkewSeconds ?? 60,
       });
@@ -355,7 +355,7 @@ export class Responder {
   }
 
   /** Runs a claimed task in the background of `running`, so that resubmissions, watches and cancels find it. */
-  private launch(peer: Peer, task: TaskRecord, requestDigest: string, input: unknown, deadline: number, approved?: DecisionRef): Promise<TaskView> {
+  private launch(peer: Peer, task: TaskRecord, requestDigest: string, input: ParsedPayload, deadline: number, approved?: DecisionRef): Promise<TaskView> {
     const k = key(peer.org, task.taskId);
     const abort = new AbortController();
     const entry: Running = {
@@ -377,7 +377,7 @@ export class Responder {
     peer: Peer,
     task: TaskRecord,
     requestDigest: string,
-    input: unknown,
+    input: ParsedPayload,
     deadline: number,
     signal: AbortSignal,
     approved: DecisionRef | undefined,
@@ -393,26 +393,22 @@ export class Responder {
       this.finishWithout(peer, task, requestDigest, { status: 'denied', reason, inbound, disclosure, message: undefined, cause: undefined, policyReasons: decision.reasons });
     try {
       if (approved === undefined) {
-        const decision = decide(policy, 'inbound', {
-          task_id: task.taskId,
-          requester,
-          capability: task.capability,
-          purpose: task.purpose,
-          input,
-        });
+        const asked = { task_id: task.taskId, requester, capability: task.capability, purpose: task.purpose };
+        // The record takes the input's canonical form as it is: it was made once, on arrival.
+        const decision = decide(policy, 'inbound', { ...asked, input: input.value }, { recordedInput: { ...asked, input: input.canonical } });
         inbound = decision;
         if (!decision.allow) return await deny('inbound_denied', decision);
         if (decision.requireApproval) return await this.hold(peer, task, decision, input);
       }
       if (!agents.has(task.capability)) return await end('failed', 'capability_unavailable');
-      const parsed = agents.parseInput(task.capability, input);
+      const parsed = agents.parseInput(task.capability, input.value);
       const output = await agents.run(
         {
           taskId: task.taskId,
           requester: peer.org,
           capability: task.capability,
           purpose: task.purpose,
-          input,
+          input: input.value,
           deadline,
           signal,
           log: () => this.deps.log.child({ task_id: task.taskId, partner: peer.org, capability: task.capability }),
@@ -427,8 +423,10 @@ export class Responder {
         result: output,
       });
       if (!disclosure.allow) return await deny('disclosure_denied', disclosure);
-      const resultJson = JSON.stringify(disclosure.payload);
-      const resultBytes = Buffer.from(resultJson, 'utf8');
+      // The result leaves in its canonical form: the requester finds it canonical without
+      // building the form, and the result digest is made of the same text.
+      const result = new Canonical(canonicalize(disclosure.payload));
+      const resultBytes = Buffer.from(result.text, 'utf8');
       if (resultBytes.length > this.deps.maxPayloadBytes) {
         return await end(
           'failed',
@@ -436,8 +434,8 @@ export class Responder {
           `the result is ${resultBytes.length} bytes; this gateway's limit is ${this.deps.maxPayloadBytes} (limits.maxPayloadBytes)`,
         );
       }
-      const statement = await this.signResult(task, requestDigest, 'completed', undefined, inbound, disclosure, disclosure.payload);
-      const finished: TaskRecord = { ...task, status: 'completed', resultJson, updatedAt: this.clock.now() };
+      const statement = await this.signResult(task, requestDigest, 'completed', undefined, inbound, disclosure, result);
+      const finished: TaskRecord = { ...task, status: 'completed', resultJson: result.text, updatedAt: this.clock.now() };
       await this.deps.store.write({
         tasks: [finished],
         statements: [recordStatement(task.taskId, 'result', this.deps.org, peer.org, statement, this.clock.now())],
@@ -469,7 +467,7 @@ export class Responder {
    * asked for it; keeps its input in memory while the budget allows, so that an approval can
    * run it at once.
    */
-  private async hold(peer: Peer, task: TaskRecord, inbound: Decision, input: unknown): Promise<TaskView> {
+  private async hold(peer: Peer, task: TaskRecord, inbound: Decision, input: ParsedPayload): Promise<TaskView> {
     const now = this.clock.now();
     const approval: InboundApprovalRecord = {
       peerOrg: task.peerOrg,
@@ -486,9 +484,9 @@ export class Responder {
   }
 
   /** Keeps a held request's input in memory, within MAX_HELD_BYTES. */
-  private keep(peer: Peer, task: TaskRecord, input: unknown): void {
+  private keep(peer: Peer, task: TaskRecord, input: ParsedPayload): void {
     const k = key(peer.org, task.taskId);
-    const bytes = Buffer.byteLength(JSON.stringify(input) ?? '', 'utf8');
+    const bytes = Buffer.byteLength(input.canonical.text, 'utf8');
     if (this.held.has(k) || this.heldBytes + bytes > MAX_HELD_BYTES) return;
     this.held.set(k, { peer, input, bytes });
     this.heldBytes += bytes;
@@ -550,7 +548,7 @@ export class Responder {
     reason: ReasonCode | undefined,
     inbound: DecisionRef | undefined,
     disclosure: DecisionRef | undefined,
-    result?: unknown,
+    result?: Canonical,
   ): Promise<string> {
     const statement = await signFor(this.deps, 'result', {
       iat: Math.floor(this.clock.now() / 1000),
@@ -559,7 +557,8 @@ export class Responder {
       to: task.peerOrg,
       request_digest: requestDigest,
       status,
-      ...(status === 'completed' ? { result_digest: saltedDigest(task.salt, result) } : {}),
+      // The schema refuses a completed statement without a result digest, and any other with one.
+      ...(result !== undefined ? { result_digest: saltedDigestOfCanonical(task.salt, result.text) } : {}),
       ...(reason !== undefined ? { reason } : {}),
       inbound: inbound ? { decision_id: inbound.id, policy_revision: inbound.revision } : null,
       disclosure: disclosure ? { decision_id: disclosure.id, policy_revision: disclosure.revision } : null,
@@ -568,7 +567,7 @@ export class Responder {
   }
 
   /** A resubmission of a claimed task with the same content: answered from its record, or run if it was approved. */
-  private async replay(peer: Peer, req: SubmitRequest, input: unknown, existing: TaskRecord, contentDigest: string): Promise<TaskView> {
+  private async replay(peer: Peer, req: SubmitRequest, input: ParsedPayload, existing: TaskRecord, contentDigest: string): Promise<TaskView> {
     if (existing.contentDigest !== contentDigest) {
       throw new TaskError('task_conflict', 'this task_id was already used with different content; choose a new task_id');
     }

@@ -1,4 +1,4 @@
-import { canonicalize, inspectCompactJws, JcsUnsupportedError, sha256Digest, type KeyRing, type SigningKey } from '../crypto/index.js';
+import { Canonical, canonicalFormOf, canonicalize, inspectCompactJws, JcsUnsupportedError, sha256Digest, type KeyRing, type SigningKey } from '../crypto/index.js';
 import { decodeUtf8Strict, jsonTextDepth, jsonValueDepth } from '../lib/index.js';
 import { signToSend, type SignedStatement, type StatementFields, type StatementOf, type StatementRecord } from '../audit/index.js';
 import { TaskError } from './errors.js';
@@ -9,13 +9,21 @@ export interface PayloadLimits {
   readonly maxDepth: number;
 }
 
+/** A payload from outside: its value, and its canonical form for the digests that cover it. */
+export interface ParsedPayload {
+  readonly value: unknown;
+  readonly canonical: Canonical;
+}
+
 /**
  * Parses a JSON payload from outside, refusing (with `request_invalid` or `payload_too_large`,
  * naming the limit) what is too large, not strict UTF-8, nested deeper than the limit (checked
  * on the text, before any recursive walk), not JSON, or without an RFC 8785 canonical form
- * (a lone surrogate, a number beyond float64): digests could not be made of it.
+ * (a lone surrogate, a number beyond float64): digests could not be made of it. The canonical
+ * form is the text itself when a partner sent it canonical, as ours do: found without
+ * building it.
  */
-export function parseJsonPayload(bytes: Buffer, limits: PayloadLimits, what: 'input' | 'result'): unknown {
+export function parseJsonPayload(bytes: Buffer, limits: PayloadLimits, what: 'input' | 'result'): ParsedPayload {
   if (bytes.length > limits.maxBytes) {
     throw new TaskError('payload_too_large', `the ${what} is ${bytes.length} bytes; the limit is ${limits.maxBytes} bytes (limits.maxPayloadBytes)`);
   }
@@ -31,25 +39,25 @@ export function parseJsonPayload(bytes: Buffer, limits: PayloadLimits, what: 'in
     throw new TaskError('request_invalid', `the ${what} is not valid JSON: ${(err as Error).message.slice(0, 200)}`);
   }
   try {
-    canonicalize(value);
+    return { value, canonical: new Canonical(canonicalFormOf(text, value)) };
   } catch (err) {
     if (!(err instanceof JcsUnsupportedError)) throw err;
     throw new TaskError('request_invalid', `the ${what} has no canonical JSON form (RFC 8785): ${err.message}`, {}, { cause: err });
   }
-  return value;
 }
 
 /**
- * The content digest of a caller's own request (what idempotency compares), refusing an input
- * nested deeper than the limit (checked without recursion, before anything walks it) or
- * without a canonical JSON form.
+ * The canonical form of a caller's own input, made once for the digests that cover it (the
+ * content digest idempotency compares, the request's input digest, the outbound decision's
+ * record), refusing an input nested deeper than the limit (checked without recursion, before
+ * anything walks it) or without a canonical JSON form.
  */
-export function contentDigestOf(request: { readonly input: unknown } & Record<string, unknown>, maxDepth: number): string {
-  if (jsonValueDepth(request.input, maxDepth) > maxDepth) {
+export function canonicalInputOf(input: unknown, maxDepth: number): Canonical {
+  if (jsonValueDepth(input, maxDepth) > maxDepth) {
     throw new TaskError('request_invalid', `the input nests deeper than ${maxDepth} levels (limits.maxJsonDepth); flatten it`);
   }
   try {
-    return sha256Digest(canonicalize(request));
+    return new Canonical(canonicalize(input));
   } catch (err) {
     if (!(err instanceof JcsUnsupportedError)) throw err;
     throw new TaskError('request_invalid', `the input has no canonical JSON form (RFC 8785): ${err.message}`, {}, { cause: err });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalize, isCanonicalJson } from '../../../gateway/src/crypto/index.js';
+import { Canonical, canonicalFormOf, canonicalize, isCanonicalJson } from '../../../gateway/src/crypto/index.js';
 
 describe('canonicalize (RFC 8785 JCS)', () => {
   it('reproduces the RFC 8785 §3.2.2 example exactly', () => {
@@ -161,5 +161,35 @@ describe('isCanonicalJson', () => {
       expect(isCanonicalJson(plain, JSON.parse(plain)), plain).toBe(plain === canonicalize(v));
       expect(judged(canonicalize(v))).toBe(true);
     }
+  });
+});
+
+describe('canonicalFormOf', () => {
+  it('is the text itself when the text is canonical, and the built form otherwise', () => {
+    const canonical = '{"a":[1,"x"],"b":{"c":null}}';
+    expect(canonicalFormOf(canonical, JSON.parse(canonical))).toBe(canonical);
+    for (const text of ['{"b":{"c":null},"a":[1,"x"]}', '{ "a" : [1.0, "x"], "b": {"c": null} }', '{"a":[1,"\\u0078"],"b":{"c":null}}']) {
+      expect(canonicalFormOf(text, JSON.parse(text)), text).toBe(canonical);
+    }
+  });
+
+  it('throws as canonicalize does for what has no canonical form', () => {
+    expect(() => canonicalFormOf('{"a":"\\ud800"}', JSON.parse('{"a":"\\ud800"}'))).toThrow(/lone/);
+  });
+});
+
+describe('Canonical', () => {
+  it('is written as its text where canonicalize meets it: the same form as the value it stands for', () => {
+    const input = { z: [1, { y: 'é', x: null }], a: 1e21 };
+    const marked = new Canonical(canonicalize(input));
+    const around = (v: unknown) => ({ purpose: 'p', input: v, capability: 'c' });
+    expect(canonicalize(around(marked))).toBe(canonicalize(around(input)));
+    expect(canonicalize([marked, marked])).toBe(canonicalize([input, input]));
+    expect(canonicalize(marked)).toBe(canonicalize(input));
+  });
+
+  it('reads as the value it stands for through JSON.stringify', () => {
+    const marked = new Canonical('{"a":[1,2]}');
+    expect(JSON.stringify({ input: marked })).toBe('{"input":{"a":[1,2]}}');
   });
 });
