@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AgentContext, AgentDefinition, AgentLogger } from '@entente/sdk';
-import { systemClock, type Clock } from '../lib/index.js';
+import { systemClock, type CancelToken, type Clock } from '../lib/index.js';
 import { AgentError } from './errors.js';
 
 export interface CapabilityInfo {
@@ -20,7 +20,8 @@ export interface RunRequest {
   readonly purpose: string;
   readonly input: unknown;
   readonly deadline: number;
-  readonly signal?: AbortSignal;
+  /** The caller's way to stop the run (its reason reaches the agent's signal). */
+  readonly cancel?: CancelToken;
   /** The agent's logger, made the first time the agent uses it. */
   readonly log: () => AgentLogger;
 }
@@ -88,14 +89,14 @@ export class AgentRegistry {
     let stopped: { readonly reason: unknown; readonly error: AgentError } | undefined;
     let reject!: (err: AgentError) => void;
     const stop = new Promise<never>((_, r) => (reject = r));
+    // The race below observes it; a run stopped before it began never reaches the race.
+    stop.catch(() => undefined);
     const abort = (reason: unknown): void => {
       if (stopped !== undefined) return;
       stopped = { reason, error: reason instanceof AgentError ? reason : new AgentError('AGENT_CANCELLED', `${req.capability} was cancelled`) };
       controller?.abort(reason);
       reject(stopped.error);
     };
-    const onAbort = (): void => abort(req.signal?.reason);
-    req.signal?.addEventListener('abort', onAbort, { once: true });
     const endTimer = this.clock.timer(Math.max(0, req.deadline - this.clock.now()), () =>
       abort(new AgentError('AGENT_TIMEOUT', `${req.capability} did not finish before the deadline`)),
     );
@@ -117,8 +118,10 @@ export class AgentRegistry {
         return (log ??= req.log());
       },
     };
+    const stopListening = req.cancel?.onCancel(abort);
     try {
-      if (req.signal?.aborted) onAbort();
+      // A run cancelled before it began ends here: its agent is not called.
+      if (stopped !== undefined) throw stopped.error;
       let output: unknown;
       try {
         output = await Promise.race([Promise.resolve().then(() => agent.handler(parsedInput, ctx)), stop]);
@@ -137,7 +140,7 @@ export class AgentRegistry {
       return checked.data;
     } finally {
       endTimer();
-      req.signal?.removeEventListener('abort', onAbort);
+      stopListening?.();
     }
   }
 

@@ -10,4 +10,6 @@ export { nearest } from './suggest.js';
 export { splitHostPort } from './address.js';
 export { crashPoint } from './failpoints.js';
 export { Semaphore } from './semaphore.js';
+export { Canceller, cancelTokenOf } from './cancel.js';
+export type { CancelToken } from './cancel.js';
 export { randomFromPool, timeOrderedId } from './ids.js';

@@ -1,5 +1,5 @@
 import type { Logger } from '../observability/index.js';
-import { crashPoint, systemClock, type Clock } from '../lib/index.js';
+import { Canceller, crashPoint, systemClock, type CancelToken, type Clock } from '../lib/index.js';
 import { AgentError, type AgentRegistry } from '../agents/index.js';
 import { decide, PolicyError, type Decision, type PolicyEngine } from '../policy/index.js';
 import { Canonical, canonicalize, saltedDigestOfCanonical, sha256Digest, type KeyRing, type SigningKey } from '../crypto/index.js';
@@ -67,7 +67,7 @@ export interface DecidedInbound extends PendingInbound {
 
 interface Running {
   readonly done: Promise<TaskView>;
-  readonly abort: AbortController;
+  readonly cancel: Canceller;
 }
 
 /** A held request whose input this process still has, so that an approval can run it at once. */
@@ -193,7 +193,7 @@ export class Responder {
     // Also when the withdrawal lost to an approval that has just started the task.
     const running = this.running.get(key(peer.org, taskId));
     if (running !== undefined) {
-      running.abort.abort();
+      running.cancel.cancel();
       await running.done.catch(() => undefined);
     }
     return this.get(peer, taskId);
@@ -357,10 +357,10 @@ export class Responder {
   /** Runs a claimed task in the background of `running`, so that resubmissions, watches and cancels find it. */
   private launch(peer: Peer, task: TaskRecord, requestDigest: string, input: ParsedPayload, deadline: number, approved?: DecisionRef): Promise<TaskView> {
     const k = key(peer.org, task.taskId);
-    const abort = new AbortController();
+    const cancel = new Canceller();
     const entry: Running = {
-      abort,
-      done: this.execute(peer, task, requestDigest, input, deadline, abort.signal, approved).finally(() => {
+      cancel,
+      done: this.execute(peer, task, requestDigest, input, deadline, cancel, approved).finally(() => {
         if (this.running.get(k) === entry) this.running.delete(k);
         this.changed(k);
       }),
@@ -379,7 +379,7 @@ export class Responder {
     requestDigest: string,
     input: ParsedPayload,
     deadline: number,
-    signal: AbortSignal,
+    cancel: CancelToken,
     approved: DecisionRef | undefined,
   ): Promise<TaskView> {
     const { agents } = this.deps;
@@ -410,7 +410,7 @@ export class Responder {
           purpose: task.purpose,
           input: input.value,
           deadline,
-          signal,
+          cancel,
           log: () => this.deps.log.child({ task_id: task.taskId, partner: peer.org, capability: task.capability }),
         },
         parsed,

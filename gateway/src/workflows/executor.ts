@@ -1,5 +1,5 @@
 import { AgentError, type AgentRegistry } from '../agents/index.js';
-import { Semaphore, type Clock } from '../lib/index.js';
+import { cancelTokenOf, Semaphore, type Clock } from '../lib/index.js';
 import type { Logger } from '../observability/index.js';
 import { isRetryable, TaskError, type ReasonCode, type Requester } from '../tasks/index.js';
 import type { Outcome } from './decide.js';
@@ -57,7 +57,7 @@ export class GatewayStepExecutor implements StepExecutor {
           purpose: task.purpose,
           input: task.input,
           deadline: deps.clock.now() + (task.timeoutMs ?? deps.callTimeoutMs),
-          signal: task.signal,
+          cancel: cancelTokenOf(task.signal),
           log: () => deps.log.child({ task_id: task.taskId, run_id: task.run.runId, step: task.run.step, capability: task.capability }),
         },
         parsed,

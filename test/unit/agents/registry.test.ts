@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineAgent } from '@entente/sdk';
 import { AgentError, AgentRegistry, type RunRequest } from '../../../gateway/src/agents/index.js';
-import { ManualClock } from '../../../gateway/src/lib/index.js';
+import { Canceller, cancelTokenOf, ManualClock } from '../../../gateway/src/lib/index.js';
 
 const agent = (name: string, capability: string) =>
   defineAgent({ name, capabilities: [capability], input: z.object({}), output: z.object({}), handler: () => ({}) });
@@ -58,11 +58,11 @@ describe('AgentRegistry.run', () => {
   it("ends a run its caller aborts with AGENT_CANCELLED, the agent's signal carrying the caller's reason, and stops its deadline", async () => {
     const clock = new ManualClock(0);
     const seen: { reason?: unknown } = {};
-    const caller = new AbortController();
-    const run = new AgentRegistry([waiting(seen)], clock).run(request(clock, { signal: caller.signal }), {});
+    const caller = new Canceller();
+    const run = new AgentRegistry([waiting(seen)], clock).run(request(clock, { cancel: caller }), {});
     await new Promise((r) => setImmediate(r));
     expect(clock.pending).toBe(1);
-    caller.abort('the partner cancelled');
+    caller.cancel('the partner cancelled');
     await expect(run).rejects.toMatchObject({ code: 'AGENT_CANCELLED' });
     expect(seen.reason).toBe('the partner cancelled');
     expect(clock.pending).toBe(0);
@@ -80,12 +80,31 @@ describe('AgentRegistry.run', () => {
         return {};
       },
     });
-    const run = new AgentRegistry([looksLate], clock).run(request(clock, { signal: caller.signal }), {});
+    // A workflow step's caller holds an AbortSignal: the same, through cancelTokenOf.
+    const run = new AgentRegistry([looksLate], clock).run(request(clock, { cancel: cancelTokenOf(caller.signal) }), {});
     caller.abort('gone');
     await expect(run).rejects.toMatchObject({ code: 'AGENT_CANCELLED' });
     await new Promise((r) => setTimeout(r, 40));
     expect(late?.aborted).toBe(true);
     expect(late?.reason).toBe('gone');
+  });
+
+  it('stops a run cancelled before it began at once, without calling the agent, and no longer listens once a run ended', async () => {
+    const clock = new ManualClock(0);
+    let called = 0;
+    const counted = defineAgent({ name: 'counted', capabilities: ['slow.thing'], input: z.object({}), output: z.object({}), handler: () => ((called += 1), {}) });
+    const registry = new AgentRegistry([counted], clock);
+    const before = new Canceller();
+    before.cancel('too late');
+    await expect(registry.run(request(clock, { cancel: before }), {})).rejects.toMatchObject({ code: 'AGENT_CANCELLED' });
+    expect(called).toBe(0);
+    const after = new Canceller();
+    let heard = 0;
+    after.onCancel(() => (heard += 1));
+    await expect(registry.run(request(clock, { cancel: after }), {})).resolves.toEqual({});
+    after.cancel('after the end');
+    expect(heard).toBe(1);
+    expect(clock.pending).toBe(0);
   });
 
   it('makes the logger only for an agent that logs, and leaves no deadline behind when the run ends', async () => {
