@@ -2,7 +2,7 @@ import type { Logger } from '../observability/index.js';
 import { crashPoint, systemClock, timeOrderedId, type Clock } from '../lib/index.js';
 import { decide, PolicyError, type Decision, type PolicyEngine } from '../policy/index.js';
 import { Canonical, canonicalize, newSalt, saltedDigestOfCanonical, sha256Digest, type KeyRing, type SigningKey } from '../crypto/index.js';
-import { signResult, verifyResult, type ResultStatus } from '../audit/index.js';
+import { signResult, verifyResult, type ResultStatus, type SignedStatement } from '../audit/index.js';
 import type { StatementLog, StatementRecord } from '../audit/index.js';
 import type { AckDeliverer } from './ack-deliverer.js';
 import type { TaskRecord, TaskStore } from './ports.js';
@@ -178,8 +178,7 @@ export class Requester {
     };
     const { decision: outbound, leaving, inputBytes } = this.outbound(opts, opts.taskId, input);
     const iat = Math.floor(now / 1000);
-    const request = (
-      await signFor(this.deps, 'request', {
+    const signedRequest = await signFor(this.deps, 'request', {
         task_id: opts.taskId,
         from: org,
         to: opts.partner,
@@ -190,9 +189,9 @@ export class Requester {
         exp: Math.ceil(deadline / 1000) + 60,
         outbound: { decision_id: outbound.id, policy_revision: outbound.revision },
         ...(opts.parentTask !== undefined ? { parent: { org: opts.parentTask.org, task_id: opts.parentTask.taskId } } : {}),
-      })
-    ).jws;
-    const requestRecord = recordStatement(opts.taskId, 'request', org, opts.partner, request, this.clock.now());
+      });
+    const request = signedRequest.jws;
+    const requestRecord = recordStatement(opts.taskId, 'request', org, opts.partner, signedRequest, this.clock.now());
 
     if (!outbound.allow) {
       // Nothing leaves. The refusal is receipted locally: our request statement and our own
@@ -359,19 +358,19 @@ export class Requester {
   ): Promise<CallResult> {
     const { org } = this.deps;
     let result: unknown;
-    let status: ResultStatus;
+    let verified: SignedStatement<'result'>;
     try {
       const limits = { maxBytes: this.deps.maxPayloadBytes, maxDepth: this.deps.maxJsonDepth };
       const parsed = view.resultBytes === undefined ? undefined : parseJsonPayload(view.resultBytes, limits, 'result');
       await knowSignerKey(this.deps, task.peerOrg, resultStatement);
-      status = verifyResult(resultStatement, this.deps.partnerKeys(), {
+      verified = verifyResult(resultStatement, this.deps.partnerKeys(), {
         requester: org,
         responder: task.peerOrg,
         taskId: task.taskId,
         requestDigest: sha256Digest(request),
         salt: task.salt,
         result: parsed === undefined ? { present: false } : { present: true, value: parsed.canonical },
-      }).payload.status;
+      });
       result = parsed?.value;
     } catch (err) {
       this.deps.log.warn({ task_id: task.taskId, partner: task.peerOrg, err }, 'result statement rejected');
@@ -380,16 +379,16 @@ export class Requester {
         request,
       });
     }
-    const resultRecord = recordStatement(task.taskId, 'result', task.peerOrg, task.peerOrg, resultStatement, this.clock.now());
-    const ack = (
-      await signFor(this.deps, 'ack', {
-        iat: Math.floor(this.clock.now() / 1000),
-        task_id: task.taskId,
-        from: org,
-        to: task.peerOrg,
-        result_statement_digest: resultRecord.digest,
-      })
-    ).jws;
+    const status: ResultStatus = verified.payload.status;
+    const resultRecord = recordStatement(task.taskId, 'result', task.peerOrg, task.peerOrg, verified, this.clock.now());
+    const signedAck = await signFor(this.deps, 'ack', {
+      iat: Math.floor(this.clock.now() / 1000),
+      task_id: task.taskId,
+      from: org,
+      to: task.peerOrg,
+      result_statement_digest: resultRecord.digest,
+    });
+    const ack = signedAck.jws;
     const reason = status === 'completed' ? undefined : (remote?.reason ?? (view.reason !== undefined && isReasonCode(view.reason) ? view.reason : 'internal'));
     // The duty to deliver the ack is stored with it, in the same write: no crash can leave an
     // ack signed here and owed to the partner without the outbox knowing.
@@ -404,7 +403,7 @@ export class Requester {
           updatedAt: this.clock.now(),
         },
       ],
-      statements: [resultRecord, recordStatement(task.taskId, 'ack', org, task.peerOrg, ack, this.clock.now())],
+      statements: [resultRecord, recordStatement(task.taskId, 'ack', org, task.peerOrg, signedAck, this.clock.now())],
       acks: [owed],
     });
     crashPoint('task.ack_stored');

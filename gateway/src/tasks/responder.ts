@@ -4,7 +4,7 @@ import { AgentError, type AgentRegistry } from '../agents/index.js';
 import { decide, PolicyError, type Decision, type PolicyEngine } from '../policy/index.js';
 import { Canonical, canonicalize, saltedDigestOfCanonical, sha256Digest, type KeyRing, type SigningKey } from '../crypto/index.js';
 import { AuditError, signResult, verifyAck, verifyRequest, type ResultStatus } from '../audit/index.js';
-import type { StatementLog, StatementRecord } from '../audit/index.js';
+import type { SignedStatement, StatementLog, StatementRecord } from '../audit/index.js';
 import type { InboundApprovalRecord, InboundDecision, TaskRecord, TaskStore } from './ports.js';
 import { InboundApprovalError, isDenial, isReasonCode, TaskError, type ReasonCode } from './errors.js';
 import { inboundApprovalId, parseInboundApprovalId } from './approval-id.js';
@@ -131,7 +131,7 @@ export class Responder {
 
   async submit(peer: Peer, req: SubmitRequest): Promise<TaskView> {
     const started = this.clock.now();
-    const input = await this.checkRequest(peer, req);
+    const { input, verified } = await this.checkRequest(peer, req);
     const contentDigest = sha256Digest(canonicalize({ capability: req.capability, purpose: req.purpose, input: input.canonical }));
     const now = this.clock.now();
     const record: TaskRecord = {
@@ -146,7 +146,7 @@ export class Responder {
       createdAt: now,
       updatedAt: now,
     };
-    const request = recordStatement(req.taskId, 'request', peer.org, peer.org, req.requestStatement, this.clock.now());
+    const request = recordStatement(req.taskId, 'request', peer.org, peer.org, verified, this.clock.now());
     const claim = await this.deps.store.claimTask(record, [request]);
     if (!claim.created && claim.existing.role !== 'responder') throw crossingId(req.taskId, peer.org, this.deps.org);
     if (!claim.created) return this.replay(peer, req, input, claim.existing, contentDigest);
@@ -235,13 +235,14 @@ export class Responder {
       throw new TaskError('task_unknown', 'this task has no result to acknowledge yet');
     }
     await knowSignerKey(this.deps, peer.org, ackStatement);
+    let verified: SignedStatement<'ack'>;
     try {
-      verifyAck(ackStatement, this.deps.partnerKeys(), { requester: peer.org, responder: this.deps.org, taskId, resultDigest });
+      verified = verifyAck(ackStatement, this.deps.partnerKeys(), { requester: peer.org, responder: this.deps.org, taskId, resultDigest });
     } catch (err) {
       if (!(err instanceof AuditError)) throw err;
       throw new TaskError('receipt_invalid', `the ack statement does not verify (${err.code}): ${err.message}`, {}, { cause: err });
     }
-    return recordStatement(taskId, 'ack', peer.org, peer.org, ackStatement, this.clock.now());
+    return recordStatement(taskId, 'ack', peer.org, peer.org, verified, this.clock.now());
   }
 
 
@@ -306,7 +307,8 @@ export class Responder {
     return { ...pendingOf(approval), decided };
   }
 
-  private async checkRequest(peer: Peer, req: SubmitRequest): Promise<ParsedPayload> {
+  /** The request's input, and its statement as verified. */
+  private async checkRequest(peer: Peer, req: SubmitRequest): Promise<{ input: ParsedPayload; verified: SignedStatement<'request'> }> {
     if (!TASK_ID.test(req.taskId)) {
       throw new TaskError('request_invalid', 'task_id must be 1-128 characters of A-Z a-z 0-9 . _ : - (a UUID is best)');
     }
@@ -331,20 +333,19 @@ export class Responder {
       });
     try {
       try {
-        verifyAt(this.clock.now());
+        return { input, verified: verifyAt(this.clock.now()) };
       } catch (err) {
         // The statement this task was claimed with, resent after a long approval: its time
         // window held when it was first stored, and a stored task cannot be claimed again.
         const first = err instanceof AuditError && err.code === 'RECEIPT_EXPIRED' ? await this.firstStored(peer, req) : undefined;
         if (first === undefined) throw err;
-        verifyAt(first.storedAt);
+        return { input, verified: verifyAt(first.storedAt) };
       }
     } catch (err) {
       if (!(err instanceof AuditError)) throw err;
       // The checks describe the partner's own statement, so the partner may read why.
       throw new TaskError('request_invalid', `the request statement does not verify (${err.code}): ${err.message}`, {}, { cause: err });
     }
-    return input;
   }
 
   /** The stored request statement of (peer, task) if it is exactly the one in `req`. */
@@ -440,7 +441,7 @@ export class Responder {
         tasks: [finished],
         statements: [recordStatement(task.taskId, 'result', this.deps.org, peer.org, statement, this.clock.now())],
       });
-      return { taskId: task.taskId, status: 'completed', resultBytes, resultStatement: statement };
+      return { taskId: task.taskId, status: 'completed', resultBytes, resultStatement: statement.jws };
     } catch (err) {
       if (err instanceof TaskError) throw err;
       if (err instanceof AgentError) {
@@ -536,7 +537,7 @@ export class Responder {
     throw new TaskError(
       outcome.reason,
       outcome.message,
-      { resultStatement: statement, ...(policyReasons ? { policyReasons } : {}) },
+      { resultStatement: statement.jws, ...(policyReasons ? { policyReasons } : {}) },
       { cause: outcome.cause },
     );
   }
@@ -549,7 +550,7 @@ export class Responder {
     inbound: DecisionRef | undefined,
     disclosure: DecisionRef | undefined,
     result?: Canonical,
-  ): Promise<string> {
+  ): Promise<SignedStatement<'result'>> {
     const statement = await signFor(this.deps, 'result', {
       iat: Math.floor(this.clock.now() / 1000),
       task_id: task.taskId,
@@ -563,7 +564,7 @@ export class Responder {
       inbound: inbound ? { decision_id: inbound.id, policy_revision: inbound.revision } : null,
       disclosure: disclosure ? { decision_id: disclosure.id, policy_revision: disclosure.revision } : null,
     });
-    return statement.jws;
+    return statement;
   }
 
   /** A resubmission of a claimed task with the same content: answered from its record, or run if it was approved. */

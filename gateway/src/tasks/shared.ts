@@ -64,24 +64,29 @@ export function canonicalInputOf(input: unknown, maxDepth: number): Canonical {
   }
 }
 
-/** A statement as the store keeps it; the kid comes from the JWS header. */
+/**
+ * A statement as the store keeps it. Given as a JWS, its kid comes from the header and its
+ * digest is computed; given as it was just signed or verified (SignedStatement), both are
+ * taken from there rather than made a second time.
+ */
 export function recordStatement(
   taskId: string,
   kind: StatementRecord['kind'],
   signerOrg: string,
   peerOrg: string,
-  jws: string,
+  statement: string | Pick<SignedStatement<StatementRecord['kind']>, 'jws' | 'digest' | 'kid'>,
   storedAt: number,
 ): StatementRecord {
-  const { header } = inspectCompactJws(jws);
+  if (typeof statement !== 'string') return { taskId, kind, signerOrg, peerOrg, kid: statement.kid, jws: statement.jws, digest: statement.digest, storedAt };
+  const { header } = inspectCompactJws(statement);
   return {
     taskId,
     kind,
     signerOrg,
     peerOrg,
     kid: typeof header['kid'] === 'string' ? header['kid'] : '',
-    jws,
-    digest: sha256Digest(jws),
+    jws: statement,
+    digest: sha256Digest(statement),
     storedAt,
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from '../../../gateway/src/crypto/index.js';
-import { parseJsonPayload } from '../../../gateway/src/tasks/shared.js';
+import { parseJsonPayload, recordStatement } from '../../../gateway/src/tasks/shared.js';
+import { completedTask, federation } from '../audit/fixtures.js';
 import { TaskError } from '../../../gateway/src/tasks/errors.js';
 
 const LIMITS = { maxBytes: 4096, maxDepth: 8 };
@@ -28,5 +29,16 @@ describe('parseJsonPayload', () => {
     expect(refused).toBeInstanceOf(TaskError);
     expect((refused as TaskError).reason).toBe('request_invalid');
     expect((refused as TaskError).message).toMatch(/^the input has no canonical JSON form \(RFC 8785\): .*lone/);
+  });
+});
+
+describe('recordStatement', () => {
+  it('records a statement as it was signed or verified exactly as it records its JWS text', () => {
+    const t = completedTask(federation());
+    for (const [kind, signed, signer] of [['request', t.request, 'hospital'], ['result', t.resultStatement, 'lab'], ['ack', t.ack, 'hospital']] as const) {
+      const fromText = recordStatement('task-1', kind, signer, 'lab', signed.jws, 1000);
+      expect(recordStatement('task-1', kind, signer, 'lab', signed, 1000), kind).toEqual(fromText);
+      expect(fromText.kid).not.toBe('');
+    }
   });
 });
