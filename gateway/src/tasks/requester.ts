@@ -1,7 +1,7 @@
 import type { Logger } from '../observability/index.js';
 import { crashPoint, systemClock, timeOrderedId, type Clock } from '../lib/index.js';
 import { decide, PolicyError, type Decision, type PolicyEngine } from '../policy/index.js';
-import { Canonical, canonicalize, newSalt, saltedDigestOfCanonical, sha256Digest, type KeyRing, type SigningKey } from '../crypto/index.js';
+import { Canonical, canonicalize, JcsUnsupportedError, newSalt, saltedDigestOfCanonical, sha256Digest, type KeyRing, type SigningKey } from '../crypto/index.js';
 import { signResult, verifyResult, type ResultStatus, type SignedStatement } from '../audit/index.js';
 import type { StatementLog, StatementRecord } from '../audit/index.js';
 import type { AckDeliverer } from './ack-deliverer.js';
@@ -453,8 +453,9 @@ export class Requester {
       ...(opts.workflow !== undefined ? { workflow: { run_id: opts.workflow.runId, name: opts.workflow.workflow, step: opts.workflow.step } } : {}),
     };
     try {
-      // The record takes the input's canonical form as it is: call() made it once.
-      decision = decide(this.deps.policy(), 'outbound', { ...asked, input: opts.input }, { recordedInput: { ...asked, input } });
+      // The policy judges the input as call() took it, the text its record takes as it is: what
+      // a caller changes in its object meanwhile can make neither differ from the other.
+      decision = decide(this.deps.policy(), 'outbound', { ...asked, input: JSON.parse(input.text) as unknown }, { recordedInput: { ...asked, input } });
     } catch (err) {
       if (err instanceof PolicyError) {
         this.deps.log.error({ task_id: taskId, err }, 'outbound policy failed; failing closed');
@@ -464,7 +465,16 @@ export class Requester {
     }
     // What leaves is sent in its canonical form: the partner then finds it canonical without
     // building the form, and the request's input digest is made of the same text.
-    const leaving = decision.allow ? new Canonical(canonicalize(decision.payload)) : input;
+    let leaving = input;
+    if (decision.allow) {
+      try {
+        leaving = new Canonical(canonicalize(decision.payload));
+      } catch (err) {
+        if (!(err instanceof JcsUnsupportedError)) throw err;
+        this.deps.log.error({ task_id: taskId, err }, 'the outbound policy let an input leave that has no canonical JSON form; failing closed');
+        throw new TaskError('policy_error', REASONS.policy_error, {}, { cause: err });
+      }
+    }
     const inputBytes = Buffer.from(leaving.text, 'utf8');
     if (decision.allow && inputBytes.length > this.deps.maxPayloadBytes) {
       throw new TaskError(
