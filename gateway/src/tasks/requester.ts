@@ -356,6 +356,7 @@ export class Requester {
     remote: TaskError | undefined,
     deadline: number,
   ): Promise<CallResult> {
+    crashPoint('task.result_received');
     const { org } = this.deps;
     let result: unknown;
     let verified: SignedStatement<'result'>;

@@ -150,6 +150,7 @@ export class Responder {
     const claim = await this.deps.store.claimTask(record, [request]);
     if (!claim.created && claim.existing.role !== 'responder') throw crossingId(req.taskId, peer.org, this.deps.org);
     if (!claim.created) return this.replay(peer, req, input, claim.existing, contentDigest);
+    crashPoint('task.claimed');
     return this.logged(peer, record, started, this.launch(peer, record, request.digest, input, now + req.timeoutMs));
   }
 
@@ -441,6 +442,7 @@ export class Responder {
         tasks: [finished],
         statements: [recordStatement(task.taskId, 'result', this.deps.org, peer.org, statement, this.clock.now())],
       });
+      crashPoint('task.result_stored');
       return { taskId: task.taskId, status: 'completed', resultBytes, resultStatement: statement.jws };
     } catch (err) {
       if (err instanceof TaskError) throw err;

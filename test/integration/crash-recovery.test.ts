@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFederation, pollUntil, type LocalFederation } from '../../gateway/src/cli/federation.js';
+// @ts-expect-error: a JavaScript module of the examples, without types
+import { agreements } from '../../examples/shared.mjs';
+import { REPO } from '../support/paths.js';
+
+const A = 'org-a';
+const B = 'org-b';
+const WORK = { 'work.do': { purposes: ['research'], fields: ['n'], disclose: ['n', 'by'] } };
+
+/**
+ * Issue 11's guarantees, across real gateway processes on loopback: a side answers or acts on a
+ * statement only once its real fdatasync of the WAL has returned; a crash at any durable step
+ * loses nothing that was answered, and a retry of the same task id runs the partner's agent at
+ * most once. Crash points (ENTENTE_CRASH_AT) kill a gateway with SIGKILL between two steps.
+ */
+describe('durability and crashes', () => {
+  let dir: string;
+  let fed: LocalFederation;
+  let workLog: string;
+  /** The partner's agent's own record: how many times it started the task. */
+  const runsOf = (taskId: string) => (existsSync(workLog) ? readFileSync(workLog, 'utf8').split('\n').filter((l) => l === `start ${taskId}`).length : 0);
+  const call = (taskId: string, n: number) => fed.client(A).call({ partner: B, capability: 'work.do', purpose: 'research', input: { n }, taskId, timeoutMs: 5000 });
+  /** Each side's receipts of the task: the kinds it holds, and whether they verify there. */
+  const receiptsAt = async (org: string, taskId: string, partner: string) => {
+    const [found] = await fed.client(org).receipts(taskId, partner);
+    return { kinds: (found?.statements ?? []).map((s) => s.kind).sort(), verification: found?.verification.state, jws: Object.fromEntries((found?.statements ?? []).map((s) => [s.kind, s.jws])) };
+  };
+  /** Both sides end with the same verified request, result and ack. */
+  const settledOnBoth = async (taskId: string) => {
+    const atA = await receiptsAt(A, taskId, B);
+    expect(atA).toMatchObject({ kinds: ['ack', 'request', 'result'], verification: 'verified' });
+    const atB = await pollUntil(async () => {
+      const r = await receiptsAt(B, taskId, A);
+      return r.kinds.includes('ack') ? r : undefined;
+    }, `${B} to hold the ack of ${taskId}`);
+    expect(atB).toMatchObject({ kinds: ['ack', 'request', 'result'], verification: 'verified' });
+    expect(atB.jws).toEqual(atA.jws);
+  };
+  /**
+   * The call, made again with the same task id while it fails as partner_unavailable: after B
+   * restarts, A's channel may wait out gRPC's reconnect backoff (~1 s) and fail calls fast.
+   */
+  const callPast = async (taskId: string, n: number) => {
+    const give = Date.now() + 10_000;
+    for (;;) {
+      const out = await call(taskId, n);
+      if (out.status !== 'failed' || out.reason !== 'partner_unavailable' || Date.now() > give) return out;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  /** Calls B with the same task id until B has crashed at its armed point (see callPast). */
+  const crashB = async (taskId: string, n: number) => {
+    await pollUntil(async () => {
+      await call(taskId, n).catch(() => undefined);
+      return fed.running(B) ? undefined : true;
+    }, `${B} to crash`, 15_000, 200);
+  };
+  /** Restarts a crashed (or running) gateway without crash points or held syncs. */
+  const restart = async (org: string, env?: Record<string, string>) => {
+    if (fed.running(org)) await fed.stop(org);
+    await fed.start(org, env);
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'entente-crash-'));
+    workLog = join(dir, 'work.log');
+    const worker = [{ module: join(REPO, 'test/fixtures/agents/worker.mjs'), options: { logFile: workLog, org: B } }];
+    fed = await createFederation(dir, [
+      { org: A, policyDirs: [agreements(dir, A, { outbound: { 'work.do': [B] }, options: WORK })], extra: { acks: { initialInterval: '200ms', maximumInterval: '1s' } } },
+      { org: B, policyDirs: [agreements(dir, B, { inbound: { 'work.do': [A] }, options: WORK })], agents: worker },
+    ]);
+    await Promise.all([fed.start(A), fed.start(B)]);
+  }, 60_000);
+  afterAll(async () => {
+    await fed?.stopAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('a statement is durable before its side answers or acts on it', () => {
+    const flag = () => join(dir, 'hold-sync');
+    const holding = (org: string) => restart(org, { NODE_OPTIONS: `--import=${pathToFileURL(join(REPO, 'test/fixtures/hold-wal-sync.mjs')).href}`, ENTENTE_TEST_HOLD_SYNC: flag() });
+    const settles = (p: Promise<unknown>) => Promise.race([p.then(() => true, () => true), new Promise((r) => setTimeout(() => r(false), 500))]);
+
+    it("the responder runs no agent and answers nothing while the request's fdatasync has not returned", async () => {
+      await holding(B);
+      // A's channel to the restarted B is ready before anything is held.
+      expect((await callPast(randomUUID(), 0)).status).toBe('completed');
+      writeFileSync(flag(), '');
+      const taskId = randomUUID();
+      const out = call(taskId, 7);
+      await pollUntil(async () => (existsSync(`${flag()}.held`) ? true : undefined), `${B} to reach an fdatasync of its WAL`);
+      expect(await settles(out)).toBe(false);
+      // B committed the claim to its WAL, but it is not on disk yet: the agent must not start.
+      expect(runsOf(taskId)).toBe(0);
+      rmSync(flag());
+      expect(await out).toMatchObject({ status: 'completed', result: { n: 7, by: B } });
+      expect(runsOf(taskId)).toBe(1);
+      await settledOnBoth(taskId);
+      rmSync(`${flag()}.held`);
+      await restart(B);
+    });
+
+    it('the requester sends nothing while its request statement is not yet on disk', async () => {
+      await holding(A);
+      writeFileSync(flag(), '');
+      const taskId = randomUUID();
+      const out = call(taskId, 8);
+      await pollUntil(async () => (existsSync(`${flag()}.held`) ? true : undefined), `${A} to reach an fdatasync of its WAL`);
+      expect(await settles(out)).toBe(false);
+      // Nothing reached B: it holds no trace of the task.
+      await expect(fed.client(B).receipts(taskId, A)).rejects.toThrow(/holds no task/);
+      expect(runsOf(taskId)).toBe(0);
+      rmSync(flag());
+      expect(await out).toMatchObject({ status: 'completed', result: { n: 8, by: B } });
+      await settledOnBoth(taskId);
+      rmSync(`${flag()}.held`);
+      await restart(A);
+    });
+  });
+
+  it("answers a retry from the stored result when the responder was killed after storing it and before answering: the agent ran once", async () => {
+    await restart(B, { ENTENTE_CRASH_AT: 'task.result_stored' });
+    const taskId = randomUUID();
+    await crashB(taskId, 1);
+    expect(runsOf(taskId)).toBe(1);
+    // A holds no result: B died before answering.
+    expect((await receiptsAt(A, taskId, B)).kinds).toEqual(['request']);
+    await restart(B);
+    expect(await callPast(taskId, 1)).toMatchObject({ status: 'completed', result: { n: 1, by: B } });
+    expect(runsOf(taskId)).toBe(1);
+    await settledOnBoth(taskId);
+  });
+
+  it('ends a task as interrupted, without running its agent, when the responder was killed after claiming it', async () => {
+    await restart(B, { ENTENTE_CRASH_AT: 'task.claimed' });
+    const taskId = randomUUID();
+    await crashB(taskId, 2);
+    await restart(B);
+    const again = await callPast(taskId, 2);
+    expect(again).toMatchObject({ status: 'failed', reason: 'interrupted' });
+    // The agent never started: at restart the input is no longer kept, and running it now
+    // could repeat an effect the partner cannot see.
+    expect(runsOf(taskId)).toBe(0);
+    await settledOnBoth(taskId);
+  });
+
+  it('settles a retry after the requester was killed holding an unstored result: the agent ran once', async () => {
+    await restart(A, { ENTENTE_CRASH_AT: 'task.result_received' });
+    const taskId = randomUUID();
+    // A dies inside the call: its caller gets no answer.
+    await expect(call(taskId, 3)).rejects.toThrow();
+    await pollUntil(async () => (fed.running(A) ? undefined : true), `${A} to crash`);
+    expect(runsOf(taskId)).toBe(1);
+    await restart(A);
+    // A holds only its request: the result it was handed died with it.
+    expect((await receiptsAt(A, taskId, B)).kinds).toEqual(['request']);
+    expect(await callPast(taskId, 3)).toMatchObject({ status: 'completed', result: { n: 3, by: B } });
+    expect(runsOf(taskId)).toBe(1);
+    await settledOnBoth(taskId);
+  });
+});
