@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { compactVerify, importJWK } from 'jose';
+import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { defineAgent } from '@entente/sdk';
 import { EntenteError, federationProto } from '../../gateway/src/lib/index.js';
 import { signAck } from '../../gateway/src/audit/index.js';
@@ -13,6 +14,68 @@ import { acked, countAgreements, orgFile, partnerClient, receiptKeyOf, startFede
 const A = 'hospital-a';
 const B = 'hospital-b';
 const C = 'hospital-c';
+
+/** `org`'s receipt keys as it publishes them (receipt-jwks.json, the JWKS of its federation bundle). */
+const publishedKeys = (fed: TestFederation, org: string) => (JSON.parse(orgFile(fed, org, PKI_FILES.jwks).toString('utf8')) as { keys: JWK[] }).keys;
+/** The statement's signer: the requester signs requests and acks, the responder results. */
+const signerOf = (kind: string, requester: string, responder: string) => (kind === 'result' ? responder : requester);
+const sha256 = (...parts: (Buffer | string)[]) => createHash('sha256').update(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'ascii') : p)))).digest();
+/** The digest statements cite a statement by (docs/protocol.md §6), computed here with node:crypto alone. */
+const statementDigest = (jws: string) => 'sha256:' + sha256(jws).toString('base64url');
+
+/**
+ * Verifies a single-form statement (a compact JWS) with jose alone, under the key of `keys`
+ * its header names; resolves with its header and payload.
+ */
+async function joseVerify(jws: string, keys: readonly JWK[]) {
+  expect(jws.split('.'), 'a single-form statement is three parts').toHaveLength(3);
+  const { kid, alg } = decodeProtectedHeader(jws);
+  const jwk = keys.find((k) => k.kid === kid);
+  expect(jwk, `a published key with kid ${kid}`).toBeDefined();
+  const { payload, protectedHeader } = await compactVerify(jws, await importJWK(jwk!, alg));
+  return { header: protectedHeader, statement: JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown> };
+}
+
+/**
+ * RFC 9162 §2.1.3.2 with node:crypto alone: the root that an inclusion proof (uint32 index ‖
+ * 32-byte hashes, docs/protocol.md §5.9) leads to from a leaf's input, in a tree of `size`
+ * leaves; undefined when the proof does not fit the tree.
+ */
+function rootOf(leafInput: string, proof: Buffer, size: number): string | undefined {
+  let fn = proof.readUInt32BE(0);
+  let sn = size - 1;
+  if (fn > sn) return undefined;
+  let r = sha256(Buffer.from([0]), leafInput);
+  for (let at = 4; at < proof.length; at += 32) {
+    if (sn === 0) return undefined;
+    const p = proof.subarray(at, at + 32);
+    if (fn % 2 === 1 || fn === sn) {
+      r = sha256(Buffer.from([1]), p, r);
+      while (fn % 2 === 0 && fn !== 0) [fn, sn] = [fn / 2, Math.floor(sn / 2)];
+    } else {
+      r = sha256(Buffer.from([1]), r, p);
+    }
+    [fn, sn] = [Math.floor(fn / 2), Math.floor(sn / 2)];
+  }
+  return sn === 0 ? r.toString('base64url') : undefined;
+}
+
+/**
+ * Verifies a statement in the batched form (docs/protocol.md §5.9) with standard tools only:
+ * the batch JWS (its last three parts) with jose under the key the statement names, then the
+ * inclusion proof from the statement's leaf to the batch's root (rootOf). Resolves with the
+ * statement's header and payload, and the batch's root and size.
+ */
+async function joseVerifyBatched(jws: string, keys: readonly JWK[]) {
+  const parts = jws.split('.');
+  expect(parts, 'a batched statement is six parts').toHaveLength(6);
+  const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg: string; kid: string; typ: string };
+  const batch = await joseVerify(parts.slice(3).join('.'), keys);
+  expect(batch.header).toEqual({ alg: header.alg, kid: header.kid, typ: 'entente-batch+jws' });
+  const { root, size } = batch.statement as { root: string; size: number };
+  expect(rootOf(`${parts[0]}.${parts[1]}`, Buffer.from(parts[2]!, 'base64url'), size), 'the proof leads to the batch root').toBe(root);
+  return { header, statement: JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>, root, size };
+}
 
 /** Counts how often the agent really ran, so tests can say "never ran" / "ran once". */
 function counterAgent(counts: number[]) {
@@ -93,6 +156,24 @@ describe('a federation of real gateways over mutual TLS', () => {
         ['disclosure', 'from', 'iat', 'inbound', 'kind', 'request_digest', 'result_digest', 'status', 'task_id', 'to', 'v'],
       );
       expect(JSON.stringify(statement)).not.toContain('"count"');
+    });
+
+    it('signs the request and the ack as standard JWS too: jose verifies each with its signer\'s published key, and they chain', async () => {
+      const r = await fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma', min_age: 40 } });
+      expect(r.status).toBe('completed');
+      // A call alone: every statement in the single form, an ordinary compact JWS.
+      const request = await joseVerify(r.receipts.request!, publishedKeys(fed, A));
+      const result = await joseVerify(r.receipts.result!, publishedKeys(fed, B));
+      const ack = await joseVerify(r.receipts.ack!, publishedKeys(fed, A));
+      expect([request, result, ack].map((v) => v.header.typ)).toEqual(['entente-request+jws', 'entente-result+jws', 'entente-ack+jws']);
+      expect(request.statement).toMatchObject({ v: 1, kind: 'request', task_id: r.taskId, from: A, to: B, capability: 'patients.count', purpose: 'research' });
+      expect(Object.keys(request.statement).sort()).toEqual(['capability', 'exp', 'from', 'iat', 'input_digest', 'kind', 'outbound', 'purpose', 'task_id', 'to', 'v']);
+      expect(ack.statement).toEqual({ v: 1, kind: 'ack', task_id: r.taskId, from: A, to: B, result_statement_digest: statementDigest(r.receipts.result!), iat: expect.any(Number) });
+      expect(result.statement['request_digest']).toBe(statementDigest(r.receipts.request!));
+      // The request carries a digest of the input, never the input.
+      expect(JSON.stringify(request.statement)).not.toContain('asthma');
+      // Each verifies with its own signer's key only: A's request does not verify under B's keys.
+      await expect(compactVerify(r.receipts.request!, await importJWK(publishedKeys(fed, B)[0]!, request.header.alg))).rejects.toThrow();
     });
 
     it('logs one line per task with id, partner, capability, decision and duration, never the payload', async () => {
@@ -394,6 +475,40 @@ describe('batch signatures between real gateways (protocol §5.9)', () => {
       }
     }
     expect(forms.request.has(6) && forms.result.has(6) && forms.ack.has(6)).toBe(true);
+  });
+
+  it('has batched request, result and ack statements that standard tools verify: the batch JWS with jose under the signer\'s published key, the proof by RFC 9162', async () => {
+    const results = await burst(B, 12);
+    const batched = { request: 0, result: 0, ack: 0 };
+    for (const r of results) {
+      const [atB] = await fed.gateways[B]!.receipts(r.taskId, A);
+      const held = Object.fromEntries(atB!.statements.map((s) => [s.kind, s.jws]));
+      // What B holds is what A got.
+      expect(held).toEqual(r.receipts);
+      for (const kind of ['request', 'result', 'ack'] as const) {
+        const jws = r.receipts[kind]!;
+        const keys = publishedKeys(fed, signerOf(kind, A, B));
+        const six = parts(jws) === 6;
+        const verified = six ? await joseVerifyBatched(jws, keys) : await joseVerify(jws, keys);
+        if (six) {
+          batched[kind]++;
+          // The check can fail: another statement, or a proof with one bit changed, does not reach the root.
+          const [h, p, proof] = jws.split('.') as [string, string, string];
+          const { root, size } = verified as Awaited<ReturnType<typeof joseVerifyBatched>>;
+          const other = Buffer.from(JSON.stringify({ ...verified.statement, task_id: `${r.taskId}-other` })).toString('base64url');
+          expect(rootOf(`${h}.${other}`, Buffer.from(proof, 'base64url'), size)).not.toBe(root);
+          const flipped = Buffer.from(proof, 'base64url');
+          flipped.writeUInt8(flipped.readUInt8(flipped.length - 1) ^ 1, flipped.length - 1);
+          expect(rootOf(`${h}.${p}`, flipped, size)).not.toBe(root);
+        }
+        expect(verified.header.typ).toBe(`entente-${kind}+jws`);
+        expect(verified.statement).toMatchObject({ kind, task_id: r.taskId, from: signerOf(kind, A, B), to: signerOf(kind, B, A) });
+      }
+    }
+    // Part of a burst of 12 is signed in batches, of every kind.
+    expect(batched.request, 'batched requests').toBeGreaterThan(0);
+    expect(batched.result, 'batched results').toBeGreaterThan(0);
+    expect(batched.ack, 'batched acks').toBeGreaterThan(0);
   });
 
   it('signs alone at a gateway with receipts.batchSignatures: false, and still takes its partner\'s batches', async () => {
