@@ -282,6 +282,10 @@ export class Gateway implements ControlBackend {
     this.sweepTimer.unref();
     const resumed = await this.engine.resume();
     if (resumed.length > 0) this.log.info({ runs: resumed.length }, 'resumed unfinished workflow runs');
+    // Calls an earlier process left waiting (after the runs, whose steps take up their own tasks):
+    // their partners' answers are stored and acknowledged.
+    const left = await this.requester.recoverLeftRunning();
+    if (left > 0) this.log.info({ tasks: left }, 'following up tasks the last stop left running');
     this.log.info(
       {
         listen: this.config.listen,
@@ -601,10 +605,12 @@ export class Gateway implements ControlBackend {
     clearInterval(this.sweepTimer);
     await Promise.all([this.control.stop(graceMs), this.server.stop(graceMs)]);
     await this.engine.stop();
+    const recovering = this.requester.stop();
     // Its outcomes being written finish before the store closes; attempts still waiting for a
     // partner are abandoned (closing the channels ends them) and retried after the next start.
     await this.acks.stop();
     this.clients.close();
+    await recovering;
     await this.store.close();
     this.log.info('gateway stopped');
   }

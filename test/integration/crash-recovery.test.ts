@@ -150,17 +150,37 @@ describe('durability and crashes', () => {
     await settledOnBoth(taskId);
   });
 
-  it('settles a retry after the requester was killed holding an unstored result: the agent ran once', async () => {
+  it('settles, once restarted, a task whose requester was killed holding its unstored result: nobody retries, the agent ran once', async () => {
     await restart(A, { ENTENTE_CRASH_AT: 'task.result_received' });
     const taskId = randomUUID();
-    // A dies inside the call: its caller gets no answer.
+    // A dies inside the call: its caller gets no answer, and never calls again.
     await expect(call(taskId, 3)).rejects.toThrow();
     await pollUntil(async () => (fed.running(A) ? undefined : true), `${A} to crash`);
     expect(runsOf(taskId)).toBe(1);
     await restart(A);
-    // A holds only its request: the result it was handed died with it.
-    expect((await receiptsAt(A, taskId, B)).kinds).toEqual(['request']);
-    expect(await callPast(taskId, 3)).toMatchObject({ status: 'completed', result: { n: 3, by: B } });
+    // The restarted A follows the task up at B, stores B's result and acknowledges it.
+    await pollUntil(async () => ((await receiptsAt(A, taskId, B)).kinds.length === 3 ? true : undefined), `${A} to settle ${taskId} by itself`);
+    await settledOnBoth(taskId);
+    expect(runsOf(taskId)).toBe(1);
+    // A retry, late, is answered from A's own record.
+    expect(await call(taskId, 3)).toMatchObject({ status: 'completed', result: { n: 3, by: B } });
+    expect(runsOf(taskId)).toBe(1);
+  });
+
+  it('ends as partner_unavailable, once restarted, a task whose requester was killed before its request left; a retry then runs it once', async () => {
+    await restart(A, { ENTENTE_CRASH_AT: 'task.request_stored' });
+    const taskId = randomUUID();
+    await expect(call(taskId, 4)).rejects.toThrow();
+    await pollUntil(async () => (fed.running(A) ? undefined : true), `${A} to crash`);
+    await restart(A);
+    const ended = await pollUntil(async () => {
+      const [held] = await fed.client(A).receipts(taskId, B);
+      return held?.task.status === 'failed' ? held.task : undefined;
+    }, `${A} to end ${taskId}`);
+    expect(ended.reason).toBe('partner_unavailable');
+    await expect(fed.client(B).receipts(taskId, A)).rejects.toThrow(/holds no task/);
+    expect(runsOf(taskId)).toBe(0);
+    expect(await callPast(taskId, 4)).toMatchObject({ status: 'completed', result: { n: 4, by: B } });
     expect(runsOf(taskId)).toBe(1);
     await settledOnBoth(taskId);
   });

@@ -100,6 +100,9 @@ export class Requester {
   private readonly clock: Clock;
   /** Tasks calls of ours are sending or following now (how many calls each): those calls settle their receipts. */
   private readonly following = new Map<string, number>();
+  /** Set by stop(): the follow-ups of tasks a last stop left running end instead of waiting out their deadlines. */
+  private stopped = false;
+  private recovering: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: RequesterDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -158,6 +161,61 @@ export class Requester {
       'task',
     );
     return outcome;
+  }
+
+  /**
+   * Settles, in the background, the tasks an earlier process of this gateway left running: it
+   * stopped or crashed while their calls waited, so nothing would store the partner's answer or
+   * acknowledge it, and the partner would hold an unacknowledged result for good. Each is
+   * followed at its partner (WatchTask, which needs no input) for up to limits.callTimeout; a
+   * final answer is verified, stored and acknowledged as the call's own would have been. A task
+   * the partner never received ends as failed (partner_unavailable), which a retry with the
+   * same taskId sends again. A task still running there, or whose partner is down, stays
+   * running: a caller's retry or the next start takes it up. Returns how many it follows.
+   */
+  async recoverLeftRunning(): Promise<number> {
+    const left = await this.deps.store.listTasks({ role: 'requester', status: 'running', limit: 100_000 });
+    const queue = left.filter((t) => this.deps.transport.has(t.peerOrg));
+    const worker = async (): Promise<void> => {
+      for (let task = queue.shift(); task !== undefined && !this.stopped; task = queue.shift()) {
+        // A resumed workflow step or a caller's retry may have taken it up since.
+        if (this.following.has(followKey(task.peerOrg, task.taskId))) continue;
+        try {
+          await this.followed(task, () => this.settleLeft(task!));
+        } catch (err) {
+          if (!this.stopped) this.deps.log.error({ task_id: task.taskId, partner: task.peerOrg, err }, 'could not settle a task the last stop left running; the next start tries again');
+        }
+      }
+    };
+    const count = queue.length;
+    this.recovering = Promise.all(Array.from({ length: Math.min(RECOVERY_FOLLOWS, count) }, worker)).then(() => undefined);
+    return count;
+  }
+
+  /** Ends the follow-ups recoverLeftRunning started; resolves once none writes any more. */
+  stop(): Promise<void> {
+    this.stopped = true;
+    return this.recovering;
+  }
+
+  private async settleLeft(task: TaskRecord): Promise<void> {
+    const request = (await this.statement(task, 'request'))?.jws;
+    if (request === undefined) return;
+    const deadline = this.clock.now() + this.deps.callTimeoutMs;
+    const next = await this.follow(task, deadline);
+    if (next === undefined || this.stopped) return;
+    // A caller's retry may have settled it meanwhile.
+    if ((await this.deps.store.getTask('requester', task.peerOrg, task.taskId))?.status !== 'running') return;
+    const { view, remote } = next;
+    const resultStatement = remote?.details.resultStatement ?? view.resultStatement;
+    if (resultStatement === undefined) {
+      if (remote?.reason !== 'task_unknown') return;
+      await this.deps.store.write({ tasks: [{ ...task, status: 'failed', reason: 'partner_unavailable', updatedAt: this.clock.now() }] });
+      this.deps.log.warn({ task_id: task.taskId, partner: task.peerOrg }, 'a task the last stop left running never reached the partner: ended as failed (partner_unavailable); a retry with its taskId sends it again');
+      return;
+    }
+    const settled = await this.settle(task, request, resultStatement, view, remote, deadline);
+    this.deps.log.info({ task_id: task.taskId, partner: task.peerOrg, decision: settled.status, ...(settled.reason !== undefined ? { reason: settled.reason } : {}) }, 'settled a task the last stop left running');
   }
 
   private async start(opts: CallOptions & { taskId: string }, input: Canonical, contentDigest: string, deadline: number): Promise<CallResult> {
@@ -224,6 +282,7 @@ export class Requester {
     }
     // Durable before anything leaves: if we crash after sending, the record shows it.
     await this.deps.store.write({ tasks: [task], statements: [requestRecord] });
+    crashPoint('task.request_stored');
     return this.send(task, deadline, { inputBytes, request, onAwaitingApproval: opts.onAwaitingApproval });
   }
 
@@ -233,15 +292,16 @@ export class Requester {
    * resubmitted when the partner answers APPROVED (it no longer has the input), and left
    * awaiting approval if the deadline passes first.
    */
-  private async send(
-    task: TaskRecord,
-    deadline: number,
-    prepared: Prepared,
-  ): Promise<CallResult> {
+  private send(task: TaskRecord, deadline: number, prepared: Prepared): Promise<CallResult> {
+    return this.followed(task, () => this.sendAndFollow(task, deadline, prepared));
+  }
+
+  /** Runs `work` counted in `following`: cancel() and recovery leave the task's receipts to it. */
+  private async followed<T>(task: TaskRecord, work: () => Promise<T>): Promise<T> {
     const key = followKey(task.peerOrg, task.taskId);
     this.following.set(key, (this.following.get(key) ?? 0) + 1);
     try {
-      return await this.sendAndFollow(task, deadline, prepared);
+      return await work();
     } finally {
       const left = (this.following.get(key) ?? 1) - 1;
       if (left === 0) this.following.delete(key);
@@ -320,7 +380,7 @@ export class Requester {
    * deadline passes first. Refusals (the task is unknown there, our identity refused) end it.
    */
   private async follow(task: TaskRecord, deadline: number): Promise<{ view: TaskView; remote: TaskError | undefined } | undefined> {
-    for (let attempt = 0; this.clock.now() < deadline; attempt++) {
+    for (let attempt = 0; this.clock.now() < deadline && !this.stopped; attempt++) {
       let last: TaskView | undefined;
       try {
         await this.deps.transport.watchTask(task.peerOrg, task.taskId, deadline, (view) => {
@@ -334,7 +394,7 @@ export class Requester {
       const seen = last as TaskView | undefined;
       if (seen !== undefined && (FINAL_STATUSES.has(seen.status) || seen.status === 'approved')) return { view: seen, remote: undefined };
       const wait = Math.min(100 * 2 ** Math.min(attempt, 5), 2000, deadline - this.clock.now());
-      if (wait > 0) await this.clock.sleep(wait);
+      if (wait > 0 && !this.stopped) await this.clock.sleep(wait);
     }
     return undefined;
   }
@@ -537,6 +597,9 @@ interface Prepared {
   readonly request: string;
   readonly onAwaitingApproval: (() => void) | undefined;
 }
+
+/** Tasks a last stop left running that recovery follows at once. */
+const RECOVERY_FOLLOWS = 8;
 
 /** Why a WatchTask stream may have broken on the way, not at the partner's word: follow it again. */
 const FOLLOW_AGAIN: ReadonlySet<ReasonCode> = new Set(['partner_unavailable', 'deadline_exceeded', 'internal']);
