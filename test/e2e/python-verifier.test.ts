@@ -54,6 +54,17 @@ describe('the Python audit bundle verifier (examples/audit-verify)', () => {
     }
   };
   const clone = (b: AuditBundle): AuditBundle => structuredClone(b);
+  /** `entente audit verify` of a bundle `verify` wrote, as an operator runs it: exit status and output. */
+  const auditVerify = async (name: string): Promise<{ code: number; stdout: string }> => {
+    const cli = [process.execPath, ['--import', import.meta.resolve('tsx'), join(REPO, 'gateway/src/cli/main.ts'), 'audit', 'verify', join(fed.dir, `${name}.json`)]] as const;
+    try {
+      return { code: 0, stdout: (await run(cli[0], cli[1], { timeout: 60_000 })).stdout };
+    } catch (err) {
+      const e = err as { code?: unknown; stdout?: string };
+      if (typeof e.code !== 'number') throw err;
+      return { code: e.code, stdout: e.stdout ?? '' };
+    }
+  };
 
   beforeAll(async () => {
     if (!hasPackages) return;
@@ -145,6 +156,12 @@ describe('the Python audit bundle verifier (examples/audit-verify)', () => {
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(new RegExp(`^task ${target.task_id}: result statement: the statement is not in the batch signed with key \\S+ of lab-b$`, 'm'));
       expect(verifyBundle(b).ok).toBe(false);
+      // The operator's own tool agrees on both, through the CLI.
+      await verify(`batched-${org}`, bundles[org]);
+      expect(await auditVerify(`batched-${org}`)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^verified: every signature, proof and chain holds$/m) });
+      const moved = await auditVerify(`batch-leaf-${org}`);
+      expect(moved.code).toBe(5);
+      expect(moved.stdout).toContain(`(task ${target.task_id})`);
     }
   });
 
