@@ -1,18 +1,13 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFederation, pollUntil, type LocalFederation } from '../../gateway/src/cli/federation.js';
-// @ts-expect-error: a JavaScript module of the examples, without types
-import { agreements } from '../../examples/shared.mjs';
+import { pollUntil, type LocalFederation } from '../../gateway/src/cli/federation.js';
 import { REPO } from '../support/paths.js';
+import { A, B, workerFederation } from '../support/processes.js';
 
-const A = 'org-a';
-const B = 'org-b';
-const WORK = { 'work.do': { purposes: ['research'], fields: ['n'], disclose: ['n', 'by'] } };
 /** The `entente` CLI, as an operator runs it. */
 const entente = (...args: string[]) =>
   promisify(execFile)(process.execPath, ['--import', import.meta.resolve('tsx'), join(REPO, 'gateway/src/cli/main.ts'), ...args], { timeout: 60_000 });
@@ -43,13 +38,7 @@ describe('acks that always arrive', () => {
   const call = (taskId: string, n: number) => fed.client(A).call({ partner: B, capability: 'work.do', purpose: 'research', input: { n }, taskId, timeoutMs: 5000 });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'entente-acks-'));
-    const worker = [{ module: join(REPO, 'test/fixtures/agents/worker.mjs'), options: { logFile: join(dir, 'work.log'), org: B } }];
-    fed = await createFederation(dir, [
-      // Short backoffs, so that the tests do not wait for production's 1 s doubling to 5 min.
-      { org: A, policyDirs: [agreements(dir, A, { outbound: { 'work.do': [B] }, options: WORK })], extra: { acks: { initialInterval: '200ms', maximumInterval: '1s' } } },
-      { org: B, policyDirs: [agreements(dir, B, { inbound: { 'work.do': [A] }, options: WORK })], agents: worker },
-    ]);
+    ({ dir, fed } = await workerFederation('entente-acks-'));
     await Promise.all([fed.start(A), fed.start(B)]);
   }, 60_000);
   afterAll(async () => {

@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFederation, pollUntil, type LocalFederation } from '../../gateway/src/cli/federation.js';
-// @ts-expect-error: a JavaScript module of the examples, without types
-import { agreements } from '../../examples/shared.mjs';
+import { pollUntil, type LocalFederation } from '../../gateway/src/cli/federation.js';
 import { REPO } from '../support/paths.js';
-
-const A = 'org-a';
-const B = 'org-b';
-const WORK = { 'work.do': { purposes: ['research'], fields: ['n'], disclose: ['n', 'by'] } };
+import { A, B, workerFederation } from '../support/processes.js';
 
 /**
  * Issue 11's guarantees, across real gateway processes on loopback: a side answers or acts on a
@@ -68,13 +62,7 @@ describe('durability and crashes', () => {
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'entente-crash-'));
-    workLog = join(dir, 'work.log');
-    const worker = [{ module: join(REPO, 'test/fixtures/agents/worker.mjs'), options: { logFile: workLog, org: B } }];
-    fed = await createFederation(dir, [
-      { org: A, policyDirs: [agreements(dir, A, { outbound: { 'work.do': [B] }, options: WORK })], extra: { acks: { initialInterval: '200ms', maximumInterval: '1s' } } },
-      { org: B, policyDirs: [agreements(dir, B, { inbound: { 'work.do': [A] }, options: WORK })], agents: worker },
-    ]);
+    ({ dir, fed, workLog } = await workerFederation('entente-crash-'));
     await Promise.all([fed.start(A), fed.start(B)]);
   }, 60_000);
   afterAll(async () => {

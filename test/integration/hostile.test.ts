@@ -1,13 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { defineAgent } from '@entente/sdk';
 import { signRequest, signResult } from '../../gateway/src/audit/index.js';
 import { newSalt, saltedDigest, sha256Digest, SigningKey } from '../../gateway/src/crypto/index.js';
 import { federationProto } from '../../gateway/src/lib/index.js';
 import { PKI_FILES } from '../../gateway/src/pki/index.js';
 import type { FederationClient } from '../../gateway/src/generated/entente/federation/v1/Federation.js';
-import { callPastReconnect, countAgreements, orgFile, receiptKeyOf, standIn, startFederation, type TestFederation } from '../support/federation.js';
+import { callPastReconnect, cohortCounter, countAgreements, orgFile, receiptKeyOf, standIn, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'hospital-a';
 const B = 'hospital-b';
@@ -22,16 +20,7 @@ describe('a hostile but correctly certified partner', () => {
   let client: FederationClient;
   let key: SigningKey;
   const runs = { n: 0 };
-  const strict = defineAgent({
-    name: 'cohort-counter',
-    capabilities: ['patients.count'],
-    input: z.strictObject({ condition: z.string() }),
-    output: z.strictObject({ count: z.number().int() }),
-    handler: () => {
-      runs.n++;
-      return { count: 7 };
-    },
-  });
+  const strict = cohortCounter(7, runs);
 
   beforeAll(async () => {
     fed = await startFederation({ [A]: { agents: [strict], agreements: countAgreements(A, [B]) }, [B]: { agreements: countAgreements(B, [A]) } });

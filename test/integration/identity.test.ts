@@ -35,14 +35,22 @@ describe('who may call a gateway: identity from the verified certificate only', 
     },
   });
 
+  /** A client of A's federation service with B's own gateway certificate, built from the .proto alone. */
+  let asB: FederationClient;
+
   beforeAll(async () => {
+    // A has agreed with both B and C: had A believed a request statement saying it is C's, it would have served C.
     fed = await startFederation({
       [A]: { agents: [agent], agreements: countAgreements(A, [B, C]) },
       [B]: { agreements: countAgreements(B, [A, C]) },
       [C]: { agreements: countAgreements(C, [A, B]) },
     });
+    const pem = (org: string, file: string) => orgFile(fed, org, file);
+    const Ctor = federationProto().entente.federation.v1.Federation;
+    asB = new Ctor(`localhost:${fed.ports[A]}`, grpc.credentials.createSsl(pem(A, PKI_FILES.ca), pem(B, PKI_FILES.key), pem(B, PKI_FILES.cert)));
   });
   afterAll(async () => {
+    asB?.close();
     await fed?.stop();
   });
 
@@ -143,44 +151,10 @@ describe('who may call a gateway: identity from the verified certificate only', 
     fed.gateways[A]!.reload(loadConfig(path));
     await expectRefused(revoked, ['peer_unauthenticated']);
   });
-});
 
-/**
- * The request statement cannot speak for anyone but the caller its certificate proves: B,
- * correctly certified, submits to A a task whose request statement says it is C's. A refuses it
- * before claiming the task id: its agent does not run and it stores nothing for the task.
- */
-describe('who asks: the certificate, never a field of the request statement', () => {
-  let fed: TestFederation;
-  /** A client of A's federation service with B's own gateway certificate, built from the .proto alone. */
-  let asB: FederationClient;
-  const runs = { n: 0 };
-  const counter = defineAgent({
-    name: 'counter',
-    capabilities: ['patients.count'],
-    input: z.object({ condition: z.string() }),
-    output: z.object({ count: z.number() }),
-    handler: () => {
-      runs.n++;
-      return { count: 42 };
-    },
-  });
-
-  beforeAll(async () => {
-    // A has agreed with both B and C: had A believed the statement, it would have served C.
-    fed = await startFederation({
-      [A]: { agents: [counter], agreements: countAgreements(A, [B, C]) },
-      [B]: { agreements: countAgreements(B, [A, C]) },
-      [C]: { agreements: countAgreements(C, [A, B]) },
-    });
-    const pem = (org: string, file: string) => orgFile(fed, org, file);
-    const Ctor = federationProto().entente.federation.v1.Federation;
-    asB = new Ctor(`localhost:${fed.ports[A]}`, grpc.credentials.createSsl(pem(A, PKI_FILES.ca), pem(B, PKI_FILES.key), pem(B, PKI_FILES.cert)));
-  });
-  afterAll(async () => {
-    asB?.close();
-    await fed?.stop();
-  });
+  // The request statement cannot speak for anyone but the caller its certificate proves: B,
+  // correctly certified, submits to A a task whose request statement says it is C's. A refuses it
+  // before claiming the task id: its agent does not run and it stores nothing for the task.
 
   /** SubmitTask over B's connection, with a request statement `signer` signs saying it is `from`'s. */
   const submitAsB = (taskId: string, signer: SigningKey, from: string) => {

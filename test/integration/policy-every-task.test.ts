@@ -2,11 +2,9 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { defineAgent } from '@entente/sdk';
 import { loadConfig } from '../../gateway/src/config/index.js';
 import type { CallResult } from '../../gateway/src/tasks/index.js';
-import { acked, countAgreements, REPO, startFederation, type TestFederation } from '../support/federation.js';
+import { acked, cohortCounter, countAgreements, REPO, startFederation, type TestFederation } from '../support/federation.js';
 
 const A = 'hospital-a';
 const B = 'hospital-b';
@@ -52,16 +50,7 @@ describe('policies decide every task afresh, nothing is carried over from the la
   /** What B's agent answers, in order (12 once they are used up). */
   const answers: number[] = [];
   const runs = { n: 0 };
-  const agent = defineAgent({
-    name: 'cohort-counter',
-    capabilities: ['patients.count'],
-    input: z.strictObject({ condition: z.string() }),
-    output: z.strictObject({ count: z.number().int() }),
-    handler: () => {
-      runs.n++;
-      return { count: answers.shift() ?? 12 };
-    },
-  });
+  const agent = cohortCounter(() => answers.shift() ?? 12, runs);
 
   beforeAll(async () => {
     policyDir = mkdtempSync(join(tmpdir(), 'entente-policy-every-task-'));

@@ -124,14 +124,20 @@ export function countAgreements(self: string, others: readonly string[], extra: 
   };
 }
 
-/** The cohort-counter agent of the tests: serves patients.count, answering `count` whatever the condition. */
-export function cohortCounter(count: number): AgentDefinition {
+/**
+ * The cohort-counter agent of the tests: serves patients.count, answering `count` (or, run by
+ * run, what it returns) whatever the condition; counts its runs in `runs` when given one.
+ */
+export function cohortCounter(count: number | (() => number), runs?: { n: number }): AgentDefinition {
   return defineAgent({
     name: 'cohort-counter',
     capabilities: ['patients.count'],
     input: z.strictObject({ condition: z.string() }),
     output: z.strictObject({ count: z.number().int() }),
-    handler: () => ({ count }),
+    handler: () => {
+      if (runs !== undefined) runs.n++;
+      return { count: typeof count === 'number' ? count : count() };
+    },
   });
 }
 
