@@ -155,6 +155,46 @@ describe('durability and crashes', () => {
     expect(runsOf(taskId)).toBe(1);
   });
 
+  it('follows up a task still running at the partner when the requester restarts, stops without waiting for it, and settles it at the next start', async () => {
+    const taskId = randomUUID();
+    const slow = fed
+      .client(A)
+      .call({ partner: B, capability: 'work.do', purpose: 'research', input: { n: 6, delay_ms: 6000 }, taskId, timeoutMs: 20_000 })
+      .then(() => 'answered', () => 'no answer');
+    await pollUntil(async () => (runsOf(taskId) === 1 ? true : undefined), `${B}'s agent to start ${taskId}`);
+    await fed.stop(A, 'SIGKILL');
+    expect(await slow).toBe('no answer');
+    await restart(A);
+    // A follows the task at B, which is still running it; a stop ends that follow-up at once
+    // instead of waiting for B (a liveness bound: B's agent has seconds left to run).
+    await new Promise((r) => setTimeout(r, 300));
+    const stopping = Date.now();
+    expect(await fed.stop(A)).toBe(0);
+    expect(Date.now() - stopping).toBeLessThan(3000);
+    expect(existsSync(workLog) && readFileSync(workLog, 'utf8').includes(`done ${taskId}`)).toBe(false);
+    await restart(A);
+    await pollUntil(async () => ((await receiptsAt(A, taskId, B)).kinds.length === 3 ? true : undefined), `${A} to settle ${taskId} once B has finished`);
+    await settledOnBoth(taskId);
+    expect(runsOf(taskId)).toBe(1);
+  });
+
+  it('keeps one settlement and one ack when retries race the follow-up after a restart', async () => {
+    await restart(A, { ENTENTE_CRASH_AT: 'task.result_received' });
+    const taskId = randomUUID();
+    await expect(call(taskId, 5)).rejects.toThrow();
+    await pollUntil(async () => (fed.running(A) ? undefined : true), `${A} to crash`);
+    await restart(A);
+    // At once, twice, while the restarted A follows the task up by itself too.
+    const [one, two] = await Promise.all([call(taskId, 5), call(taskId, 5)]);
+    expect(one).toMatchObject({ status: 'completed', result: { n: 5, by: B } });
+    expect(two).toMatchObject({ status: 'completed', result: { n: 5, by: B } });
+    expect(two.receipts).toEqual(one.receipts);
+    // One ack on each side (settledOnBoth lists every statement held): not one per settlement.
+    await settledOnBoth(taskId);
+    expect((await receiptsAt(A, taskId, B)).jws['ack']).toBe(one.receipts.ack);
+    expect(runsOf(taskId)).toBe(1);
+  });
+
   it('ends as partner_unavailable, once restarted, a task whose requester was killed before its request left; a retry then runs it once', async () => {
     await restart(A, { ENTENTE_CRASH_AT: 'task.request_stored' });
     const taskId = randomUUID();

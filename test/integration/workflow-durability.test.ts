@@ -97,6 +97,10 @@ describe('workflow runs across gateway processes', () => {
       expect(done.status).toBe('completed');
       expect(started(B, run.runId)).toEqual([`start ${run.runId}.x.1`]);
       expect(await receiptsVerified(`${run.runId}.x.1`, B)).toEqual(['verified', 'verified']);
+      // The resumed step and the restarted requester's own follow-up both went after the task:
+      // one of them settled it, with one ack.
+      const [held] = await fed.client(A).receipts(`${run.runId}.x.1`, B);
+      expect(held?.statements.map((s) => s.kind).sort()).toEqual(['ack', 'request', 'result']);
     });
 
     it('while a remote step is in flight: it re-attaches to the same task, which the partner does not run again', async () => {
@@ -109,6 +113,10 @@ describe('workflow runs across gateway processes', () => {
       expect(done.output).toEqual({ x: { n: 2, by: B } });
       expect(started(B, run.runId)).toEqual([`start ${run.runId}.x.1`]);
       expect(await receiptsVerified(`${run.runId}.x.1`, B)).toEqual(['verified', 'verified']);
+      // The resumed step and the restarted requester's own follow-up both went after the task:
+      // one of them settled it, with one ack.
+      const [held] = await fed.client(A).receipts(`${run.runId}.x.1`, B);
+      expect(held?.statements.map((s) => s.kind).sort()).toEqual(['ack', 'request', 'result']);
     });
 
     it('during a backoff: the retry happens after the restart, at the time it was due', async () => {

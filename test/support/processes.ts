@@ -8,12 +8,12 @@ import { REPO } from './paths.js';
 
 export const A = 'org-a';
 export const B = 'org-b';
-const WORK = { 'work.do': { purposes: ['research'], fields: ['n'], disclose: ['n', 'by'] } };
+const WORK = { 'work.do': { purposes: ['research'], fields: ['n', 'delay_ms'], disclose: ['n', 'by'] } };
 
 export interface WorkerFederation {
   readonly dir: string;
   readonly fed: LocalFederation;
-  /** Where B's agent writes `start <task id>` and `done <task id>` for each run: B's own record of executions. */
+  /** Where B's agent (which sleeps delay_ms, an input field org-a may send) writes `start <task id>` and `done <task id>` for each run: B's own record of executions. */
   readonly workLog: string;
 }
 

@@ -247,10 +247,17 @@ export class FederationClients implements PartnerTransport {
   }
 
   /** Every state the partner reports for the task until it is final (or the deadline). */
-  async watchTask(partner: string, taskId: string, deadline: number, onUpdate?: (view: TaskView) => void): Promise<TaskView[]> {
+  async watchTask(partner: string, taskId: string, deadline: number, onUpdate?: (view: TaskView) => void, signal?: AbortSignal): Promise<TaskView[]> {
     const entry = this.clients.get(partner);
     if (entry === undefined) throw new TaskError('partner_unknown', `no partner named ${JSON.stringify(partner)}`);
     const stream = entry.client.WatchTask({ task_id: taskId }, await this.metadata(), { deadline: new Date(deadline) });
+    // Closing the channel does not end a stream already open: the one who asked for it may.
+    if (signal !== undefined) {
+      const cancel = () => stream.cancel();
+      if (signal.aborted) cancel();
+      signal.addEventListener('abort', cancel, { once: true });
+      stream.on('close', () => signal.removeEventListener('abort', cancel));
+    }
     stream.on('status', (status: grpc.StatusObject) => this.theirCheckpoint(partner, status.metadata));
     const views: TaskView[] = [];
     return new Promise((resolve, reject) => {

@@ -178,6 +178,14 @@ export interface TaskStore {
    * transitions from one status (even from two processes), exactly one writes.
    */
   transitionTask(task: TaskRecord, from: StoredTaskStatus, statements?: readonly StatementRecord[]): Promise<boolean>;
+  /**
+   * A requester's settlement of a task: upserts `task`, appends `statements` (the partner's
+   * result, our ack) and enters `ack` in the outbox, atomically and durably, only if the task
+   * owes no ack yet (the outbox has no row for it); resolves whether it wrote. Of two concurrent
+   * settlements of one task (a caller's retry, a resumed workflow step, the follow-up after a
+   * restart), exactly one writes, so a task holds one ack of ours.
+   */
+  settleTask(task: TaskRecord, statements: readonly StatementRecord[], ack: OutboxAck): Promise<boolean>;
   listInboundApprovals(filter?: InboundApprovalFilter): Promise<InboundApprovalRecord[]>;
   /**
    * Records a decision on (peer, task)'s approval together with `batch`, atomically and

@@ -28,8 +28,8 @@ export interface PartnerTransport {
   ): Promise<TaskView>;
   acknowledge(partner: string, taskId: string, ackStatement: string, deadline: number): Promise<void>;
   cancelTask(partner: string, taskId: string, deadline: number): Promise<TaskView>;
-  /** Follows a task: `onUpdate` gets each state the partner reports; settles when the stream ends. */
-  watchTask(partner: string, taskId: string, deadline: number, onUpdate: (view: TaskView) => void): Promise<unknown>;
+  /** Follows a task: `onUpdate` gets each state the partner reports; settles when the stream ends (or `signal` aborts it). */
+  watchTask(partner: string, taskId: string, deadline: number, onUpdate: (view: TaskView) => void, signal?: AbortSignal): Promise<unknown>;
 }
 
 export interface RequesterDeps extends StatementSigner {
@@ -100,8 +100,8 @@ export class Requester {
   private readonly clock: Clock;
   /** Tasks calls of ours are sending or following now (how many calls each): those calls settle their receipts. */
   private readonly following = new Map<string, number>();
-  /** Set by stop(): the follow-ups of tasks a last stop left running end instead of waiting out their deadlines. */
-  private stopped = false;
+  /** Aborted by stop(): the follow-ups of tasks a last stop left running end at once. */
+  private readonly stopping = new AbortController();
   private recovering: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: RequesterDeps) {
@@ -176,14 +176,17 @@ export class Requester {
   async recoverLeftRunning(): Promise<number> {
     const left = await this.deps.store.listTasks({ role: 'requester', status: 'running', limit: 100_000 });
     const queue = left.filter((t) => this.deps.transport.has(t.peerOrg));
+    const { signal } = this.stopping;
+    let next = 0;
     const worker = async (): Promise<void> => {
-      for (let task = queue.shift(); task !== undefined && !this.stopped; task = queue.shift()) {
-        // A resumed workflow step or a caller's retry may have taken it up since.
+      for (let task = queue[next++]; task !== undefined && !signal.aborted; task = queue[next++]) {
+        // A resumed workflow step or a caller's retry may have taken it up since (settleTask
+        // keeps one settlement in any case).
         if (this.following.has(followKey(task.peerOrg, task.taskId))) continue;
         try {
-          await this.followed(task, () => this.settleLeft(task!));
+          await this.followed(task, () => this.settleLeft(task!, signal));
         } catch (err) {
-          if (!this.stopped) this.deps.log.error({ task_id: task.taskId, partner: task.peerOrg, err }, 'could not settle a task the last stop left running; the next start tries again');
+          if (!signal.aborted) this.deps.log.error({ task_id: task.taskId, partner: task.peerOrg, err }, 'could not settle a task the last stop left running; the next start tries again');
         }
       }
     };
@@ -194,24 +197,28 @@ export class Requester {
 
   /** Ends the follow-ups recoverLeftRunning started; resolves once none writes any more. */
   stop(): Promise<void> {
-    this.stopped = true;
+    this.stopping.abort();
     return this.recovering;
   }
 
-  private async settleLeft(task: TaskRecord): Promise<void> {
+  private async settleLeft(task: TaskRecord, signal: AbortSignal): Promise<void> {
     const request = (await this.statement(task, 'request'))?.jws;
     if (request === undefined) return;
     const deadline = this.clock.now() + this.deps.callTimeoutMs;
-    const next = await this.follow(task, deadline);
-    if (next === undefined || this.stopped) return;
-    // A caller's retry may have settled it meanwhile.
-    if ((await this.deps.store.getTask('requester', task.peerOrg, task.taskId))?.status !== 'running') return;
+    const next = await this.follow(task, deadline, signal);
+    if (next === undefined || signal.aborted) return;
     const { view, remote } = next;
     const resultStatement = remote?.details.resultStatement ?? view.resultStatement;
     if (resultStatement === undefined) {
+      if (view.status === 'approved') {
+        this.deps.log.warn({ task_id: task.taskId, partner: task.peerOrg }, 'a task the last stop left running was approved at the partner, which needs its input again: left running until a retry with its taskId sends it');
+      }
       if (remote?.reason !== 'task_unknown') return;
-      await this.deps.store.write({ tasks: [{ ...task, status: 'failed', reason: 'partner_unavailable', updatedAt: this.clock.now() }] });
-      this.deps.log.warn({ task_id: task.taskId, partner: task.peerOrg }, 'a task the last stop left running never reached the partner: ended as failed (partner_unavailable); a retry with its taskId sends it again');
+      // Only if nothing settled it meanwhile (a caller's retry, a resumed workflow step).
+      const ended = { ...task, status: 'failed', reason: 'partner_unavailable', updatedAt: this.clock.now() } as const;
+      if (await this.deps.store.transitionTask(ended, 'running')) {
+        this.deps.log.warn({ task_id: task.taskId, partner: task.peerOrg }, 'a task the last stop left running never reached the partner: ended as failed (partner_unavailable); a retry with its taskId sends it again');
+      }
       return;
     }
     const settled = await this.settle(task, request, resultStatement, view, remote, deadline);
@@ -379,14 +386,23 @@ export class Requester {
    * WatchTask again (with backoff) when the stream breaks or ends early; undefined if the
    * deadline passes first. Refusals (the task is unknown there, our identity refused) end it.
    */
-  private async follow(task: TaskRecord, deadline: number): Promise<{ view: TaskView; remote: TaskError | undefined } | undefined> {
-    for (let attempt = 0; this.clock.now() < deadline && !this.stopped; attempt++) {
+  private async follow(task: TaskRecord, deadline: number, signal?: AbortSignal): Promise<{ view: TaskView; remote: TaskError | undefined } | undefined> {
+    // A function: TypeScript would narrow a property read to its value at the loop's test.
+    const stopped = () => signal?.aborted === true;
+    for (let attempt = 0; this.clock.now() < deadline && !stopped(); attempt++) {
       let last: TaskView | undefined;
       try {
-        await this.deps.transport.watchTask(task.peerOrg, task.taskId, deadline, (view) => {
-          last = view;
-        });
+        await this.deps.transport.watchTask(
+          task.peerOrg,
+          task.taskId,
+          deadline,
+          (view) => {
+            last = view;
+          },
+          signal,
+        );
       } catch (err) {
+        if (stopped()) return undefined;
         if (!(err instanceof TaskError)) throw err;
         if (!FOLLOW_AGAIN.has(err.reason)) return failed(task, err);
       }
@@ -394,7 +410,7 @@ export class Requester {
       const seen = last as TaskView | undefined;
       if (seen !== undefined && (FINAL_STATUSES.has(seen.status) || seen.status === 'approved')) return { view: seen, remote: undefined };
       const wait = Math.min(100 * 2 ** Math.min(attempt, 5), 2000, deadline - this.clock.now());
-      if (wait > 0 && !this.stopped) await this.clock.sleep(wait);
+      if (wait > 0) await this.clock.sleep(wait, signal).catch(() => undefined);
     }
     return undefined;
   }
@@ -454,19 +470,21 @@ export class Requester {
     // The duty to deliver the ack is stored with it, in the same write: no crash can leave an
     // ack signed here and owed to the partner without the outbox knowing.
     const owed = this.deps.acks.entry(task.peerOrg, task.taskId, ack);
-    await this.deps.store.write({
-      tasks: [
-        {
-          ...task,
-          status,
-          ...(reason !== undefined ? { reason } : {}),
-          ...(status === 'completed' ? { resultJson: JSON.stringify(result) } : {}),
-          updatedAt: this.clock.now(),
-        },
-      ],
-      statements: [resultRecord, recordStatement(task.taskId, 'ack', org, task.peerOrg, signedAck, this.clock.now())],
-      acks: [owed],
-    });
+    const settled: TaskRecord = {
+      ...task,
+      status,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(status === 'completed' ? { resultJson: JSON.stringify(result) } : {}),
+      updatedAt: this.clock.now(),
+    };
+    const ackRecord = recordStatement(task.taskId, 'ack', org, task.peerOrg, signedAck, this.clock.now());
+    if (!(await this.deps.store.settleTask(settled, [resultRecord, ackRecord], owed))) {
+      // Another settlement of this task came first (a caller's retry, a resumed workflow step,
+      // the follow-up after a restart): its outcome and its ack stand, ours is dropped unsent.
+      const stored = await this.deps.store.getTask('requester', task.peerOrg, task.taskId);
+      if (stored === undefined) throw new TaskError('internal', `task ${task.taskId} was settled but is not stored`);
+      return this.stored(stored);
+    }
     crashPoint('task.ack_stored');
     // The ack is durable and owed: the caller has its result now, and the ack leaves at once,
     // off the call path (awaiting it made every call wait for the partner's ack commit too, and

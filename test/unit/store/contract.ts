@@ -391,6 +391,26 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
         expect((await store.getAck('org-b', 't'))?.state).toBe(wrote[0] ? 'delivered' : 'failed');
       });
 
+      it('settles a task once: of concurrent settlements, the first writes its task, statements and ack; the others write nothing', async () => {
+        const store = open(harness.fresh());
+        await store.write({ tasks: [task('t', { role: 'requester', peerOrg: 'org-b', status: 'running' })] });
+        const result = statement('t', 0, { kind: 'result', signerOrg: 'org-b', peerOrg: 'org-b' });
+        const wrote = await Promise.all(
+          [1, 2, 3].map((n) =>
+            store.settleTask(task('t', { role: 'requester', peerOrg: 'org-b', status: 'completed', updatedAt: 2_000 + n }), [result, ackStatement('t', n)], outboxAck('t', { ack: `h.ack-${n}.s` })),
+          ),
+        );
+        expect(wrote.filter(Boolean)).toHaveLength(1);
+        const n = wrote.indexOf(true) + 1;
+        expect(await store.getTask('requester', 'org-b', 't')).toMatchObject({ status: 'completed', updatedAt: 2_000 + n });
+        expect((await store.listStatements({ taskId: 't' })).map((s) => `${s.kind} ${s.digest}`)).toEqual(['result sha256:d0', `ack sha256:d${n}`]);
+        expect((await store.getAck('org-b', 't'))?.ack).toBe(`h.ack-${n}.s`);
+        // Later too: a task that owes an ack is settled.
+        expect(await store.settleTask(task('t', { role: 'requester', peerOrg: 'org-b', status: 'failed' }), [ackStatement('t', 9)], outboxAck('t'))).toBe(false);
+        expect(await store.getTask('requester', 'org-b', 't')).toMatchObject({ status: 'completed' });
+        await expect(store.settleTask(task('u'), [], { ...outboxAck('u'), state: 'lost' as never })).rejects.toMatchObject({ code: 'STORE_INVALID_RECORD' });
+      });
+
       it('refuses an invalid ack or attempt, naming the field', async () => {
         const store = open(harness.fresh());
         await expect(store.write({ acks: [outboxAck('t', { ack: '' })] })).rejects.toMatchObject({ code: 'STORE_INVALID_RECORD', message: expect.stringMatching(/acks\[0\]\.ack/) });

@@ -385,6 +385,20 @@ export class SqliteStore implements Store {
     return wrote;
   }
 
+  async settleTask(task: TaskRecord, statements: readonly StatementRecord[], ack: OutboxAck): Promise<boolean> {
+    this.checkWritable();
+    const rest = this.batch({ tasks: [task], statements });
+    checkAck(ack, 'ack');
+    const owed = ackParams(ack);
+    let wrote = false;
+    await this.group.submit(() => {
+      // Decided inside the transaction, on the outbox's key: the first settlement's ack stays.
+      wrote = this.sql.insertAck.run(owed).changes === 1;
+      if (wrote) rest();
+    });
+    return wrote;
+  }
+
   recordDecision(record: DecisionRecord, retained?: RetainedInput): Promise<void> {
     let decision: ReturnType<typeof decisionRecordParams>;
     let input: ReturnType<typeof retainedParams> | undefined;
