@@ -55,6 +55,17 @@ describe('durability and crashes', () => {
       return fed.running(B) ? undefined : true;
     }, `${B} to crash`, 15_000, 200);
   };
+  /**
+   * A call whose requester, A, kills itself at crash point `point`: its caller gets no answer.
+   * Resolves with the task's id once A has died (restart it with restart(A)).
+   */
+  const callKillingA = async (point: string, n: number) => {
+    await restart(A, { ENTENTE_CRASH_AT: point });
+    const taskId = randomUUID();
+    await expect(call(taskId, n)).rejects.toThrow();
+    await pollUntil(async () => (fed.running(A) ? undefined : true), `${A} to crash at ${point}`);
+    return taskId;
+  };
   /** Restarts a crashed (or running) gateway without crash points or held syncs. */
   const restart = async (org: string, env?: Record<string, string>) => {
     if (fed.running(org)) await fed.stop(org);
@@ -139,11 +150,8 @@ describe('durability and crashes', () => {
   });
 
   it('settles, once restarted, a task whose requester was killed holding its unstored result: nobody retries, the agent ran once', async () => {
-    await restart(A, { ENTENTE_CRASH_AT: 'task.result_received' });
-    const taskId = randomUUID();
-    // A dies inside the call: its caller gets no answer, and never calls again.
-    await expect(call(taskId, 3)).rejects.toThrow();
-    await pollUntil(async () => (fed.running(A) ? undefined : true), `${A} to crash`);
+    // The caller never calls again.
+    const taskId = await callKillingA('task.result_received', 3);
     expect(runsOf(taskId)).toBe(1);
     await restart(A);
     // The restarted A follows the task up at B, stores B's result and acknowledges it.
@@ -179,10 +187,7 @@ describe('durability and crashes', () => {
   });
 
   it('keeps one settlement and one ack when retries race the follow-up after a restart', async () => {
-    await restart(A, { ENTENTE_CRASH_AT: 'task.result_received' });
-    const taskId = randomUUID();
-    await expect(call(taskId, 5)).rejects.toThrow();
-    await pollUntil(async () => (fed.running(A) ? undefined : true), `${A} to crash`);
+    const taskId = await callKillingA('task.result_received', 5);
     await restart(A);
     // At once, twice, while the restarted A follows the task up by itself too.
     const [one, two] = await Promise.all([call(taskId, 5), call(taskId, 5)]);
@@ -196,10 +201,7 @@ describe('durability and crashes', () => {
   });
 
   it('ends as partner_unavailable, once restarted, a task whose requester was killed before its request left; a retry then runs it once', async () => {
-    await restart(A, { ENTENTE_CRASH_AT: 'task.request_stored' });
-    const taskId = randomUUID();
-    await expect(call(taskId, 4)).rejects.toThrow();
-    await pollUntil(async () => (fed.running(A) ? undefined : true), `${A} to crash`);
+    const taskId = await callKillingA('task.request_stored', 4);
     await restart(A);
     const ended = await pollUntil(async () => {
       const [held] = await fed.client(A).receipts(taskId, B);
