@@ -179,13 +179,15 @@ export interface TaskStore {
    */
   transitionTask(task: TaskRecord, from: StoredTaskStatus, statements?: readonly StatementRecord[]): Promise<boolean>;
   /**
-   * A requester's settlement of a task: upserts `task`, appends `statements` (the partner's
-   * result, our ack) and enters `ack` in the outbox, atomically and durably, only if the task
-   * owes no ack yet (the outbox has no row for it); resolves whether it wrote. Of two concurrent
+   * A requester's end of a task: upserts `task`, appends `statements` (the partner's result,
+   * our ack) and enters `ack` in the outbox, atomically and durably, only if the task owes no
+   * ack yet (the outbox has no row for it); resolves whether it wrote. Of two concurrent
    * settlements of one task (a caller's retry, a resumed workflow step, the follow-up after a
-   * restart), exactly one writes, so a task holds one ack of ours.
+   * restart), exactly one writes, so a task holds one ack of ours. Without `ack` (a call that
+   * ended with no result it could take), the task is written only if no settlement came first:
+   * a failed attempt never overwrites the outcome another one stored.
    */
-  settleTask(task: TaskRecord, statements: readonly StatementRecord[], ack: OutboxAck): Promise<boolean>;
+  settleTask(task: TaskRecord, statements: readonly StatementRecord[], ack?: OutboxAck): Promise<boolean>;
   listInboundApprovals(filter?: InboundApprovalFilter): Promise<InboundApprovalRecord[]>;
   /**
    * Records a decision on (peer, task)'s approval together with `batch`, atomically and

@@ -222,7 +222,7 @@ export class Requester {
       return;
     }
     const settled = await this.settle(task, request, resultStatement, view, remote, deadline);
-    this.deps.log.info({ task_id: task.taskId, partner: task.peerOrg, decision: settled.status, ...(settled.reason !== undefined ? { reason: settled.reason } : {}) }, 'settled a task the last stop left running');
+    this.deps.log.info({ task_id: task.taskId, partner: task.peerOrg, decision: settled.status, ...(settled.reason !== undefined ? { reason: settled.reason } : {}) }, 'followed up a task the last stop left running');
   }
 
   private async start(opts: CallOptions & { taskId: string }, input: Canonical, contentDigest: string, deadline: number): Promise<CallResult> {
@@ -357,7 +357,7 @@ export class Requester {
     const resultStatement = remote?.details.resultStatement ?? view.resultStatement;
     if (resultStatement === undefined) {
       const reason = remote?.reason ?? 'internal';
-      await this.deps.store.write({ tasks: [{ ...task, status: 'failed', reason, updatedAt: this.clock.now() }] });
+      if (!(await this.deps.store.settleTask({ ...task, status: 'failed', reason, updatedAt: this.clock.now() }, []))) return this.settledElsewhere(task);
       return this.outcome(task, 'failed', reason, remote?.message, { request });
     }
     return this.settle(task, request, resultStatement, view, remote, deadline);
@@ -451,7 +451,7 @@ export class Requester {
       result = parsed?.value;
     } catch (err) {
       this.deps.log.warn({ task_id: task.taskId, partner: task.peerOrg, err }, 'result statement rejected');
-      await this.deps.store.write({ tasks: [{ ...task, status: 'failed', reason: 'receipt_invalid', updatedAt: this.clock.now() }] });
+      if (!(await this.deps.store.settleTask({ ...task, status: 'failed', reason: 'receipt_invalid', updatedAt: this.clock.now() }, []))) return this.settledElsewhere(task);
       return this.outcome(task, 'failed', 'receipt_invalid', `the partner's result statement did not verify: ${(err as Error).message}`, {
         request,
       });
@@ -478,13 +478,8 @@ export class Requester {
       updatedAt: this.clock.now(),
     };
     const ackRecord = recordStatement(task.taskId, 'ack', org, task.peerOrg, signedAck, this.clock.now());
-    if (!(await this.deps.store.settleTask(settled, [resultRecord, ackRecord], owed))) {
-      // Another settlement of this task came first (a caller's retry, a resumed workflow step,
-      // the follow-up after a restart): its outcome and its ack stand, ours is dropped unsent.
-      const stored = await this.deps.store.getTask('requester', task.peerOrg, task.taskId);
-      if (stored === undefined) throw new TaskError('internal', `task ${task.taskId} was settled but is not stored`);
-      return this.stored(stored);
-    }
+    // Ours is dropped unsent if another settlement came first.
+    if (!(await this.deps.store.settleTask(settled, [resultRecord, ackRecord], owed))) return this.settledElsewhere(task);
     crashPoint('task.ack_stored');
     // The ack is durable and owed: the caller has its result now, and the ack leaves at once,
     // off the call path (awaiting it made every call wait for the partner's ack commit too, and
@@ -562,6 +557,16 @@ export class Requester {
       );
     }
     return { decision, leaving, inputBytes };
+  }
+
+  /**
+   * The outcome another settlement of the task stored first (a caller's retry, a resumed
+   * workflow step, the follow-up after a restart): its outcome and its ack stand.
+   */
+  private async settledElsewhere(task: TaskRecord): Promise<CallResult> {
+    const stored = await this.deps.store.getTask('requester', task.peerOrg, task.taskId);
+    if (stored === undefined) throw new TaskError('internal', `task ${task.taskId} was settled but is not stored`);
+    return this.stored(stored);
   }
 
   private async stored(task: TaskRecord): Promise<CallResult> {

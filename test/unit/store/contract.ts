@@ -405,9 +405,14 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
         expect(await store.getTask('requester', 'org-b', 't')).toMatchObject({ status: 'completed', updatedAt: 2_000 + n });
         expect((await store.listStatements({ taskId: 't' })).map((s) => `${s.kind} ${s.digest}`)).toEqual(['result sha256:d0', `ack sha256:d${n}`]);
         expect((await store.getAck('org-b', 't'))?.ack).toBe(`h.ack-${n}.s`);
-        // Later too: a task that owes an ack is settled.
+        // Later too: a task that owes an ack is settled, and a failure with no result does not overwrite it.
         expect(await store.settleTask(task('t', { role: 'requester', peerOrg: 'org-b', status: 'failed' }), [ackStatement('t', 9)], outboxAck('t'))).toBe(false);
-        expect(await store.getTask('requester', 'org-b', 't')).toMatchObject({ status: 'completed' });
+        expect(await store.settleTask(task('t', { role: 'requester', peerOrg: 'org-b', status: 'failed', reason: 'partner_unavailable' }), [])).toBe(false);
+        expect(await store.getTask('requester', 'org-b', 't')).toMatchObject({ status: 'completed', updatedAt: 2_000 + n });
+        // A task not settled takes such a failure.
+        await store.write({ tasks: [task('v', { role: 'requester', peerOrg: 'org-b', status: 'running' })] });
+        expect(await store.settleTask(task('v', { role: 'requester', peerOrg: 'org-b', status: 'failed', reason: 'partner_unavailable' }), [])).toBe(true);
+        expect(await store.getTask('requester', 'org-b', 'v')).toMatchObject({ status: 'failed', reason: 'partner_unavailable' });
         await expect(store.settleTask(task('u'), [], { ...outboxAck('u'), state: 'lost' as never })).rejects.toMatchObject({ code: 'STORE_INVALID_RECORD' });
       });
 

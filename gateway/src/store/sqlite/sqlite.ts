@@ -385,15 +385,15 @@ export class SqliteStore implements Store {
     return wrote;
   }
 
-  async settleTask(task: TaskRecord, statements: readonly StatementRecord[], ack: OutboxAck): Promise<boolean> {
+  async settleTask(task: TaskRecord, statements: readonly StatementRecord[], ack?: OutboxAck): Promise<boolean> {
     this.checkWritable();
     const rest = this.batch({ tasks: [task], statements });
-    checkAck(ack, 'ack');
-    const owed = ackParams(ack);
+    if (ack !== undefined) checkAck(ack, 'ack');
+    const owed = ack === undefined ? undefined : ackParams(ack);
     let wrote = false;
     await this.group.submit(() => {
       // Decided inside the transaction, on the outbox's key: the first settlement's ack stays.
-      wrote = this.sql.insertAck.run(owed).changes === 1;
+      wrote = owed === undefined ? this.sql.getAck.get(task.peerOrg, task.taskId) === undefined : this.sql.insertAck.run(owed).changes === 1;
       if (wrote) rest();
     });
     return wrote;
