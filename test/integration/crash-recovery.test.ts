@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil, type LocalFederation } from '../../gateway/src/cli/federation.js';
 import { REPO } from '../support/paths.js';
 import { A, B, workerFederation } from '../support/processes.js';
@@ -85,6 +85,11 @@ describe('durability and crashes', () => {
     const flag = () => join(dir, 'hold-sync');
     const holding = (org: string) => restart(org, { NODE_OPTIONS: `--import=${pathToFileURL(join(REPO, 'test/fixtures/hold-wal-sync.mjs')).href}`, ENTENTE_TEST_HOLD_SYNC: flag() });
     const settles = (p: Promise<unknown>) => Promise.race([p.then(() => true, () => true), new Promise((r) => setTimeout(() => r(false), 500))]);
+    // Released whatever happened: a gateway whose syncs stay held cannot stop, and would outlive the suite.
+    afterEach(() => {
+      rmSync(flag(), { force: true });
+      rmSync(`${flag()}.held`, { force: true });
+    });
 
     it("the responder runs no agent and answers nothing while the request's fdatasync has not returned", async () => {
       await holding(B);
@@ -101,7 +106,6 @@ describe('durability and crashes', () => {
       expect(await out).toMatchObject({ status: 'completed', result: { n: 7, by: B } });
       expect(runsOf(taskId)).toBe(1);
       await settledOnBoth(taskId);
-      rmSync(`${flag()}.held`);
       await restart(B);
     });
 
@@ -118,7 +122,6 @@ describe('durability and crashes', () => {
       rmSync(flag());
       expect(await out).toMatchObject({ status: 'completed', result: { n: 8, by: B } });
       await settledOnBoth(taskId);
-      rmSync(`${flag()}.held`);
       await restart(A);
     });
   });
