@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil, type LocalFederation } from '../../gateway/src/cli/federation.js';
 import { REPO } from '../support/paths.js';
-import { A, B, workerFederation } from '../support/processes.js';
+import { A, B, receiptsAt, workerFederation } from '../support/processes.js';
 
 /** The `entente` CLI, as an operator runs it. */
 const entente = (...args: string[]) =>
@@ -21,10 +21,7 @@ describe('acks that always arrive', () => {
   let dir: string;
   let fed: LocalFederation;
   /** The statements `org` holds for the task, kind → compact JWS. */
-  const held = async (org: string, taskId: string, partner: string) => {
-    const [found] = await fed.client(org).receipts(taskId, partner);
-    return Object.fromEntries((found?.statements ?? []).map((s) => [s.kind, s.jws]));
-  };
+  const held = async (org: string, taskId: string, partner: string) => (await receiptsAt(fed, org, taskId, partner)).jws;
   /** Where the task's ack stands at `org`, as its receipts show it. */
   const ackAt = async (org: string, taskId: string, partner: string) => (await fed.client(org).receipts(taskId, partner))[0]!.ack;
   /** The same, as the task list shows it. */

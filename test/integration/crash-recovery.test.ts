@@ -5,7 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil, type LocalFederation } from '../../gateway/src/cli/federation.js';
 import { REPO } from '../support/paths.js';
-import { A, B, workerFederation } from '../support/processes.js';
+import { callPastReconnect } from '../support/federation.js';
+import { A, B, receiptsAt, workerFederation } from '../support/processes.js';
 
 /**
  * Issue 11's guarantees, across real gateway processes on loopback: a side answers or acts on a
@@ -20,34 +21,20 @@ describe('durability and crashes', () => {
   /** The partner's agent's own record: how many times it started the task. */
   const runsOf = (taskId: string) => (existsSync(workLog) ? readFileSync(workLog, 'utf8').split('\n').filter((l) => l === `start ${taskId}`).length : 0);
   const call = (taskId: string, n: number) => fed.client(A).call({ partner: B, capability: 'work.do', purpose: 'research', input: { n }, taskId, timeoutMs: 5000 });
-  /** Each side's receipts of the task: the kinds it holds, and whether they verify there. */
-  const receiptsAt = async (org: string, taskId: string, partner: string) => {
-    const [found] = await fed.client(org).receipts(taskId, partner);
-    return { kinds: (found?.statements ?? []).map((s) => s.kind).sort(), verification: found?.verification.state, jws: Object.fromEntries((found?.statements ?? []).map((s) => [s.kind, s.jws])) };
-  };
+  const receiptsOf = (org: string, taskId: string, partner: string) => receiptsAt(fed, org, taskId, partner);
   /** Both sides end with the same verified request, result and ack. */
   const settledOnBoth = async (taskId: string) => {
-    const atA = await receiptsAt(A, taskId, B);
+    const atA = await receiptsOf(A, taskId, B);
     expect(atA).toMatchObject({ kinds: ['ack', 'request', 'result'], verification: 'verified' });
     const atB = await pollUntil(async () => {
-      const r = await receiptsAt(B, taskId, A);
+      const r = await receiptsOf(B, taskId, A);
       return r.kinds.includes('ack') ? r : undefined;
     }, `${B} to hold the ack of ${taskId}`);
     expect(atB).toMatchObject({ kinds: ['ack', 'request', 'result'], verification: 'verified' });
     expect(atB.jws).toEqual(atA.jws);
   };
-  /**
-   * The call, made again with the same task id while it fails as partner_unavailable: after B
-   * restarts, A's channel may wait out gRPC's reconnect backoff (~1 s) and fail calls fast.
-   */
-  const callPast = async (taskId: string, n: number) => {
-    const give = Date.now() + 10_000;
-    for (;;) {
-      const out = await call(taskId, n);
-      if (out.status !== 'failed' || out.reason !== 'partner_unavailable' || Date.now() > give) return out;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
+  /** The call, made again with the same task id past A's reconnect backoff after B restarted. */
+  const callPast = (taskId: string, n: number) => callPastReconnect(() => call(taskId, n));
   /** Calls B with the same task id until B has crashed at its armed point (see callPast). */
   const crashB = async (taskId: string, n: number) => {
     await pollUntil(async () => {
@@ -132,7 +119,7 @@ describe('durability and crashes', () => {
     await crashB(taskId, 1);
     expect(runsOf(taskId)).toBe(1);
     // A holds no result: B died before answering.
-    expect((await receiptsAt(A, taskId, B)).kinds).toEqual(['request']);
+    expect((await receiptsOf(A, taskId, B)).kinds).toEqual(['request']);
     await restart(B);
     expect(await callPast(taskId, 1)).toMatchObject({ status: 'completed', result: { n: 1, by: B } });
     expect(runsOf(taskId)).toBe(1);
@@ -158,7 +145,7 @@ describe('durability and crashes', () => {
     expect(runsOf(taskId)).toBe(1);
     await restart(A);
     // The restarted A follows the task up at B, stores B's result and acknowledges it.
-    await pollUntil(async () => ((await receiptsAt(A, taskId, B)).kinds.length === 3 ? true : undefined), `${A} to settle ${taskId} by itself`);
+    await pollUntil(async () => ((await receiptsOf(A, taskId, B)).kinds.length === 3 ? true : undefined), `${A} to settle ${taskId} by itself`);
     await settledOnBoth(taskId);
     expect(runsOf(taskId)).toBe(1);
     // A retry, late, is answered from A's own record.
@@ -184,7 +171,7 @@ describe('durability and crashes', () => {
     expect(Date.now() - stopping).toBeLessThan(3000);
     expect(existsSync(workLog) && readFileSync(workLog, 'utf8').includes(`done ${taskId}`)).toBe(false);
     await restart(A);
-    await pollUntil(async () => ((await receiptsAt(A, taskId, B)).kinds.length === 3 ? true : undefined), `${A} to settle ${taskId} once B has finished`);
+    await pollUntil(async () => ((await receiptsOf(A, taskId, B)).kinds.length === 3 ? true : undefined), `${A} to settle ${taskId} once B has finished`);
     await settledOnBoth(taskId);
     expect(runsOf(taskId)).toBe(1);
   });
@@ -199,7 +186,7 @@ describe('durability and crashes', () => {
     expect(two.receipts).toEqual(one.receipts);
     // One ack on each side (settledOnBoth lists every statement held): not one per settlement.
     await settledOnBoth(taskId);
-    expect((await receiptsAt(A, taskId, B)).jws['ack']).toBe(one.receipts.ack);
+    expect((await receiptsOf(A, taskId, B)).jws['ack']).toBe(one.receipts.ack);
     expect(runsOf(taskId)).toBe(1);
   });
 

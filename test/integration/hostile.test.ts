@@ -116,7 +116,7 @@ describe('a hostile but correctly certified partner', () => {
       } as unknown as grpc.UntypedServiceImplementation);
     };
     /** A's call to the server now on B's port. */
-    const call = () => callPastReconnect(fed.gateways[A]!, { partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma' } });
+    const call = () => callPastReconnect(() => fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma' } }));
 
     it('refuses result bytes that are not UTF-8 (receipt_invalid), and a result nested too deep', async () => {
       const server = await hostileB(Buffer.concat([Buffer.from('{"count":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]), { count: '\ufffd(' });

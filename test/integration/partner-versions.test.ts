@@ -74,7 +74,7 @@ describe('a partner on another version', () => {
   });
 
   /** One task of A's, to the stand-in. */
-  const call = () => callPastReconnect(fed.gateways[A]!, { partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma' } });
+  const call = () => callPastReconnect(() => fed.gateways[A]!.call({ partner: B, capability: 'patients.count', purpose: 'research', input: { condition: 'asthma' } }));
   const until = async (what: () => boolean, ms = 5000) => {
     const end = Date.now() + ms;
     while (!what()) {

@@ -193,15 +193,16 @@ export async function standIn(fed: TestFederation, org: string, peer: string, ha
 }
 
 /**
- * A call to a partner whose gateway was just replaced on its port (standIn). The requester's
- * channel saw the gateway go away; if it tried to reconnect before the new server listened, it
- * waits out gRPC's reconnect backoff (~1 s) and fails calls fast meanwhile, which a loaded
- * machine hits. Those are retried for up to 10 s; anything else is the answer.
+ * A call to a partner whose gateway was just replaced on its port (standIn) or restarted. The
+ * requester's channel saw the gateway go away; if it tried to reconnect before the new server
+ * listened, it waits out gRPC's reconnect backoff (~1 s) and fails calls fast meanwhile, which a
+ * loaded machine hits. Those are made again (`call`, with the same task id if it names one) for
+ * up to 10 s; anything else is the answer.
  */
-export async function callPastReconnect(requester: Gateway, args: Parameters<Gateway['call']>[0]): ReturnType<Gateway['call']> {
+export async function callPastReconnect<T extends { readonly status: string; readonly reason?: string }>(call: () => Promise<T>): Promise<T> {
   const give = Date.now() + 10_000;
   for (;;) {
-    const outcome = await requester.call(args);
+    const outcome = await call();
     if (outcome.status !== 'failed' || outcome.reason !== 'partner_unavailable' || Date.now() > give) return outcome;
     await new Promise((r) => setTimeout(r, 200));
   }

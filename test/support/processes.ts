@@ -33,3 +33,17 @@ export async function workerFederation(prefix: string): Promise<WorkerFederation
   ]);
   return { dir, fed, workLog };
 }
+
+/**
+ * What `org`'s gateway holds of the task, through its control API: the kinds of its statements
+ * (every one, sorted), whether they verify there, and each kind's statement text.
+ */
+export async function receiptsAt(fed: LocalFederation, org: string, taskId: string, partner: string) {
+  const [found] = await fed.client(org).receipts(taskId, partner);
+  const statements = found?.statements ?? [];
+  return {
+    kinds: statements.map((s) => s.kind).sort(),
+    verification: found?.verification.state,
+    jws: Object.fromEntries(statements.map((s) => [s.kind, s.jws])) as Record<string, string>,
+  };
+}
